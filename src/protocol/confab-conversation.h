@@ -1,0 +1,71 @@
+/* confab-conversation.h: cqm.ExConversationChangeNotification changes
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "confab-frame.h"
+#include "confab-events.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONFAB_CHANGE_UPSERT,
+  CONFAB_CHANGE_DELETE,
+  CONFAB_CHANGE_UNKNOWN,
+} ConfabChangeType;
+
+typedef enum {
+  CONFAB_CONVERSATION_STATE_UNKNOWN,
+  CONFAB_CONVERSATION_STATE_OPEN,
+  CONFAB_CONVERSATION_STATE_CLOSE,
+} ConfabConversationState;
+
+typedef enum {
+  CONFAB_CLOSE_REASON_NONE,
+  CONFAB_CLOSE_REASON_AGENT,
+  CONFAB_CLOSE_REASON_CONSUMER,
+  CONFAB_CLOSE_REASON_SYSTEM,
+  CONFAB_CLOSE_REASON_TIMEOUT,
+  CONFAB_CLOSE_REASON_UNKNOWN,
+} ConfabCloseReason;
+
+typedef struct {
+  char *id;
+  ConfabRole role;
+  char *role_name;
+} ConfabParticipant;
+
+typedef struct {
+  char *dialog_id;
+  char *dialog_type;                 /* "MAIN", "POST_SURVEY", … */
+  ConfabConversationState state;
+} ConfabDialog;
+
+typedef struct {
+  ConfabChangeType type;
+  char *conversation_id;
+  ConfabConversationState state;     /* main dialog */
+  ConfabConversationState stage;     /* whole conversation; UNKNOWN when not sent */
+  ConfabCloseReason close_reason;
+  gint64 last_updated_ts;            /* metaDataLastUpdateTs, 0 when missing */
+  GPtrArray *participants;           /* of ConfabParticipant, from participants or participantsPId */
+  GPtrArray *dialogs;                /* of ConfabDialog */
+} ConfabConversationChange;
+
+void confab_conversation_change_free (ConfabConversationChange *change);
+
+/* stage CLOSE, or state CLOSE when there is no stage */
+gboolean    confab_conversation_change_is_closed (const ConfabConversationChange *change);
+/* id of the ASSIGNED_AGENT participant, or NULL */
+const char *confab_conversation_change_get_agent_id (const ConfabConversationChange *change);
+
+/* Returns a GPtrArray of ConfabConversationChange (free func set). */
+GPtrArray *confab_parse_conversation_notification (JsonNode *body, GError **error);
+
+const char *confab_close_reason_to_string (ConfabCloseReason reason);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabConversationChange, confab_conversation_change_free)
+
+G_END_DECLS

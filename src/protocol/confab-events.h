@@ -1,0 +1,75 @@
+/* confab-events.h: ms.MessagingEventNotification changes
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "confab-frame.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONFAB_EVENT_UNKNOWN,
+  CONFAB_EVENT_CONTENT,        /* ContentEvent */
+  CONFAB_EVENT_RICH_CONTENT,   /* RichContentEvent */
+  CONFAB_EVENT_ACCEPT_STATUS,  /* AcceptStatusEvent: a receipt */
+  CONFAB_EVENT_CHAT_STATE,     /* ChatStateEvent: typing */
+} ConfabEventType;
+
+typedef enum {
+  CONFAB_RECEIPT_UNKNOWN,
+  CONFAB_RECEIPT_ACCEPT,
+  CONFAB_RECEIPT_READ,
+} ConfabReceiptStatus;
+
+typedef enum {
+  CONFAB_CHAT_STATE_UNKNOWN,
+  CONFAB_CHAT_STATE_COMPOSING,
+  CONFAB_CHAT_STATE_ACTIVE,
+  CONFAB_CHAT_STATE_PAUSE,
+  CONFAB_CHAT_STATE_GONE,
+  CONFAB_CHAT_STATE_INACTIVE,
+} ConfabChatState;
+
+typedef enum {
+  CONFAB_ROLE_UNKNOWN,   /* no originatorMetadata, or a role Confab does not know */
+  CONFAB_ROLE_CONSUMER,
+  CONFAB_ROLE_ASSIGNED_AGENT,
+  CONFAB_ROLE_AGENT,
+  CONFAB_ROLE_MANAGER,
+  CONFAB_ROLE_CONTROLLER,
+} ConfabRole;
+
+typedef struct {
+  gint64 sequence;          /* -1 when missing (typing) */
+  gint64 server_timestamp;  /* epoch ms, 0 when missing */
+  char *originator_id;      /* may be NULL */
+  ConfabRole role;
+  char *role_name;          /* as sent, may be NULL */
+  char *conversation_id;    /* may be NULL */
+  char *dialog_id;          /* may be NULL */
+  ConfabEventType type;
+  char *content_type;       /* ContentEvent: "text/plain", "hosted/file", …; may be NULL */
+  char *text;               /* text of a text/plain message, or a readable placeholder for other content */
+  gboolean is_placeholder;  /* text is a placeholder, not the sender's words */
+  ConfabReceiptStatus status;
+  GArray *sequence_list;    /* of gint64, AcceptStatusEvent only, else NULL */
+  ConfabChatState chat_state;
+} ConfabMessagingChange;
+
+void confab_messaging_change_free (ConfabMessagingChange *change);
+
+/* body: the notification's body. Returns a GPtrArray of ConfabMessagingChange (free func set),
+ * skipping changes it cannot use at all; NULL and error only when the body is not usable. */
+GPtrArray *confab_parse_messaging_notification (JsonNode *body, GError **error);
+
+const char         *confab_receipt_status_to_string (ConfabReceiptStatus status);
+ConfabReceiptStatus confab_receipt_status_from_string (const char *str);
+const char         *confab_chat_state_to_string (ConfabChatState state);
+ConfabChatState     confab_chat_state_from_string (const char *str);
+ConfabRole          confab_role_from_string (const char *str);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabMessagingChange, confab_messaging_change_free)
+
+G_END_DECLS

@@ -1,0 +1,19 @@
+/* confab-window-private.h: parts of the window the tests look at
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "confab-window.h"
+
+G_BEGIN_DECLS
+
+GtkWidget *_confab_window_get_empty_state (ConfabWindow *self);
+GtkWidget *_confab_window_get_message_list (ConfabWindow *self);
+GtkWidget *_confab_window_get_composer (ConfabWindow *self);
+GtkWidget *_confab_window_get_send_button (ConfabWindow *self);
+GtkWidget *_confab_window_get_header_bar (ConfabWindow *self);
+GtkWidget *_confab_window_get_menu_button (ConfabWindow *self);
+
+G_END_DECLS

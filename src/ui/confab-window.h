@@ -1,0 +1,17 @@
+/* confab-window.h: the main window
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CONFAB_TYPE_WINDOW (confab_window_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabWindow, confab_window, CONFAB, WINDOW, AdwApplicationWindow)
+
+ConfabWindow *confab_window_new (GtkApplication *application);
+
+G_END_DECLS

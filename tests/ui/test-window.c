@@ -1,0 +1,127 @@
+/* test-window.c: the main window's parts, their roles and names
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "confab-test-util.h"
+#include "confab-application.h"
+#include "confab-window.h"
+#include "confab-window-private.h"
+
+/* One application for the whole program: GApplication registers once per process. */
+static GtkApplication *the_app;
+
+static ConfabWindow *
+open_window (GtkApplication **app_out)
+{
+  GtkApplication *app = the_app;
+  ConfabWindow *window;
+
+  window = confab_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000);
+
+  *app_out = app;
+  return window;
+}
+
+static void
+close_window (ConfabWindow   *window,
+              GtkApplication *app)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_window_roles_and_names (void)
+{
+  GtkApplication *app = NULL;
+  ConfabWindow *window = open_window (&app);
+  GtkWidget *composer = _confab_window_get_composer (window);
+  GtkWidget *send = _confab_window_get_send_button (window);
+  GtkWidget *list = _confab_window_get_message_list (window);
+  GtkWidget *menu = _confab_window_get_menu_button (window);
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (window), GTK_ACCESSIBLE_ROLE_WINDOW);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Confab");
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (composer), GTK_ACCESSIBLE_ROLE_TEXT_BOX);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (composer), GTK_ACCESSIBLE_PROPERTY_LABEL, "Message");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (composer), GTK_ACCESSIBLE_PROPERTY_MULTI_LINE, TRUE);
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (send), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (send), GTK_ACCESSIBLE_PROPERTY_LABEL, "Send");
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_ROLE_LIST);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, "Messages");
+
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu");
+
+  close_window (window, app);
+}
+
+static void
+test_window_empty_state (void)
+{
+  GtkApplication *app = NULL;
+  ConfabWindow *window = open_window (&app);
+  GtkWidget *empty = _confab_window_get_empty_state (window);
+
+  g_assert_true (gtk_widget_get_mapped (empty));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No conversation yet");
+  g_assert_true (gtk_widget_get_mapped (_confab_window_get_composer (window)));
+  g_assert_true (gtk_widget_get_mapped (_confab_window_get_header_bar (window)));
+
+  close_window (window, app);
+}
+
+static void
+test_window_keyboard (void)
+{
+  GtkApplication *app = NULL;
+  ConfabWindow *window = open_window (&app);
+  GtkWidget *composer = _confab_window_get_composer (window);
+
+  /* F6 lands in the composer from anywhere; Escape leaves it again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-next-pane", NULL));
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_has_focus (composer), 2000);
+  g_assert_true (gtk_widget_get_focusable (_confab_window_get_send_button (window)));
+
+  close_window (window, app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("no display: skipping the window tests\n");
+      return 77;
+    }
+  adw_init ();
+
+  the_app = GTK_APPLICATION (confab_application_new ());
+  g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (the_app), NULL, &error))
+    g_error ("could not register the application: %s", error->message);
+
+  g_test_add_func ("/window/roles-and-names", test_window_roles_and_names);
+  g_test_add_func ("/window/empty-state", test_window_empty_state);
+  g_test_add_func ("/window/keyboard", test_window_keyboard);
+
+  ret = g_test_run ();
+  g_clear_object (&the_app);
+  return ret;
+}
