@@ -19,3 +19,16 @@
         g_usleep (500);                                                                  \
     }                                                                                    \
   } G_STMT_END
+
+/* Spin the main context for ms milliseconds: for "nothing more happens" checks. */
+static inline void
+confab_test_spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}

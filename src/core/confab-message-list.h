@@ -1,0 +1,47 @@
+/* confab-message-list.h: the messages of a conversation, as a GListModel
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "confab-message.h"
+
+G_BEGIN_DECLS
+
+/* Messages of one sender within this many ms form a group (one name shown). */
+#define CONFAB_MESSAGE_GROUP_GAP_MS (5 * 60 * 1000)
+
+#define CONFAB_TYPE_MESSAGE_LIST (confab_message_list_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabMessageList, confab_message_list, CONFAB, MESSAGE_LIST, GObject)
+
+ConfabMessageList *confab_message_list_new               (void);
+
+/* Adds messages that arrived (ConfabMessage, any order). Duplicates by (dialog, sequence)
+ * are dropped; an own message's echo is matched to the outgoing message it is the echo of.
+ * One items-changed for the whole batch. Returns the messages really added, in list order. */
+GPtrArray         *confab_message_list_add               (ConfabMessageList *self,
+                                                          GPtrArray         *messages);
+/* An own message just written: at the end, with no sequence yet. */
+void               confab_message_list_append_outgoing   (ConfabMessageList *self,
+                                                          ConfabMessage     *message);
+/* The publish answer gave the outgoing message its sequence. Returns FALSE when the echo
+ * already took that place (then message was merged into it and is gone from the list). */
+gboolean           confab_message_list_set_sequence      (ConfabMessageList *self,
+                                                          ConfabMessage     *message,
+                                                          const char        *dialog_id,
+                                                          gint64             sequence);
+ConfabMessage     *confab_message_list_lookup            (ConfabMessageList *self,
+                                                          const char        *dialog_id,
+                                                          gint64             sequence);
+/* Highest sequence held for the dialog, -1 when none. Receipts count too (see note_sequence). */
+gint64             confab_message_list_get_last_sequence (ConfabMessageList *self,
+                                                          const char        *dialog_id);
+/* Events that are not rows (receipts) still move the resume point. */
+void               confab_message_list_note_sequence     (ConfabMessageList *self,
+                                                          const char        *dialog_id,
+                                                          gint64             sequence);
+guint              confab_message_list_get_n_items_changed (ConfabMessageList *self);
+void               confab_message_list_clear             (ConfabMessageList *self);
+
+G_END_DECLS

@@ -1,0 +1,447 @@
+/* confab-message.c: one message of a conversation
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "confab-message.h"
+#include "confab-core-enums.h"
+
+struct _ConfabMessage
+{
+  GObject parent_instance;
+
+  gint64 sequence;
+  gint64 server_time;
+  gint64 local_id;
+  char *dialog_id;
+  char *conversation_id;
+  char *originator_id;
+  char *content_type;
+  char *text;
+  ConfabRole role;
+  ConfabDeliveryState delivery_state;
+  guint own : 1;
+  guint is_placeholder : 1;
+  guint accept_sent : 1;
+  guint read_sent : 1;
+  guint day_break : 1;
+  guint group_start : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_SEQUENCE,
+  PROP_DIALOG_ID,
+  PROP_CONVERSATION_ID,
+  PROP_ORIGINATOR_ID,
+  PROP_ROLE,
+  PROP_OWN,
+  PROP_SERVER_TIME,
+  PROP_CONTENT_TYPE,
+  PROP_TEXT,
+  PROP_IS_PLACEHOLDER,
+  PROP_LOCAL_ID,
+  PROP_DELIVERY_STATE,
+  PROP_ACCEPT_SENT,
+  PROP_READ_SENT,
+  PROP_DAY_BREAK,
+  PROP_GROUP_START,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ConfabMessage, confab_message, G_TYPE_OBJECT)
+
+static void
+confab_message_finalize (GObject *object)
+{
+  ConfabMessage *self = CONFAB_MESSAGE (object);
+
+  g_free (self->dialog_id);
+  g_free (self->conversation_id);
+  g_free (self->originator_id);
+  g_free (self->content_type);
+  g_free (self->text);
+
+  G_OBJECT_CLASS (confab_message_parent_class)->finalize (object);
+}
+
+static void
+confab_message_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ConfabMessage *self = CONFAB_MESSAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SEQUENCE: g_value_set_int64 (value, self->sequence); break;
+    case PROP_DIALOG_ID: g_value_set_string (value, self->dialog_id); break;
+    case PROP_CONVERSATION_ID: g_value_set_string (value, self->conversation_id); break;
+    case PROP_ORIGINATOR_ID: g_value_set_string (value, self->originator_id); break;
+    case PROP_ROLE: g_value_set_enum (value, self->role); break;
+    case PROP_OWN: g_value_set_boolean (value, self->own); break;
+    case PROP_SERVER_TIME: g_value_set_int64 (value, self->server_time); break;
+    case PROP_CONTENT_TYPE: g_value_set_string (value, self->content_type); break;
+    case PROP_TEXT: g_value_set_string (value, self->text); break;
+    case PROP_IS_PLACEHOLDER: g_value_set_boolean (value, self->is_placeholder); break;
+    case PROP_LOCAL_ID: g_value_set_int64 (value, self->local_id); break;
+    case PROP_DELIVERY_STATE: g_value_set_enum (value, self->delivery_state); break;
+    case PROP_ACCEPT_SENT: g_value_set_boolean (value, self->accept_sent); break;
+    case PROP_READ_SENT: g_value_set_boolean (value, self->read_sent); break;
+    case PROP_DAY_BREAK: g_value_set_boolean (value, self->day_break); break;
+    case PROP_GROUP_START: g_value_set_boolean (value, self->group_start); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+confab_message_class_init (ConfabMessageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = confab_message_finalize;
+  object_class->get_property = confab_message_get_property;
+
+  properties[PROP_SEQUENCE] = g_param_spec_int64 ("sequence", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  properties[PROP_DIALOG_ID] = g_param_spec_string ("dialog-id", NULL, NULL, NULL, flags);
+  properties[PROP_CONVERSATION_ID] = g_param_spec_string ("conversation-id", NULL, NULL, NULL, flags);
+  properties[PROP_ORIGINATOR_ID] = g_param_spec_string ("originator-id", NULL, NULL, NULL, flags);
+  properties[PROP_ROLE] = g_param_spec_enum ("role", NULL, NULL, CONFAB_TYPE_ROLE, CONFAB_ROLE_UNKNOWN, flags);
+  properties[PROP_OWN] = g_param_spec_boolean ("own", NULL, NULL, FALSE, flags);
+  properties[PROP_SERVER_TIME] = g_param_spec_int64 ("server-time", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_CONTENT_TYPE] = g_param_spec_string ("content-type", NULL, NULL, NULL, flags);
+  properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, NULL, flags);
+  properties[PROP_IS_PLACEHOLDER] = g_param_spec_boolean ("is-placeholder", NULL, NULL, FALSE, flags);
+  properties[PROP_LOCAL_ID] = g_param_spec_int64 ("local-id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_DELIVERY_STATE] = g_param_spec_enum ("delivery-state", NULL, NULL, CONFAB_TYPE_DELIVERY_STATE,
+                                                       CONFAB_DELIVERY_QUEUED, flags);
+  properties[PROP_ACCEPT_SENT] = g_param_spec_boolean ("accept-sent", NULL, NULL, FALSE, flags);
+  properties[PROP_READ_SENT] = g_param_spec_boolean ("read-sent", NULL, NULL, FALSE, flags);
+  properties[PROP_DAY_BREAK] = g_param_spec_boolean ("day-break", NULL, NULL, FALSE, flags);
+  properties[PROP_GROUP_START] = g_param_spec_boolean ("group-start", NULL, NULL, TRUE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+confab_message_init (ConfabMessage *self)
+{
+  self->sequence = -1;
+  self->group_start = TRUE;
+}
+
+ConfabMessage *
+confab_message_new_from_change (const ConfabMessagingChange *change,
+                                const char                  *consumer_id)
+{
+  ConfabMessage *self;
+
+  g_return_val_if_fail (change != NULL, NULL);
+
+  self = g_object_new (CONFAB_TYPE_MESSAGE, NULL);
+  self->sequence = change->sequence;
+  self->server_time = MAX (change->server_timestamp, 0);
+  self->dialog_id = g_strdup (change->dialog_id);
+  self->conversation_id = g_strdup (change->conversation_id);
+  self->originator_id = g_strdup (change->originator_id);
+  self->content_type = g_strdup (change->content_type);
+  self->text = g_strdup (change->text != NULL ? change->text : "");
+  self->is_placeholder = change->is_placeholder;
+  self->role = change->role;
+  self->own = consumer_id != NULL && g_strcmp0 (change->originator_id, consumer_id) == 0;
+  if (self->own)
+    {
+      self->role = CONFAB_ROLE_CONSUMER;
+      self->delivery_state = CONFAB_DELIVERY_SENT;
+    }
+
+  return self;
+}
+
+ConfabMessage *
+confab_message_new_outgoing (const char *text,
+                             gint64      local_time_ms)
+{
+  ConfabMessage *self;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  self = g_object_new (CONFAB_TYPE_MESSAGE, NULL);
+  self->own = TRUE;
+  self->role = CONFAB_ROLE_CONSUMER;
+  self->text = g_strdup (text);
+  self->content_type = g_strdup ("text/plain");
+  self->server_time = local_time_ms;
+  self->delivery_state = CONFAB_DELIVERY_QUEUED;
+
+  return self;
+}
+
+#define SET_SCALAR(field, value, prop)                                   \
+  G_STMT_START {                                                         \
+    if (self->field != (value))                                          \
+      {                                                                  \
+        self->field = (value);                                           \
+        g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);    \
+      }                                                                  \
+  } G_STMT_END
+
+#define SET_STRING(field, value, prop)                                   \
+  G_STMT_START {                                                         \
+    if (g_strcmp0 (self->field, (value)) != 0)                           \
+      {                                                                  \
+        g_free (self->field);                                            \
+        self->field = g_strdup (value);                                  \
+        g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);    \
+      }                                                                  \
+  } G_STMT_END
+
+gint64
+confab_message_get_sequence (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), -1);
+  return self->sequence;
+}
+
+void
+confab_message_set_sequence (ConfabMessage *self,
+                             gint64         sequence)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (sequence, sequence, PROP_SEQUENCE);
+}
+
+const char *
+confab_message_get_dialog_id (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->dialog_id;
+}
+
+void
+confab_message_set_dialog_id (ConfabMessage *self,
+                              const char    *dialog_id)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_STRING (dialog_id, dialog_id, PROP_DIALOG_ID);
+}
+
+const char *
+confab_message_get_conversation_id (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->conversation_id;
+}
+
+void
+confab_message_set_conversation_id (ConfabMessage *self,
+                                    const char    *conversation_id)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_STRING (conversation_id, conversation_id, PROP_CONVERSATION_ID);
+}
+
+const char *
+confab_message_get_originator_id (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->originator_id;
+}
+
+ConfabRole
+confab_message_get_role (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), CONFAB_ROLE_UNKNOWN);
+  return self->role;
+}
+
+gboolean
+confab_message_get_own (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->own;
+}
+
+gint64
+confab_message_get_server_time (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), 0);
+  return self->server_time;
+}
+
+void
+confab_message_set_server_time (ConfabMessage *self,
+                                gint64         time_ms)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (server_time, time_ms, PROP_SERVER_TIME);
+}
+
+const char *
+confab_message_get_content_type (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->content_type;
+}
+
+const char *
+confab_message_get_text (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->text;
+}
+
+gboolean
+confab_message_get_is_placeholder (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->is_placeholder;
+}
+
+gint64
+confab_message_get_local_id (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), 0);
+  return self->local_id;
+}
+
+void
+confab_message_set_local_id (ConfabMessage *self,
+                             gint64         local_id)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (local_id, local_id, PROP_LOCAL_ID);
+}
+
+ConfabDeliveryState
+confab_message_get_delivery_state (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), CONFAB_DELIVERY_QUEUED);
+  return self->delivery_state;
+}
+
+gboolean
+confab_message_advance_delivery (ConfabMessage       *self,
+                                 ConfabDeliveryState  state)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  g_return_val_if_fail (state != CONFAB_DELIVERY_FAILED, FALSE);
+
+  /* A receipt for a message the service took means it was sent, even when it failed
+   * locally (the answer was lost); otherwise states only move forward. */
+  if (self->delivery_state == CONFAB_DELIVERY_FAILED)
+    {
+      if (state < CONFAB_DELIVERY_SENT)
+        return FALSE;
+    }
+  else if (state <= self->delivery_state)
+    return FALSE;
+
+  self->delivery_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELIVERY_STATE]);
+  return TRUE;
+}
+
+void
+confab_message_fail (ConfabMessage *self)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+
+  /* Once the service has it, it is not failed. */
+  if (self->delivery_state >= CONFAB_DELIVERY_SENT)
+    return;
+  SET_SCALAR (delivery_state, CONFAB_DELIVERY_FAILED, PROP_DELIVERY_STATE);
+}
+
+gboolean
+confab_message_requeue (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+
+  if (self->delivery_state != CONFAB_DELIVERY_FAILED && self->delivery_state != CONFAB_DELIVERY_SENDING)
+    return FALSE;
+  SET_SCALAR (delivery_state, CONFAB_DELIVERY_QUEUED, PROP_DELIVERY_STATE);
+  return TRUE;
+}
+
+gboolean
+confab_message_get_accept_sent (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->accept_sent;
+}
+
+void
+confab_message_set_accept_sent (ConfabMessage *self,
+                                gboolean       sent)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (accept_sent, !!sent, PROP_ACCEPT_SENT);
+}
+
+gboolean
+confab_message_get_read_sent (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->read_sent;
+}
+
+void
+confab_message_set_read_sent (ConfabMessage *self,
+                              gboolean       sent)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (read_sent, !!sent, PROP_READ_SENT);
+}
+
+gboolean
+confab_message_get_day_break (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->day_break;
+}
+
+void
+confab_message_set_day_break (ConfabMessage *self,
+                              gboolean       day_break)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (day_break, !!day_break, PROP_DAY_BREAK);
+}
+
+gboolean
+confab_message_get_group_start (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), TRUE);
+  return self->group_start;
+}
+
+void
+confab_message_set_group_start (ConfabMessage *self,
+                                gboolean       group_start)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (group_start, !!group_start, PROP_GROUP_START);
+}
+
+const char *
+confab_delivery_state_to_string (ConfabDeliveryState state)
+{
+  switch (state)
+    {
+    case CONFAB_DELIVERY_QUEUED: return _("Queued");
+    case CONFAB_DELIVERY_SENDING: return _("Sending");
+    case CONFAB_DELIVERY_SENT: return _("Sent");
+    case CONFAB_DELIVERY_DELIVERED: return _("Delivered");
+    case CONFAB_DELIVERY_READ: return _("Read");
+    case CONFAB_DELIVERY_FAILED: return _("Not sent");
+    default: return "";
+    }
+}

@@ -1,0 +1,84 @@
+/* confab-message.h: one message of a conversation
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "confab-protocol.h"
+
+G_BEGIN_DECLS
+
+/* The way of an own message; it only moves forward (down this list), except that a failed
+ * message goes back to queued when the person retries it. */
+typedef enum {
+  CONFAB_DELIVERY_QUEUED,     /* written, not sent yet (offline, or waiting for a conversation) */
+  CONFAB_DELIVERY_SENDING,    /* published, no answer yet */
+  CONFAB_DELIVERY_SENT,       /* the service answered with its sequence */
+  CONFAB_DELIVERY_DELIVERED,  /* the agent's ACCEPT */
+  CONFAB_DELIVERY_READ,       /* the agent's READ */
+  CONFAB_DELIVERY_FAILED,     /* refused; the person may retry */
+} ConfabDeliveryState;
+
+#define CONFAB_TYPE_MESSAGE (confab_message_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabMessage, confab_message, CONFAB, MESSAGE, GObject)
+
+/* A message that arrived: own when its originator is consumer_id. */
+ConfabMessage      *confab_message_new_from_change (const ConfabMessagingChange *change,
+                                                    const char                  *consumer_id);
+/* An own message the person just wrote: queued, no sequence yet. */
+ConfabMessage      *confab_message_new_outgoing    (const char *text,
+                                                    gint64      local_time_ms);
+
+gint64              confab_message_get_sequence        (ConfabMessage *self);
+void                confab_message_set_sequence        (ConfabMessage *self,
+                                                        gint64         sequence);
+const char         *confab_message_get_dialog_id       (ConfabMessage *self);
+void                confab_message_set_dialog_id       (ConfabMessage *self,
+                                                        const char    *dialog_id);
+const char         *confab_message_get_conversation_id (ConfabMessage *self);
+void                confab_message_set_conversation_id (ConfabMessage *self,
+                                                        const char    *conversation_id);
+const char         *confab_message_get_originator_id   (ConfabMessage *self);
+ConfabRole          confab_message_get_role            (ConfabMessage *self);
+gboolean            confab_message_get_own             (ConfabMessage *self);
+gint64              confab_message_get_server_time     (ConfabMessage *self);
+void                confab_message_set_server_time     (ConfabMessage *self,
+                                                        gint64         time_ms);
+const char         *confab_message_get_content_type    (ConfabMessage *self);
+const char         *confab_message_get_text            (ConfabMessage *self);
+gboolean            confab_message_get_is_placeholder  (ConfabMessage *self);
+/* A number the app gives each own message, kept in the outbox; 0 for received ones. */
+gint64              confab_message_get_local_id        (ConfabMessage *self);
+void                confab_message_set_local_id        (ConfabMessage *self,
+                                                        gint64         local_id);
+
+ConfabDeliveryState confab_message_get_delivery_state  (ConfabMessage *self);
+/* Moves the state forward; a move backwards is ignored and returns FALSE. */
+gboolean            confab_message_advance_delivery    (ConfabMessage       *self,
+                                                        ConfabDeliveryState  state);
+void                confab_message_fail                (ConfabMessage *self);
+/* FAILED → QUEUED, for Retry */
+gboolean            confab_message_requeue             (ConfabMessage *self);
+
+/* Agent messages: which receipts Confab has published for them. */
+gboolean            confab_message_get_accept_sent     (ConfabMessage *self);
+void                confab_message_set_accept_sent     (ConfabMessage *self,
+                                                        gboolean       sent);
+gboolean            confab_message_get_read_sent       (ConfabMessage *self);
+void                confab_message_set_read_sent       (ConfabMessage *self,
+                                                        gboolean       sent);
+
+/* Computed by ConfabMessageList */
+gboolean            confab_message_get_day_break       (ConfabMessage *self);
+void                confab_message_set_day_break       (ConfabMessage *self,
+                                                        gboolean       day_break);
+gboolean            confab_message_get_group_start     (ConfabMessage *self);
+void                confab_message_set_group_start     (ConfabMessage *self,
+                                                        gboolean       group_start);
+
+const char         *confab_delivery_state_to_string    (ConfabDeliveryState state);
+
+G_END_DECLS

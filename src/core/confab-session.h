@@ -1,0 +1,89 @@
+/* confab-session.h: one consumer's conversation with a brand, kept alive across the network
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "confab-account.h"
+#include "confab-message-list.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONFAB_SESSION_OFFLINE,      /* not started, or stopped */
+  CONFAB_SESSION_CONNECTING,
+  CONFAB_SESSION_ONLINE,
+  CONFAB_SESSION_WAITING,      /* waiting to retry; see next-retry */
+  CONFAB_SESSION_SIGNED_OUT,   /* the token was refused; see signed-out-reason */
+} ConfabSessionState;
+
+/* The current conversation as the person sees it. */
+typedef enum {
+  CONFAB_CONVERSATION_NONE,        /* none yet: the first message asks for one */
+  CONFAB_CONVERSATION_REQUESTED,   /* asked for, no answer yet */
+  CONFAB_CONVERSATION_OPEN,
+  CONFAB_CONVERSATION_CLOSED,
+} ConfabConversationStatus;
+
+#define CONFAB_TYPE_SESSION (confab_session_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabSession, confab_session, CONFAB, SESSION, GObject)
+
+ConfabSession           *confab_session_new                   (ConfabAccount *account,
+                                                               SoupSession   *http);
+void                     confab_session_start                 (ConfabSession *self);
+void                     confab_session_stop                  (ConfabSession *self);
+/* Reconnect now instead of at the next retry time. */
+void                     confab_session_retry_now             (ConfabSession *self);
+
+ConfabSessionState       confab_session_get_state             (ConfabSession *self);
+/* Real time (µs) of the next try while WAITING, else 0. */
+gint64                   confab_session_get_next_retry        (ConfabSession *self);
+const char              *confab_session_get_signed_out_reason (ConfabSession *self);
+const char              *confab_session_get_consumer_id       (ConfabSession *self);
+ConfabAccount           *confab_session_get_account           (ConfabSession *self);
+
+const char              *confab_session_get_conversation_id   (ConfabSession *self);
+ConfabConversationStatus confab_session_get_conversation_status (ConfabSession *self);
+ConfabConversationState  confab_session_get_conversation_stage (ConfabSession *self);
+ConfabCloseReason        confab_session_get_close_reason      (ConfabSession *self);
+const char              *confab_session_get_agent_id          (ConfabSession *self);
+const char              *confab_session_get_agent_nickname    (ConfabSession *self);
+gboolean                 confab_session_get_agent_typing      (ConfabSession *self);
+ConfabMessageList       *confab_session_get_messages          (ConfabSession *self);
+
+/* Queues an own message and sends it as soon as there is an open conversation and a
+ * connection; asks for a conversation when there is none. The message is in the list. */
+ConfabMessage           *confab_session_send_text             (ConfabSession *self,
+                                                               const char    *text);
+/* A failed message back in the queue. */
+void                     confab_session_retry_message         (ConfabSession *self,
+                                                               ConfabMessage *message);
+/* The person has seen these messages: READ for those that need it, batched, never twice,
+ * never for own messages, never into a closed conversation, and not at all when
+ * send-read-receipts is off. */
+void                     confab_session_mark_read             (ConfabSession *self,
+                                                               GPtrArray     *messages);
+void                     confab_session_close_conversation    (ConfabSession *self);
+/* After a close: forget the old conversation's state so the next message starts a new one. */
+void                     confab_session_new_conversation      (ConfabSession *self);
+/* The person is typing (TRUE) or stopped (FALSE). COMPOSING is throttled; ACTIVE follows
+ * a pause or a send. */
+void                     confab_session_set_typing            (ConfabSession *self,
+                                                               gboolean       typing);
+
+gboolean                 confab_session_get_send_read_receipts (ConfabSession *self);
+void                     confab_session_set_send_read_receipts (ConfabSession *self,
+                                                                gboolean       send);
+
+/* For tests and benchmarks: shorter timings. */
+void                     confab_session_set_timings           (ConfabSession *self,
+                                                               guint          receipt_batch_ms,
+                                                               guint          backoff_base_ms,
+                                                               guint          backoff_max_ms,
+                                                               guint          typing_pause_ms);
+guint                    confab_session_get_reconnects        (ConfabSession *self);
+
+G_END_DECLS

@@ -1,0 +1,306 @@
+/* confab-conversation.c: cqm.ExConversationChangeNotification changes
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "confab-conversation.h"
+#include "confab-protocol-private.h"
+
+static void
+participant_free (ConfabParticipant *participant)
+{
+  g_free (participant->id);
+  g_free (participant->role_name);
+  g_free (participant);
+}
+
+static void
+dialog_free (ConfabDialog *dialog)
+{
+  g_free (dialog->dialog_id);
+  g_free (dialog->dialog_type);
+  g_free (dialog);
+}
+
+void
+confab_conversation_change_free (ConfabConversationChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->conversation_id);
+  g_clear_pointer (&change->participants, g_ptr_array_unref);
+  g_clear_pointer (&change->dialogs, g_ptr_array_unref);
+  g_free (change);
+}
+
+gboolean
+confab_conversation_change_is_closed (const ConfabConversationChange *change)
+{
+  g_return_val_if_fail (change != NULL, FALSE);
+
+  if (change->stage != CONFAB_CONVERSATION_STATE_UNKNOWN)
+    return change->stage == CONFAB_CONVERSATION_STATE_CLOSE;
+  return change->state == CONFAB_CONVERSATION_STATE_CLOSE;
+}
+
+const char *
+confab_conversation_change_get_agent_id (const ConfabConversationChange *change)
+{
+  g_return_val_if_fail (change != NULL, NULL);
+
+  if (change->participants == NULL)
+    return NULL;
+
+  for (guint i = 0; i < change->participants->len; i++)
+    {
+      const ConfabParticipant *participant = g_ptr_array_index (change->participants, i);
+
+      if (participant->role == CONFAB_ROLE_ASSIGNED_AGENT)
+        return participant->id;
+    }
+
+  return NULL;
+}
+
+/* Wire name, or NULL for CONFAB_CLOSE_REASON_NONE and CONFAB_CLOSE_REASON_UNKNOWN. */
+const char *
+confab_close_reason_to_string (ConfabCloseReason reason)
+{
+  switch (reason)
+    {
+    case CONFAB_CLOSE_REASON_AGENT:
+      return "AGENT";
+    case CONFAB_CLOSE_REASON_CONSUMER:
+      return "CONSUMER";
+    case CONFAB_CLOSE_REASON_SYSTEM:
+      return "SYSTEM";
+    case CONFAB_CLOSE_REASON_TIMEOUT:
+      return "TIMEOUT";
+    case CONFAB_CLOSE_REASON_NONE:
+    case CONFAB_CLOSE_REASON_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+static ConfabCloseReason
+close_reason_from_string (const char *str)
+{
+  if (str == NULL)
+    return CONFAB_CLOSE_REASON_NONE;
+  if (g_ascii_strcasecmp (str, "AGENT") == 0)
+    return CONFAB_CLOSE_REASON_AGENT;
+  if (g_ascii_strcasecmp (str, "CONSUMER") == 0)
+    return CONFAB_CLOSE_REASON_CONSUMER;
+  if (g_ascii_strcasecmp (str, "SYSTEM") == 0)
+    return CONFAB_CLOSE_REASON_SYSTEM;
+  if (g_ascii_strcasecmp (str, "TIMEOUT") == 0)
+    return CONFAB_CLOSE_REASON_TIMEOUT;
+  return CONFAB_CLOSE_REASON_UNKNOWN;
+}
+
+static ConfabConversationState
+state_from_string (const char *str)
+{
+  if (str == NULL)
+    return CONFAB_CONVERSATION_STATE_UNKNOWN;
+  if (g_ascii_strcasecmp (str, "OPEN") == 0)
+    return CONFAB_CONVERSATION_STATE_OPEN;
+  if (g_ascii_strcasecmp (str, "CLOSE") == 0 || g_ascii_strcasecmp (str, "CLOSED") == 0)
+    return CONFAB_CONVERSATION_STATE_CLOSE;
+  return CONFAB_CONVERSATION_STATE_UNKNOWN;
+}
+
+static void
+add_participant (GPtrArray  *participants,
+                 char       *id,
+                 const char *role_name)
+{
+  ConfabParticipant *participant;
+
+  if (id == NULL)
+    return;
+
+  participant = g_new0 (ConfabParticipant, 1);
+  participant->id = id;
+  participant->role_name = g_strdup (role_name);
+  participant->role = confab_role_from_string (role_name);
+  g_ptr_array_add (participants, participant);
+}
+
+/* participants: [{"id":…,"role":…}, …] */
+static void
+parse_participants (GPtrArray  *participants,
+                    JsonObject *details)
+{
+  ConfabJsonList list;
+  guint len = _confab_json_list_init (&list, details, "participants");
+
+  for (guint i = 0; i < len; i++)
+    {
+      JsonNode *node = _confab_json_list_get (&list, i);
+      JsonObject *object;
+      g_autofree char *role_name = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      object = json_node_get_object (node);
+      role_name = _confab_json_dup_string (object, "role");
+      add_participant (participants, _confab_json_dup_string (object, "id"), role_name);
+    }
+}
+
+/* participantsPId, older payloads: {"CONSUMER":["…"],"ASSIGNED_AGENT":["…"]} */
+static void
+parse_participants_pid (GPtrArray  *participants,
+                        JsonObject *details)
+{
+  JsonObject *by_role = _confab_json_get_object (details, "participantsPId");
+  g_autoptr(GList) roles = NULL;
+
+  if (by_role == NULL)
+    return;
+
+  roles = json_object_get_members (by_role);
+  for (const GList *l = roles; l != NULL; l = l->next)
+    {
+      const char *role_name = l->data;
+      g_autofree char *valid_role = NULL;
+      ConfabJsonList list;
+      guint len = _confab_json_list_init (&list, by_role, role_name);
+
+      if (!g_utf8_validate (role_name, -1, NULL))
+        role_name = valid_role = g_utf8_make_valid (role_name, -1);
+
+      for (guint i = 0; i < len; i++)
+        add_participant (participants,
+                         _confab_json_node_dup_string (_confab_json_list_get (&list, i)),
+                         role_name);
+    }
+}
+
+static void
+parse_dialogs (GPtrArray  *dialogs,
+               JsonObject *details)
+{
+  ConfabJsonList list;
+  guint len = _confab_json_list_init (&list, details, "dialogs");
+
+  for (guint i = 0; i < len; i++)
+    {
+      JsonNode *node = _confab_json_list_get (&list, i);
+      JsonObject *object;
+      ConfabDialog *dialog;
+      char *dialog_id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      object = json_node_get_object (node);
+      dialog_id = _confab_json_dup_string (object, "dialogId");
+      if (dialog_id == NULL)
+        continue;
+
+      dialog = g_new0 (ConfabDialog, 1);
+      dialog->dialog_id = dialog_id;
+      dialog->dialog_type = _confab_json_dup_string (object, "dialogType");
+      dialog->state = state_from_string (_confab_json_peek_string (object, "state"));
+      g_ptr_array_add (dialogs, dialog);
+    }
+}
+
+static ConfabConversationChange *
+parse_change (JsonNode *node)
+{
+  g_autoptr(ConfabConversationChange) change = NULL;
+  JsonObject *object;
+  JsonObject *result;
+  JsonObject *details;
+  const char *type;
+  gint64 ts;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+
+  result = _confab_json_get_object (object, "result");
+  if (result == NULL)
+    return NULL;
+  details = _confab_json_get_object (result, "conversationDetails");
+
+  change = g_new0 (ConfabConversationChange, 1);
+  change->participants = g_ptr_array_new_with_free_func ((GDestroyNotify) participant_free);
+  change->dialogs = g_ptr_array_new_with_free_func ((GDestroyNotify) dialog_free);
+
+  /* without a conversation id a change cannot be applied to anything */
+  change->conversation_id = _confab_json_dup_string (result, "convId");
+  if (change->conversation_id == NULL)
+    change->conversation_id = _confab_json_dup_string (details, "convId");
+  if (change->conversation_id == NULL)
+    return NULL;
+
+  type = _confab_json_peek_string (object, "type");
+  if (g_strcmp0 (type, "UPSERT") == 0)
+    change->type = CONFAB_CHANGE_UPSERT;
+  else if (g_strcmp0 (type, "DELETE") == 0)
+    change->type = CONFAB_CHANGE_DELETE;
+  else
+    change->type = CONFAB_CHANGE_UNKNOWN;
+
+  change->state = state_from_string (_confab_json_peek_string (details, "state"));
+  change->stage = state_from_string (_confab_json_peek_string (details, "stage"));
+  change->close_reason = close_reason_from_string (_confab_json_peek_string (details, "closeReason"));
+  if (_confab_json_get_int (details, "metaDataLastUpdateTs", &ts) && ts >= 0)
+    change->last_updated_ts = ts;
+
+  parse_participants (change->participants, details);
+  if (change->participants->len == 0)
+    parse_participants_pid (change->participants, details);
+
+  parse_dialogs (change->dialogs, details);
+
+  return g_steal_pointer (&change);
+}
+
+/**
+ * confab_parse_conversation_notification:
+ * @body: (nullable): the body of a cqm.ExConversationChangeNotification
+ * @error: return location for a #CONFAB_PROTOCOL_ERROR
+ *
+ * `changes` may be an array or a bare change; a body without changes gives an empty array.
+ * Changes without a result or a conversation id are skipped. participants and dialogs of
+ * each change are never NULL.
+ *
+ * Returns: (transfer full) (element-type ConfabConversationChange) (nullable): the changes
+ */
+GPtrArray *
+confab_parse_conversation_notification (JsonNode *body,
+                                        GError  **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  ConfabJsonList list;
+  guint len;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      g_set_error_literal (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
+                           _("Conversation notification without an object body"));
+      return NULL;
+    }
+
+  len = _confab_json_list_init (&list, json_node_get_object (body), "changes");
+  changes = g_ptr_array_new_full (len, (GDestroyNotify) confab_conversation_change_free);
+  for (guint i = 0; i < len; i++)
+    {
+      ConfabConversationChange *change = parse_change (_confab_json_list_get (&list, i));
+
+      if (change != NULL)
+        g_ptr_array_add (changes, change);
+    }
+
+  return g_steal_pointer (&changes);
+}

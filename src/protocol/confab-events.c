@@ -1,0 +1,310 @@
+/* confab-events.c: ms.MessagingEventNotification changes
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "confab-events.h"
+#include "confab-protocol-private.h"
+
+/* Longest content type quoted in a placeholder; the rest is noise from a hostile peer. */
+#define PLACEHOLDER_TYPE_MAX_CHARS 64
+
+void
+confab_messaging_change_free (ConfabMessagingChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->originator_id);
+  g_free (change->role_name);
+  g_free (change->conversation_id);
+  g_free (change->dialog_id);
+  g_free (change->content_type);
+  g_free (change->text);
+  g_clear_pointer (&change->sequence_list, g_array_unref);
+  g_free (change);
+}
+
+/* Wire name, or NULL for CONFAB_RECEIPT_UNKNOWN. */
+const char *
+confab_receipt_status_to_string (ConfabReceiptStatus status)
+{
+  switch (status)
+    {
+    case CONFAB_RECEIPT_ACCEPT:
+      return "ACCEPT";
+    case CONFAB_RECEIPT_READ:
+      return "READ";
+    case CONFAB_RECEIPT_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+ConfabReceiptStatus
+confab_receipt_status_from_string (const char *str)
+{
+  if (str == NULL)
+    return CONFAB_RECEIPT_UNKNOWN;
+  if (g_ascii_strcasecmp (str, "ACCEPT") == 0)
+    return CONFAB_RECEIPT_ACCEPT;
+  if (g_ascii_strcasecmp (str, "READ") == 0)
+    return CONFAB_RECEIPT_READ;
+  return CONFAB_RECEIPT_UNKNOWN;
+}
+
+/* Wire name, or NULL for CONFAB_CHAT_STATE_UNKNOWN. */
+const char *
+confab_chat_state_to_string (ConfabChatState state)
+{
+  switch (state)
+    {
+    case CONFAB_CHAT_STATE_COMPOSING:
+      return "COMPOSING";
+    case CONFAB_CHAT_STATE_ACTIVE:
+      return "ACTIVE";
+    case CONFAB_CHAT_STATE_PAUSE:
+      return "PAUSE";
+    case CONFAB_CHAT_STATE_GONE:
+      return "GONE";
+    case CONFAB_CHAT_STATE_INACTIVE:
+      return "INACTIVE";
+    case CONFAB_CHAT_STATE_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+ConfabChatState
+confab_chat_state_from_string (const char *str)
+{
+  static const struct {
+    const char *name;
+    ConfabChatState state;
+  } states[] = {
+    { "COMPOSING", CONFAB_CHAT_STATE_COMPOSING },
+    { "ACTIVE", CONFAB_CHAT_STATE_ACTIVE },
+    { "PAUSE", CONFAB_CHAT_STATE_PAUSE },
+    { "GONE", CONFAB_CHAT_STATE_GONE },
+    { "INACTIVE", CONFAB_CHAT_STATE_INACTIVE },
+  };
+
+  if (str == NULL)
+    return CONFAB_CHAT_STATE_UNKNOWN;
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_ascii_strcasecmp (str, states[i].name) == 0)
+      return states[i].state;
+  return CONFAB_CHAT_STATE_UNKNOWN;
+}
+
+ConfabRole
+confab_role_from_string (const char *str)
+{
+  static const struct {
+    const char *name;
+    ConfabRole role;
+  } roles[] = {
+    { "CONSUMER", CONFAB_ROLE_CONSUMER },
+    { "ASSIGNED_AGENT", CONFAB_ROLE_ASSIGNED_AGENT },
+    { "AGENT", CONFAB_ROLE_AGENT },
+    { "MANAGER", CONFAB_ROLE_MANAGER },
+    { "CONTROLLER", CONFAB_ROLE_CONTROLLER },
+  };
+
+  if (str == NULL)
+    return CONFAB_ROLE_UNKNOWN;
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (g_ascii_strcasecmp (str, roles[i].name) == 0)
+      return roles[i].role;
+  return CONFAB_ROLE_UNKNOWN;
+}
+
+static char *
+placeholder_for (const char *what)
+{
+  g_autofree char *shortened = NULL;
+
+  if (what == NULL || *what == '\0')
+    return g_strdup (_("Unsupported message"));
+
+  if (g_utf8_strlen (what, -1) > PLACEHOLDER_TYPE_MAX_CHARS)
+    what = shortened = g_utf8_substring (what, 0, PLACEHOLDER_TYPE_MAX_CHARS);
+
+  /* Translators: shown instead of a message Confab cannot display; %s is its kind,
+   * such as "hosted/file" */
+  return g_strdup_printf (_("Unsupported message (%s)"), what);
+}
+
+static gboolean
+is_plain_text (const char *content_type)
+{
+  gsize len = strlen ("text/plain");
+
+  /* LivePerson leaves contentType out of plain text now and then */
+  if (content_type == NULL)
+    return TRUE;
+  return g_ascii_strncasecmp (content_type, "text/plain", len) == 0 &&
+         (content_type[len] == '\0' || content_type[len] == ';');
+}
+
+static void
+parse_content_event (ConfabMessagingChange *change,
+                     JsonObject            *event)
+{
+  JsonNode *message = _confab_json_get_node (event, "message");
+
+  change->content_type = _confab_json_dup_string (event, "contentType");
+
+  if (is_plain_text (change->content_type))
+    {
+      change->text = _confab_json_node_dup_string (message);
+      if (change->text != NULL)
+        return;
+    }
+  else if (g_ascii_strcasecmp (change->content_type, "hosted/file") == 0 &&
+           message != NULL && JSON_NODE_HOLDS_OBJECT (message))
+    {
+      g_autofree char *caption = _confab_json_dup_string (json_node_get_object (message), "caption");
+
+      if (caption != NULL && *g_strstrip (caption) != '\0')
+        {
+          change->text = g_steal_pointer (&caption);
+          change->is_placeholder = TRUE;
+          return;
+        }
+    }
+
+  change->text = placeholder_for (change->content_type);
+  change->is_placeholder = TRUE;
+}
+
+static void
+parse_sequence_list (ConfabMessagingChange *change,
+                     JsonObject            *event)
+{
+  ConfabJsonList list;
+  guint len = _confab_json_list_init (&list, event, "sequenceList");
+
+  change->sequence_list = g_array_sized_new (FALSE, FALSE, sizeof (gint64), len);
+  for (guint i = 0; i < len; i++)
+    {
+      gint64 seq;
+
+      if (_confab_json_node_get_int (_confab_json_list_get (&list, i), &seq) && seq >= 0)
+        g_array_append_val (change->sequence_list, seq);
+    }
+}
+
+static ConfabMessagingChange *
+parse_change (JsonNode *node)
+{
+  g_autoptr(ConfabMessagingChange) change = NULL;
+  JsonObject *object;
+  JsonObject *event;
+  JsonObject *metadata;
+  const char *type;
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+
+  /* without an event there is nothing to show, acknowledge or order */
+  event = _confab_json_get_object (object, "event");
+  if (event == NULL)
+    return NULL;
+
+  change = g_new0 (ConfabMessagingChange, 1);
+
+  change->sequence = -1;
+  if (_confab_json_get_int (object, "sequence", &value) && value >= 0)
+    change->sequence = value;
+  if (_confab_json_get_int (object, "serverTimestamp", &value) && value >= 0)
+    change->server_timestamp = value;
+
+  metadata = _confab_json_get_object (object, "originatorMetadata");
+  change->originator_id = _confab_json_dup_string (object, "originatorId");
+  if (change->originator_id == NULL)
+    change->originator_id = _confab_json_dup_string (object, "originatorPId");
+  if (change->originator_id == NULL)
+    change->originator_id = _confab_json_dup_string (metadata, "id");
+  change->role_name = _confab_json_dup_string (metadata, "role");
+  change->role = confab_role_from_string (change->role_name);
+
+  change->conversation_id = _confab_json_dup_string (object, "conversationId");
+  change->dialog_id = _confab_json_dup_string (object, "dialogId");
+
+  type = _confab_json_peek_string (event, "type");
+  if (g_strcmp0 (type, "ContentEvent") == 0)
+    {
+      change->type = CONFAB_EVENT_CONTENT;
+      parse_content_event (change, event);
+    }
+  else if (g_strcmp0 (type, "RichContentEvent") == 0)
+    {
+      change->type = CONFAB_EVENT_RICH_CONTENT;
+      change->text = g_strdup (_("Unsupported message (rich content)"));
+      change->is_placeholder = TRUE;
+    }
+  else if (g_strcmp0 (type, "AcceptStatusEvent") == 0)
+    {
+      change->type = CONFAB_EVENT_ACCEPT_STATUS;
+      change->status = confab_receipt_status_from_string (_confab_json_peek_string (event, "status"));
+      parse_sequence_list (change, event);
+    }
+  else if (g_strcmp0 (type, "ChatStateEvent") == 0)
+    {
+      change->type = CONFAB_EVENT_CHAT_STATE;
+      change->chat_state = confab_chat_state_from_string (_confab_json_peek_string (event, "chatState"));
+    }
+  else
+    {
+      /* kept so that its sequence still counts */
+      change->type = CONFAB_EVENT_UNKNOWN;
+    }
+
+  return g_steal_pointer (&change);
+}
+
+/**
+ * confab_parse_messaging_notification:
+ * @body: (nullable): the body of an ms.MessagingEventNotification
+ * @error: return location for a #CONFAB_PROTOCOL_ERROR
+ *
+ * `changes` may be an array or a bare change; a body without changes gives an empty array.
+ * Changes that are not objects or have no event are skipped.
+ *
+ * Returns: (transfer full) (element-type ConfabMessagingChange) (nullable): the changes
+ */
+GPtrArray *
+confab_parse_messaging_notification (JsonNode *body,
+                                     GError  **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  ConfabJsonList list;
+  guint len;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      g_set_error_literal (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
+                           _("Messaging notification without an object body"));
+      return NULL;
+    }
+
+  len = _confab_json_list_init (&list, json_node_get_object (body), "changes");
+  changes = g_ptr_array_new_full (len, (GDestroyNotify) confab_messaging_change_free);
+  for (guint i = 0; i < len; i++)
+    {
+      ConfabMessagingChange *change = parse_change (_confab_json_list_get (&list, i));
+
+      if (change != NULL)
+        g_ptr_array_add (changes, change);
+    }
+
+  return g_steal_pointer (&changes);
+}

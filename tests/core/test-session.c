@@ -1,0 +1,605 @@
+/* test-session.c: ConfabSession against the local service, in-process, over real sockets
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "confab-test-util.h"
+#include "confab-session.h"
+#include "confab-server.h"
+
+typedef struct
+{
+  ConfabServer *server;
+  char *base_url;
+  ConfabAccount *account;
+  ConfabSession *session;
+  GArray *states;           /* of ConfabSessionState, every change */
+} Fixture;
+
+static void
+state_cb (ConfabSession *session,
+          GParamSpec    *pspec,
+          Fixture       *f)
+{
+  ConfabSessionState state = confab_session_get_state (session);
+
+  g_array_append_val (f->states, state);
+}
+
+static ConfabSession *
+new_session (Fixture *f)
+{
+  ConfabSession *session = confab_session_new (f->account, NULL);
+
+  confab_session_set_timings (session, 30, 50, 400, 200);
+  return session;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  g_assert_true (confab_server_listen (f->server, 0, &error));
+  g_assert_no_error (error);
+  f->base_url = confab_server_dup_base_url (f->server);
+
+  /* The same path as a real account: CSDS for the domains, signup for the token. */
+  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (f->account, f->base_url);
+
+  f->states = g_array_new (FALSE, FALSE, sizeof (ConfabSessionState));
+  f->session = new_session (f);
+  g_signal_connect (f->session, "notify::state", G_CALLBACK (state_cb), f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->session != NULL)
+    confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&f->account);
+  confab_server_shutdown (f->server);
+  g_clear_object (&f->server);
+  g_free (f->base_url);
+  g_array_unref (f->states);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+wait_online (ConfabSession *session)
+{
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (session) == CONFAB_SESSION_ONLINE, 10000);
+}
+
+static guint
+n_messages (ConfabSession *session)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (session)));
+}
+
+static ConfabMessage *
+message_at (ConfabSession *session,
+            guint          i)
+{
+  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (session)), i);
+
+  g_object_unref (m);  /* the list keeps it alive */
+  return m;
+}
+
+/* Sequences the consumer published receipts with, one array entry per sequence per frame. */
+static GArray *
+receipt_sequences (Fixture    *f,
+                   const char *status,
+                   guint      *n_frames)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_PUBLISH_EVENT, NULL);
+  GArray *seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  JsonArray *entries = json_node_get_array (log);
+
+  *n_frames = 0;
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *frame = json_object_get_object_member (json_array_get_object_element (entries, i), "frame");
+      JsonObject *body = json_object_get_object_member (frame, "body");
+      JsonObject *event = json_object_get_object_member (body, "event");
+      JsonArray *list;
+
+      if (g_strcmp0 (json_object_get_string_member (event, "type"), "AcceptStatusEvent") != 0 ||
+          g_strcmp0 (json_object_get_string_member (event, "status"), status) != 0)
+        continue;
+      (*n_frames)++;
+      list = json_object_get_array_member (event, "sequenceList");
+      for (guint j = 0; j < json_array_get_length (list); j++)
+        {
+          gint64 s = json_array_get_int_element (list, j);
+
+          g_array_append_val (seqs, s);
+        }
+    }
+  return seqs;
+}
+
+static guint
+count_frames (Fixture    *f,
+              const char *type,
+              const char *needle)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, type, NULL);
+  JsonArray *entries = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      g_autofree char *text = json_to_string (json_array_get_element (entries, i), FALSE);
+
+      if (needle == NULL || strstr (text, needle) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+has_duplicates (GArray *seqs)
+{
+  for (guint i = 0; i < seqs->len; i++)
+    for (guint j = i + 1; j < seqs->len; j++)
+      if (g_array_index (seqs, gint64, i) == g_array_index (seqs, gint64, j))
+        return TRUE;
+  return FALSE;
+}
+
+/* Starts the session and writes the first message, which opens a conversation. */
+static ConfabMessage *
+start_conversation (Fixture *f)
+{
+  ConfabMessage *first;
+
+  confab_session_start (f->session);
+  wait_online (f->session);
+  first = confab_session_send_text (f->session, "Hello, I need help");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
+  g_assert_cmpint (confab_session_get_conversation_status (f->session), ==, CONFAB_CONVERSATION_OPEN);
+  return first;
+}
+
+static void
+test_states_and_first_message (Fixture       *f,
+                               gconstpointer  data)
+{
+  ConfabMessage *first;
+
+  g_assert_cmpint (confab_session_get_state (f->session), ==, CONFAB_SESSION_OFFLINE);
+  g_assert_cmpint (confab_session_get_conversation_status (f->session), ==, CONFAB_CONVERSATION_NONE);
+  first = start_conversation (f);
+
+  g_assert_cmpuint (f->states->len, >=, 2);
+  g_assert_cmpint (g_array_index (f->states, ConfabSessionState, 0), ==, CONFAB_SESSION_CONNECTING);
+  g_assert_cmpint (g_array_index (f->states, ConfabSessionState, f->states->len - 1), ==, CONFAB_SESSION_ONLINE);
+  g_assert_nonnull (confab_session_get_consumer_id (f->session));
+  g_assert_true (confab_account_get_anonymous (f->account));
+
+  /* one row: the echo of the message did not add a second */
+  g_assert_cmpuint (n_messages (f->session), ==, 1);
+  g_assert_true (confab_message_get_own (first));
+  g_assert_cmpint (confab_message_get_sequence (first), ==, 0);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
+}
+
+static void
+test_offline_delivery (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ConfabSession) later = NULL;
+  g_autofree char *conversation = NULL;
+  g_autoptr(GError) error = NULL;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+
+  /* the agent writes while the consumer is away */
+  g_assert_cmpint (confab_server_agent_send_text (f->server, conversation, "Are you there?", &error), >=, 0);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, conversation, "I found your order.", &error), >=, 0);
+  g_assert_no_error (error);
+
+  /* A new session with the same identity finds the open conversation and its history. */
+  later = new_session (f);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 3, 10000);
+  g_assert_cmpstr (confab_session_get_conversation_id (later), ==, conversation);
+  g_assert_true (confab_message_get_own (message_at (later, 0)));
+  g_assert_false (confab_message_get_own (message_at (later, 1)));
+  g_assert_false (confab_message_get_own (message_at (later, 2)));
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 2)), ==, "I found your order.");
+  g_assert_cmpstr (confab_message_get_originator_id (message_at (later, 1)), ==,
+                   confab_server_get_agent_id (f->server));
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
+  confab_session_stop (later);
+}
+
+static void
+test_receipts_both_ways (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) accepts = NULL;
+  g_autoptr(GArray) reads = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  ConfabMessage *first;
+  const char *conversation;
+  gint64 seqs[5];
+  guint accept_frames = 0, read_frames = 0;
+
+  first = start_conversation (f);
+  conversation = confab_session_get_conversation_id (f->session);
+
+  /* Five agent messages in a row: ACCEPT for each, in one batched frame. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("answer %u", i);
+
+      seqs[i] = confab_server_agent_send_text (f->server, conversation, text, &error);
+      g_assert_no_error (error);
+    }
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 6, 10000);
+  CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &accept_frames))->len == 5 ||
+                          (g_array_unref (accepts), FALSE), 10000);
+  g_assert_cmpuint (accept_frames, ==, 1);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (g_array_index (accepts, gint64, i), ==, seqs[i]);
+
+  /* READ only for what the person saw; own messages never. */
+  g_ptr_array_add (seen, first);
+  g_ptr_array_add (seen, message_at (f->session, 1));
+  g_ptr_array_add (seen, message_at (f->session, 2));
+  confab_session_mark_read (f->session, seen);
+  confab_session_mark_read (f->session, seen);
+  CONFAB_TEST_WAIT_UNTIL ((reads = receipt_sequences (f, "READ", &read_frames))->len == 2 ||
+                          (g_array_unref (reads), FALSE), 10000);
+  confab_test_spin (200);
+  g_clear_pointer (&reads, g_array_unref);
+  reads = receipt_sequences (f, "READ", &read_frames);
+  g_assert_cmpuint (reads->len, ==, 2);
+  g_assert_cmpuint (read_frames, ==, 1);
+  g_assert_cmpint (g_array_index (reads, gint64, 0), ==, seqs[0]);
+  g_assert_true (confab_message_get_read_sent (message_at (f->session, 1)));
+
+  /* The agent's receipts move the own message forward. */
+  confab_server_agent_send_receipt (f->server, conversation, CONFAB_RECEIPT_ACCEPT,
+                                    (gint64[]) { confab_message_get_sequence (first) }, 1, &error);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_DELIVERED, 10000);
+  confab_server_agent_send_receipt (f->server, conversation, CONFAB_RECEIPT_READ,
+                                    (gint64[]) { confab_message_get_sequence (first) }, 1, &error);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_READ, 10000);
+  /* and never back */
+  confab_server_agent_send_receipt (f->server, conversation, CONFAB_RECEIPT_ACCEPT,
+                                    (gint64[]) { confab_message_get_sequence (first) }, 1, &error);
+  confab_test_spin (200);
+  g_assert_cmpint (confab_message_get_delivery_state (first), ==, CONFAB_DELIVERY_READ);
+  g_assert_no_error (error);
+}
+
+static void
+test_read_receipts_off (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) reads = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  guint frames = 0;
+
+  start_conversation (f);
+  confab_session_set_send_read_receipts (f->session, FALSE);
+  confab_server_agent_send_text (f->server, NULL, "hi", &error);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
+  g_ptr_array_add (seen, message_at (f->session, 1));
+  confab_session_mark_read (f->session, seen);
+  confab_test_spin (300);
+  reads = receipt_sequences (f, "READ", &frames);
+  g_assert_cmpuint (frames, ==, 0);
+  /* ACCEPT still goes: it says the message reached the device, not that it was read */
+  g_clear_pointer (&reads, g_array_unref);
+  reads = receipt_sequences (f, "ACCEPT", &frames);
+  g_assert_cmpuint (frames, ==, 1);
+}
+
+static void
+test_reconnect_resumes (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) accepts = NULL;
+  ConfabMessage *queued;
+  guint frames = 0;
+  guint subscribes_before;
+
+  start_conversation (f);
+  confab_server_agent_send_text (f->server, NULL, "before the drop", &error);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (message_at (f->session, 1)), 10000);
+  confab_test_spin (100);
+  subscribes_before = count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, NULL);
+
+  /* The service drops the socket; while the session waits, the agent writes and the person too. */
+  confab_server_set_refuse_tokens (f->server, FALSE);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 1001, "going away"), ==, 1);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 10000);
+  confab_server_agent_send_text (f->server, NULL, "while you were away", &error);
+  g_assert_no_error (error);
+  queued = confab_session_send_text (f->session, "typed while offline");
+  g_assert_cmpint (confab_message_get_delivery_state (queued), ==, CONFAB_DELIVERY_QUEUED);
+
+  wait_online (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (queued) == CONFAB_DELIVERY_SENT, 10000);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 4, 10000);
+  g_assert_cmpuint (confab_session_get_reconnects (f->session), >=, 1);
+  g_assert_cmpstr (confab_message_get_text (message_at (f->session, 2)), ==, "while you were away");
+  g_assert_true (message_at (f->session, 3) == queued);
+
+  /* resubscribed from the last sequence held + 1 */
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, NULL), ==, subscribes_before + 1);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, "\"fromSeq\":0"), ==, 1);
+
+  /* every agent message accepted exactly once */
+  CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &frames))->len == 2 ||
+                          (g_array_unref (accepts), FALSE), 10000);
+  g_assert_false (has_duplicates (accepts));
+}
+
+static void
+test_reconnect_during_replay (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabSession) later = NULL;
+  g_autoptr(GArray) accepts = NULL;
+  g_autofree char *conversation = NULL;
+  guint frames = 0;
+  const guint n = 2000;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_session_stop (f->session);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("history %u", i);
+
+      confab_server_agent_send_text (f->server, conversation, text, &error);
+      g_assert_no_error (error);
+    }
+  confab_server_set_replay_chunk_size (f->server, 50);
+
+  later = new_session (f);
+  confab_session_start (later);
+  /* drop the socket when part of the history has arrived */
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) > 100, 10000);
+  g_assert_cmpuint (n_messages (later), <, n + 1);
+  confab_server_drop_consumers (f->server, NULL, 0, NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == n + 1, 20000);
+  confab_test_spin (300);
+  g_assert_cmpuint (n_messages (later), ==, n + 1);
+  for (guint i = 1; i <= n; i += 199)
+    g_assert_cmpint (confab_message_get_sequence (message_at (later, i)), ==, i);
+
+  CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &frames))->len >= n ||
+                          (g_array_unref (accepts), FALSE), 20000);
+  g_assert_cmpuint (accepts->len, ==, n);
+  g_assert_false (has_duplicates (accepts));
+  confab_session_stop (later);
+}
+
+static void
+test_replay_items_changed (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabSession) later = NULL;
+  g_autofree char *conversation = NULL;
+  ConfabMessageList *list;
+  const guint n = 10000;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_session_stop (f->session);
+  for (guint i = 0; i < n; i++)
+    confab_server_agent_send_text (f->server, conversation, "x", &error);
+  g_assert_no_error (error);
+  /* the service sends at most 200 events or 96 KiB a notification */
+
+  later = new_session (f);
+  list = confab_session_get_messages (later);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == n + 1, 30000);
+  /* one items-changed per notification, not per message: 10,001 events in at least 51
+   * notifications; one signal each, and never more than a handful beyond that */
+  g_assert_cmpuint (confab_message_list_get_n_items_changed (list), >=, 1);
+  g_assert_cmpuint (confab_message_list_get_n_items_changed (list), <=, (n + 1) / 200 + 10);
+  g_test_message ("10,001 events replayed with %u items-changed signals",
+                  confab_message_list_get_n_items_changed (list));
+  confab_session_stop (later);
+}
+
+static void
+test_agent_closes (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autofree char *old_conversation = NULL;
+  ConfabMessage *after;
+  guint frames = 0;
+  g_autoptr(GArray) reads = NULL;
+
+  start_conversation (f);
+  old_conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_server_agent_send_text (f->server, NULL, "Anything else?", &error);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
+  g_assert_true (confab_server_agent_close (f->server, old_conversation, CONFAB_CLOSE_REASON_AGENT, &error));
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 10000);
+  g_assert_cmpint (confab_session_get_close_reason (f->session), ==, CONFAB_CLOSE_REASON_AGENT);
+
+  /* nothing into the closed conversation */
+  g_ptr_array_add (seen, message_at (f->session, 1));
+  confab_session_mark_read (f->session, seen);
+  confab_test_spin (200);
+  reads = receipt_sequences (f, "READ", &frames);
+  g_assert_cmpuint (frames, ==, 0);
+
+  /* writing again starts a new conversation */
+  after = confab_session_send_text (f->session, "One more thing");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (after) == CONFAB_DELIVERY_SENT, 10000);
+  g_assert_cmpstr (confab_session_get_conversation_id (f->session), !=, old_conversation);
+  g_assert_cmpint (confab_session_get_conversation_status (f->session), ==, CONFAB_CONVERSATION_OPEN);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 2);
+}
+
+static void
+test_consumer_closes (Fixture       *f,
+                      gconstpointer  data)
+{
+  start_conversation (f);
+  confab_session_close_conversation (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 10000);
+  g_assert_cmpint (confab_session_get_close_reason (f->session), ==, CONFAB_CLOSE_REASON_CONSUMER);
+  confab_session_new_conversation (f->session);
+  g_assert_cmpint (confab_session_get_conversation_status (f->session), ==, CONFAB_CONVERSATION_NONE);
+}
+
+static void
+test_typing (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  start_conversation (f);
+
+  g_assert_true (confab_server_agent_set_typing (f->server, NULL, CONFAB_CHAT_STATE_COMPOSING, &error));
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_agent_typing (f->session), 10000);
+  confab_server_agent_send_text (f->server, NULL, "done typing", &error);
+  CONFAB_TEST_WAIT_UNTIL (!confab_session_get_agent_typing (f->session), 10000);
+  g_assert_no_error (error);
+
+  /* The person types: one COMPOSING however many keys, ACTIVE after the pause. */
+  confab_session_set_typing (f->session, TRUE);
+  confab_session_set_typing (f->session, TRUE);
+  confab_session_set_typing (f->session, TRUE);
+  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACTIVE\"") == 1, 10000);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"COMPOSING\""), ==, 1);
+}
+
+static void
+test_agent_name (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  start_conversation (f);
+  g_assert_true (confab_server_agent_accept (f->server, NULL, &error));
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_agent_nickname (f->session) != NULL, 10000);
+  g_assert_cmpstr (confab_session_get_agent_id (f->session), ==, confab_server_get_agent_id (f->server));
+}
+
+static void
+test_anonymous_signs_up_again (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *first_consumer = NULL;
+
+  start_conversation (f);
+  first_consumer = g_strdup (confab_session_get_consumer_id (f->session));
+
+  /* 4407: the anonymous identity expired: sign up again and carry on */
+  confab_server_drop_consumers (f->server, NULL, 4407, "identity expired");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 10000);
+  wait_online (f->session);
+  g_assert_cmpstr (confab_session_get_consumer_id (f->session), !=, first_consumer);
+}
+
+static void
+test_refused_token (Fixture       *f,
+                    gconstpointer  data)
+{
+  start_conversation (f);
+
+  /* tokens refused for good: one fresh signup, then stop and say why (no busy loop) */
+  confab_server_set_refuse_tokens (f->server, TRUE);
+  confab_server_drop_consumers (f->server, NULL, 4401, "token expired");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_SIGNED_OUT, 10000);
+  g_assert_nonnull (confab_session_get_signed_out_reason (f->session));
+  confab_test_spin (300);
+  g_assert_cmpint (confab_session_get_state (f->session), ==, CONFAB_SESSION_SIGNED_OUT);
+}
+
+static void
+test_given_token_refused (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *token = confab_server_issue_token (f->server, NULL, NULL, 3600);
+
+  /* A token the person gave (LP_JWT) is not replaced behind their back. */
+  confab_account_set_jwt (f->account, token);
+  confab_server_set_refuse_tokens (f->server, TRUE);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_SIGNED_OUT, 10000);
+  g_assert_false (confab_account_get_anonymous (f->account));
+  g_assert_cmpuint (confab_session_get_reconnects (f->session), ==, 0);
+}
+
+static void
+test_backoff_when_service_gone (Fixture       *f,
+                                gconstpointer  data)
+{
+  gint64 next;
+
+  start_conversation (f);
+  confab_server_shutdown (f->server);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+  next = confab_session_get_next_retry (f->session);
+  g_assert_cmpint (next, >, g_get_real_time ());
+  /* capped at 400 ms here; a few tries pass, each waiting again */
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_reconnects (f->session) >= 3, 10000);
+  g_assert_cmpint (confab_session_get_state (f->session), !=, CONFAB_SESSION_ONLINE);
+  g_assert_cmpint (confab_session_get_state (f->session), !=, CONFAB_SESSION_SIGNED_OUT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add ("/session/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("states-and-first-message", test_states_and_first_message);
+  ADD ("offline-delivery", test_offline_delivery);
+  ADD ("receipts-both-ways", test_receipts_both_ways);
+  ADD ("read-receipts-off", test_read_receipts_off);
+  ADD ("reconnect-resumes", test_reconnect_resumes);
+  ADD ("reconnect-during-replay", test_reconnect_during_replay);
+  ADD ("replay-items-changed", test_replay_items_changed);
+  ADD ("agent-closes", test_agent_closes);
+  ADD ("consumer-closes", test_consumer_closes);
+  ADD ("typing", test_typing);
+  ADD ("agent-name", test_agent_name);
+  ADD ("anonymous-signs-up-again", test_anonymous_signs_up_again);
+  ADD ("refused-token", test_refused_token);
+  ADD ("given-token-refused", test_given_token_refused);
+  ADD ("backoff-when-service-gone", test_backoff_when_service_gone);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,313 @@
+/* test-conversation.c: cqm.ExConversationChangeNotification
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "confab-protocol.h"
+#include "confab-test-util.h"
+
+static GPtrArray *
+parse_body (const char *body_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"kind\":\"notification\",\"type\":\"cqm.ExConversationChangeNotification\","
+                                           "\"body\":%s}", body_text);
+  g_autoptr(ConfabFrame) frame = confab_frame_parse (text, -1, &error);
+  GPtrArray *changes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (frame);
+  g_assert_cmpstr (frame->type, ==, CONFAB_NOTIFY_EX_CONVERSATION);
+  changes = confab_parse_conversation_notification (frame->body, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (changes);
+  return changes;
+}
+
+static ConfabConversationChange *
+only_change (GPtrArray *changes)
+{
+  g_assert_cmpuint (changes->len, ==, 1);
+  return g_ptr_array_index (changes, 0);
+}
+
+static const ConfabParticipant *
+participant (const ConfabConversationChange *change,
+             guint                           i)
+{
+  g_assert_cmpuint (i, <, change->participants->len);
+  return g_ptr_array_index (change->participants, i);
+}
+
+static const ConfabDialog *
+dialog (const ConfabConversationChange *change,
+        guint                           i)
+{
+  g_assert_cmpuint (i, <, change->dialogs->len);
+  return g_ptr_array_index (change->dialogs, i);
+}
+
+static void
+test_documented (void)
+{
+  /* protocol.md, section 4 */
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"subscriptionId\":\"s1\",\"changes\":[{\"type\":\"UPSERT\",\"result\":{\"convId\":\"conv-1\",\"effectiveTTR\":-1,"
+    "\"conversationDetails\":{\"skillId\":\"-1\",\"participants\":["
+    "{\"id\":\"consumer-1\",\"role\":\"CONSUMER\"},{\"id\":\"agent-7\",\"role\":\"ASSIGNED_AGENT\"}],"
+    "\"dialogs\":[{\"dialogId\":\"conv-1\",\"participantsDetails\":[{\"id\":\"consumer-1\",\"role\":\"CONSUMER\",\"state\":\"ACTIVE\"}],"
+    "\"dialogType\":\"MAIN\",\"channelType\":\"MESSAGING\",\"state\":\"OPEN\",\"creationTs\":1,\"metaDataLastUpdateTs\":2}],"
+    "\"brandId\":\"123\",\"state\":\"OPEN\",\"stage\":\"OPEN\",\"startTs\":1538492183000,"
+    "\"metaDataLastUpdateTs\":1538492184000,\"ttr\":{\"ttrType\":\"NORMAL\",\"value\":3600},"
+    "\"delay\":{\"delayType\":\"NIGHT\",\"tillWhen\":0}}}}]}");
+  ConfabConversationChange *change = only_change (changes);
+
+  g_assert_cmpint (change->type, ==, CONFAB_CHANGE_UPSERT);
+  g_assert_cmpstr (change->conversation_id, ==, "conv-1");
+  g_assert_cmpint (change->state, ==, CONFAB_CONVERSATION_STATE_OPEN);
+  g_assert_cmpint (change->stage, ==, CONFAB_CONVERSATION_STATE_OPEN);
+  g_assert_cmpint (change->close_reason, ==, CONFAB_CLOSE_REASON_NONE);
+  g_assert_cmpint (change->last_updated_ts, ==, 1538492184000);
+  g_assert_false (confab_conversation_change_is_closed (change));
+
+  g_assert_cmpuint (change->participants->len, ==, 2);
+  g_assert_cmpstr (participant (change, 0)->id, ==, "consumer-1");
+  g_assert_cmpint (participant (change, 0)->role, ==, CONFAB_ROLE_CONSUMER);
+  g_assert_cmpstr (participant (change, 1)->id, ==, "agent-7");
+  g_assert_cmpint (participant (change, 1)->role, ==, CONFAB_ROLE_ASSIGNED_AGENT);
+  g_assert_cmpstr (participant (change, 1)->role_name, ==, "ASSIGNED_AGENT");
+  g_assert_cmpstr (confab_conversation_change_get_agent_id (change), ==, "agent-7");
+
+  g_assert_cmpuint (change->dialogs->len, ==, 1);
+  g_assert_cmpstr (dialog (change, 0)->dialog_id, ==, "conv-1");
+  g_assert_cmpstr (dialog (change, 0)->dialog_type, ==, "MAIN");
+  g_assert_cmpint (dialog (change, 0)->state, ==, CONFAB_CONVERSATION_STATE_OPEN);
+}
+
+static void
+test_closed (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":["
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"a\",\"conversationDetails\":{\"state\":\"CLOSE\",\"stage\":\"CLOSE\",\"closeReason\":\"AGENT\"}}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"b\",\"conversationDetails\":{\"state\":\"CLOSE\",\"closeReason\":\"TIMEOUT\"}}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"c\",\"conversationDetails\":{\"state\":\"CLOSE\",\"stage\":\"OPEN\"}}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"d\",\"conversationDetails\":{\"state\":\"OPEN\",\"stage\":\"CLOSE\",\"closeReason\":\"SYSTEM\"}}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"e\",\"conversationDetails\":{\"state\":\"PENDING\",\"closeReason\":\"SOMETHING_NEW\"}}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"f\",\"conversationDetails\":{\"stage\":\"CLOSE\",\"closeReason\":\"CONSUMER\"}}}"
+    "]}");
+  ConfabConversationChange *c;
+
+  g_assert_cmpuint (changes->len, ==, 6);
+
+  c = g_ptr_array_index (changes, 0);
+  g_assert_true (confab_conversation_change_is_closed (c));
+  g_assert_cmpint (c->close_reason, ==, CONFAB_CLOSE_REASON_AGENT);
+
+  c = g_ptr_array_index (changes, 1);
+  g_assert_cmpint (c->stage, ==, CONFAB_CONVERSATION_STATE_UNKNOWN);
+  g_assert_true (confab_conversation_change_is_closed (c));
+  g_assert_cmpint (c->close_reason, ==, CONFAB_CLOSE_REASON_TIMEOUT);
+
+  /* the stage, when sent, is about the whole conversation */
+  c = g_ptr_array_index (changes, 2);
+  g_assert_false (confab_conversation_change_is_closed (c));
+  c = g_ptr_array_index (changes, 3);
+  g_assert_true (confab_conversation_change_is_closed (c));
+  g_assert_cmpint (c->close_reason, ==, CONFAB_CLOSE_REASON_SYSTEM);
+
+  c = g_ptr_array_index (changes, 4);
+  g_assert_cmpint (c->state, ==, CONFAB_CONVERSATION_STATE_UNKNOWN);
+  g_assert_false (confab_conversation_change_is_closed (c));
+  g_assert_cmpint (c->close_reason, ==, CONFAB_CLOSE_REASON_UNKNOWN);
+
+  c = g_ptr_array_index (changes, 5);
+  g_assert_true (confab_conversation_change_is_closed (c));
+  g_assert_cmpint (c->close_reason, ==, CONFAB_CLOSE_REASON_CONSUMER);
+  g_assert_null (confab_conversation_change_get_agent_id (c));
+}
+
+static void
+test_participants_pid (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"type\":\"UPSERT\",\"result\":{\"convId\":\"x\",\"conversationDetails\":{"
+    "\"participantsPId\":{\"CONSUMER\":[\"consumer-1\"],\"ASSIGNED_AGENT\":[\"agent-2\"],\"MANAGER\":\"mgr-3\","
+    "\"READER\":[\"r-1\",5,null,\"r-2\"],\"AGENT\":[]},\"state\":\"OPEN\"}}}]}");
+  ConfabConversationChange *change = only_change (changes);
+
+  g_assert_cmpuint (change->participants->len, ==, 5);
+  g_assert_cmpstr (participant (change, 0)->id, ==, "consumer-1");
+  g_assert_cmpint (participant (change, 0)->role, ==, CONFAB_ROLE_CONSUMER);
+  g_assert_cmpstr (participant (change, 1)->id, ==, "agent-2");
+  g_assert_cmpint (participant (change, 1)->role, ==, CONFAB_ROLE_ASSIGNED_AGENT);
+  g_assert_cmpstr (participant (change, 2)->id, ==, "mgr-3");
+  g_assert_cmpint (participant (change, 2)->role, ==, CONFAB_ROLE_MANAGER);
+  g_assert_cmpstr (participant (change, 3)->id, ==, "r-1");
+  g_assert_cmpint (participant (change, 3)->role, ==, CONFAB_ROLE_UNKNOWN);
+  g_assert_cmpstr (participant (change, 3)->role_name, ==, "READER");
+  g_assert_cmpstr (participant (change, 4)->id, ==, "r-2");
+  g_assert_cmpstr (confab_conversation_change_get_agent_id (change), ==, "agent-2");
+}
+
+static void
+test_bare_elements (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":{\"type\":\"UPSERT\",\"result\":{\"convId\":\"x\",\"conversationDetails\":{"
+    "\"participants\":{\"id\":\"agent-9\",\"role\":\"ASSIGNED_AGENT\"},"
+    "\"dialogs\":{\"dialogId\":\"x\",\"dialogType\":\"POST_SURVEY\",\"state\":\"CLOSE\"}}}}}");
+  ConfabConversationChange *change = only_change (changes);
+
+  g_assert_cmpuint (change->participants->len, ==, 1);
+  g_assert_cmpstr (confab_conversation_change_get_agent_id (change), ==, "agent-9");
+  g_assert_cmpuint (change->dialogs->len, ==, 1);
+  g_assert_cmpstr (dialog (change, 0)->dialog_type, ==, "POST_SURVEY");
+  g_assert_cmpint (dialog (change, 0)->state, ==, CONFAB_CONVERSATION_STATE_CLOSE);
+}
+
+static void
+test_delete (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"type\":\"DELETE\",\"result\":{\"convId\":\"gone\"}},"
+    "{\"type\":\"REPLACE\",\"result\":{\"convId\":\"odd\"}}]}");
+  ConfabConversationChange *c;
+
+  g_assert_cmpuint (changes->len, ==, 2);
+  c = g_ptr_array_index (changes, 0);
+  g_assert_cmpint (c->type, ==, CONFAB_CHANGE_DELETE);
+  g_assert_cmpstr (c->conversation_id, ==, "gone");
+  g_assert_nonnull (c->participants);
+  g_assert_nonnull (c->dialogs);
+  g_assert_cmpuint (c->participants->len, ==, 0);
+  g_assert_cmpint (c->state, ==, CONFAB_CONVERSATION_STATE_UNKNOWN);
+  g_assert_cmpint (c->last_updated_ts, ==, 0);
+  c = g_ptr_array_index (changes, 1);
+  g_assert_cmpint (c->type, ==, CONFAB_CHANGE_UNKNOWN);
+}
+
+static void
+test_wrong_types (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[1,\"a\",null,[],{},{\"type\":\"UPSERT\"},{\"type\":\"UPSERT\",\"result\":\"x\"},"
+    "{\"type\":\"UPSERT\",\"result\":{}},{\"type\":\"UPSERT\",\"result\":{\"convId\":7}},"
+    "{\"type\":5,\"result\":{\"convId\":\"w\",\"conversationDetails\":{"
+    "\"participants\":[5,\"p\",{\"id\":3,\"role\":\"AGENT\"},{\"role\":\"AGENT\"},{\"id\":\"ok\",\"role\":[]}],"
+    "\"dialogs\":[5,{},{\"dialogId\":[]},{\"dialogId\":\"d\",\"dialogType\":3,\"state\":{}}],"
+    "\"state\":7,\"stage\":[],\"closeReason\":{},\"metaDataLastUpdateTs\":\"yesterday\"}}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"v\",\"conversationDetails\":\"text\"}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"u\",\"conversationDetails\":{\"participantsPId\":[\"x\"],"
+    "\"metaDataLastUpdateTs\":1.5e12,\"dialogs\":\"MAIN\"}}},"
+    "{\"type\":\"UPSERT\",\"result\":{\"conversationDetails\":{\"convId\":\"t\",\"metaDataLastUpdateTs\":-1}}}"
+    "]}");
+  ConfabConversationChange *c;
+
+  g_assert_cmpuint (changes->len, ==, 4);
+
+  c = g_ptr_array_index (changes, 0);
+  g_assert_cmpstr (c->conversation_id, ==, "w");
+  g_assert_cmpint (c->type, ==, CONFAB_CHANGE_UNKNOWN);
+  g_assert_cmpuint (c->participants->len, ==, 1);
+  g_assert_cmpstr (participant (c, 0)->id, ==, "ok");
+  g_assert_cmpint (participant (c, 0)->role, ==, CONFAB_ROLE_UNKNOWN);
+  g_assert_null (participant (c, 0)->role_name);
+  g_assert_cmpuint (c->dialogs->len, ==, 1);
+  g_assert_null (dialog (c, 0)->dialog_type);
+  g_assert_cmpint (dialog (c, 0)->state, ==, CONFAB_CONVERSATION_STATE_UNKNOWN);
+  g_assert_cmpint (c->state, ==, CONFAB_CONVERSATION_STATE_UNKNOWN);
+  g_assert_cmpint (c->stage, ==, CONFAB_CONVERSATION_STATE_UNKNOWN);
+  g_assert_cmpint (c->close_reason, ==, CONFAB_CLOSE_REASON_NONE);
+  g_assert_cmpint (c->last_updated_ts, ==, 0);
+
+  c = g_ptr_array_index (changes, 1);
+  g_assert_cmpstr (c->conversation_id, ==, "v");
+  g_assert_cmpuint (c->participants->len, ==, 0);
+
+  c = g_ptr_array_index (changes, 2);
+  g_assert_cmpstr (c->conversation_id, ==, "u");
+  g_assert_cmpuint (c->participants->len, ==, 0);
+  g_assert_cmpuint (c->dialogs->len, ==, 0);
+  g_assert_cmpint (c->last_updated_ts, ==, 1500000000000);
+
+  c = g_ptr_array_index (changes, 3);
+  g_assert_cmpstr (c->conversation_id, ==, "t");
+  g_assert_cmpint (c->last_updated_ts, ==, 0);
+}
+
+static void
+test_bodies (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) string_body = json_from_string ("\"oops\"", NULL);
+  g_autoptr(GPtrArray) none = NULL;
+  const char *empty_bodies[] = { "{}", "{\"changes\":[]}", "{\"changes\":false}", "{\"subscriptionId\":\"s\"}" };
+
+  none = confab_parse_conversation_notification (NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  none = confab_parse_conversation_notification (string_body, &error);
+  g_assert_null (none);
+  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+
+  for (guint i = 0; i < G_N_ELEMENTS (empty_bodies); i++)
+    {
+      g_autoptr(GPtrArray) changes = parse_body (empty_bodies[i]);
+
+      g_assert_cmpuint (changes->len, ==, 0);
+    }
+}
+
+static void
+test_huge (void)
+{
+  GString *body = g_string_new ("{\"changes\":[");
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (body, "%s{\"type\":\"UPSERT\",\"result\":{\"convId\":\"c%u\","
+                            "\"conversationDetails\":{}}}",
+                            i ? "," : "", i);
+  g_string_append (body, "]}");
+  text = g_string_free (body, FALSE);
+
+  changes = parse_body (text);
+  g_assert_cmpuint (changes->len, ==, 100000);
+  g_assert_cmpstr (((ConfabConversationChange *) g_ptr_array_index (changes, 99999))->conversation_id, ==, "c99999");
+}
+
+static void
+test_close_reason_strings (void)
+{
+  g_assert_cmpstr (confab_close_reason_to_string (CONFAB_CLOSE_REASON_AGENT), ==, "AGENT");
+  g_assert_cmpstr (confab_close_reason_to_string (CONFAB_CLOSE_REASON_CONSUMER), ==, "CONSUMER");
+  g_assert_cmpstr (confab_close_reason_to_string (CONFAB_CLOSE_REASON_SYSTEM), ==, "SYSTEM");
+  g_assert_cmpstr (confab_close_reason_to_string (CONFAB_CLOSE_REASON_TIMEOUT), ==, "TIMEOUT");
+  g_assert_null (confab_close_reason_to_string (CONFAB_CLOSE_REASON_NONE));
+  g_assert_null (confab_close_reason_to_string (CONFAB_CLOSE_REASON_UNKNOWN));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/protocol/conversation/documented", test_documented);
+  g_test_add_func ("/protocol/conversation/closed", test_closed);
+  g_test_add_func ("/protocol/conversation/participants-pid", test_participants_pid);
+  g_test_add_func ("/protocol/conversation/bare-elements", test_bare_elements);
+  g_test_add_func ("/protocol/conversation/delete", test_delete);
+  g_test_add_func ("/protocol/conversation/wrong-types", test_wrong_types);
+  g_test_add_func ("/protocol/conversation/bodies", test_bodies);
+  g_test_add_func ("/protocol/conversation/huge", test_huge);
+  g_test_add_func ("/protocol/conversation/close-reason-strings", test_close_reason_strings);
+
+  return g_test_run ();
+}

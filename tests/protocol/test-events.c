@@ -1,0 +1,463 @@
+/* test-events.c: ms.MessagingEventNotification
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "confab-protocol.h"
+#include "confab-test-util.h"
+
+/* Parses a whole frame and its changes; the changes must parse. */
+static GPtrArray *
+parse_changes (const char *frame_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabFrame) frame = confab_frame_parse (frame_text, -1, &error);
+  GPtrArray *changes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (frame);
+  changes = confab_parse_messaging_notification (frame->body, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (changes);
+  return changes;
+}
+
+/* The same for a body alone. */
+static GPtrArray *
+parse_body (const char *body_text)
+{
+  g_autofree char *text = g_strdup_printf ("{\"kind\":\"notification\",\"type\":\"ms.MessagingEventNotification\","
+                                           "\"body\":%s}", body_text);
+
+  return parse_changes (text);
+}
+
+static ConfabMessagingChange *
+only_change (GPtrArray *changes)
+{
+  g_assert_cmpuint (changes->len, ==, 1);
+  return g_ptr_array_index (changes, 0);
+}
+
+static void
+test_documented (void)
+{
+  /* protocol.md, section 4 */
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"sequence\":2,\"originatorId\":\"29c3…\",\"originatorMetadata\":{\"id\":\"29c3…\",\"role\":\"ASSIGNED_AGENT\"},\n"
+    " \"serverTimestamp\":1538492183879,\"conversationId\":\"conv\",\"dialogId\":\"dia\",\n"
+    " \"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"Hello again\"}}]}");
+  ConfabMessagingChange *change = only_change (changes);
+
+  g_assert_cmpint (change->sequence, ==, 2);
+  g_assert_cmpint (change->server_timestamp, ==, 1538492183879);
+  g_assert_cmpstr (change->originator_id, ==, "29c3…");
+  g_assert_cmpint (change->role, ==, CONFAB_ROLE_ASSIGNED_AGENT);
+  g_assert_cmpstr (change->role_name, ==, "ASSIGNED_AGENT");
+  g_assert_cmpstr (change->conversation_id, ==, "conv");
+  g_assert_cmpstr (change->dialog_id, ==, "dia");
+  g_assert_cmpint (change->type, ==, CONFAB_EVENT_CONTENT);
+  g_assert_cmpstr (change->content_type, ==, "text/plain");
+  g_assert_cmpstr (change->text, ==, "Hello again");
+  g_assert_false (change->is_placeholder);
+  g_assert_null (change->sequence_list);
+}
+
+static void
+test_seed_offline_messages (void)
+{
+  /* seeds/000, step 4, with the braces the tutorial's text lost */
+  g_autoptr(GPtrArray) changes = parse_changes (
+    "{\n\t\"kind\": \"notification\",\n\t\"body\": {\n\t\t\"changes\": [\n\t\t\t{\n"
+    "\t\t\t\t\"sequence\": 0,\n\t\t\t\t\"originatorId\": \"734d9867-40e3-52b9-a401-07e877676d64\",\n"
+    "\t\t\t\t\"serverTimestamp\": 1477840831162,\n\t\t\t\t\"event\": {\n"
+    "\t\t\t\t\t\"type\": \"ContentEvent\",\n\t\t\t\t\t\"message\": \"message from the agent\",\n"
+    "\t\t\t\t\t\"contentType\": \"text/plain\"\n\t\t\t\t},\n"
+    "\t\t\t\t\"dialogId\": \"__YOUR_CONVERSATION_ID__\"\n\t\t\t}\n\t\t]\n\t},\n"
+    "\t\"type\": \"ms.MessagingEventNotification\"\n}\n");
+  ConfabMessagingChange *change = only_change (changes);
+
+  g_assert_cmpint (change->sequence, ==, 0);
+  g_assert_cmpstr (change->originator_id, ==, "734d9867-40e3-52b9-a401-07e877676d64");
+  g_assert_cmpint (change->server_timestamp, ==, 1477840831162);
+  g_assert_cmpint (change->type, ==, CONFAB_EVENT_CONTENT);
+  g_assert_cmpstr (change->text, ==, "message from the agent");
+  g_assert_cmpstr (change->dialog_id, ==, "__YOUR_CONVERSATION_ID__");
+  g_assert_null (change->conversation_id);
+  /* older payloads have no originatorMetadata */
+  g_assert_cmpint (change->role, ==, CONFAB_ROLE_UNKNOWN);
+  g_assert_null (change->role_name);
+}
+
+static void
+test_seed_receipts (void)
+{
+  /* seeds/004, step 2 */
+  g_autoptr(GPtrArray) changes = parse_changes (
+    "{\n   \"kind\": \"notification\",\n   \"body\": {\n      \"changes\": [\n         {\n"
+    "            \"sequence\": 3,\n            \"originatorId\": \"3d834d4d-8f0b-5708-9e17-115ae1da4ad1\",\n"
+    "            \"serverTimestamp\": 1487455441507,\n            \"event\": {\n"
+    "               \"type\": \"ContentEvent\",\n               \"message\": \"some agent text\",\n"
+    "               \"contentType\": \"text/plain\"\n            },\n"
+    "            \"dialogId\": \"940f401e-dc4c-49a9-bff2-2bbb5bd0df64\"\n         }\n      ]\n   },\n"
+    "   \"type\": \"ms.MessagingEventNotification\"\n}");
+  ConfabMessagingChange *change = only_change (changes);
+
+  g_assert_cmpint (change->sequence, ==, 3);
+  g_assert_cmpstr (change->text, ==, "some agent text");
+  g_assert_cmpstr (change->dialog_id, ==, "940f401e-dc4c-49a9-bff2-2bbb5bd0df64");
+}
+
+static void
+test_receipt (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"sequence\":5,\"originatorId\":\"a\",\"serverTimestamp\":1,\"dialogId\":\"d\","
+    "\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"READ\",\"sequenceList\":[4]}},"
+    "{\"sequence\":6,\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"ACCEPT\",\"sequenceList\":[3,4]}}]}");
+  ConfabMessagingChange *read, *accept;
+
+  g_assert_cmpuint (changes->len, ==, 2);
+  read = g_ptr_array_index (changes, 0);
+  accept = g_ptr_array_index (changes, 1);
+
+  g_assert_cmpint (read->type, ==, CONFAB_EVENT_ACCEPT_STATUS);
+  g_assert_cmpint (read->status, ==, CONFAB_RECEIPT_READ);
+  g_assert_cmpint (read->sequence, ==, 5);
+  g_assert_cmpuint (read->sequence_list->len, ==, 1);
+  g_assert_cmpint (g_array_index (read->sequence_list, gint64, 0), ==, 4);
+  g_assert_null (read->text);
+
+  g_assert_cmpint (accept->status, ==, CONFAB_RECEIPT_ACCEPT);
+  g_assert_cmpuint (accept->sequence_list->len, ==, 2);
+  g_assert_cmpint (g_array_index (accept->sequence_list, gint64, 0), ==, 3);
+  g_assert_cmpint (g_array_index (accept->sequence_list, gint64, 1), ==, 4);
+}
+
+static void
+test_receipt_tolerance (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":["
+    "{\"sequence\":1,\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"READ\",\"sequenceList\":4}},"
+    "{\"sequence\":2,\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"SEEN\",\"sequenceList\":"
+    "[1,\"2\",3.0,-4,\"x\",null,{},[5],true,1e300]}},"
+    "{\"sequence\":3,\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":7}}]}");
+  ConfabMessagingChange *bare, *mixed, *missing;
+
+  g_assert_cmpuint (changes->len, ==, 3);
+  bare = g_ptr_array_index (changes, 0);
+  mixed = g_ptr_array_index (changes, 1);
+  missing = g_ptr_array_index (changes, 2);
+
+  g_assert_cmpuint (bare->sequence_list->len, ==, 1);
+  g_assert_cmpint (g_array_index (bare->sequence_list, gint64, 0), ==, 4);
+
+  g_assert_cmpint (mixed->status, ==, CONFAB_RECEIPT_UNKNOWN);
+  g_assert_cmpuint (mixed->sequence_list->len, ==, 3);
+  g_assert_cmpint (g_array_index (mixed->sequence_list, gint64, 0), ==, 1);
+  g_assert_cmpint (g_array_index (mixed->sequence_list, gint64, 1), ==, 2);
+  g_assert_cmpint (g_array_index (mixed->sequence_list, gint64, 2), ==, 3);
+
+  g_assert_cmpint (missing->status, ==, CONFAB_RECEIPT_UNKNOWN);
+  g_assert_nonnull (missing->sequence_list);
+  g_assert_cmpuint (missing->sequence_list->len, ==, 0);
+}
+
+static void
+test_typing (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"originatorId\":\"a\",\"dialogId\":\"d\",\"event\":{\"type\":\"ChatStateEvent\",\"chatState\":\"COMPOSING\"}},"
+    "{\"event\":{\"type\":\"ChatStateEvent\",\"chatState\":\"PAUSE\"}},"
+    "{\"event\":{\"type\":\"ChatStateEvent\",\"chatState\":\"DANCING\"}},"
+    "{\"event\":{\"type\":\"ChatStateEvent\"}}]}");
+  ConfabMessagingChange *change;
+
+  g_assert_cmpuint (changes->len, ==, 4);
+  change = g_ptr_array_index (changes, 0);
+  g_assert_cmpint (change->type, ==, CONFAB_EVENT_CHAT_STATE);
+  g_assert_cmpint (change->chat_state, ==, CONFAB_CHAT_STATE_COMPOSING);
+  g_assert_cmpint (change->sequence, ==, -1);
+  g_assert_cmpint (change->server_timestamp, ==, 0);
+  g_assert_null (change->text);
+
+  change = g_ptr_array_index (changes, 1);
+  g_assert_cmpint (change->chat_state, ==, CONFAB_CHAT_STATE_PAUSE);
+  change = g_ptr_array_index (changes, 2);
+  g_assert_cmpint (change->chat_state, ==, CONFAB_CHAT_STATE_UNKNOWN);
+  change = g_ptr_array_index (changes, 3);
+  g_assert_cmpint (change->chat_state, ==, CONFAB_CHAT_STATE_UNKNOWN);
+}
+
+static void
+test_other_content (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":["
+    "{\"sequence\":1,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"hosted/file\","
+    "\"message\":{\"caption\":\"Our menu\",\"relativePath\":\"/a/b.png\",\"fileType\":\"PNG\",\"preview\":\"data:…\"}}},"
+    "{\"sequence\":2,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"hosted/file\","
+    "\"message\":{\"relativePath\":\"/a/b.pdf\",\"fileType\":\"PDF\"}}},"
+    "{\"sequence\":3,\"event\":{\"type\":\"RichContentEvent\",\"content\":{\"type\":\"vertical\",\"elements\":[]}}},"
+    "{\"sequence\":4,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"application/x-future\",\"message\":\"?\"}},"
+    "{\"sequence\":5,\"event\":{\"type\":\"ContentEvent\",\"message\":\"no content type\"}},"
+    "{\"sequence\":6,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"hi\","
+    "\"quickReplies\":{\"type\":\"quickReplies\",\"replies\":[]}}},"
+    "{\"sequence\":7,\"event\":{\"type\":\"SomeFutureEvent\",\"x\":1}},"
+    "{\"sequence\":8,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":{\"a\":1}}},"
+    "{\"sequence\":9,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"hosted/file\",\"message\":{\"caption\":\"  \"}}},"
+    "{\"sequence\":10,\"event\":{\"contentType\":\"text/plain\",\"message\":\"no type\"}}"
+    "]}");
+  ConfabMessagingChange *c;
+
+  g_assert_cmpuint (changes->len, ==, 10);
+
+  c = g_ptr_array_index (changes, 0);
+  g_assert_cmpint (c->type, ==, CONFAB_EVENT_CONTENT);
+  g_assert_cmpstr (c->content_type, ==, "hosted/file");
+  g_assert_cmpstr (c->text, ==, "Our menu");
+  g_assert_true (c->is_placeholder);
+
+  c = g_ptr_array_index (changes, 1);
+  g_assert_cmpstr (c->text, ==, "Unsupported message (hosted/file)");
+  g_assert_true (c->is_placeholder);
+
+  c = g_ptr_array_index (changes, 2);
+  g_assert_cmpint (c->type, ==, CONFAB_EVENT_RICH_CONTENT);
+  g_assert_cmpstr (c->text, ==, "Unsupported message (rich content)");
+  g_assert_true (c->is_placeholder);
+
+  c = g_ptr_array_index (changes, 3);
+  g_assert_cmpstr (c->text, ==, "Unsupported message (application/x-future)");
+  g_assert_true (c->is_placeholder);
+
+  c = g_ptr_array_index (changes, 4);
+  g_assert_null (c->content_type);
+  g_assert_cmpstr (c->text, ==, "no content type");
+  g_assert_false (c->is_placeholder);
+
+  c = g_ptr_array_index (changes, 5);
+  g_assert_cmpstr (c->text, ==, "hi");
+  g_assert_false (c->is_placeholder);
+
+  c = g_ptr_array_index (changes, 6);
+  g_assert_cmpint (c->type, ==, CONFAB_EVENT_UNKNOWN);
+  g_assert_cmpint (c->sequence, ==, 7);
+
+  c = g_ptr_array_index (changes, 7);
+  g_assert_cmpstr (c->text, ==, "Unsupported message (text/plain)");
+  g_assert_true (c->is_placeholder);
+
+  c = g_ptr_array_index (changes, 8);
+  g_assert_cmpstr (c->text, ==, "Unsupported message (hosted/file)");
+
+  c = g_ptr_array_index (changes, 9);
+  g_assert_cmpint (c->type, ==, CONFAB_EVENT_UNKNOWN);
+}
+
+static void
+test_long_content_type (void)
+{
+  g_autofree char *type = g_strnfill (10000, 'y');
+  g_autofree char *body = g_strdup_printf ("{\"changes\":[{\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"%s\"}}]}", type);
+  g_autoptr(GPtrArray) changes = parse_body (body);
+  ConfabMessagingChange *change = only_change (changes);
+
+  g_assert_cmpuint (strlen (change->content_type), ==, 10000);
+  g_assert_cmpuint (strlen (change->text), <, 200);
+  g_assert_true (change->is_placeholder);
+}
+
+static void
+test_roles (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":["
+    "{\"originatorId\":\"c\",\"originatorMetadata\":{\"id\":\"c\",\"role\":\"CONSUMER\"},\"event\":{\"type\":\"ContentEvent\",\"message\":\"a\"}},"
+    "{\"originatorMetadata\":{\"id\":\"m\",\"role\":\"MANAGER\"},\"event\":{\"type\":\"ContentEvent\",\"message\":\"b\"}},"
+    "{\"originatorPId\":\"p\",\"originatorMetadata\":{\"role\":\"BOT\"},\"event\":{\"type\":\"ContentEvent\",\"message\":\"c\"}},"
+    "{\"originatorId\":5,\"originatorMetadata\":\"AGENT\",\"event\":{\"type\":\"ContentEvent\",\"message\":\"d\"}}"
+    "]}");
+  ConfabMessagingChange *c;
+
+  g_assert_cmpuint (changes->len, ==, 4);
+  c = g_ptr_array_index (changes, 0);
+  g_assert_cmpint (c->role, ==, CONFAB_ROLE_CONSUMER);
+  c = g_ptr_array_index (changes, 1);
+  g_assert_cmpstr (c->originator_id, ==, "m");
+  g_assert_cmpint (c->role, ==, CONFAB_ROLE_MANAGER);
+  c = g_ptr_array_index (changes, 2);
+  g_assert_cmpstr (c->originator_id, ==, "p");
+  g_assert_cmpint (c->role, ==, CONFAB_ROLE_UNKNOWN);
+  g_assert_cmpstr (c->role_name, ==, "BOT");
+  c = g_ptr_array_index (changes, 3);
+  g_assert_null (c->originator_id);
+  g_assert_cmpint (c->role, ==, CONFAB_ROLE_UNKNOWN);
+  g_assert_null (c->role_name);
+}
+
+static void
+test_bare_change (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":{\"sequence\":9,\"dialogId\":\"d\",\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"solo\"}}}");
+  ConfabMessagingChange *change = only_change (changes);
+
+  g_assert_cmpint (change->sequence, ==, 9);
+  g_assert_cmpstr (change->text, ==, "solo");
+}
+
+static void
+test_wrong_types (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[5,\"x\",null,[],{},{\"event\":\"ContentEvent\"},{\"event\":[{\"type\":\"ContentEvent\"}]},"
+    "{\"sequence\":\"abc\",\"serverTimestamp\":true,\"originatorId\":[],\"conversationId\":{},\"dialogId\":7,"
+    "\"event\":{\"type\":[\"ContentEvent\"],\"contentType\":5,\"message\":\"m\"}},"
+    "{\"sequence\":\"12\",\"serverTimestamp\":1.5e12,\"event\":{\"type\":\"ContentEvent\",\"contentType\":null,\"message\":\"n\"}},"
+    "{\"sequence\":1e300,\"serverTimestamp\":-5,\"event\":{\"type\":\"ContentEvent\",\"message\":\"o\"}},"
+    "{\"sequence\":-3,\"serverTimestamp\":\"soon\",\"event\":{\"type\":\"ContentEvent\",\"message\":\"p\"}},"
+    "{\"sequence\":7.9,\"event\":{\"type\":\"ContentEvent\",\"message\":\"q\"}}"
+    "]}");
+  ConfabMessagingChange *c;
+
+  g_assert_cmpuint (changes->len, ==, 5);
+
+  c = g_ptr_array_index (changes, 0);
+  g_assert_cmpint (c->sequence, ==, -1);
+  g_assert_cmpint (c->server_timestamp, ==, 0);
+  g_assert_null (c->originator_id);
+  g_assert_null (c->conversation_id);
+  g_assert_null (c->dialog_id);
+  g_assert_cmpint (c->type, ==, CONFAB_EVENT_UNKNOWN);
+
+  c = g_ptr_array_index (changes, 1);
+  g_assert_cmpint (c->sequence, ==, 12);
+  g_assert_cmpint (c->server_timestamp, ==, 1500000000000);
+  g_assert_cmpstr (c->text, ==, "n");
+
+  c = g_ptr_array_index (changes, 2);
+  g_assert_cmpint (c->sequence, ==, -1);
+  g_assert_cmpint (c->server_timestamp, ==, 0);
+
+  c = g_ptr_array_index (changes, 3);
+  g_assert_cmpint (c->sequence, ==, -1);
+  g_assert_cmpint (c->server_timestamp, ==, 0);
+
+  c = g_ptr_array_index (changes, 4);
+  g_assert_cmpint (c->sequence, ==, 7);
+}
+
+static void
+test_bodies (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) string_body = json_from_string ("\"Bad Request\"", NULL);
+  g_autoptr(JsonNode) array_body = json_from_string ("[{\"changes\":[]}]", NULL);
+  g_autoptr(GPtrArray) none = NULL;
+  const char *empty_bodies[] = { "{}", "{\"changes\":[]}", "{\"changes\":null}", "{\"changes\":\"lots\"}", "{\"changes\":7}" };
+
+  none = confab_parse_messaging_notification (NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  none = confab_parse_messaging_notification (string_body, &error);
+  g_assert_null (none);
+  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  none = confab_parse_messaging_notification (array_body, NULL);
+  g_assert_null (none);
+
+  for (guint i = 0; i < G_N_ELEMENTS (empty_bodies); i++)
+    {
+      g_autoptr(GPtrArray) changes = parse_body (empty_bodies[i]);
+
+      g_assert_cmpuint (changes->len, ==, 0);
+    }
+}
+
+static void
+test_huge (void)
+{
+  GString *body = g_string_new ("{\"changes\":[");
+  g_autofree char *big = g_strnfill (1024 * 1024, 'z');
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  ConfabMessagingChange *last;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (body, "%s{\"sequence\":%u,\"event\":{\"type\":\"ContentEvent\",\"message\":\"m\"}}",
+                            i ? "," : "", i);
+  g_string_append_printf (body, ",{\"sequence\":100000,\"event\":{\"type\":\"ContentEvent\",\"message\":\"%s\"}}]}", big);
+  text = g_string_free (body, FALSE);
+
+  changes = parse_body (text);
+  g_assert_cmpuint (changes->len, ==, 100001);
+  last = g_ptr_array_index (changes, 100000);
+  g_assert_cmpint (last->sequence, ==, 100000);
+  g_assert_cmpuint (strlen (last->text), ==, 1024 * 1024);
+}
+
+static void
+test_text_as_is (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\","
+    "\"message\":\"<b>not markup</b> & \\\"quotes\\\"\\n\\u00e9\\ud83d\\ude00\"}}]}");
+  ConfabMessagingChange *change = only_change (changes);
+
+  g_assert_cmpstr (change->text, ==, "<b>not markup</b> & \"quotes\"\né\xf0\x9f\x98\x80");
+}
+
+static void
+test_strings (void)
+{
+  g_assert_cmpstr (confab_receipt_status_to_string (CONFAB_RECEIPT_ACCEPT), ==, "ACCEPT");
+  g_assert_cmpstr (confab_receipt_status_to_string (CONFAB_RECEIPT_READ), ==, "READ");
+  g_assert_null (confab_receipt_status_to_string (CONFAB_RECEIPT_UNKNOWN));
+  g_assert_cmpint (confab_receipt_status_from_string ("READ"), ==, CONFAB_RECEIPT_READ);
+  g_assert_cmpint (confab_receipt_status_from_string ("accept"), ==, CONFAB_RECEIPT_ACCEPT);
+  g_assert_cmpint (confab_receipt_status_from_string ("NOPE"), ==, CONFAB_RECEIPT_UNKNOWN);
+  g_assert_cmpint (confab_receipt_status_from_string (NULL), ==, CONFAB_RECEIPT_UNKNOWN);
+
+  for (ConfabChatState s = CONFAB_CHAT_STATE_COMPOSING; s <= CONFAB_CHAT_STATE_INACTIVE; s++)
+    g_assert_cmpint (confab_chat_state_from_string (confab_chat_state_to_string (s)), ==, s);
+  g_assert_null (confab_chat_state_to_string (CONFAB_CHAT_STATE_UNKNOWN));
+  g_assert_cmpint (confab_chat_state_from_string (NULL), ==, CONFAB_CHAT_STATE_UNKNOWN);
+
+  g_assert_cmpint (confab_role_from_string ("ASSIGNED_AGENT"), ==, CONFAB_ROLE_ASSIGNED_AGENT);
+  g_assert_cmpint (confab_role_from_string ("AGENT"), ==, CONFAB_ROLE_AGENT);
+  g_assert_cmpint (confab_role_from_string ("CONTROLLER"), ==, CONFAB_ROLE_CONTROLLER);
+  g_assert_cmpint (confab_role_from_string ("READER"), ==, CONFAB_ROLE_UNKNOWN);
+  g_assert_cmpint (confab_role_from_string (NULL), ==, CONFAB_ROLE_UNKNOWN);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/protocol/events/documented", test_documented);
+  g_test_add_func ("/protocol/events/seed-offline-messages", test_seed_offline_messages);
+  g_test_add_func ("/protocol/events/seed-receipts", test_seed_receipts);
+  g_test_add_func ("/protocol/events/receipt", test_receipt);
+  g_test_add_func ("/protocol/events/receipt-tolerance", test_receipt_tolerance);
+  g_test_add_func ("/protocol/events/typing", test_typing);
+  g_test_add_func ("/protocol/events/other-content", test_other_content);
+  g_test_add_func ("/protocol/events/long-content-type", test_long_content_type);
+  g_test_add_func ("/protocol/events/roles", test_roles);
+  g_test_add_func ("/protocol/events/bare-change", test_bare_change);
+  g_test_add_func ("/protocol/events/wrong-types", test_wrong_types);
+  g_test_add_func ("/protocol/events/bodies", test_bodies);
+  g_test_add_func ("/protocol/events/huge", test_huge);
+  g_test_add_func ("/protocol/events/text-as-is", test_text_as_is);
+  g_test_add_func ("/protocol/events/strings", test_strings);
+
+  return g_test_run ();
+}

@@ -1,0 +1,374 @@
+/* test-requests.c: the exact JSON of each request, and the parsers of their answers
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "confab-protocol.h"
+#include "confab-test-util.h"
+
+/* Builds the whole request frame, taking the body. */
+static char *
+request (const char *id,
+         const char *type,
+         JsonNode   *body)
+{
+  char *text;
+
+  text = confab_frame_build_request (id, type, body);
+  g_clear_pointer (&body, json_node_unref);
+  return text;
+}
+
+static ConfabFrame *
+parse_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabFrame *frame = confab_frame_parse (text, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (frame);
+  return frame;
+}
+
+static void
+test_request_conversation (void)
+{
+  g_autofree char *plain = request ("1", CONFAB_REQ_REQUEST_CONVERSATION,
+                                    confab_request_conversation_body ("qa57221676", NULL));
+  g_autofree char *skill = request ("2", CONFAB_REQ_REQUEST_CONVERSATION,
+                                    confab_request_conversation_body ("123", "456"));
+  g_autofree char *bare = request ("3", CONFAB_REQ_REQUEST_CONVERSATION,
+                                   confab_request_conversation_body (NULL, NULL));
+
+  g_assert_cmpstr (plain, ==,
+                   "{\"kind\":\"req\",\"id\":\"1\",\"type\":\"cm.ConsumerRequestConversation\","
+                   "\"body\":{\"channelType\":\"MESSAGING\",\"brandId\":\"qa57221676\"}}");
+  g_assert_cmpstr (skill, ==,
+                   "{\"kind\":\"req\",\"id\":\"2\",\"type\":\"cm.ConsumerRequestConversation\","
+                   "\"body\":{\"channelType\":\"MESSAGING\",\"brandId\":\"123\",\"skillId\":\"456\"}}");
+  g_assert_cmpstr (bare, ==,
+                   "{\"kind\":\"req\",\"id\":\"3\",\"type\":\"cm.ConsumerRequestConversation\","
+                   "\"body\":{\"channelType\":\"MESSAGING\"}}");
+}
+
+static void
+test_subscribe_ex (void)
+{
+  g_autofree char *text = request ("4", CONFAB_REQ_SUBSCRIBE_EX, confab_subscribe_ex_body (0));
+  g_autofree char *later = request ("5", CONFAB_REQ_SUBSCRIBE_EX, confab_subscribe_ex_body (1513813587308));
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"4\",\"type\":\"cqm.SubscribeExConversations\","
+                   "\"body\":{\"minLastUpdatedTime\":0,\"convState\":[\"OPEN\",\"CLOSE\"]}}");
+  g_assert_cmpstr (later, ==,
+                   "{\"kind\":\"req\",\"id\":\"5\",\"type\":\"cqm.SubscribeExConversations\","
+                   "\"body\":{\"minLastUpdatedTime\":1513813587308,\"convState\":[\"OPEN\",\"CLOSE\"]}}");
+}
+
+static void
+test_subscribe_messaging (void)
+{
+  g_autofree char *text = request ("6", CONFAB_REQ_SUBSCRIBE_MESSAGING,
+                                   confab_subscribe_messaging_body ("conv", "dia", 0));
+  g_autofree char *resume = request ("7", CONFAB_REQ_SUBSCRIBE_MESSAGING,
+                                     confab_subscribe_messaging_body ("conv", "conv", 42));
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"6\",\"type\":\"ms.SubscribeMessagingEvents\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\",\"fromSeq\":0}}");
+  g_assert_cmpstr (resume, ==,
+                   "{\"kind\":\"req\",\"id\":\"7\",\"type\":\"ms.SubscribeMessagingEvents\","
+                   "\"body\":{\"dialogId\":\"conv\",\"conversationId\":\"conv\",\"fromSeq\":42}}");
+}
+
+static void
+test_publish_text (void)
+{
+  g_autofree char *text = request ("17", CONFAB_REQ_PUBLISH_EVENT,
+                                   confab_publish_text_body ("conv", "dia", "hi"));
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"17\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\","
+                   "\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"hi\"}}}");
+}
+
+static void
+test_publish_text_as_is (void)
+{
+  const char *user = "\"quoted\" \\ back\nline\r\ttab \x01 <b>&amp;</b> é ü 日本 😀 \xe2\x80\xa8";
+  g_autofree char *text = request ("18", CONFAB_REQ_PUBLISH_EVENT,
+                                   confab_publish_text_body ("c", "d", user));
+  g_autoptr(ConfabFrame) frame = parse_ok (text);
+  JsonObject *event;
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"18\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"d\",\"conversationId\":\"c\","
+                   "\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":"
+                   "\"\\\"quoted\\\" \\\\ back\\nline\\r\\ttab \\u0001 <b>&amp;</b> é ü 日本 😀 \xe2\x80\xa8\"}}}");
+
+  event = json_object_get_object_member (confab_frame_get_body_object (frame), "event");
+  g_assert_cmpstr (json_object_get_string_member (event, "message"), ==, user);
+}
+
+static void
+test_publish_text_long (void)
+{
+  g_autofree char *user = g_strnfill (1024 * 1024, 'a');
+  g_autofree char *text = request ("19", CONFAB_REQ_PUBLISH_EVENT, confab_publish_text_body ("c", "d", user));
+
+  g_assert_nonnull (strstr (text, user));
+}
+
+static void
+test_publish_receipt (void)
+{
+  const gint64 sequences[] = { 3, 4 };
+  g_autofree char *accept = request ("20", CONFAB_REQ_PUBLISH_EVENT,
+                                     confab_publish_receipt_body ("conv", "dia", CONFAB_RECEIPT_ACCEPT, sequences, 2));
+  g_autofree char *read = request ("21", CONFAB_REQ_PUBLISH_EVENT,
+                                   confab_publish_receipt_body ("conv", "dia", CONFAB_RECEIPT_READ, sequences + 1, 1));
+  g_autofree char *empty = request ("22", CONFAB_REQ_PUBLISH_EVENT,
+                                    confab_publish_receipt_body ("conv", "dia", CONFAB_RECEIPT_READ, NULL, 0));
+
+  g_assert_cmpstr (accept, ==,
+                   "{\"kind\":\"req\",\"id\":\"20\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\","
+                   "\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"ACCEPT\",\"sequenceList\":[3,4]}}}");
+  g_assert_cmpstr (read, ==,
+                   "{\"kind\":\"req\",\"id\":\"21\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\","
+                   "\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"READ\",\"sequenceList\":[4]}}}");
+  g_assert_cmpstr (empty, ==,
+                   "{\"kind\":\"req\",\"id\":\"22\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\","
+                   "\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"READ\",\"sequenceList\":[]}}}");
+}
+
+static void
+test_publish_chat_state (void)
+{
+  g_autofree char *composing = request ("23", CONFAB_REQ_PUBLISH_EVENT,
+                                        confab_publish_chat_state_body ("conv", "dia", CONFAB_CHAT_STATE_COMPOSING));
+  g_autofree char *active = request ("24", CONFAB_REQ_PUBLISH_EVENT,
+                                     confab_publish_chat_state_body ("conv", "dia", CONFAB_CHAT_STATE_ACTIVE));
+
+  g_assert_cmpstr (composing, ==,
+                   "{\"kind\":\"req\",\"id\":\"23\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\","
+                   "\"event\":{\"type\":\"ChatStateEvent\",\"chatState\":\"COMPOSING\"}}}");
+  g_assert_cmpstr (active, ==,
+                   "{\"kind\":\"req\",\"id\":\"24\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\","
+                   "\"event\":{\"type\":\"ChatStateEvent\",\"chatState\":\"ACTIVE\"}}}");
+}
+
+static void
+test_close (void)
+{
+  g_autofree char *text = request ("25", CONFAB_REQ_UPDATE_CONVERSATION, confab_close_conversation_body ("conv"));
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"25\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"conv\",\"conversationField\":"
+                   "[{\"field\":\"ConversationStateField\",\"conversationState\":\"CLOSE\"}]}}");
+}
+
+static void
+test_csat (void)
+{
+  g_autofree char *filled = request ("26", CONFAB_REQ_UPDATE_CONVERSATION, confab_csat_body ("conv", 5, TRUE, FALSE));
+  g_autofree char *low = request ("27", CONFAB_REQ_UPDATE_CONVERSATION, confab_csat_body ("conv", 1, FALSE, FALSE));
+  g_autofree char *skipped = request ("28", CONFAB_REQ_UPDATE_CONVERSATION, confab_csat_body ("conv", 0, TRUE, TRUE));
+
+  g_assert_cmpstr (filled, ==,
+                   "{\"kind\":\"req\",\"id\":\"26\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"conv\",\"conversationField\":[{\"field\":\"CSATRate\","
+                   "\"csatRate\":5,\"csatResolutionConfirmation\":true,\"status\":\"FILLED\"}]}}");
+  g_assert_cmpstr (low, ==,
+                   "{\"kind\":\"req\",\"id\":\"27\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"conv\",\"conversationField\":[{\"field\":\"CSATRate\","
+                   "\"csatRate\":1,\"csatResolutionConfirmation\":false,\"status\":\"FILLED\"}]}}");
+  g_assert_cmpstr (skipped, ==,
+                   "{\"kind\":\"req\",\"id\":\"28\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"conv\",\"conversationField\":[{\"field\":\"CSATRate\","
+                   "\"csatResolutionConfirmation\":true,\"status\":\"SKIPPED\"}]}}");
+}
+
+static void
+test_get_clock (void)
+{
+  g_autofree char *text = request ("9", CONFAB_REQ_GET_CLOCK, NULL);
+
+  g_assert_cmpstr (text, ==, "{\"kind\":\"req\",\"id\":\"9\",\"type\":\"GetClock\"}");
+}
+
+static void
+test_parse_conversation_id (void)
+{
+  /* seeds/000 and 004, step 2 */
+  g_autoptr(ConfabFrame) ok = parse_ok (
+    "{\n\t\"kind\": \"resp\",\n\t\"reqId\": \"1\",\n\t\"code\": 200,\n\t\"body\": {\n"
+    "\t\t\"conversationId\": \"7507be78-60ef-4468-b3b1-baa47fbeea21\"\n\t},\n"
+    "\t\"type\": \"cm.RequestConversationResponse\"\n}");
+  g_autoptr(ConfabFrame) refused = parse_ok (
+    "{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":400,\"type\":\"cm.RequestConversationResponse\","
+    "\"body\":\"There is already an open conversation\"}");
+  g_autoptr(ConfabFrame) refused_silently = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":500}");
+  g_autoptr(ConfabFrame) wrong_type = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":200,\"body\":{\"conversationId\":5}}");
+  g_autoptr(ConfabFrame) no_code = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"2\",\"body\":{\"conversationId\":\"c\"}}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *id2 = NULL;
+
+  id = confab_parse_conversation_id (ok, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id, ==, "7507be78-60ef-4468-b3b1-baa47fbeea21");
+
+  g_assert_null (confab_parse_conversation_id (refused, &error));
+  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "400"));
+  g_assert_nonnull (strstr (error->message, "There is already an open conversation"));
+  g_clear_error (&error);
+
+  g_assert_null (confab_parse_conversation_id (refused_silently, &error));
+  g_assert_nonnull (strstr (error->message, "500"));
+  g_clear_error (&error);
+
+  g_assert_null (confab_parse_conversation_id (wrong_type, &error));
+  g_assert_nonnull (strstr (error->message, "conversationId"));
+  g_clear_error (&error);
+
+  id2 = confab_parse_conversation_id (no_code, NULL);
+  g_assert_cmpstr (id2, ==, "c");
+}
+
+static void
+test_parse_missing_bodies (void)
+{
+  const char *texts[] = {
+    "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200}",
+    "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":{}}",
+    "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":\"OK\"}",
+    "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":[]}",
+    "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":null}",
+    "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":{\"conversationId\":\"\",\"subscriptionId\":null,"
+    "\"sequence\":\"x\",\"currentTime\":{}}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(ConfabFrame) frame = parse_ok (texts[i]);
+      g_autoptr(GError) error = NULL;
+      gint64 value = 12345;
+
+      g_assert_null (confab_parse_conversation_id (frame, &error));
+      g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+      g_clear_error (&error);
+      g_assert_null (confab_parse_subscription_id (frame, &error));
+      g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+      g_clear_error (&error);
+      g_assert_false (confab_parse_publish_sequence (frame, &value, &error));
+      g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+      g_clear_error (&error);
+      g_assert_false (confab_parse_clock (frame, &value, &error));
+      g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+      g_assert_cmpint (value, ==, 12345);
+    }
+}
+
+static void
+test_parse_publish_sequence (void)
+{
+  g_autoptr(ConfabFrame) ok = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"17\",\"code\":200,\"type\":\"ms.PublishEventResponse\",\"body\":{\"sequence\":7}}");
+  g_autoptr(ConfabFrame) typing = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"18\",\"code\":200,\"body\":{\"sequence\":0}}");
+  g_autoptr(ConfabFrame) as_double = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"18\",\"code\":200,\"body\":{\"sequence\":8.0}}");
+  g_autoptr(ConfabFrame) closed = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"19\",\"code\":400,\"body\":\"Bad Request, Conversation is close\"}");
+  g_autoptr(ConfabFrame) negative = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"19\",\"code\":200,\"body\":{\"sequence\":-1}}");
+  g_autoptr(GError) error = NULL;
+  gint64 seq = -1;
+
+  g_assert_true (confab_parse_publish_sequence (ok, &seq, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 7);
+  g_assert_true (confab_parse_publish_sequence (typing, &seq, NULL));
+  g_assert_cmpint (seq, ==, 0);
+  g_assert_true (confab_parse_publish_sequence (as_double, &seq, NULL));
+  g_assert_cmpint (seq, ==, 8);
+  g_assert_true (confab_parse_publish_sequence (ok, NULL, NULL));
+
+  g_assert_false (confab_parse_publish_sequence (closed, &seq, &error));
+  g_assert_nonnull (strstr (error->message, "Conversation is close"));
+  g_clear_error (&error);
+  g_assert_false (confab_parse_publish_sequence (negative, &seq, NULL));
+}
+
+static void
+test_parse_clock (void)
+{
+  g_autoptr(ConfabFrame) ok = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"9\",\"code\":200,\"type\":\"GetClock\",\"body\":{\"currentTime\":1513813587308}}");
+  g_autoptr(GError) error = NULL;
+  gint64 now = 0;
+
+  g_assert_true (confab_parse_clock (ok, &now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (now, ==, 1513813587308);
+}
+
+static void
+test_parse_subscription_id (void)
+{
+  g_autoptr(ConfabFrame) ok = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"4\",\"code\":200,\"type\":\"cqm.SubscribeExConversationsResponse\",\"body\":{\"subscriptionId\":\"sub-1\"}}");
+  g_autoptr(ConfabFrame) refused = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"4\",\"code\":429}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  id = confab_parse_subscription_id (ok, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id, ==, "sub-1");
+
+  g_assert_null (confab_parse_subscription_id (refused, &error));
+  g_assert_nonnull (strstr (error->message, "429"));
+}
+
+static void
+test_parse_long_failure (void)
+{
+  g_autofree char *big = g_strnfill (1024 * 1024, 'e');
+  g_autofree char *text = g_strdup_printf ("{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":400,\"body\":\"%s\"}", big);
+  g_autoptr(ConfabFrame) frame = parse_ok (text);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (confab_parse_conversation_id (frame, &error));
+  g_assert_cmpuint (strlen (error->message), <, 1000);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/protocol/requests/request-conversation", test_request_conversation);
+  g_test_add_func ("/protocol/requests/subscribe-ex", test_subscribe_ex);
+  g_test_add_func ("/protocol/requests/subscribe-messaging", test_subscribe_messaging);
+  g_test_add_func ("/protocol/requests/publish-text", test_publish_text);
+  g_test_add_func ("/protocol/requests/publish-text-as-is", test_publish_text_as_is);
+  g_test_add_func ("/protocol/requests/publish-text-long", test_publish_text_long);
+  g_test_add_func ("/protocol/requests/publish-receipt", test_publish_receipt);
+  g_test_add_func ("/protocol/requests/publish-chat-state", test_publish_chat_state);
+  g_test_add_func ("/protocol/requests/close", test_close);
+  g_test_add_func ("/protocol/requests/csat", test_csat);
+  g_test_add_func ("/protocol/requests/get-clock", test_get_clock);
+  g_test_add_func ("/protocol/responses/conversation-id", test_parse_conversation_id);
+  g_test_add_func ("/protocol/responses/missing-bodies", test_parse_missing_bodies);
+  g_test_add_func ("/protocol/responses/publish-sequence", test_parse_publish_sequence);
+  g_test_add_func ("/protocol/responses/clock", test_parse_clock);
+  g_test_add_func ("/protocol/responses/subscription-id", test_parse_subscription_id);
+  g_test_add_func ("/protocol/responses/long-failure", test_parse_long_failure);
+
+  return g_test_run ();
+}
