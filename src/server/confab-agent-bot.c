@@ -1,0 +1,434 @@
+/* confab-agent-bot.c: the scripted agent of the local service
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Behaves like a person in the agent workspace: accepts a new conversation after a moment,
+ * greets, shows typing before each answer, answers every consumer message, publishes ACCEPT
+ * at once and READ a little later for consumer messages, and closes on "bye". The timings
+ * are the server's accept-delay, typing-delay and read-delay properties.
+ */
+#include "config.h"
+
+#include "confab-agent-bot.h"
+
+#include <string.h>
+
+#include "confab-server-private.h"
+
+#define GREETING \
+  "Hi, I'm " CONFAB_SERVER_AGENT_NICKNAME ", the demo agent of Confab's local service. " \
+  "Write \"help\" to see what I understand."
+
+#define HELP_TEXT \
+  "I understand:\n" \
+  "• help: this list\n" \
+  "• status: what I know about this conversation\n" \
+  "• time: the time on the server\n" \
+  "• long: a long message, to see how it wraps\n" \
+  "• link: a message with a link\n" \
+  "• bye: I close the conversation\n" \
+  "Anything else, I repeat back to you."
+
+#define LONG_TEXT \
+  "Here is a longer message. Confab keeps the whole conversation on your computer, so it " \
+  "shows up at once when you start the app again, and then catches up with whatever " \
+  "arrived while you were away. Every message you send shows whether it is still queued, " \
+  "sent, delivered to me, or read by me.\n\n" \
+  "When the connection drops, Confab keeps what you write and sends it, once and in order, " \
+  "as soon as it is back."
+
+#define LINK_TEXT \
+  "LivePerson documents the protocol Confab speaks at " \
+  "https://developers.liveperson.com/consumer-int-overview.html"
+
+typedef struct {
+  char *text;
+  gboolean close_after;
+} BotReply;
+
+typedef struct {
+  ConfabAgentBot *bot;
+  char *conversation_id;
+  guint accept_source;
+  guint typing_source;
+  guint read_source;
+  GQueue replies;           /* of BotReply */
+  GArray *pending_reads;    /* of gint64 */
+} BotConversation;
+
+struct _ConfabAgentBot
+{
+  GObject parent_instance;
+
+  ConfabServer *server;     /* unowned: the server owns the bot */
+  GHashTable *conversations; /* id → BotConversation */
+};
+
+G_DEFINE_FINAL_TYPE (ConfabAgentBot, confab_agent_bot, G_TYPE_OBJECT)
+
+static void
+bot_reply_free (BotReply *reply)
+{
+  g_free (reply->text);
+  g_free (reply);
+}
+
+static void
+bot_conversation_free (BotConversation *conversation)
+{
+  g_clear_handle_id (&conversation->accept_source, g_source_remove);
+  g_clear_handle_id (&conversation->typing_source, g_source_remove);
+  g_clear_handle_id (&conversation->read_source, g_source_remove);
+  g_queue_clear_full (&conversation->replies, (GDestroyNotify) bot_reply_free);
+  g_clear_pointer (&conversation->pending_reads, g_array_unref);
+  g_free (conversation->conversation_id);
+  g_free (conversation);
+}
+
+static BotConversation *
+bot_get_conversation (ConfabAgentBot *self,
+                      const char     *conversation_id)
+{
+  BotConversation *conversation = g_hash_table_lookup (self->conversations, conversation_id);
+
+  if (conversation == NULL)
+    {
+      conversation = g_new0 (BotConversation, 1);
+      conversation->bot = self;
+      conversation->conversation_id = g_strdup (conversation_id);
+      conversation->pending_reads = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_queue_init (&conversation->replies);
+      g_hash_table_insert (self->conversations, conversation->conversation_id, conversation);
+    }
+
+  return conversation;
+}
+
+static void
+report (const char   *what,
+        const GError *error)
+{
+  /* The conversation may have been closed under the bot's feet; nothing to do about it. */
+  g_debug ("bot: cannot %s: %s", what, error->message);
+}
+
+static void
+flush_reads (BotConversation *conversation)
+{
+  ConfabServer *server = conversation->bot->server;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&conversation->read_source, g_source_remove);
+
+  if (conversation->pending_reads->len == 0)
+    return;
+
+  if (confab_server_agent_send_receipt (server, conversation->conversation_id, CONFAB_RECEIPT_READ,
+                                        (const gint64 *) (gpointer) conversation->pending_reads->data,
+                                        conversation->pending_reads->len, &error) < 0)
+    report ("publish READ", error);
+
+  g_array_set_size (conversation->pending_reads, 0);
+}
+
+static gboolean
+read_cb (gpointer user_data)
+{
+  BotConversation *conversation = user_data;
+
+  conversation->read_source = 0;
+  flush_reads (conversation);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void start_typing (BotConversation *conversation);
+
+static gboolean
+typing_done_cb (gpointer user_data)
+{
+  BotConversation *conversation = user_data;
+  ConfabAgentBot *self = conversation->bot;
+  g_autoptr(GError) error = NULL;
+  BotReply *reply;
+
+  conversation->typing_source = 0;
+  reply = g_queue_pop_head (&conversation->replies);
+  if (reply == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (confab_server_agent_send_text (self->server, conversation->conversation_id, reply->text, &error) < 0)
+    report ("answer", error);
+
+  if (reply->close_after)
+    {
+      g_autofree char *id = g_strdup (conversation->conversation_id);
+
+      bot_reply_free (reply);
+      flush_reads (conversation);
+      g_clear_error (&error);
+      /* Closing emits conversation-closed, which frees conversation. */
+      if (!confab_server_agent_close (self->server, id, CONFAB_CLOSE_REASON_AGENT, &error))
+        report ("close", error);
+      return G_SOURCE_REMOVE;
+    }
+
+  bot_reply_free (reply);
+
+  if (!g_queue_is_empty (&conversation->replies))
+    {
+      start_typing (conversation);
+    }
+  else
+    {
+      g_clear_error (&error);
+      if (!confab_server_agent_set_typing (self->server, conversation->conversation_id,
+                                           CONFAB_CHAT_STATE_ACTIVE, &error))
+        report ("stop typing", error);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_typing (BotConversation *conversation)
+{
+  ConfabAgentBot *self = conversation->bot;
+  g_autoptr(GError) error = NULL;
+
+  if (conversation->typing_source != 0 || g_queue_is_empty (&conversation->replies))
+    return;
+
+  if (!confab_server_agent_set_typing (self->server, conversation->conversation_id,
+                                       CONFAB_CHAT_STATE_COMPOSING, &error))
+    report ("type", error);
+
+  conversation->typing_source = g_timeout_add (confab_server_get_typing_delay (self->server),
+                                               typing_done_cb, conversation);
+}
+
+static void
+queue_reply (BotConversation *conversation,
+             char            *text,
+             gboolean         close_after)
+{
+  BotReply *reply = g_new0 (BotReply, 1);
+
+  reply->text = text;
+  reply->close_after = close_after;
+  g_queue_push_tail (&conversation->replies, reply);
+  start_typing (conversation);
+}
+
+static void
+accept_now (BotConversation *conversation)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&conversation->accept_source, g_source_remove);
+
+  if (!confab_server_agent_accept (conversation->bot->server, conversation->conversation_id, &error))
+    {
+      report ("accept", error);
+      return;
+    }
+
+  queue_reply (conversation, g_strdup (GREETING), FALSE);
+}
+
+static gboolean
+accept_cb (gpointer user_data)
+{
+  BotConversation *conversation = user_data;
+
+  conversation->accept_source = 0;
+  accept_now (conversation);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_conversation_requested (ConfabServer   *server,
+                           const char     *conversation_id,
+                           ConfabAgentBot *self)
+{
+  BotConversation *conversation = bot_get_conversation (self, conversation_id);
+
+  if (conversation->accept_source == 0)
+    conversation->accept_source = g_timeout_add (confab_server_get_accept_delay (server),
+                                                 accept_cb, conversation);
+}
+
+static char *
+normalise_command (const char *text)
+{
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+  char *command = g_strstrip (lower);
+  gsize len = strlen (command);
+
+  while (len > 0 && strchr (".!?", command[len - 1]) != NULL)
+    command[--len] = '\0';
+
+  return g_strdup (command);
+}
+
+char *
+confab_agent_bot_compose_reply (const char *text,
+                                const char *conversation_id,
+                                guint       n_events,
+                                gboolean   *close_after)
+{
+  g_autofree char *command = normalise_command (text);
+
+  *close_after = FALSE;
+
+  if (g_str_equal (command, "help"))
+    return g_strdup (HELP_TEXT);
+
+  if (g_str_equal (command, "bye") || g_str_equal (command, "goodbye"))
+    {
+      *close_after = TRUE;
+      return g_strdup ("Goodbye! I'm closing this conversation now. Start a new one any time.");
+    }
+
+  if (g_str_equal (command, "status"))
+    return g_strdup_printf ("This conversation (%.8s…) is open and has %u events so far: "
+                            "messages and receipts both count.",
+                            conversation_id, n_events);
+
+  if (g_str_equal (command, "time"))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *formatted = g_date_time_format (now, "%H:%M:%S");
+
+      return g_strdup_printf ("It is %s here.", formatted);
+    }
+
+  if (g_str_equal (command, "long"))
+    return g_strdup (LONG_TEXT);
+
+  if (g_str_equal (command, "link"))
+    return g_strdup (LINK_TEXT);
+
+  if (g_str_equal (command, "hi") || g_str_equal (command, "hello"))
+    return g_strdup ("Hello! What can I do for you? (\"help\" lists what I understand.)");
+
+  return g_strdup_printf ("You said: “%s”. Write \"help\" to see what else I can do.", text);
+}
+
+static void
+on_consumer_event (ConfabServer   *server,
+                   const char     *conversation_id,
+                   gint64          sequence,
+                   JsonNode       *event,
+                   ConfabAgentBot *self)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
+  const char *type = confab_json_get_string (object, "type");
+  const char *content_type = confab_json_get_string (object, "contentType");
+  const char *text = confab_json_get_string (object, "message");
+  BotConversation *conversation;
+  g_autoptr(GError) error = NULL;
+  gboolean accepted = FALSE;
+  gboolean close_after = FALSE;
+  guint n_events = 0;
+  char *reply;
+
+  if (sequence < 0 || (g_strcmp0 (type, "ContentEvent") != 0 && g_strcmp0 (type, "RichContentEvent") != 0))
+    return;
+
+  conversation = bot_get_conversation (self, conversation_id);
+
+  /* Someone writing before the bot took the conversation gets it taken at once. */
+  confab_server_peek_conversation (server, conversation_id, NULL, NULL, &accepted);
+  if (!accepted)
+    accept_now (conversation);
+
+  if (confab_server_agent_send_receipt (server, conversation_id, CONFAB_RECEIPT_ACCEPT,
+                                        &sequence, 1, &error) < 0)
+    report ("publish ACCEPT", error);
+
+  g_array_append_val (conversation->pending_reads, sequence);
+  if (conversation->read_source == 0)
+    conversation->read_source = g_timeout_add (confab_server_get_read_delay (server), read_cb, conversation);
+
+  confab_server_peek_conversation (server, conversation_id, &n_events, NULL, NULL);
+
+  if (g_strcmp0 (type, "ContentEvent") == 0 &&
+      (content_type == NULL || g_str_equal (content_type, "text/plain")) && text != NULL)
+    reply = confab_agent_bot_compose_reply (text, conversation_id, n_events, &close_after);
+  else
+    reply = g_strdup ("Thanks! I can only read plain text, though. Write \"help\" to see what I understand.");
+
+  queue_reply (conversation, reply, close_after);
+}
+
+static void
+on_conversation_closed (ConfabServer   *server,
+                        const char     *conversation_id,
+                        const char     *close_reason,
+                        ConfabAgentBot *self)
+{
+  g_hash_table_remove (self->conversations, conversation_id);
+}
+
+static void
+confab_agent_bot_dispose (GObject *object)
+{
+  ConfabAgentBot *self = CONFAB_AGENT_BOT (object);
+
+  if (self->server != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->server, self);
+      g_object_remove_weak_pointer (G_OBJECT (self->server), (gpointer *) &self->server);
+      self->server = NULL;
+    }
+  g_hash_table_remove_all (self->conversations);
+
+  G_OBJECT_CLASS (confab_agent_bot_parent_class)->dispose (object);
+}
+
+static void
+confab_agent_bot_finalize (GObject *object)
+{
+  ConfabAgentBot *self = CONFAB_AGENT_BOT (object);
+
+  g_clear_pointer (&self->conversations, g_hash_table_unref);
+
+  G_OBJECT_CLASS (confab_agent_bot_parent_class)->finalize (object);
+}
+
+static void
+confab_agent_bot_class_init (ConfabAgentBotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = confab_agent_bot_dispose;
+  object_class->finalize = confab_agent_bot_finalize;
+}
+
+static void
+confab_agent_bot_init (ConfabAgentBot *self)
+{
+  self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                               (GDestroyNotify) bot_conversation_free);
+}
+
+ConfabAgentBot *
+confab_agent_bot_new (ConfabServer *server)
+{
+  ConfabAgentBot *self;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (server), NULL);
+
+  self = g_object_new (CONFAB_TYPE_AGENT_BOT, NULL);
+  self->server = server;
+  g_object_add_weak_pointer (G_OBJECT (server), (gpointer *) &self->server);
+
+  g_signal_connect (server, "conversation-requested", G_CALLBACK (on_conversation_requested), self);
+  g_signal_connect (server, "consumer-event", G_CALLBACK (on_consumer_event), self);
+  g_signal_connect (server, "conversation-closed", G_CALLBACK (on_conversation_closed), self);
+
+  return self;
+}

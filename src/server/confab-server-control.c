@@ -1,0 +1,580 @@
+/* confab-server-control.c: the control API of the local service, for tests and demos
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * POST /control/… with a JSON object body; answers JSON. Only loopback peers that name a
+ * loopback host are answered, and never a browser page (a request with an Origin header):
+ * this API can play the agent and read every conversation. docs/local-service.md lists
+ * the endpoints.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "confab-server-private.h"
+
+#define CONTROL_MAX_BODY (16 * 1024 * 1024)
+
+typedef void (*ControlHandler) (ConfabServer      *server,
+                                SoupServerMessage *msg,
+                                JsonObject        *body);
+
+static void
+reply_from_error (SoupServerMessage *msg,
+                  const GError      *error)
+{
+  guint status = SOUP_STATUS_BAD_REQUEST;
+
+  if (g_error_matches (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_NOT_FOUND))
+    status = SOUP_STATUS_NOT_FOUND;
+  else if (g_error_matches (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_CLOSED))
+    status = SOUP_STATUS_CONFLICT;
+  else if (g_error_matches (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE))
+    status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+
+  confab_server_reply_error (msg, status, error->message);
+}
+
+static void
+reply_builder (SoupServerMessage *msg,
+               JsonBuilder       *builder)
+{
+  g_autoptr(JsonNode) node = json_builder_get_root (builder);
+
+  confab_server_reply_json (msg, SOUP_STATUS_OK, node);
+}
+
+/* The conversation a request names, or the open one updated last. */
+static char *
+dup_conversation_id (ConfabServer *server,
+                     JsonObject   *body)
+{
+  const char *id = confab_json_get_string (body, "conversationId");
+
+  return id != NULL ? g_strdup (id) : confab_server_dup_current_conversation_id (server, NULL);
+}
+
+static void
+reply_conversation (SoupServerMessage *msg,
+                    const char        *conversation_id,
+                    gint64             sequence)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "conversationId");
+  json_builder_add_string_value (builder, conversation_id);
+  if (sequence >= 0)
+    {
+      json_builder_set_member_name (builder, "sequence");
+      json_builder_add_int_value (builder, sequence);
+    }
+  json_builder_end_object (builder);
+
+  reply_builder (msg, builder);
+}
+
+static gboolean
+require_conversation (SoupServerMessage *msg,
+                      const char        *conversation_id)
+{
+  if (conversation_id == NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "No conversation is open");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+control_agent_message (ConfabServer      *server,
+                       SoupServerMessage *msg,
+                       JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(GError) error = NULL;
+  const char *text = confab_json_get_string (body, "text");
+  gint64 sequence;
+
+  if (text == NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"text\" is required");
+      return;
+    }
+  if (!require_conversation (msg, conversation_id))
+    return;
+
+  sequence = confab_server_agent_send_text (server, conversation_id, text, &error);
+  if (sequence < 0)
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, sequence);
+}
+
+static void
+control_agent_receipt (ConfabServer      *server,
+                       SoupServerMessage *msg,
+                       JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(GArray) sequences = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  const char *status = confab_json_get_string (body, "status");
+  JsonArray *list = confab_json_get_array (body, "sequences");
+  ConfabReceiptStatus receipt;
+  gint64 sequence;
+
+  if (list == NULL)
+    list = confab_json_get_array (body, "sequenceList");
+
+  if (g_strcmp0 (status, "ACCEPT") == 0)
+    receipt = CONFAB_RECEIPT_ACCEPT;
+  else if (g_strcmp0 (status, "READ") == 0)
+    receipt = CONFAB_RECEIPT_READ;
+  else
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"status\" is ACCEPT or READ");
+      return;
+    }
+
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      gint64 value;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+          (value = json_node_get_int (node)) < 0)
+        {
+          confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"sequences\" holds sequence numbers");
+          return;
+        }
+      g_array_append_val (sequences, value);
+    }
+
+  if (sequences->len == 0)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"sequences\" is a non-empty array");
+      return;
+    }
+  if (!require_conversation (msg, conversation_id))
+    return;
+
+  sequence = confab_server_agent_send_receipt (server, conversation_id, receipt,
+                                               (const gint64 *) (gpointer) sequences->data,
+                                               sequences->len, &error);
+  if (sequence < 0)
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, sequence);
+}
+
+static void
+control_agent_typing (ConfabServer      *server,
+                      SoupServerMessage *msg,
+                      JsonObject        *body)
+{
+  static const struct {
+    const char *name;
+    ConfabChatState state;
+  } states[] = {
+    { "COMPOSING", CONFAB_CHAT_STATE_COMPOSING },
+    { "ACTIVE", CONFAB_CHAT_STATE_ACTIVE },
+    { "PAUSE", CONFAB_CHAT_STATE_PAUSE },
+    { "GONE", CONFAB_CHAT_STATE_GONE },
+    { "INACTIVE", CONFAB_CHAT_STATE_INACTIVE },
+  };
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(GError) error = NULL;
+  const char *name = confab_json_get_string (body, "chatState");
+  ConfabChatState state = CONFAB_CHAT_STATE_UNKNOWN;
+
+  if (name == NULL)
+    name = "COMPOSING";
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_str_equal (states[i].name, name))
+      state = states[i].state;
+
+  if (state == CONFAB_CHAT_STATE_UNKNOWN)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "unknown \"chatState\"");
+      return;
+    }
+  if (!require_conversation (msg, conversation_id))
+    return;
+
+  if (!confab_server_agent_set_typing (server, conversation_id, state, &error))
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, -1);
+}
+
+static void
+control_agent_accept (ConfabServer      *server,
+                      SoupServerMessage *msg,
+                      JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(GError) error = NULL;
+
+  if (!require_conversation (msg, conversation_id))
+    return;
+
+  if (!confab_server_agent_accept (server, conversation_id, &error))
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, -1);
+}
+
+static void
+control_agent_close (ConfabServer      *server,
+                     SoupServerMessage *msg,
+                     JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(GError) error = NULL;
+  const char *reason_name = confab_json_get_string (body, "closeReason");
+  ConfabCloseReason reason = CONFAB_CLOSE_REASON_AGENT;
+
+  if (reason_name != NULL)
+    {
+      reason = confab_server_close_reason_from_string (reason_name);
+      if (reason != CONFAB_CLOSE_REASON_AGENT && reason != CONFAB_CLOSE_REASON_SYSTEM &&
+          reason != CONFAB_CLOSE_REASON_TIMEOUT)
+        {
+          confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                     "\"closeReason\" is AGENT, SYSTEM or TIMEOUT");
+          return;
+        }
+    }
+  if (!require_conversation (msg, conversation_id))
+    return;
+
+  if (!confab_server_agent_close (server, conversation_id, reason, &error))
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, -1);
+}
+
+static gboolean
+close_code_is_valid (gint64 code)
+{
+  /* 1004–1006 and 1015 are never sent on the wire; a server may not send 1010. */
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1009) ||
+         (code >= 1011 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+static void
+control_drop (ConfabServer      *server,
+              SoupServerMessage *msg,
+              JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *reason = confab_json_get_string (body, "reason");
+  gint64 code = 0;
+  guint dropped;
+
+  if (confab_json_lookup_int (body, "code", &code) && code != 0 && !close_code_is_valid (code))
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                 "\"code\" is a close code a server may send (1000–1003, 1007–1009, "
+                                 "1011–1014, 3000–4999), or 0 to drop without one");
+      return;
+    }
+  if (reason != NULL && strlen (reason) > 123)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"reason\" is at most 123 bytes");
+      return;
+    }
+
+  dropped = confab_server_drop_consumers (server, confab_json_get_string (body, "consumerId"),
+                                          (gushort) code, reason);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "dropped");
+  json_builder_add_int_value (builder, dropped);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
+static void
+control_frame (ConfabServer      *server,
+               SoupServerMessage *msg,
+               JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *text = NULL;
+  JsonNode *frame = json_object_get_member (body, "frame");
+  guint sent;
+
+  if (frame != NULL && JSON_NODE_HOLDS_VALUE (frame) && json_node_get_value_type (frame) == G_TYPE_STRING)
+    text = g_strdup (json_node_get_string (frame));   /* verbatim, broken on purpose if need be */
+  else if (frame != NULL && (JSON_NODE_HOLDS_OBJECT (frame) || JSON_NODE_HOLDS_ARRAY (frame)))
+    text = json_to_string (frame, FALSE);
+
+  if (text == NULL || *text == '\0')
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"frame\" is a JSON object or a string");
+      return;
+    }
+
+  sent = confab_server_send_raw_frame (server, confab_json_get_string (body, "consumerId"), text);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sent");
+  json_builder_add_int_value (builder, sent);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
+static void
+control_refuse_tokens (ConfabServer      *server,
+                       SoupServerMessage *msg,
+                       JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean refuse = TRUE;
+
+  confab_json_lookup_boolean (body, "refuse", &refuse);
+  confab_server_set_refuse_tokens (server, refuse);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "refuse");
+  json_builder_add_boolean_value (builder, refuse);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
+static void
+control_delay (ConfabServer      *server,
+               SoupServerMessage *msg,
+               JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 ms = -1;
+
+  if (!confab_json_lookup_int (body, "ms", &ms) || ms < 0 || ms > 600000)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"ms\" is 0 to 600000");
+      return;
+    }
+
+  confab_server_set_response_delay (server, (guint) ms);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ms");
+  json_builder_add_int_value (builder, ms);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
+static void
+control_frames (ConfabServer      *server,
+                SoupServerMessage *msg,
+                JsonObject        *body)
+{
+  g_autoptr(JsonNode) log = NULL;
+  gboolean clear = FALSE;
+
+  log = confab_server_dup_frame_log (server, confab_json_get_string (body, "type"),
+                                     confab_json_get_string (body, "consumerId"));
+  if (confab_json_lookup_boolean (body, "clear", &clear) && clear)
+    confab_server_clear_frame_log (server);
+
+  confab_server_reply_json (msg, SOUP_STATUS_OK, log);
+}
+
+static void
+control_state (ConfabServer      *server,
+               SoupServerMessage *msg,
+               JsonObject        *body)
+{
+  g_autoptr(JsonNode) state = confab_server_dup_state (server);
+
+  confab_server_reply_json (msg, SOUP_STATUS_OK, state);
+}
+
+static void
+control_token (ConfabServer      *server,
+               SoupServerMessage *msg,
+               JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(ConfabJwtClaims) claims = NULL;
+  g_autofree char *jwt = NULL;
+  gint64 lifetime = confab_server_get_token_lifetime (server);
+
+  if (confab_json_lookup_int (body, "lifetime", &lifetime) && (lifetime < G_MININT32 || lifetime > G_MAXINT32))
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"lifetime\" is out of range");
+      return;
+    }
+
+  jwt = confab_server_issue_token (server, confab_json_get_string (body, "accountId"),
+                                   confab_json_get_string (body, "consumerId"), lifetime);
+  claims = confab_jwt_decode (jwt, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "jwt");
+  json_builder_add_string_value (builder, jwt);
+  if (claims != NULL)
+    {
+      json_builder_set_member_name (builder, "consumerId");
+      json_builder_add_string_value (builder, claims->sub);
+    }
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
+static const struct {
+  const char *path;
+  ControlHandler handler;
+  gboolean allows_get;
+} endpoints[] = {
+  { "/control/agent/message", control_agent_message, FALSE },
+  { "/control/agent/receipt", control_agent_receipt, FALSE },
+  { "/control/agent/typing", control_agent_typing, FALSE },
+  { "/control/agent/accept", control_agent_accept, FALSE },
+  { "/control/agent/close", control_agent_close, FALSE },
+  { "/control/drop", control_drop, FALSE },
+  { "/control/frame", control_frame, FALSE },
+  { "/control/refuse-tokens", control_refuse_tokens, FALSE },
+  { "/control/delay", control_delay, FALSE },
+  { "/control/frames", control_frames, TRUE },
+  { "/control/state", control_state, TRUE },
+  { "/control/token", control_token, FALSE },
+};
+
+static gboolean
+host_is_loopback (const char *host_header)
+{
+  g_autofree char *host = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *end;
+
+  if (host_header == NULL)
+    return FALSE;
+
+  /* [::1]:port, 127.0.0.1:port, localhost:port */
+  if (host_header[0] == '[')
+    {
+      end = strchr (host_header, ']');
+      if (end == NULL)
+        return FALSE;
+      host = g_strndup (host_header + 1, (gsize) (end - host_header - 1));
+    }
+  else
+    {
+      end = strchr (host_header, ':');
+      host = end != NULL ? g_strndup (host_header, (gsize) (end - host_header)) : g_strdup (host_header);
+    }
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && confab_server_address_is_loopback (address);
+}
+
+static gboolean
+peer_is_loopback (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return G_IS_INET_SOCKET_ADDRESS (remote) &&
+         confab_server_address_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+void
+confab_server_control_handle (ConfabServer      *server,
+                              SoupServerMessage *msg,
+                              const char        *path,
+                              GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(JsonObject) body = NULL;
+  ControlHandler handler = NULL;
+  gboolean allows_get = FALSE;
+
+  if (!peer_is_loopback (msg))
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "the control API answers loopback peers only");
+      return;
+    }
+
+  /* A web page could reach a loopback port through DNS rebinding or a form post; neither
+   * gets past a check of the Host and Origin headers. */
+  if (!host_is_loopback (soup_message_headers_get_one (headers, "Host")) ||
+      soup_message_headers_get_one (headers, "Origin") != NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "the control API answers loopback hosts only");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      if (g_str_equal (path, endpoints[i].path))
+        {
+          handler = endpoints[i].handler;
+          allows_get = endpoints[i].allows_get;
+          break;
+        }
+    }
+
+  if (handler == NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "no such control endpoint");
+      return;
+    }
+
+  if (g_str_equal (method, SOUP_METHOD_GET) && allows_get)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      /* GET takes its arguments from the query: /control/frames?type=ms.PublishEvent */
+      body = json_object_new ();
+      if (query != NULL)
+        {
+          g_hash_table_iter_init (&iter, query);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            json_object_set_string_member (body, key, value);
+        }
+    }
+  else if (g_str_equal (method, SOUP_METHOD_POST))
+    {
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      gsize len = 0;
+      const char *data = g_bytes_get_data (bytes, &len);
+
+      if (len == 0)
+        {
+          body = json_object_new ();
+        }
+      else
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          JsonNode *root;
+
+          if (len > CONTROL_MAX_BODY || confab_server_json_too_deep (data, len, 64) ||
+              !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+              (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+            {
+              confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body is a JSON object");
+              return;
+            }
+          body = json_object_ref (json_node_get_object (root));
+        }
+    }
+  else
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    allows_get ? "GET, POST" : "POST");
+      confab_server_reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST with a JSON body");
+      return;
+    }
+
+  g_debug ("control: %s", path);
+  handler (server, msg, body);
+}

@@ -1,0 +1,827 @@
+/* confab-server-state.c: what the local service knows, and its JSON form
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "confab-server-state.h"
+
+#include <string.h>
+
+#include "confab-token.h"
+
+#define STATE_ERROR_QUARK (g_quark_from_static_string ("confab-server-state-error"))
+
+static void
+stored_event_free (ConfabStoredEvent *event)
+{
+  g_free (event->originator_id);
+  g_free (event->role);
+  g_clear_pointer (&event->event, json_node_unref);
+  g_free (event);
+}
+
+static void
+stored_conversation_free (ConfabStoredConversation *conversation)
+{
+  g_free (conversation->id);
+  g_free (conversation->account_id);
+  g_free (conversation->consumer_id);
+  g_free (conversation->agent_id);
+  g_clear_pointer (&conversation->csat, json_node_unref);
+  g_clear_pointer (&conversation->events, g_ptr_array_unref);
+  g_free (conversation);
+}
+
+static void
+stored_consumer_free (ConfabStoredConsumer *consumer)
+{
+  g_free (consumer->id);
+  g_free (consumer->account_id);
+  g_free (consumer);
+}
+
+static ConfabServerState *
+state_new_empty (void)
+{
+  ConfabServerState *state = g_new0 (ConfabServerState, 1);
+
+  state->consumers = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_consumer_free);
+  state->consumers_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  state->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_conversation_free);
+  state->conversations_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+
+  return state;
+}
+
+ConfabServerState *
+confab_server_state_new (void)
+{
+  ConfabServerState *state = state_new_empty ();
+
+  state->key = confab_token_new_key ();
+  return state;
+}
+
+void
+confab_server_state_free (ConfabServerState *state)
+{
+  if (state == NULL)
+    return;
+
+  g_clear_pointer (&state->key, g_bytes_unref);
+  g_clear_pointer (&state->consumers_by_id, g_hash_table_unref);
+  g_clear_pointer (&state->consumers, g_ptr_array_unref);
+  g_clear_pointer (&state->conversations_by_id, g_hash_table_unref);
+  g_clear_pointer (&state->conversations, g_ptr_array_unref);
+  g_free (state);
+}
+
+const char *
+confab_server_close_reason_to_string (ConfabCloseReason reason)
+{
+  switch (reason)
+    {
+    case CONFAB_CLOSE_REASON_AGENT:
+      return "AGENT";
+    case CONFAB_CLOSE_REASON_CONSUMER:
+      return "CONSUMER";
+    case CONFAB_CLOSE_REASON_SYSTEM:
+      return "SYSTEM";
+    case CONFAB_CLOSE_REASON_TIMEOUT:
+      return "TIMEOUT";
+    case CONFAB_CLOSE_REASON_NONE:
+    case CONFAB_CLOSE_REASON_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+ConfabCloseReason
+confab_server_close_reason_from_string (const char *str)
+{
+  if (str == NULL)
+    return CONFAB_CLOSE_REASON_NONE;
+  if (g_str_equal (str, "AGENT"))
+    return CONFAB_CLOSE_REASON_AGENT;
+  if (g_str_equal (str, "CONSUMER"))
+    return CONFAB_CLOSE_REASON_CONSUMER;
+  if (g_str_equal (str, "SYSTEM"))
+    return CONFAB_CLOSE_REASON_SYSTEM;
+  if (g_str_equal (str, "TIMEOUT"))
+    return CONFAB_CLOSE_REASON_TIMEOUT;
+  return CONFAB_CLOSE_REASON_UNKNOWN;
+}
+
+static const char *
+receipt_status_to_string (ConfabReceiptStatus status)
+{
+  switch (status)
+    {
+    case CONFAB_RECEIPT_ACCEPT:
+      return "ACCEPT";
+    case CONFAB_RECEIPT_READ:
+      return "READ";
+    case CONFAB_RECEIPT_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+static ConfabReceiptStatus
+receipt_status_from_string (const char *str)
+{
+  if (g_strcmp0 (str, "ACCEPT") == 0)
+    return CONFAB_RECEIPT_ACCEPT;
+  if (g_strcmp0 (str, "READ") == 0)
+    return CONFAB_RECEIPT_READ;
+  return CONFAB_RECEIPT_UNKNOWN;
+}
+
+const char *
+confab_json_get_string (JsonObject *object,
+                        const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+confab_json_get_int (JsonObject *object,
+                     const char *name)
+{
+  gint64 value = 0;
+
+  confab_json_lookup_int (object, name, &value);
+  return value;
+}
+
+gboolean
+confab_json_lookup_int (JsonObject *object,
+                        const char *name,
+                        gint64     *value)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      if (d != d || d < -9.0e15 || d > 9.0e15 || d != (double) (gint64) d)
+        return FALSE;
+      *value = (gint64) d;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+confab_json_lookup_boolean (JsonObject *object,
+                            const char *name,
+                            gboolean   *value)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+JsonArray *
+confab_json_get_array (JsonObject *object,
+                       const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+JsonObject *
+confab_json_get_object (JsonObject *object,
+                        const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+gboolean
+confab_server_json_too_deep (const char *data,
+                             gsize       length,
+                             guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return TRUE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return FALSE;
+}
+
+ConfabStoredConsumer *
+confab_server_state_lookup_consumer (ConfabServerState *state,
+                                     const char        *consumer_id)
+{
+  return g_hash_table_lookup (state->consumers_by_id, consumer_id);
+}
+
+ConfabStoredConsumer *
+confab_server_state_add_consumer (ConfabServerState *state,
+                                  const char        *consumer_id,
+                                  const char        *account_id,
+                                  gint64             now_ms)
+{
+  ConfabStoredConsumer *consumer = g_hash_table_lookup (state->consumers_by_id, consumer_id);
+
+  if (consumer != NULL)
+    return consumer;
+
+  consumer = g_new0 (ConfabStoredConsumer, 1);
+  consumer->id = g_strdup (consumer_id);
+  consumer->account_id = g_strdup (account_id);
+  consumer->created_ts = now_ms;
+  g_ptr_array_add (state->consumers, consumer);
+  g_hash_table_insert (state->consumers_by_id, consumer->id, consumer);
+
+  return consumer;
+}
+
+ConfabStoredConversation *
+confab_server_state_lookup_conversation (ConfabServerState *state,
+                                         const char        *conversation_id)
+{
+  if (conversation_id == NULL)
+    return NULL;
+  return g_hash_table_lookup (state->conversations_by_id, conversation_id);
+}
+
+ConfabStoredConversation *
+confab_server_state_find_open_conversation (ConfabServerState *state,
+                                            const char        *consumer_id)
+{
+  for (guint i = state->conversations->len; i > 0; i--)
+    {
+      ConfabStoredConversation *conversation = g_ptr_array_index (state->conversations, i - 1);
+
+      if (!conversation->closed && g_strcmp0 (conversation->consumer_id, consumer_id) == 0)
+        return conversation;
+    }
+
+  return NULL;
+}
+
+ConfabStoredConversation *
+confab_server_state_find_latest_open (ConfabServerState *state,
+                                      const char        *consumer_id)
+{
+  ConfabStoredConversation *latest = NULL;
+
+  for (guint i = 0; i < state->conversations->len; i++)
+    {
+      ConfabStoredConversation *conversation = g_ptr_array_index (state->conversations, i);
+
+      if (conversation->closed)
+        continue;
+      if (consumer_id != NULL && g_strcmp0 (conversation->consumer_id, consumer_id) != 0)
+        continue;
+      if (latest == NULL || conversation->last_update_ts >= latest->last_update_ts)
+        latest = conversation;
+    }
+
+  return latest;
+}
+
+static ConfabStoredConversation *
+stored_conversation_new (void)
+{
+  ConfabStoredConversation *conversation = g_new0 (ConfabStoredConversation, 1);
+
+  conversation->events = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_event_free);
+  return conversation;
+}
+
+static void
+state_insert_conversation (ConfabServerState        *state,
+                           ConfabStoredConversation *conversation)
+{
+  g_ptr_array_add (state->conversations, conversation);
+  g_hash_table_insert (state->conversations_by_id, conversation->id, conversation);
+}
+
+ConfabStoredConversation *
+confab_server_state_add_conversation (ConfabServerState *state,
+                                      const char        *account_id,
+                                      const char        *consumer_id,
+                                      gint64             now_ms)
+{
+  ConfabStoredConversation *conversation = stored_conversation_new ();
+
+  conversation->id = g_uuid_string_random ();
+  conversation->account_id = g_strdup (account_id);
+  conversation->consumer_id = g_strdup (consumer_id);
+  conversation->start_ts = now_ms;
+  conversation->last_update_ts = now_ms;
+  conversation->close_reason = CONFAB_CLOSE_REASON_NONE;
+  state_insert_conversation (state, conversation);
+
+  return conversation;
+}
+
+static gsize
+event_size (JsonNode *event)
+{
+  g_autofree char *text = json_to_string (event, FALSE);
+
+  return strlen (text);
+}
+
+ConfabStoredEvent *
+confab_stored_conversation_append (ConfabStoredConversation *conversation,
+                                   const char               *originator_id,
+                                   const char               *role,
+                                   JsonNode                 *event,
+                                   gint64                    now_ms)
+{
+  ConfabStoredEvent *stored = g_new0 (ConfabStoredEvent, 1);
+
+  stored->sequence = conversation->events->len;
+  stored->server_timestamp = now_ms;
+  stored->originator_id = g_strdup (originator_id);
+  stored->role = g_strdup (role);
+  stored->event = json_node_copy (event);
+  stored->size = event_size (event) + 256;
+  stored->accept_status = CONFAB_RECEIPT_UNKNOWN;
+  g_ptr_array_add (conversation->events, stored);
+
+  return stored;
+}
+
+void
+confab_stored_conversation_touch (ConfabStoredConversation *conversation,
+                                  gint64                    now_ms)
+{
+  conversation->last_update_ts = MAX (now_ms, conversation->last_update_ts + 1);
+}
+
+static gboolean
+event_is_content (ConfabStoredEvent *event)
+{
+  const char *type = confab_json_get_string (json_node_get_object (event->event), "type");
+
+  return g_strcmp0 (type, "ContentEvent") == 0 || g_strcmp0 (type, "RichContentEvent") == 0;
+}
+
+guint
+confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation,
+                                          const char               *receipt_originator,
+                                          ConfabReceiptStatus       status,
+                                          JsonArray                *sequence_list)
+{
+  guint changed = 0;
+
+  for (guint i = 0; i < json_array_get_length (sequence_list); i++)
+    {
+      JsonNode *node = json_array_get_element (sequence_list, i);
+      ConfabStoredEvent *event;
+      gint64 sequence;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+        continue;
+
+      sequence = json_node_get_int (node);
+      if (sequence < 0 || sequence >= conversation->events->len)
+        continue;
+
+      event = g_ptr_array_index (conversation->events, sequence);
+      if (!event_is_content (event) || g_strcmp0 (event->originator_id, receipt_originator) == 0)
+        continue;
+
+      if (status > event->accept_status)
+        {
+          event->accept_status = status;
+          changed++;
+        }
+    }
+
+  return changed;
+}
+
+void
+confab_stored_event_build_change (ConfabStoredEvent        *event,
+                                  ConfabStoredConversation *conversation,
+                                  JsonBuilder              *builder)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sequence");
+  json_builder_add_int_value (builder, event->sequence);
+  json_builder_set_member_name (builder, "originatorId");
+  json_builder_add_string_value (builder, event->originator_id);
+  json_builder_set_member_name (builder, "originatorMetadata");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, event->originator_id);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, event->role);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "serverTimestamp");
+  json_builder_add_int_value (builder, event->server_timestamp);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_value (builder, json_node_copy (event->event));
+  json_builder_set_member_name (builder, "conversationId");
+  json_builder_add_string_value (builder, conversation->id);
+  json_builder_set_member_name (builder, "dialogId");
+  json_builder_add_string_value (builder, conversation->id);
+  json_builder_end_object (builder);
+}
+
+static void
+build_participant (JsonBuilder *builder,
+                   const char  *id,
+                   const char  *role,
+                   gboolean     with_state)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  if (with_state)
+    {
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, "ACTIVE");
+    }
+  json_builder_end_object (builder);
+}
+
+void
+confab_stored_conversation_build_details (ConfabStoredConversation *conversation,
+                                          JsonBuilder              *builder)
+{
+  const char *state = conversation->closed ? "CLOSE" : "OPEN";
+  const char *close_reason = confab_server_close_reason_to_string (conversation->close_reason);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "skillId");
+  json_builder_add_string_value (builder, "-1");
+  json_builder_set_member_name (builder, "participants");
+  json_builder_begin_array (builder);
+  build_participant (builder, conversation->consumer_id, "CONSUMER", FALSE);
+  if (conversation->agent_id != NULL)
+    build_participant (builder, conversation->agent_id, "ASSIGNED_AGENT", FALSE);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "dialogs");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "dialogId");
+  json_builder_add_string_value (builder, conversation->id);
+  json_builder_set_member_name (builder, "participantsDetails");
+  json_builder_begin_array (builder);
+  build_participant (builder, conversation->consumer_id, "CONSUMER", TRUE);
+  if (conversation->agent_id != NULL)
+    build_participant (builder, conversation->agent_id, "ASSIGNED_AGENT", TRUE);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "dialogType");
+  json_builder_add_string_value (builder, "MAIN");
+  json_builder_set_member_name (builder, "channelType");
+  json_builder_add_string_value (builder, "MESSAGING");
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, state);
+  json_builder_set_member_name (builder, "creationTs");
+  json_builder_add_int_value (builder, conversation->start_ts);
+  if (conversation->closed)
+    {
+      json_builder_set_member_name (builder, "endTs");
+      json_builder_add_int_value (builder, conversation->end_ts);
+      if (close_reason != NULL)
+        {
+          json_builder_set_member_name (builder, "closedBy");
+          json_builder_add_string_value (builder, close_reason);
+        }
+    }
+  json_builder_set_member_name (builder, "metaDataLastUpdateTs");
+  json_builder_add_int_value (builder, conversation->last_update_ts);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "brandId");
+  json_builder_add_string_value (builder, conversation->account_id);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, state);
+  json_builder_set_member_name (builder, "stage");
+  json_builder_add_string_value (builder, state);
+  if (conversation->closed && close_reason != NULL)
+    {
+      json_builder_set_member_name (builder, "closeReason");
+      json_builder_add_string_value (builder, close_reason);
+    }
+  json_builder_set_member_name (builder, "startTs");
+  json_builder_add_int_value (builder, conversation->start_ts);
+  if (conversation->closed)
+    {
+      json_builder_set_member_name (builder, "endTs");
+      json_builder_add_int_value (builder, conversation->end_ts);
+    }
+  json_builder_set_member_name (builder, "metaDataLastUpdateTs");
+  json_builder_add_int_value (builder, conversation->last_update_ts);
+
+  json_builder_end_object (builder);
+}
+
+/* JSON form. Field names follow the protocol's where there is one. */
+
+static void
+build_stored_event (ConfabStoredEvent *event,
+                    JsonBuilder       *builder)
+{
+  const char *accept_status = receipt_status_to_string (event->accept_status);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sequence");
+  json_builder_add_int_value (builder, event->sequence);
+  json_builder_set_member_name (builder, "serverTimestamp");
+  json_builder_add_int_value (builder, event->server_timestamp);
+  json_builder_set_member_name (builder, "originatorId");
+  json_builder_add_string_value (builder, event->originator_id);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, event->role);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_value (builder, json_node_copy (event->event));
+  if (accept_status != NULL)
+    {
+      json_builder_set_member_name (builder, "acceptStatus");
+      json_builder_add_string_value (builder, accept_status);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+build_stored_conversation (ConfabStoredConversation *conversation,
+                           JsonBuilder              *builder)
+{
+  const char *close_reason = confab_server_close_reason_to_string (conversation->close_reason);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, conversation->id);
+  json_builder_set_member_name (builder, "accountId");
+  json_builder_add_string_value (builder, conversation->account_id);
+  json_builder_set_member_name (builder, "consumerId");
+  json_builder_add_string_value (builder, conversation->consumer_id);
+  if (conversation->agent_id != NULL)
+    {
+      json_builder_set_member_name (builder, "agentId");
+      json_builder_add_string_value (builder, conversation->agent_id);
+    }
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, conversation->closed ? "CLOSE" : "OPEN");
+  if (close_reason != NULL)
+    {
+      json_builder_set_member_name (builder, "closeReason");
+      json_builder_add_string_value (builder, close_reason);
+    }
+  json_builder_set_member_name (builder, "startTs");
+  json_builder_add_int_value (builder, conversation->start_ts);
+  json_builder_set_member_name (builder, "endTs");
+  json_builder_add_int_value (builder, conversation->end_ts);
+  json_builder_set_member_name (builder, "metaDataLastUpdateTs");
+  json_builder_add_int_value (builder, conversation->last_update_ts);
+  if (conversation->csat != NULL)
+    {
+      json_builder_set_member_name (builder, "csat");
+      json_builder_add_value (builder, json_node_copy (conversation->csat));
+    }
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < conversation->events->len; i++)
+    build_stored_event (g_ptr_array_index (conversation->events, i), builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+confab_server_state_to_json (ConfabServerState *state)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *key = NULL;
+  gsize key_len = 0;
+  const guint8 *key_data = g_bytes_get_data (state->key, &key_len);
+
+  key = g_base64_encode (key_data, key_len);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, CONFAB_SERVER_STATE_VERSION);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, key);
+
+  json_builder_set_member_name (builder, "consumers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < state->consumers->len; i++)
+    {
+      ConfabStoredConsumer *consumer = g_ptr_array_index (state->consumers, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, consumer->id);
+      json_builder_set_member_name (builder, "accountId");
+      json_builder_add_string_value (builder, consumer->account_id);
+      json_builder_set_member_name (builder, "createdTs");
+      json_builder_add_int_value (builder, consumer->created_ts);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "conversations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < state->conversations->len; i++)
+    build_stored_conversation (g_ptr_array_index (state->conversations, i), builder);
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+load_conversation (ConfabServerState *state,
+                   JsonObject        *object,
+                   GError           **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  ConfabStoredConversation *conversation;
+  const char *id = confab_json_get_string (object, "id");
+  const char *consumer_id = confab_json_get_string (object, "consumerId");
+  const char *account_id = confab_json_get_string (object, "accountId");
+  const char *conv_state = confab_json_get_string (object, "state");
+  JsonArray *event_array = confab_json_get_array (object, "events");
+  JsonNode *csat = json_object_get_member (object, "csat");
+
+  if (id == NULL || consumer_id == NULL || account_id == NULL || event_array == NULL ||
+      g_hash_table_contains (state->conversations_by_id, id))
+    {
+      g_set_error (error, STATE_ERROR_QUARK, 0, "conversation %u is incomplete or repeated",
+                   state->conversations->len);
+      return FALSE;
+    }
+
+  conversation = stored_conversation_new ();
+  conversation->id = g_strdup (id);
+  conversation->consumer_id = g_strdup (consumer_id);
+  conversation->account_id = g_strdup (account_id);
+  conversation->agent_id = g_strdup (confab_json_get_string (object, "agentId"));
+  conversation->closed = g_strcmp0 (conv_state, "CLOSE") == 0;
+  conversation->close_reason = confab_server_close_reason_from_string (confab_json_get_string (object, "closeReason"));
+  conversation->start_ts = confab_json_get_int (object, "startTs");
+  conversation->end_ts = confab_json_get_int (object, "endTs");
+  conversation->last_update_ts = confab_json_get_int (object, "metaDataLastUpdateTs");
+  if (csat != NULL && JSON_NODE_HOLDS_OBJECT (csat))
+    conversation->csat = json_node_copy (csat);
+  state_insert_conversation (state, conversation);
+
+  for (guint i = 0; i < json_array_get_length (event_array); i++)
+    {
+      JsonNode *node = json_array_get_element (event_array, i);
+      JsonObject *event_object;
+      JsonNode *event_node;
+      ConfabStoredEvent *event;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        goto bad_event;
+
+      event_object = json_node_get_object (node);
+      event_node = json_object_get_member (event_object, "event");
+      if (event_node == NULL || !JSON_NODE_HOLDS_OBJECT (event_node) ||
+          confab_json_get_int (event_object, "sequence") != (gint64) i ||
+          confab_json_get_string (event_object, "originatorId") == NULL)
+        goto bad_event;
+
+      event = confab_stored_conversation_append (conversation,
+                                                 confab_json_get_string (event_object, "originatorId"),
+                                                 confab_json_get_string (event_object, "role"),
+                                                 event_node,
+                                                 confab_json_get_int (event_object, "serverTimestamp"));
+      event->accept_status = receipt_status_from_string (confab_json_get_string (event_object, "acceptStatus"));
+      continue;
+
+    bad_event:
+      g_set_error (error, STATE_ERROR_QUARK, 0, "event %u of conversation %s is damaged", i, id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+ConfabServerState *
+confab_server_state_new_from_json (JsonNode  *root,
+                                   GError   **error)
+{
+  g_autoptr(ConfabServerState) state = state_new_empty ();
+  g_autofree guchar *key = NULL;
+  JsonObject *object;
+  JsonArray *consumers;
+  JsonArray *conversations;
+  const char *key_b64;
+  gsize key_len = 0;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, STATE_ERROR_QUARK, 0, "the state is not a JSON object");
+      return NULL;
+    }
+
+  object = json_node_get_object (root);
+  if (confab_json_get_int (object, "version") != CONFAB_SERVER_STATE_VERSION)
+    {
+      g_set_error (error, STATE_ERROR_QUARK, 0, "unknown state version %" G_GINT64_FORMAT,
+                   confab_json_get_int (object, "version"));
+      return NULL;
+    }
+
+  key_b64 = confab_json_get_string (object, "key");
+  if (key_b64 != NULL)
+    key = g_base64_decode (key_b64, &key_len);
+  if (key == NULL || key_len < 16)
+    {
+      g_set_error_literal (error, STATE_ERROR_QUARK, 0, "the state holds no usable signing key");
+      return NULL;
+    }
+  state->key = g_bytes_new (key, key_len);
+
+  consumers = confab_json_get_array (object, "consumers");
+  for (guint i = 0; consumers != NULL && i < json_array_get_length (consumers); i++)
+    {
+      JsonNode *node = json_array_get_element (consumers, i);
+      JsonObject *consumer;
+      const char *id;
+      const char *account_id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      consumer = json_node_get_object (node);
+      id = confab_json_get_string (consumer, "id");
+      account_id = confab_json_get_string (consumer, "accountId");
+      if (id == NULL || account_id == NULL)
+        continue;
+      confab_server_state_add_consumer (state, id, account_id, confab_json_get_int (consumer, "createdTs"));
+    }
+
+  conversations = confab_json_get_array (object, "conversations");
+  for (guint i = 0; conversations != NULL && i < json_array_get_length (conversations); i++)
+    {
+      JsonNode *node = json_array_get_element (conversations, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, STATE_ERROR_QUARK, 0, "conversation %u is not an object", i);
+          return NULL;
+        }
+      if (!load_conversation (state, json_node_get_object (node), error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&state);
+}

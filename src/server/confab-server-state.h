@@ -1,0 +1,130 @@
+/* confab-server-state.h: what the local service knows, and its JSON form
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "confab-protocol.h"
+
+G_BEGIN_DECLS
+
+#define CONFAB_SERVER_STATE_VERSION 1
+
+typedef struct {
+  gint64 sequence;
+  gint64 server_timestamp;       /* epoch ms */
+  char *originator_id;
+  char *role;                    /* "CONSUMER", "ASSIGNED_AGENT" */
+  JsonNode *event;               /* the event object as published */
+  gsize size;                    /* rough size of the serialised event, to bound notifications */
+  ConfabReceiptStatus accept_status; /* content events: the other side's newest receipt */
+} ConfabStoredEvent;
+
+typedef struct {
+  char *id;                      /* also the id of its main dialog */
+  char *account_id;
+  char *consumer_id;
+  char *agent_id;                /* the assigned agent, NULL until accepted */
+  gboolean closed;
+  ConfabCloseReason close_reason;
+  gint64 start_ts;
+  gint64 end_ts;                 /* 0 while open */
+  gint64 last_update_ts;         /* metaDataLastUpdateTs */
+  JsonNode *csat;                /* the consumer's CSATRate field, or NULL */
+  GPtrArray *events;             /* of ConfabStoredEvent; index == sequence */
+} ConfabStoredConversation;
+
+typedef struct {
+  char *id;
+  char *account_id;
+  gint64 created_ts;
+} ConfabStoredConsumer;
+
+typedef struct {
+  GBytes *key;                   /* the token signing key */
+  GPtrArray *consumers;          /* of ConfabStoredConsumer, in order of creation */
+  GHashTable *consumers_by_id;
+  GPtrArray *conversations;      /* of ConfabStoredConversation, in order of creation */
+  GHashTable *conversations_by_id;
+} ConfabServerState;
+
+ConfabServerState        *confab_server_state_new            (void);
+void                      confab_server_state_free           (ConfabServerState *state);
+
+ConfabServerState        *confab_server_state_new_from_json  (JsonNode   *root,
+                                                               GError    **error);
+JsonNode                 *confab_server_state_to_json        (ConfabServerState *state);
+
+ConfabStoredConsumer     *confab_server_state_lookup_consumer (ConfabServerState *state,
+                                                                const char        *consumer_id);
+ConfabStoredConsumer     *confab_server_state_add_consumer    (ConfabServerState *state,
+                                                                const char        *consumer_id,
+                                                                const char        *account_id,
+                                                                gint64             now_ms);
+
+ConfabStoredConversation *confab_server_state_lookup_conversation (ConfabServerState *state,
+                                                                    const char        *conversation_id);
+ConfabStoredConversation *confab_server_state_find_open_conversation (ConfabServerState *state,
+                                                                       const char        *consumer_id);
+/* The open conversation updated last, of one consumer or (consumer_id NULL) of anyone. */
+ConfabStoredConversation *confab_server_state_find_latest_open (ConfabServerState *state,
+                                                                 const char        *consumer_id);
+ConfabStoredConversation *confab_server_state_add_conversation (ConfabServerState *state,
+                                                                 const char        *account_id,
+                                                                 const char        *consumer_id,
+                                                                 gint64             now_ms);
+
+/* Appends an event with the next sequence; takes a copy of event. */
+ConfabStoredEvent        *confab_stored_conversation_append (ConfabStoredConversation *conversation,
+                                                              const char               *originator_id,
+                                                              const char               *role,
+                                                              JsonNode                 *event,
+                                                              gint64                    now_ms);
+/* Moves metaDataLastUpdateTs forward, strictly, so newer notifications always win. */
+void                      confab_stored_conversation_touch  (ConfabStoredConversation *conversation,
+                                                              gint64                    now_ms);
+/* Applies a receipt to the content events it names that were sent by someone other than
+ * receipt_originator; a state only moves forward. Returns how many changed. */
+guint                     confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation,
+                                                                     const char               *receipt_originator,
+                                                                     ConfabReceiptStatus       status,
+                                                                     JsonArray                *sequence_list);
+
+/* The event's change object of an ms.MessagingEventNotification. */
+void                      confab_stored_event_build_change (ConfabStoredEvent        *event,
+                                                             ConfabStoredConversation *conversation,
+                                                             JsonBuilder              *builder);
+/* The result's conversationDetails of a cqm.ExConversationChangeNotification. */
+void                      confab_stored_conversation_build_details (ConfabStoredConversation *conversation,
+                                                                     JsonBuilder              *builder);
+
+const char               *confab_server_close_reason_to_string (ConfabCloseReason reason);
+ConfabCloseReason         confab_server_close_reason_from_string (const char *str);
+
+/* Whether JSON text nests deeper than max_depth; checked before json-glib (which recurses) sees it. */
+gboolean                  confab_server_json_too_deep (const char *data,
+                                                       gsize       length,
+                                                       guint       max_depth);
+
+/* Member accessors that never complain about the wrong type: client JSON is untrusted. */
+const char               *confab_json_get_string  (JsonObject *object,
+                                                   const char *name);
+gint64                    confab_json_get_int     (JsonObject *object,
+                                                   const char *name);
+gboolean                  confab_json_lookup_int  (JsonObject *object,
+                                                   const char *name,
+                                                   gint64     *value);
+gboolean                  confab_json_lookup_boolean (JsonObject *object,
+                                                      const char *name,
+                                                      gboolean   *value);
+JsonArray                *confab_json_get_array   (JsonObject *object,
+                                                   const char *name);
+JsonObject               *confab_json_get_object  (JsonObject *object,
+                                                   const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabServerState, confab_server_state_free)
+
+G_END_DECLS

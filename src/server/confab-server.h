@@ -1,0 +1,143 @@
+/* confab-server.h: the local LivePerson-compatible messaging service
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "confab-protocol.h"
+
+G_BEGIN_DECLS
+
+#define CONFAB_SERVER_DEFAULT_ACCOUNT "confab-local"
+
+typedef enum {
+  CONFAB_AGENT_MODE_BOT,      /* the scripted agent answers */
+  CONFAB_AGENT_MODE_CONSOLE,  /* a person plays the agent from stdin */
+  CONFAB_AGENT_MODE_NONE,     /* the agent acts only through the control API */
+} ConfabAgentMode;
+
+#define CONFAB_SERVER_ERROR (confab_server_error_quark ())
+
+typedef enum {
+  CONFAB_SERVER_ERROR_NOT_FOUND,   /* no such conversation, or none open */
+  CONFAB_SERVER_ERROR_CLOSED,      /* the conversation is closed */
+  CONFAB_SERVER_ERROR_INVALID,     /* a bad argument */
+  CONFAB_SERVER_ERROR_STATE,       /* the state file cannot be read or written */
+} ConfabServerError;
+
+GQuark confab_server_error_quark (void);
+
+#define CONFAB_TYPE_SERVER (confab_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConfabServer, confab_server, CONFAB, SERVER, GObject)
+
+ConfabServer *confab_server_new              (ConfabAgentMode mode);
+
+/* Loads path if it exists (else starts empty) and from then on saves there, atomically,
+ * shortly after every change and at shutdown. Call before confab_server_listen(). */
+gboolean      confab_server_load_state       (ConfabServer   *self,
+                                              const char     *path,
+                                              GError        **error);
+/* Writes the state file now, if there is one. */
+gboolean      confab_server_save_state       (ConfabServer   *self,
+                                              GError        **error);
+
+/* Listens on 127.0.0.1 only; port 0 picks a free one. */
+gboolean      confab_server_listen           (ConfabServer   *self,
+                                              guint16         port,
+                                              GError        **error);
+guint16       confab_server_get_port         (ConfabServer   *self);
+char         *confab_server_dup_base_url     (ConfabServer   *self);
+const char   *confab_server_get_account_id   (ConfabServer   *self);
+const char   *confab_server_get_agent_id     (ConfabServer   *self);
+ConfabAgentMode confab_server_get_agent_mode (ConfabServer   *self);
+/* Stops listening, closes every socket, saves the state. Safe to call twice. */
+void          confab_server_shutdown         (ConfabServer   *self);
+
+/* Scripted agent timings, in ms. */
+guint         confab_server_get_accept_delay (ConfabServer   *self);
+void          confab_server_set_accept_delay (ConfabServer   *self,
+                                              guint           delay_ms);
+guint         confab_server_get_typing_delay (ConfabServer   *self);
+void          confab_server_set_typing_delay (ConfabServer   *self,
+                                              guint           delay_ms);
+guint         confab_server_get_read_delay   (ConfabServer   *self);
+void          confab_server_set_read_delay   (ConfabServer   *self,
+                                              guint           delay_ms);
+
+/* Lifetime of the tokens signup issues, in seconds. */
+gint64        confab_server_get_token_lifetime (ConfabServer *self);
+void          confab_server_set_token_lifetime (ConfabServer *self,
+                                                gint64        seconds);
+/* Most changes in one replayed ms.MessagingEventNotification. */
+guint         confab_server_get_replay_chunk_size (ConfabServer *self);
+void          confab_server_set_replay_chunk_size (ConfabServer *self,
+                                                   guint         changes);
+
+/* Signs a token as signup would. account_id NULL: the default account; consumer_id NULL:
+ * a new consumer. lifetime_s may be negative, for a token that has already expired. */
+char         *confab_server_issue_token      (ConfabServer   *self,
+                                              const char     *account_id,
+                                              const char     *consumer_id,
+                                              gint64          lifetime_s);
+
+/* The agent's side. conversation_id NULL means the open conversation updated last. */
+char         *confab_server_dup_current_conversation_id (ConfabServer *self,
+                                                         const char   *consumer_id);
+gboolean      confab_server_agent_accept     (ConfabServer   *self,
+                                              const char     *conversation_id,
+                                              GError        **error);
+/* Returns the message's sequence, or -1 and error. Accepts the conversation first if needed. */
+gint64        confab_server_agent_send_text  (ConfabServer   *self,
+                                              const char     *conversation_id,
+                                              const char     *text,
+                                              GError        **error);
+gint64        confab_server_agent_send_receipt (ConfabServer        *self,
+                                                const char          *conversation_id,
+                                                ConfabReceiptStatus  status,
+                                                const gint64        *sequences,
+                                                guint                n_sequences,
+                                                GError             **error);
+gboolean      confab_server_agent_set_typing (ConfabServer   *self,
+                                              const char     *conversation_id,
+                                              ConfabChatState state,
+                                              GError        **error);
+gboolean      confab_server_agent_close      (ConfabServer     *self,
+                                              const char       *conversation_id,
+                                              ConfabCloseReason reason,
+                                              GError          **error);
+
+/* Faults. consumer_id NULL means every consumer. close_code 0 drops the TCP connection
+ * without a close frame. Both return how many sockets they reached. */
+guint         confab_server_drop_consumers   (ConfabServer   *self,
+                                              const char     *consumer_id,
+                                              gushort         close_code,
+                                              const char     *reason);
+guint         confab_server_send_raw_frame   (ConfabServer   *self,
+                                              const char     *consumer_id,
+                                              const char     *frame);
+gboolean      confab_server_get_refuse_tokens (ConfabServer  *self);
+void          confab_server_set_refuse_tokens (ConfabServer  *self,
+                                               gboolean       refuse);
+guint         confab_server_get_response_delay (ConfabServer *self);
+void          confab_server_set_response_delay (ConfabServer *self,
+                                                guint         delay_ms);
+guint         confab_server_get_n_sockets    (ConfabServer   *self);
+
+/* Frames received from consumers, oldest first: [{"time","consumerId","socket","type","frame"}].
+ * type NULL: all. */
+JsonNode     *confab_server_dup_frame_log    (ConfabServer   *self,
+                                              const char     *type,
+                                              const char     *consumer_id);
+void          confab_server_clear_frame_log  (ConfabServer   *self);
+/* Everything the server knows, as the state file holds it, without the signing key. */
+JsonNode     *confab_server_dup_state        (ConfabServer   *self);
+
+/* Whether the control API answers a peer at address: 127.0.0.0/8 and ::1 (also IPv4-mapped). */
+gboolean      confab_server_address_is_loopback (GInetAddress *address);
+
+G_END_DECLS

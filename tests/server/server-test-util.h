@@ -1,0 +1,107 @@
+/* server-test-util.h: a real WebSocket client and HTTP helpers for the server tests
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "confab-server.h"
+#include "confab-test-util.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  SoupSession *session;
+  SoupWebsocketConnection *conn;
+  GPtrArray *frames;          /* of JsonNode: every frame received, oldest first */
+  GPtrArray *raw;             /* of char *: the same frames as text */
+  guint next_id;
+  gboolean closed;
+  gushort close_code;
+  char *consumer_id;          /* the token's sub */
+} TestClient;
+
+/* A server on 127.0.0.1, port 0, no scripted agent unless mode says so. */
+ConfabServer *test_server_new (ConfabAgentMode mode);
+/* Unrefs the server and lets libsoup finish closing its connections. */
+void          test_server_free (ConfabServer *server);
+/* Spins the main context for ms milliseconds. */
+void          test_spin (guint ms);
+
+char         *test_signup (ConfabServer *server,
+                           const char   *account_id);
+
+/* HTTP on the server's port; body may be NULL. Returns the parsed JSON answer (or NULL when
+ * it is not JSON) and the status. extra_header may be NULL or "Name: value". */
+JsonNode     *test_http (ConfabServer *server,
+                         const char   *method,
+                         const char   *path,
+                         const char   *body,
+                         const char   *extra_header,
+                         guint        *status);
+/* POST /control/<what> with a JSON body; asserts status 200 unless expected_status says otherwise. */
+JsonNode     *test_control (ConfabServer *server,
+                            const char   *what,
+                            const char   *body,
+                            guint         expected_status);
+
+/* Tries to open the consumer socket with this Authorization header value (NULL: none).
+ * Returns the HTTP status of the upgrade (101 when it worked); the connection is closed again. */
+guint         test_upgrade_status (ConfabServer *server,
+                                   const char   *account_id,
+                                   const char   *authorization);
+
+TestClient   *test_client_new (ConfabServer *server,
+                               const char   *jwt);
+void          test_client_free (TestClient *client);
+
+void          test_client_send_raw (TestClient *client,
+                                    const char *text);
+/* Sends a request and returns its id. body is consumed (may be NULL). */
+char         *test_client_send (TestClient *client,
+                                const char *type,
+                                JsonNode   *body);
+/* Waits for the response to id and returns it (owned by client). */
+JsonObject   *test_client_wait_response (TestClient *client,
+                                         const char *id);
+JsonObject   *test_client_request (TestClient *client,
+                                   const char *type,
+                                   JsonNode   *body);
+/* Same, with body given as JSON text. */
+JsonObject   *test_client_request_json (TestClient *client,
+                                        const char *type,
+                                        const char *body_json);
+/* Waits for the next notification of type at or after *cursor (an index into frames) and
+ * moves the cursor past it. */
+JsonObject   *test_client_wait_notification (TestClient *client,
+                                             const char *type,
+                                             guint      *cursor);
+guint         test_client_count (TestClient *client,
+                                 const char *kind,
+                                 const char *type);
+/* Every change of every ms.MessagingEventNotification received, in order; only those with
+ * an event of event_type when it is not NULL. */
+GPtrArray    *test_client_messaging_changes (TestClient *client,
+                                             const char *event_type);
+/* Waits until the client holds n changes of event_type. */
+GPtrArray    *test_client_wait_changes (TestClient *client,
+                                        const char *event_type,
+                                        guint       n);
+void          test_client_wait_closed (TestClient *client);
+
+/* Asks for a conversation and returns its id. */
+char         *test_client_open_conversation (TestClient *client);
+void          test_client_subscribe (TestClient *client,
+                                     const char *conversation_id,
+                                     gint64      from_seq);
+gint64        test_client_publish_text (TestClient *client,
+                                        const char *conversation_id,
+                                        const char *text);
+
+const char   *test_frame_body_string (JsonObject *frame);
+JsonObject   *test_frame_body_object (JsonObject *frame);
+
+G_END_DECLS
