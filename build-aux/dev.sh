@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Confab's two entry points for a fresh Debian 12 machine:
+#   build-aux/dev.sh run    install what is missing, build, start Confab
+#   build-aux/dev.sh test   install what is missing, build, run every test headless
+# CI=true makes warnings errors and adds an AddressSanitizer + UBSan run of the tests.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+mode=${1:-run}
+shift || true
+build=${BUILD_DIR:-_build}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local wanted missing=()
+  wanted=$(grep -v -E '^\s*(#|$)' build-aux/debian-packages.txt)
+  for p in $wanted; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing: ${missing[*]}"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
+configure_and_build() {
+  local dir=$1; shift
+  if [ -d "$dir" ] && [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@"
+  fi
+  meson compile -C "$dir"
+}
+
+run_tests() {
+  local dir=$1 status=0; shift
+  # One display and one D-Bus session for the whole run; display tests skip without them.
+  xvfb-run -a -s "-screen 0 1280x800x24" \
+    dbus-run-session -- meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || status=$?
+  # A plain closing line any reader understands.
+  python3 build-aux/test-summary.py "$dir/meson-logs/testlog.json"
+  return ${status:-0}
+}
+
+werror=false
+[ "${CI:-}" = true ] && werror=true
+
+install_packages
+
+case "$mode" in
+  run)
+    configure_and_build "$build" -Dwerror=$werror
+    export GSETTINGS_SCHEMA_DIR="$here/$build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
+    exec "$build/src/confab" "$@"
+    ;;
+  test)
+    configure_and_build "$build" -Dwerror=$werror
+    run_tests "$build" "$@"
+    if [ "${CI:-}" = true ] || [ "${CONFAB_ASAN:-}" = 1 ]; then
+      echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer =="
+      configure_and_build "${build}-asan" -Dwerror=$werror -Db_sanitize=address,undefined -Db_lundef=false
+      run_tests "${build}-asan" "$@"
+    fi
+    ;;
+  *)
+    echo "usage: $0 run|test [arguments]" >&2
+    exit 2
+    ;;
+esac
