@@ -6,9 +6,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "confab-window.h"
 #include "confab-window-private.h"
+#include "confab-message-row.h"
+#include "confab-read-tracker.h"
 #include "confab-ui.h"
 
 struct _ConfabWindow
@@ -16,6 +19,11 @@ struct _ConfabWindow
   AdwApplicationWindow parent_instance;
 
   GSettings *settings;
+  ConfabSession *session;
+  ConfabReadTracker *read_tracker;
+  GtkNoSelection *selection;
+  gboolean stick_to_bottom;
+  GHashTable *notified;          /* ConfabMessage → notification id, while unread */
 
   /* template children */
   GtkWidget *header_bar;
@@ -28,6 +36,15 @@ struct _ConfabWindow
   GtkWidget *composer;
   GtkWidget *composer_placeholder;
   GtkWidget *send_button;
+  GtkWidget *status_revealer;
+  GtkWidget *status_label;
+  GtkWidget *status_icon;
+  GtkWidget *retry_now_button;
+  GtkWidget *jump_revealer;
+  GtkWidget *jump_button;
+  GtkWidget *jump_label;
+  GtkWidget *closed_revealer;
+  GtkWidget *closed_label;
 };
 
 G_DEFINE_FINAL_TYPE (ConfabWindow, confab_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -51,12 +68,474 @@ settings_new_if_installed (void)
   return g_settings_new (APP_ID);
 }
 
+static char *
+composer_dup_text (ConfabWindow *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->composer));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+composer_is_blank (ConfabWindow *self)
+{
+  g_autofree char *text = composer_dup_text (self);
+
+  return g_strstrip (text)[0] == '\0';
+}
+
+static void
+update_actions (ConfabWindow *self)
+{
+  ConfabConversationStatus status = CONFAB_CONVERSATION_NONE;
+
+  if (self->session != NULL)
+    status = confab_session_get_conversation_status (self->session);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send",
+                                 self->session != NULL && !composer_is_blank (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-conversation",
+                                 status == CONFAB_CONVERSATION_CLOSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-conversation",
+                                 status == CONFAB_CONVERSATION_OPEN &&
+                                 confab_session_get_state (self->session) == CONFAB_SESSION_ONLINE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry-now",
+                                 self->session != NULL &&
+                                 (confab_session_get_state (self->session) == CONFAB_SESSION_WAITING ||
+                                  confab_session_get_state (self->session) == CONFAB_SESSION_SIGNED_OUT ||
+                                  confab_session_get_state (self->session) == CONFAB_SESSION_OFFLINE));
+}
+
 static void
 composer_buffer_changed_cb (ConfabWindow  *self,
                             GtkTextBuffer *buffer)
 {
-  gtk_widget_set_visible (self->composer_placeholder,
-                          gtk_text_buffer_get_char_count (buffer) == 0);
+  gboolean empty = gtk_text_buffer_get_char_count (buffer) == 0;
+
+  gtk_widget_set_visible (self->composer_placeholder, empty);
+  update_actions (self);
+  if (self->session != NULL && !empty)
+    confab_session_set_typing (self->session, TRUE);
+}
+
+static gboolean
+at_bottom (ConfabWindow *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+
+  return gtk_adjustment_get_value (adj) >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 2;
+}
+
+static void
+scroll_to_bottom (ConfabWindow *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+/* Agent messages not read yet: the count on the "jump to latest" button. */
+static guint
+count_unread (ConfabWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (self->session));
+  guint n = g_list_model_get_n_items (model);
+  guint unread = 0;
+
+  /* From the end: unread messages are the newest. */
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i - 1);
+
+      if (confab_message_get_own (message))
+        continue;
+      if (confab_message_get_read_sent (message))
+        break;
+      unread++;
+    }
+  return unread;
+}
+
+static void
+update_jump_button (ConfabWindow *self)
+{
+  guint unread;
+
+  if (self->session == NULL || self->stick_to_bottom)
+    {
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), FALSE);
+      return;
+    }
+
+  unread = count_unread (self);
+  if (unread > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", unread);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Jump to the latest message, %u unread",
+                                                             "Jump to the latest message, %u unread", unread), unread);
+
+      gtk_label_set_text (GTK_LABEL (self->jump_label), text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_widget_set_visible (self->jump_label, TRUE);
+    }
+  else
+    {
+      gtk_widget_set_visible (self->jump_label, FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Jump to the latest message"), -1);
+    }
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), TRUE);
+}
+
+static void
+vadjustment_value_changed_cb (ConfabWindow  *self,
+                              GtkAdjustment *adj)
+{
+  self->stick_to_bottom = at_bottom (self);
+  update_jump_button (self);
+}
+
+static void
+vadjustment_changed_cb (ConfabWindow  *self,
+                        GtkAdjustment *adj)
+{
+  /* The content grew: keep the newest message in view while the person is at the bottom. */
+  if (self->stick_to_bottom && !at_bottom (self))
+    scroll_to_bottom (self);
+}
+
+static void
+update_status (ConfabWindow *self)
+{
+  ConfabSessionState state = confab_session_get_state (self->session);
+  const char *nickname = confab_session_get_agent_nickname (self->session);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *status = NULL;
+  const char *icon = "network-offline-symbolic";
+
+  switch (state)
+    {
+    case CONFAB_SESSION_CONNECTING:
+      subtitle = g_strdup (_("Connecting…"));
+      break;
+    case CONFAB_SESSION_ONLINE:
+      if (confab_session_get_agent_typing (self->session))
+        subtitle = g_strdup_printf (_("%s is typing…"), nickname != NULL ? nickname : _("The agent"));
+      else if (nickname != NULL)
+        subtitle = g_strdup (nickname);
+      else if (confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_OPEN)
+        subtitle = g_strdup (_("Waiting for an agent"));
+      else
+        subtitle = g_strdup (_("Online"));
+      break;
+    case CONFAB_SESSION_WAITING:
+      {
+        g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (confab_session_get_next_retry (self->session) / G_USEC_PER_SEC);
+        g_autofree char *time = when != NULL ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("");
+
+        subtitle = g_strdup (_("Offline"));
+        /* Translators: %s is a time of day */
+        status = g_strdup_printf (_("Offline. Messages you write are kept and sent when Confab is back online. Next try at %s."), time);
+      }
+      break;
+    case CONFAB_SESSION_SIGNED_OUT:
+      subtitle = g_strdup (_("Signed out"));
+      icon = "dialog-password-symbolic";
+      status = g_strdup (confab_session_get_signed_out_reason (self->session));
+      break;
+    case CONFAB_SESSION_OFFLINE:
+    default:
+      subtitle = g_strdup (_("Offline"));
+      status = g_strdup (_("Offline."));
+      break;
+    }
+
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), status != NULL);
+  if (status != NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->status_label), status);
+      gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
+    }
+  update_actions (self);
+}
+
+static void
+update_closed (ConfabWindow *self)
+{
+  gboolean closed = confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_CLOSED;
+  const char *text;
+
+  switch (confab_session_get_close_reason (self->session))
+    {
+    case CONFAB_CLOSE_REASON_AGENT: text = _("The agent closed the conversation."); break;
+    case CONFAB_CLOSE_REASON_CONSUMER: text = _("You closed the conversation."); break;
+    case CONFAB_CLOSE_REASON_TIMEOUT: text = _("The conversation was closed after a time without messages."); break;
+    case CONFAB_CLOSE_REASON_SYSTEM:
+    case CONFAB_CLOSE_REASON_NONE:
+    case CONFAB_CLOSE_REASON_UNKNOWN:
+    default: text = _("The conversation was closed."); break;
+    }
+
+  gtk_label_set_text (GTK_LABEL (self->closed_label), text);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->closed_revealer), closed);
+  update_actions (self);
+}
+
+static void
+session_notify_cb (ConfabWindow  *self,
+                   GParamSpec    *pspec,
+                   ConfabSession *session)
+{
+  update_status (self);
+  update_closed (self);
+}
+
+static void
+update_page (ConfabWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (self->session)));
+
+  gtk_stack_set_visible_child_name (self->content_stack, n > 0 ? "chat" : "empty");
+}
+
+static void
+notify_agent_messages (ConfabWindow *self,
+                       guint         position,
+                       guint         added)
+{
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (self->session));
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char *nickname = confab_session_get_agent_nickname (self->session);
+
+  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
+      g_autoptr(GNotification) notification = NULL;
+      g_autofree char *id = NULL;
+
+      if (confab_message_get_own (message) || confab_message_get_read_sent (message) ||
+          g_hash_table_contains (self->notified, message))
+        continue;
+
+      id = g_strdup_printf ("message-%" G_GINT64_FORMAT, confab_message_get_sequence (message));
+      notification = g_notification_new (nickname != NULL ? nickname : _("New message"));
+      g_notification_set_body (notification, confab_message_get_text (message));
+      g_notification_set_default_action (notification, "app.activate");
+      g_application_send_notification (app, id, notification);
+      g_hash_table_insert (self->notified, g_object_ref (message), g_steal_pointer (&id));
+    }
+}
+
+static void
+messages_changed_cb (ConfabWindow *self,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     GListModel   *model)
+{
+  update_page (self);
+  update_jump_button (self);
+  if (added > 0)
+    notify_agent_messages (self, position, added);
+  confab_read_tracker_queue (self->read_tracker);
+}
+
+static void
+seen_cb (ConfabWindow      *self,
+         GPtrArray         *seen,
+         ConfabReadTracker *tracker)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->session == NULL)
+    return;
+
+  confab_session_mark_read (self->session, seen);
+  for (guint i = 0; i < seen->len; i++)
+    {
+      const char *id = g_hash_table_lookup (self->notified, g_ptr_array_index (seen, i));
+
+      if (id != NULL && app != NULL)
+        g_application_withdraw_notification (app, id);
+      g_hash_table_remove (self->notified, g_ptr_array_index (seen, i));
+    }
+  update_jump_button (self);
+}
+
+static void
+window_active_cb (ConfabWindow *self,
+                  GParamSpec   *pspec,
+                  gpointer      user_data)
+{
+  if (self->read_tracker != NULL)
+    confab_read_tracker_queue (self->read_tracker);
+}
+
+static void
+retry_cb (ConfabWindow     *self,
+          ConfabMessage    *message,
+          ConfabMessageRow *row)
+{
+  if (self->session != NULL)
+    confab_session_retry_message (self->session, message);
+}
+
+static void
+factory_setup_cb (ConfabWindow             *self,
+                  GtkListItem              *item,
+                  GtkSignalListItemFactory *factory)
+{
+  GtkWidget *row = confab_message_row_new ();
+
+  g_signal_connect_object (row, "retry", G_CALLBACK (retry_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_item_set_child (item, row);
+  gtk_list_item_set_activatable (item, FALSE);
+}
+
+static void
+factory_bind_cb (ConfabWindow             *self,
+                 GtkListItem              *item,
+                 GtkSignalListItemFactory *factory)
+{
+  ConfabMessageRow *row = CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item));
+
+  confab_message_row_set_agent_name (row, confab_session_get_agent_nickname (self->session));
+  confab_message_row_set_message (row, gtk_list_item_get_item (item));
+}
+
+static void
+factory_unbind_cb (ConfabWindow             *self,
+                   GtkListItem              *item,
+                   GtkSignalListItemFactory *factory)
+{
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+  g_autofree char *text = composer_dup_text (self);
+
+  if (self->session == NULL || composer_is_blank (self))
+    return;
+
+  /* What the person wrote goes as written (only the outer blank lines are trimmed). */
+  g_strchomp (text);
+  while (*text == '\n')
+    memmove (text, text + 1, strlen (text));
+  confab_session_send_text (self->session, text);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->composer)), "", 0);
+  confab_session_set_typing (self->session, FALSE);
+  self->stick_to_bottom = TRUE;
+  scroll_to_bottom (self);
+}
+
+static void
+new_conversation_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+  confab_session_new_conversation (self->session);
+  gtk_widget_grab_focus (self->composer);
+}
+
+static void
+close_conversation_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+
+  if (self->session != NULL)
+    confab_session_close_conversation (self->session);
+}
+
+static void
+retry_now_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+
+  if (self->session != NULL)
+    confab_session_retry_now (self->session);
+}
+
+static void
+jump_to_latest_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+
+  self->stick_to_bottom = TRUE;
+  scroll_to_bottom (self);
+  update_jump_button (self);
+}
+
+void
+confab_window_set_session (ConfabWindow  *self,
+                           ConfabSession *session)
+{
+  GListModel *messages;
+  GtkListItemFactory *factory;
+
+  g_return_if_fail (CONFAB_IS_WINDOW (self));
+  g_return_if_fail (CONFAB_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  messages = G_LIST_MODEL (confab_session_get_messages (session));
+
+  self->selection = gtk_no_selection_new (g_object_ref (messages));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (factory_setup_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (factory_bind_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (factory_unbind_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_view_set_factory (GTK_LIST_VIEW (self->message_list), factory);
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->message_list), GTK_SELECTION_MODEL (self->selection));
+  g_object_unref (factory);
+
+  g_signal_connect_object (messages, "items-changed", G_CALLBACK (messages_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+
+  update_page (self);
+  update_status (self);
+  update_closed (self);
+}
+
+void
+confab_window_show_error (ConfabWindow *self,
+                          const char   *message)
+{
+  g_return_if_fail (CONFAB_IS_WINDOW (self));
+
+  adw_window_title_set_subtitle (self->window_title, _("Not connected"));
+  gtk_label_set_text (GTK_LABEL (self->status_label), message);
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), "dialog-warning-symbolic");
+  gtk_widget_set_visible (self->retry_now_button, FALSE);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), TRUE);
+}
+
+ConfabSession *
+confab_window_get_session (ConfabWindow *self)
+{
+  g_return_val_if_fail (CONFAB_IS_WINDOW (self), NULL);
+
+  return self->session;
 }
 
 /* F6 moves between the message list and the composer, as in other GNOME apps. */
@@ -133,7 +612,11 @@ confab_window_dispose (GObject *object)
   ConfabWindow *self = CONFAB_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
+  g_clear_object (&self->read_tracker);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->notified, g_hash_table_unref);
 
   G_OBJECT_CLASS (confab_window_parent_class)->dispose (object);
 }
@@ -160,6 +643,21 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer_placeholder);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, send_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, retry_now_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, closed_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, closed_label);
+
+  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "win.new-conversation", NULL, new_conversation_action);
+  gtk_widget_class_install_action (widget_class, "win.close-conversation", NULL, close_conversation_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-now", NULL, retry_now_action);
+  gtk_widget_class_install_action (widget_class, "win.jump-to-latest", NULL, jump_to_latest_action);
 
   gtk_widget_class_install_action (widget_class, "win.focus-next-pane", NULL, focus_next_pane_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.focus-next-pane", NULL);
@@ -172,6 +670,19 @@ confab_window_init (ConfabWindow *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->stick_to_bottom = TRUE;
+  self->notified = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
+  self->read_tracker = confab_read_tracker_new (GTK_SCROLLED_WINDOW (self->scroller), self->message_list);
+  g_signal_connect_object (self->read_tracker, "seen", G_CALLBACK (seen_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (window_active_cb), NULL);
+  {
+    GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+
+    g_signal_connect_object (vadj, "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (vadj, "changed", G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
+  }
+  update_actions (self);
 
   self->settings = settings_new_if_installed ();
   if (self->settings != NULL)
@@ -198,6 +709,9 @@ confab_window_init (ConfabWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("The conversation with the agent, oldest message first"),
                                   -1);
+
+  /* Opening Confab means writing: the composer has the focus. */
+  gtk_window_set_focus (GTK_WINDOW (self), self->composer);
 }
 
 ConfabWindow *

@@ -7,11 +7,19 @@
 
 #include <adwaita.h>
 
+#include "confab-session.h"
+
 G_BEGIN_DECLS
 
 #define CONFAB_TYPE_WINDOW (confab_window_get_type ())
 G_DECLARE_FINAL_TYPE (ConfabWindow, confab_window, CONFAB, WINDOW, AdwApplicationWindow)
 
-ConfabWindow *confab_window_new (GtkApplication *application);
+ConfabWindow  *confab_window_new         (GtkApplication *application);
+void           confab_window_set_session (ConfabWindow   *self,
+                                          ConfabSession  *session);
+ConfabSession *confab_window_get_session (ConfabWindow   *self);
+/* A problem that keeps Confab from starting its session (a broken lp.env, …). */
+void           confab_window_show_error  (ConfabWindow   *self,
+                                          const char     *message);
 
 G_END_DECLS

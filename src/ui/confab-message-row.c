@@ -1,0 +1,411 @@
+/* confab-message-row.c: one message in the conversation view
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "confab-message-row.h"
+#include "confab-ui.h"
+
+/* "Sending" shows only when a send takes longer than this, so fast sends do not flicker. */
+#define SENDING_DELAY_MS 1000
+
+struct _ConfabMessageRow
+{
+  GtkWidget parent_instance;
+
+  ConfabMessage *message;
+  char *agent_name;
+  guint sending_source;
+  gboolean show_sending;
+
+  GtkWidget *box;
+  GtkWidget *day_label;
+  GtkWidget *sender_label;
+  GtkWidget *bubble;
+  GtkWidget *text_label;
+  GtkWidget *time_label;
+  GtkWidget *state_icon;
+  GtkWidget *retry_button;
+};
+
+enum {
+  SIGNAL_RETRY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ConfabMessageRow, confab_message_row, GTK_TYPE_WIDGET)
+
+char *
+confab_text_to_markup (const char *text)
+{
+  static GRegex *links = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  GString *out;
+  gint last = 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  if (g_once_init_enter (&links))
+    {
+      GRegex *regex = g_regex_new ("\\b(?:https?://|www\\.)[^\\s<>\"]+[^\\s<>\".,;:!?)\\]}']",
+                                   G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
+      g_once_init_leave (&links, regex);
+    }
+
+  out = g_string_new (NULL);
+  g_regex_match (links, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      gint start = 0, end = 0;
+      g_autofree char *before = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *href = NULL;
+      g_autofree char *escaped_url = NULL;
+      g_autofree char *escaped_href = NULL;
+
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      before = g_markup_escape_text (text + last, start - last);
+      url = g_strndup (text + start, (gsize) (end - start));
+      href = g_str_has_prefix (url, "www.") || g_str_has_prefix (url, "WWW.")
+             ? g_strconcat ("https://", url, NULL) : g_strdup (url);
+      escaped_url = g_markup_escape_text (url, -1);
+      escaped_href = g_markup_escape_text (href, -1);
+      g_string_append (out, before);
+      g_string_append_printf (out, "<a href=\"%s\">%s</a>", escaped_href, escaped_url);
+      last = end;
+      g_match_info_next (match, NULL);
+    }
+  {
+    g_autofree char *rest = g_markup_escape_text (text + last, -1);
+
+    g_string_append (out, rest);
+  }
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_time (gint64 time_ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time_ms / 1000);
+
+  return dt != NULL ? g_date_time_format (dt, "%H:%M") : g_strdup ("");
+}
+
+static char *
+format_day (gint64 time_ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time_ms / 1000);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+
+  if (dt == NULL)
+    return g_strdup ("");
+  if (g_date_time_get_year (dt) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (dt) == g_date_time_get_day_of_year (now))
+    return g_strdup (_("Today"));
+  if (g_date_time_get_year (dt) == g_date_time_get_year (yesterday) &&
+      g_date_time_get_day_of_year (dt) == g_date_time_get_day_of_year (yesterday))
+    return g_strdup (_("Yesterday"));
+  /* Translators: a day in the conversation, see strftime(3) */
+  return g_date_time_format (dt, _("%A, %e %B %Y"));
+}
+
+static const char *
+sender_name (ConfabMessageRow *self)
+{
+  if (confab_message_get_own (self->message))
+    return _("You");
+  if (self->agent_name != NULL)
+    return self->agent_name;
+  return _("Agent");
+}
+
+char *
+confab_message_row_dup_label (ConfabMessageRow *self)
+{
+  g_autofree char *time = NULL;
+  const char *text;
+
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_ROW (self), NULL);
+
+  if (self->message == NULL)
+    return g_strdup ("");
+
+  time = format_time (confab_message_get_server_time (self->message));
+  text = confab_message_get_text (self->message);
+  if (confab_message_get_own (self->message))
+    /* Translators: sender, time: message text. Delivery state. */
+    return g_strdup_printf (_("%s, %s: %s. %s."), sender_name (self), time, text,
+                            confab_delivery_state_to_string (confab_message_get_delivery_state (self->message)));
+  /* Translators: sender, time: message text. */
+  return g_strdup_printf (_("%s, %s: %s."), sender_name (self), time, text);
+}
+
+static gboolean
+sending_delay_cb (gpointer data)
+{
+  ConfabMessageRow *self = data;
+
+  self->sending_source = 0;
+  self->show_sending = TRUE;
+  gtk_widget_set_visible (self->state_icon, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_state (ConfabMessageRow *self)
+{
+  ConfabDeliveryState state;
+  const char *icon = NULL;
+  const char *text;
+
+  if (self->message == NULL || !confab_message_get_own (self->message))
+    {
+      gtk_widget_set_visible (self->state_icon, FALSE);
+      gtk_widget_set_visible (self->retry_button, FALSE);
+      return;
+    }
+
+  state = confab_message_get_delivery_state (self->message);
+  text = confab_delivery_state_to_string (state);
+  switch (state)
+    {
+    case CONFAB_DELIVERY_QUEUED: icon = "confab-queued-symbolic"; break;
+    case CONFAB_DELIVERY_SENDING: icon = "content-loading-symbolic"; break;
+    case CONFAB_DELIVERY_SENT: icon = "confab-sent-symbolic"; break;
+    case CONFAB_DELIVERY_DELIVERED: icon = "confab-delivered-symbolic"; break;
+    case CONFAB_DELIVERY_READ: icon = "confab-read-symbolic"; break;
+    case CONFAB_DELIVERY_FAILED: icon = "dialog-error-symbolic"; break;
+    default: break;
+    }
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->state_icon), icon);
+  gtk_widget_set_tooltip_text (self->state_icon, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+
+  if (state == CONFAB_DELIVERY_SENDING)
+    {
+      if (!self->show_sending && self->sending_source == 0)
+        self->sending_source = g_timeout_add (SENDING_DELAY_MS, sending_delay_cb, self);
+      gtk_widget_set_visible (self->state_icon, self->show_sending);
+    }
+  else
+    {
+      g_clear_handle_id (&self->sending_source, g_source_remove);
+      self->show_sending = FALSE;
+      gtk_widget_set_visible (self->state_icon, TRUE);
+    }
+
+  gtk_widget_set_visible (self->retry_button, state == CONFAB_DELIVERY_FAILED);
+  if (state == CONFAB_DELIVERY_FAILED)
+    gtk_widget_add_css_class (self->bubble, "failed");
+  else
+    gtk_widget_remove_css_class (self->bubble, "failed");
+}
+
+static void
+update_label (ConfabMessageRow *self)
+{
+  g_autofree char *label = confab_message_row_dup_label (self);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+update (ConfabMessageRow *self)
+{
+  g_autofree char *markup = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *day = NULL;
+  gboolean own;
+
+  if (self->message == NULL)
+    return;
+
+  own = confab_message_get_own (self->message);
+  markup = confab_text_to_markup (confab_message_get_text (self->message));
+  gtk_label_set_markup (GTK_LABEL (self->text_label), markup);
+  if (confab_message_get_is_placeholder (self->message))
+    gtk_widget_add_css_class (self->text_label, "placeholder");
+  else
+    gtk_widget_remove_css_class (self->text_label, "placeholder");
+
+  time = format_time (confab_message_get_server_time (self->message));
+  gtk_label_set_text (GTK_LABEL (self->time_label), time);
+
+  gtk_widget_set_visible (self->day_label, confab_message_get_day_break (self->message));
+  if (confab_message_get_day_break (self->message))
+    {
+      day = format_day (confab_message_get_server_time (self->message));
+      gtk_label_set_text (GTK_LABEL (self->day_label), day);
+    }
+
+  gtk_widget_set_visible (self->sender_label, !own && confab_message_get_group_start (self->message));
+  gtk_label_set_text (GTK_LABEL (self->sender_label), sender_name (self));
+
+  gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
+  gtk_widget_set_halign (self->sender_label, own ? GTK_ALIGN_END : GTK_ALIGN_START);
+  if (own)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "own");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "theirs");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "theirs");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "own");
+    }
+
+  update_state (self);
+  update_label (self);
+}
+
+static void
+message_notify_cb (ConfabMessageRow *self,
+                   GParamSpec       *pspec,
+                   ConfabMessage    *message)
+{
+  update (self);
+}
+
+ConfabMessage *
+confab_message_row_get_message (ConfabMessageRow *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_ROW (self), NULL);
+  return self->message;
+}
+
+void
+confab_message_row_set_message (ConfabMessageRow *self,
+                                ConfabMessage    *message)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE_ROW (self));
+  g_return_if_fail (message == NULL || CONFAB_IS_MESSAGE (message));
+
+  if (self->message == message)
+    return;
+
+  if (self->message != NULL)
+    g_signal_handlers_disconnect_by_data (self->message, self);
+  g_clear_handle_id (&self->sending_source, g_source_remove);
+  self->show_sending = FALSE;
+  g_set_object (&self->message, message);
+  if (message != NULL)
+    {
+      g_signal_connect_object (message, "notify", G_CALLBACK (message_notify_cb), self, G_CONNECT_SWAPPED);
+      update (self);
+    }
+}
+
+void
+confab_message_row_set_agent_name (ConfabMessageRow *self,
+                                   const char       *name)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE_ROW (self));
+
+  if (g_strcmp0 (self->agent_name, name) == 0)
+    return;
+  g_free (self->agent_name);
+  self->agent_name = g_strdup (name);
+  update (self);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ConfabMessageRow *self = CONFAB_MESSAGE_ROW (widget);
+
+  if (self->message != NULL)
+    g_signal_emit (self, signals[SIGNAL_RETRY], 0, self->message);
+}
+
+static gboolean
+activate_link_cb (GtkLabel   *label,
+                  const char *uri,
+                  gpointer    user_data)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (label)));
+
+  /* Only web addresses reach here: the markup is built by confab_text_to_markup(). */
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  return TRUE;
+}
+
+static void
+confab_message_row_dispose (GObject *object)
+{
+  ConfabMessageRow *self = CONFAB_MESSAGE_ROW (object);
+
+  g_clear_handle_id (&self->sending_source, g_source_remove);
+  if (self->message != NULL)
+    g_signal_handlers_disconnect_by_data (self->message, self);
+  g_clear_object (&self->message);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_MESSAGE_ROW);
+
+  G_OBJECT_CLASS (confab_message_row_parent_class)->dispose (object);
+}
+
+static void
+confab_message_row_finalize (GObject *object)
+{
+  ConfabMessageRow *self = CONFAB_MESSAGE_ROW (object);
+
+  g_free (self->agent_name);
+
+  G_OBJECT_CLASS (confab_message_row_parent_class)->finalize (object);
+}
+
+static void
+confab_message_row_class_init (ConfabMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = confab_message_row_dispose;
+  object_class->finalize = confab_message_row_finalize;
+
+  confab_ui_register_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, box);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, day_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, sender_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, bubble);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, retry_button);
+  gtk_widget_class_bind_template_callback (widget_class, activate_link_cb);
+
+  gtk_widget_class_install_action (widget_class, "row.retry", NULL, retry_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "messagerow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  /* ConfabMessageRow::retry: (message) the person asked to send a failed message again */
+  signals[SIGNAL_RETRY] =
+    g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CONFAB_TYPE_MESSAGE);
+}
+
+static void
+confab_message_row_init (ConfabMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+confab_message_row_new (void)
+{
+  return g_object_new (CONFAB_TYPE_MESSAGE_ROW, NULL);
+}

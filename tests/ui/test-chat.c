@@ -1,0 +1,240 @@
+/* test-chat.c: the window with a session on the local service: send, receive, read
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+
+#include "confab-test-util.h"
+#include "confab-application.h"
+#include "confab-message-row.h"
+#include "confab-server.h"
+#include "confab-window.h"
+#include "confab-window-private.h"
+
+static GtkApplication *the_app;
+
+typedef struct
+{
+  ConfabServer *server;
+  ConfabAccount *account;
+  ConfabSession *session;
+  ConfabWindow *window;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+
+  f->server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  g_assert_true (confab_server_listen (f->server, 0, &error));
+  base = confab_server_dup_base_url (f->server);
+  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (f->account, base);
+  f->session = confab_session_new (f->account, NULL);
+  confab_session_set_timings (f->session, 30, 50, 400, 200);
+
+  f->window = confab_window_new (the_app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 500);
+  confab_window_set_session (f->window, f->session);
+  gtk_window_present (GTK_WINDOW (f->window));
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&f->account);
+  confab_server_shutdown (f->server);
+  g_clear_object (&f->server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+type_and_send (Fixture    *f,
+               const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (_confab_window_get_composer (f->window)));
+
+  gtk_text_buffer_set_text (buffer, text, -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 0);
+}
+
+static guint
+n_rows (Fixture *f)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (f->session)));
+}
+
+static ConfabMessageRow *
+row_for (Fixture       *f,
+         ConfabMessage *message)
+{
+  GtkWidget *list = _confab_window_get_message_list (f->window);
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
+    for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL; child = gtk_widget_get_next_sibling (child))
+      if (CONFAB_IS_MESSAGE_ROW (child) && confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == message)
+        return CONFAB_MESSAGE_ROW (child);
+  return NULL;
+}
+
+static guint
+read_frames (Fixture *f)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_PUBLISH_EVENT, NULL);
+  g_autofree char *text = json_to_string (log, FALSE);
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, "\"READ\"")) != NULL; p++)
+    n++;
+  return n;
+}
+
+static void
+test_send_receive_read (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabMessage) mine = NULL;
+  g_autoptr(ConfabMessage) answer = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *expected = NULL;
+  ConfabMessageRow *row;
+
+  type_and_send (f, "Where is my parcel?");
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "It left the depot today: https://example.com/track", &error), >, 0);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
+  answer = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 1);
+
+  /* The row says who, when, what (and for own messages, how far it got). */
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, answer)) != NULL, 5000);
+  label = confab_message_row_dup_label (row);
+  g_assert_true (g_str_has_suffix (label, ": It left the depot today: https://example.com/track."));
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+  g_clear_pointer (&label, g_free);
+  label = confab_message_row_dup_label (row_for (f, mine));
+  g_assert_true (g_str_has_suffix (label, ": Where is my parcel?. Sent."));
+
+  /* On screen in an active window: READ goes out once, for the agent's message only. */
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 5000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (answer), 10000);
+  confab_test_spin (500);
+  g_assert_cmpuint (read_frames (f), ==, 1);
+  g_assert_false (confab_message_get_read_sent (mine));
+
+  /* The agent's receipts reach the row's text alternative. */
+  confab_server_agent_send_receipt (f->server, NULL, CONFAB_RECEIPT_READ,
+                                    (gint64[]) { confab_message_get_sequence (mine) }, 1, &error);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_READ, 10000);
+  g_clear_pointer (&label, g_free);
+  label = confab_message_row_dup_label (row_for (f, mine));
+  expected = g_strdup (": Where is my parcel?. Read.");
+  g_assert_true (g_str_has_suffix (label, expected));
+}
+
+static void
+test_not_read_when_inactive (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabMessage) answer = NULL;
+
+  g_autoptr(ConfabMessage) mine = NULL;
+
+  type_and_send (f, "Hi");
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+
+  /* Hidden (unmapped): the message arrives, gets ACCEPT, but no READ. */
+  gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
+  confab_server_agent_send_text (f->server, NULL, "Hello while you look away", &error);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
+  answer = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 1);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (answer), 10000);
+  confab_test_spin (800);
+  g_assert_false (confab_message_get_read_sent (answer));
+  g_assert_cmpuint (read_frames (f), ==, 0);
+
+  /* Back on screen: now it is read. */
+  gtk_window_present (GTK_WINDOW (f->window));
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (answer), 10000);
+}
+
+static void
+test_status_and_close (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_autoptr(ConfabMessage) mine = NULL;
+
+  type_and_send (f, "Hi");
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+
+  confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 10000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conversation", NULL));
+  g_assert_cmpint (confab_session_get_conversation_status (f->session), ==, CONFAB_CONVERSATION_NONE);
+
+  /* the service goes away: the window says so and offers to retry */
+  confab_server_shutdown (f->server);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.retry-now", NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("no display: skipping the chat tests\n");
+      return 77;
+    }
+  adw_init ();
+
+  the_app = GTK_APPLICATION (confab_application_new ());
+  g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (the_app), NULL, &error))
+    g_error ("could not register the application: %s", error->message);
+
+#define ADD(path, func) g_test_add ("/chat/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("send-receive-read", test_send_receive_read);
+  ADD ("not-read-when-inactive", test_not_read_when_inactive);
+  ADD ("status-and-close", test_status_and_close);
+#undef ADD
+
+  ret = g_test_run ();
+  g_clear_object (&the_app);
+  return ret;
+}
