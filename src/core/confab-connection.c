@@ -184,8 +184,7 @@ handle_response (ConfabConnection *self,
       return;
     }
 
-  if (g_strcmp0 (frame->type, "GenericResponse") != 0 && frame->code == 200 &&
-      g_task_get_source_tag (pending->task) == (gpointer) CONFAB_REQ_GET_CLOCK)
+  if (frame->code == 200 && g_task_get_source_tag (pending->task) == (gpointer) CONFAB_REQ_GET_CLOCK)
     {
       gint64 server_ms = 0;
 
