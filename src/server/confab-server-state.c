@@ -691,7 +691,6 @@ load_conversation (ConfabServerState *state,
                    JsonObject        *object,
                    GError           **error)
 {
-  g_autoptr(GPtrArray) events = NULL;
   ConfabStoredConversation *conversation;
   const char *id = confab_json_get_string (object, "id");
   const char *consumer_id = confab_json_get_string (object, "consumerId");

@@ -33,6 +33,11 @@
 #define DEFAULT_READ_DELAY 1500
 #define DEFAULT_REPLAY_CHUNK 200
 
+/* Frames handled for one socket before the next busy socket gets its turn. */
+#define WORK_BATCH 32
+/* A client this far behind reading its answers is broken; its socket is closed. */
+#define MAX_INBOX_FRAMES 100000
+
 #define RESP_REQUEST_CONVERSATION "cm.RequestConversationResponse"
 #define RESP_UPDATE_CONVERSATION  "cm.UpdateConversationFieldResponse"
 #define RESP_SUBSCRIBE_EX         "cqm.SubscribeExConversationsResponse"
@@ -76,7 +81,14 @@ struct _ConsumerSocket {
   guint expiry_source;
   GPtrArray *ex_subscriptions;       /* of ExSubscription */
   GHashTable *dialog_subscriptions;  /* conversation id → DialogSubscription */
+  GQueue inbox;                      /* of InboundFrame, not handled yet */
+  gboolean is_busy;                  /* in the server's busy_sockets */
 };
+
+typedef struct {
+  gboolean is_text;
+  GBytes *bytes;
+} InboundFrame;
 
 typedef struct {
   char *consumer_id;
@@ -112,6 +124,8 @@ struct _ConfabServer
 
   GPtrArray *sockets;               /* of ConsumerSocket */
   guint next_socket_serial;
+  GQueue busy_sockets;              /* of ConsumerSocket with frames in their inbox */
+  guint work_source;
   GPtrArray *delayed_http;          /* of DelayedHttp */
   GPtrArray *delayed_frames;        /* of DelayedFrame */
 
@@ -1235,16 +1249,20 @@ handle_frame (ConsumerSocket *socket,
 /* Consumer sockets */
 
 static void
-on_socket_message (SoupWebsocketConnection *conn,
-                   gint                     type,
-                   GBytes                  *message,
-                   gpointer                 user_data)
+inbound_frame_free (InboundFrame *frame)
 {
-  ConsumerSocket *socket = user_data;
-  gsize len = 0;
-  const char *data = g_bytes_get_data (message, &len);
+  g_bytes_unref (frame->bytes);
+  g_free (frame);
+}
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+static void
+handle_inbound_frame (ConsumerSocket *socket,
+                      InboundFrame   *frame)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (frame->bytes, &len);
+
+  if (!frame->is_text)
     {
       g_debug ("socket %u: binary frame refused", socket->serial);
       log_frame (socket->server, socket, NULL, "", 0);
@@ -1253,6 +1271,75 @@ on_socket_message (SoupWebsocketConnection *conn,
     }
 
   handle_frame (socket, data != NULL ? data : "", len);
+}
+
+/* Busy sockets take turns, a batch of frames each, so that one socket sending a flood
+ * (libsoup reads all that has arrived in one go) cannot hold up the others. */
+static gboolean
+work_cb (gpointer user_data)
+{
+  ConfabServer *self = user_data;
+  guint turns = self->busy_sockets.length;
+
+  for (guint i = 0; i < turns && !g_queue_is_empty (&self->busy_sockets); i++)
+    {
+      ConsumerSocket *socket = g_queue_pop_head (&self->busy_sockets);
+
+      for (guint n = 0; n < WORK_BATCH && !g_queue_is_empty (&socket->inbox); n++)
+        {
+          InboundFrame *frame = g_queue_pop_head (&socket->inbox);
+
+          if (socket_is_open (socket))
+            handle_inbound_frame (socket, frame);
+          inbound_frame_free (frame);
+        }
+
+      if (g_queue_is_empty (&socket->inbox))
+        socket->is_busy = FALSE;
+      else
+        g_queue_push_tail (&self->busy_sockets, socket);
+    }
+
+  if (g_queue_is_empty (&self->busy_sockets))
+    {
+      self->work_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_socket_message (SoupWebsocketConnection *conn,
+                   gint                     type,
+                   GBytes                  *message,
+                   gpointer                 user_data)
+{
+  ConsumerSocket *socket = user_data;
+  ConfabServer *self = socket->server;
+  InboundFrame *frame;
+
+  if (socket->inbox.length >= MAX_INBOX_FRAMES)
+    {
+      g_debug ("socket %u: too many frames waiting, closing", socket->serial);
+      if (socket_is_open (socket))
+        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many requests");
+      return;
+    }
+
+  frame = g_new0 (InboundFrame, 1);
+  frame->is_text = type == SOUP_WEBSOCKET_DATA_TEXT;
+  frame->bytes = g_bytes_ref (message);
+  g_queue_push_tail (&socket->inbox, frame);
+
+  if (!socket->is_busy)
+    {
+      socket->is_busy = TRUE;
+      g_queue_push_tail (&self->busy_sockets, socket);
+    }
+
+  if (self->work_source == 0)
+    self->work_source = g_idle_add_full (G_PRIORITY_DEFAULT, work_cb, self, NULL);
 }
 
 static void
@@ -1293,6 +1380,9 @@ socket_expired_cb (gpointer user_data)
 static void
 socket_free (ConsumerSocket *socket)
 {
+  if (socket->is_busy)
+    g_queue_remove (&socket->server->busy_sockets, socket);
+  g_queue_clear_full (&socket->inbox, (GDestroyNotify) inbound_frame_free);
   g_signal_handlers_disconnect_by_data (socket->conn, socket);
   g_clear_handle_id (&socket->expiry_source, g_source_remove);
   g_clear_pointer (&socket->dialog_subscriptions, g_hash_table_unref);
@@ -1332,6 +1422,7 @@ websocket_cb (SoupServer              *server,
   socket->ex_subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) ex_subscription_free);
   socket->dialog_subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                         (GDestroyNotify) dialog_subscription_free);
+  g_queue_init (&socket->inbox);
   g_ptr_array_add (self->sockets, socket);
 
   /* Large frames are the protocol layer's to refuse; pings are answered by libsoup;
@@ -1950,6 +2041,7 @@ confab_server_init (ConfabServer *self)
   self->delayed_http = g_ptr_array_new_with_free_func ((GDestroyNotify) delayed_http_free);
   self->delayed_frames = g_ptr_array_new_with_free_func ((GDestroyNotify) delayed_frame_free);
   g_queue_init (&self->frame_log);
+  g_queue_init (&self->busy_sockets);
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
   self->accept_delay = DEFAULT_ACCEPT_DELAY;
   self->typing_delay = DEFAULT_TYPING_DELAY;
@@ -2073,6 +2165,7 @@ confab_server_shutdown (ConfabServer *self)
         soup_websocket_connection_close (socket->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
     }
   g_ptr_array_set_size (self->sockets, 0);
+  g_clear_handle_id (&self->work_source, g_source_remove);
   g_ptr_array_set_size (self->delayed_http, 0);
   g_ptr_array_set_size (self->delayed_frames, 0);
 

@@ -49,15 +49,6 @@ test_server_free (ConfabServer *server)
   test_spin (30);
 }
 
-static char *
-dup_url (ConfabServer *server,
-         const char   *path)
-{
-  g_autofree char *base = confab_server_dup_base_url (server);
-
-  return g_strconcat (base, path, NULL);
-}
-
 typedef struct {
   GBytes *bytes;
   GError *error;
@@ -83,10 +74,23 @@ test_http (ConfabServer *server,
            const char   *extra_header,
            guint        *status)
 {
+  g_autofree char *base_url = confab_server_dup_base_url (server);
+
+  return test_http_url (base_url, method, path, body, extra_header, status);
+}
+
+JsonNode *
+test_http_url (const char *base_url,
+               const char *method,
+               const char *path,
+               const char *body,
+               const char *extra_header,
+               guint      *status)
+{
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *url = dup_url (server, path);
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
   SendData data = { NULL, NULL, FALSE };
   JsonNode *result = NULL;
 
@@ -171,13 +175,13 @@ connect_cb (GObject      *source,
 
 static SoupWebsocketConnection *
 connect_socket (SoupSession  *session,
-                ConfabServer *server,
+                const char   *base_url,
                 const char   *account_id,
                 const char   *authorization,
                 guint        *status)
 {
   g_autofree char *path = g_strdup_printf ("/ws_api/account/%s/messaging/consumer?v=3", account_id);
-  g_autofree char *url = dup_url (server, path);
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   ConnectData data = { NULL, NULL, FALSE };
 
@@ -201,9 +205,10 @@ test_upgrade_status (ConfabServer *server,
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupWebsocketConnection) conn = NULL;
+  g_autofree char *base_url = confab_server_dup_base_url (server);
   guint status = 0;
 
-  conn = connect_socket (session, server, account_id, authorization, &status);
+  conn = connect_socket (session, base_url, account_id, authorization, &status);
   if (conn != NULL)
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
@@ -246,6 +251,16 @@ TestClient *
 test_client_new (ConfabServer *server,
                  const char   *jwt)
 {
+  g_autofree char *base_url = confab_server_dup_base_url (server);
+
+  return test_client_new_for_url (base_url, confab_server_get_account_id (server), jwt);
+}
+
+TestClient *
+test_client_new_for_url (const char *base_url,
+                         const char *account_id,
+                         const char *jwt)
+{
   g_autofree char *authorization = g_strconcat ("jwt ", jwt, NULL);
   g_autoptr(ConfabJwtClaims) claims = NULL;
   g_autoptr(GError) error = NULL;
@@ -259,8 +274,7 @@ test_client_new (ConfabServer *server,
   client->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   client->raw = g_ptr_array_new_with_free_func (g_free);
   client->consumer_id = g_strdup (claims->sub);
-  client->conn = connect_socket (client->session, server, confab_server_get_account_id (server),
-                                 authorization, &status);
+  client->conn = connect_socket (client->session, base_url, account_id, authorization, &status);
   g_assert_cmpuint (status, ==, 101);
   g_assert_nonnull (client->conn);
 
@@ -418,8 +432,12 @@ test_client_wait_notification (TestClient *client,
                                guint      *cursor)
 {
   JsonObject *frame = NULL;
+  guint next = *cursor;
 
-  CONFAB_TEST_WAIT_UNTIL ((frame = find_notification (client, type, cursor)) != NULL, TEST_TIMEOUT_MS);
+  /* The condition is evaluated more than once: start from *cursor every time. */
+  CONFAB_TEST_WAIT_UNTIL ((next = *cursor, frame = find_notification (client, type, &next)) != NULL,
+                          TEST_TIMEOUT_MS);
+  *cursor = next;
   return frame;
 }
 

@@ -42,6 +42,12 @@ JsonNode     *test_http (ConfabServer *server,
                          const char   *body,
                          const char   *extra_header,
                          guint        *status);
+JsonNode     *test_http_url (const char *base_url,
+                             const char *method,
+                             const char *path,
+                             const char *body,
+                             const char *extra_header,
+                             guint      *status);
 /* POST /control/<what> with a JSON body; asserts status 200 unless expected_status says otherwise. */
 JsonNode     *test_control (ConfabServer *server,
                             const char   *what,
@@ -56,6 +62,9 @@ guint         test_upgrade_status (ConfabServer *server,
 
 TestClient   *test_client_new (ConfabServer *server,
                                const char   *jwt);
+TestClient   *test_client_new_for_url (const char *base_url,
+                                       const char *account_id,
+                                       const char *jwt);
 void          test_client_free (TestClient *client);
 
 void          test_client_send_raw (TestClient *client,

@@ -41,12 +41,6 @@ response_code (JsonObject *response)
   return json_object_get_int_member (response, "code");
 }
 
-static const char *
-event_type (JsonObject *change)
-{
-  return json_object_get_string_member (json_object_get_object_member (change, "event"), "type");
-}
-
 static JsonObject *
 first_ex_change (JsonObject *notification)
 {
@@ -168,7 +162,8 @@ static void
 test_token_expires_on_open_socket (void)
 {
   ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
-  g_autofree char *jwt = confab_server_issue_token (server, NULL, NULL, 1);
+  /* exp is in whole seconds: 2 leaves at least one second to open the socket. */
+  g_autofree char *jwt = confab_server_issue_token (server, NULL, NULL, 2);
   TestClient *client = test_client_new (server, jwt);
 
   test_client_wait_closed (client);
@@ -737,11 +732,11 @@ test_receipts_both_ways (Fixture       *fixture,
   agent_seq = json_object_get_int_member (json_node_get_object (answer), "sequence");
   g_ptr_array_unref (test_client_wait_changes (fixture->client, "ContentEvent", 1));
 
-  frame = g_strdup_printf ("{\"kind\":\"req\",\"id\":2,\"type\":\"ms.PublishEvent\",\"body\":{\"dialogId\":\"%s\","
+  frame = g_strdup_printf ("{\"kind\":\"req\",\"id\":902,\"type\":\"ms.PublishEvent\",\"body\":{\"dialogId\":\"%s\","
                            "\"event\":{\"type\" : \"AcceptStatusEvent\" , \"status\" : \"ACCEPT\", \"sequenceList\" : [ %" G_GINT64_FORMAT " ]}}}",
                            conversation_id, agent_seq);
   test_client_send_raw (fixture->client, frame);
-  response = test_client_wait_response (fixture->client, "2");
+  response = test_client_wait_response (fixture->client, "902");
   g_assert_cmpint (response_code (response), ==, 200);
   g_assert_cmpint (json_object_get_int_member (test_frame_body_object (response), "sequence"), ==, agent_seq + 1);
 
@@ -750,11 +745,11 @@ test_receipts_both_ways (Fixture       *fixture,
   g_clear_pointer (&state, json_node_unref);
   g_clear_pointer (&frame, g_free);
 
-  frame = g_strdup_printf ("{\"kind\":\"req\",\"id\":3,\"type\":\"ms.PublishEvent\",\"body\":{\"dialogId\":\"%s\","
+  frame = g_strdup_printf ("{\"kind\":\"req\",\"id\":903,\"type\":\"ms.PublishEvent\",\"body\":{\"dialogId\":\"%s\","
                            "\"event\":{\"type\" : \"AcceptStatusEvent\" , \"status\" : \"READ\", \"sequenceList\" : [ %" G_GINT64_FORMAT " ]}}}",
                            conversation_id, agent_seq);
   test_client_send_raw (fixture->client, frame);
-  response = test_client_wait_response (fixture->client, "3");
+  response = test_client_wait_response (fixture->client, "903");
   g_assert_cmpint (response_code (response), ==, 200);
 
   /* The agent side sees it: in the state and in the frame log. */

@@ -1,0 +1,321 @@
+/* test-server-exe.c: the confab-server executable, run as a real process
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "server-test-util.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "confab-protocol.h"
+
+#define PROCESS_TIMEOUT_MS 10000
+
+typedef struct {
+  GSubprocess *process;
+  GDataInputStream *stdout_lines;
+  GOutputStream *stdin_pipe;
+  char *base_url;
+} Server;
+
+typedef struct {
+  char *line;
+  GError *error;
+  gboolean done;
+} LineData;
+
+static void
+read_line_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  LineData *data = user_data;
+
+  data->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &data->error);
+  data->done = TRUE;
+}
+
+/* The next line of the server's stdout, or NULL at its end. */
+static char *
+read_line (Server *server)
+{
+  LineData data = { NULL, NULL, FALSE };
+
+  g_data_input_stream_read_line_async (server->stdout_lines, G_PRIORITY_DEFAULT, NULL, read_line_cb, &data);
+  CONFAB_TEST_WAIT_UNTIL (data.done, PROCESS_TIMEOUT_MS);
+  g_assert_no_error (data.error);
+
+  return data.line;
+}
+
+static void
+wait_for_line (Server     *server,
+               const char *needle)
+{
+  for (;;)
+    {
+      g_autofree char *line = read_line (server);
+
+      g_assert_nonnull (line);
+      if (strstr (line, needle) != NULL)
+        return;
+    }
+}
+
+static Server *
+server_start (const char *first_arg,
+              ...) G_GNUC_NULL_TERMINATED;
+
+static Server *
+server_start (const char *first_arg,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_line = NULL;
+  Server *server = g_new0 (Server, 1);
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) CONFAB_SERVER_EXE);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  server->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                                       &error);
+  g_assert_no_error (error);
+  server->stdout_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  server->stdin_pipe = g_object_ref (g_subprocess_get_stdin_pipe (server->process));
+
+  /* The first line, whatever else the agent prints later. */
+  first_line = read_line (server);
+  g_assert_nonnull (first_line);
+  g_assert_true (g_str_has_prefix (first_line, "listening on http://127.0.0.1:"));
+  server->base_url = g_strdup (first_line + strlen ("listening on "));
+  g_assert_cmpint (atoi (strrchr (server->base_url, ':') + 1), >, 0);
+
+  return server;
+}
+
+typedef struct {
+  gboolean done;
+} WaitData;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  WaitData *data = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  data->done = TRUE;
+}
+
+/* Waits for the process to end; kills it by its pid if it does not, and fails. */
+static int
+server_wait (Server *server)
+{
+  WaitData data = { FALSE };
+  gint64 deadline = g_get_monotonic_time () + PROCESS_TIMEOUT_MS * 1000;
+
+  g_subprocess_wait_async (server->process, NULL, wait_cb, &data);
+  while (!data.done && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+
+  if (!data.done)
+    {
+      g_subprocess_force_exit (server->process);
+      CONFAB_TEST_WAIT_UNTIL (data.done, PROCESS_TIMEOUT_MS);
+      g_error ("confab-server did not stop in time");
+    }
+
+  g_assert_true (g_subprocess_get_if_exited (server->process));
+  return g_subprocess_get_exit_status (server->process);
+}
+
+static void
+server_free (Server *server)
+{
+  g_clear_object (&server->stdout_lines);
+  g_clear_object (&server->stdin_pipe);
+  g_clear_object (&server->process);
+  g_free (server->base_url);
+  g_free (server);
+}
+
+static void
+server_stop (Server *server,
+             int     signal_number)
+{
+  g_subprocess_send_signal (server->process, signal_number);
+  g_assert_cmpint (server_wait (server), ==, 0);
+  server_free (server);
+}
+
+static char *
+signup (Server *server)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = test_http_url (server->base_url, "POST", "/api/account/confab-local/signup", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  return g_strdup (json_object_get_string_member (json_node_get_object (answer), "jwt"));
+}
+
+static void
+write_stdin (Server     *server,
+             const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (server->stdin_pipe, text, strlen (text), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_flush (server->stdin_pipe, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_listening_line (void)
+{
+  Server *server = server_start ("--port", "0", "--agent", "none", NULL);
+  g_autofree char *path = g_strdup ("/api/account/confab-local/service/asyncMessagingEnt/baseURI.json?version=1.0");
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = test_http_url (server->base_url, "GET", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "baseURI"), ==, server->base_url);
+
+  server_stop (server, SIGTERM);
+}
+
+static void
+test_state_across_processes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("confab-server-exe-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "state.json", NULL);
+  g_autofree char *jwt = NULL;
+  g_autofree char *conversation_id = NULL;
+  g_autoptr(JsonNode) state = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  Server *server;
+  TestClient *client;
+  guint status = 0;
+
+  g_assert_no_error (error);
+
+  server = server_start ("--state", path, "--agent", "none", NULL);
+  jwt = signup (server);
+  client = test_client_new_for_url (server->base_url, "confab-local", jwt);
+  conversation_id = test_client_open_conversation (client);
+  test_client_publish_text (client, conversation_id, "before the restart");
+  test_client_free (client);
+  server_stop (server, SIGINT);
+
+  server = server_start ("--state", path, "--agent", "none", NULL);
+  state = test_http_url (server->base_url, "POST", "/control/state", "{}", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (state), "conversations"), 0), "id"), ==, conversation_id);
+
+  client = test_client_new_for_url (server->base_url, "confab-local", jwt);
+  test_client_subscribe (client, conversation_id, 0);
+  changes = test_client_wait_changes (client, "ContentEvent", 1);
+  test_client_free (client);
+  server_stop (server, SIGTERM);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_console_agent (void)
+{
+  Server *server = server_start ("--agent", "console", NULL);
+  g_autofree char *jwt = signup (server);
+  g_autofree char *conversation_id = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GPtrArray) receipts = NULL;
+  TestClient *client;
+  JsonObject *change;
+  guint cursor = 0;
+
+  client = test_client_new_for_url (server->base_url, "confab-local", jwt);
+  test_client_request (client, CONFAB_REQ_SUBSCRIBE_EX, confab_subscribe_ex_body (0));
+  test_client_wait_notification (client, CONFAB_NOTIFY_EX_CONVERSATION, &cursor);
+  conversation_id = test_client_open_conversation (client);
+  test_client_subscribe (client, conversation_id, 0);
+  wait_for_line (server, "requested");
+
+  /* The consumer's message is printed and acknowledged. */
+  test_client_publish_text (client, conversation_id, "is anyone there?");
+  wait_for_line (server, "consumer [0]: is anyone there?");
+  receipts = test_client_wait_changes (client, "AcceptStatusEvent", 1);
+
+  /* A line typed by the person is the agent's message, and marks the consumer's read. */
+  write_stdin (server, "/typing\n");
+  write_stdin (server, "hello from the console\n");
+  texts = test_client_wait_changes (client, "ContentEvent", 2);
+  change = g_ptr_array_index (texts, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "event"), "message"), ==,
+                   "hello from the console");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "originatorMetadata"), "role"), ==,
+                   "ASSIGNED_AGENT");
+  g_ptr_array_unref (test_client_wait_changes (client, "ChatStateEvent", 1));
+  g_ptr_array_unref (test_client_wait_changes (client, "AcceptStatusEvent", 2));
+
+  write_stdin (server, "/close\n");
+  wait_for_line (server, "closed (AGENT)");
+
+  test_client_free (client);
+  server_stop (server, SIGTERM);
+}
+
+static void
+test_bad_arguments (void)
+{
+  const char *bad[][3] = {
+    { "--agent", "nobody", NULL },
+    { "--port", "70000", NULL },
+    { "--no-such-option", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      Server server = { NULL };
+      const char *argv[4] = { CONFAB_SERVER_EXE, bad[i][0], bad[i][1], NULL };
+
+      server.process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                          &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (server_wait (&server), ==, 2);
+      g_clear_object (&server.process);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/exe/listening-line", test_listening_line);
+  g_test_add_func ("/server/exe/state", test_state_across_processes);
+  g_test_add_func ("/server/exe/console-agent", test_console_agent);
+  g_test_add_func ("/server/exe/bad-arguments", test_bad_arguments);
+
+  return g_test_run ();
+}

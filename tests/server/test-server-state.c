@@ -1,0 +1,252 @@
+/* test-server-state.c: the local service's state file, across restarts
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "server-test-util.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "confab-protocol.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("confab-server-state-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "state.json", NULL);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_unlink (fixture->path);
+  g_rmdir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static ConfabServer *
+start_server (Fixture        *fixture,
+              ConfabAgentMode mode)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabServer *server = confab_server_new (mode);
+
+  confab_server_load_state (server, fixture->path, &error);
+  g_assert_no_error (error);
+  confab_server_listen (server, 0, &error);
+  g_assert_no_error (error);
+
+  return server;
+}
+
+/* The state without what only lives while running. */
+static char *
+dup_persistent_state (ConfabServer *server)
+{
+  g_autoptr(JsonNode) state = confab_server_dup_state (server);
+  JsonObject *object = json_node_get_object (state);
+
+  json_object_remove_member (object, "sockets");
+  return json_to_string (state, TRUE);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, needle) != NULL;
+}
+
+static gboolean
+first_conversation_accepted (ConfabServer *server)
+{
+  g_autoptr(JsonNode) state = confab_server_dup_state (server);
+  JsonArray *conversations = json_object_get_array_member (json_node_get_object (state), "conversations");
+
+  return json_object_has_member (json_array_get_object_element (conversations, 0), "agentId");
+}
+
+static void
+test_restart_loses_nothing (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  g_autofree char *jwt = test_signup (server, "confab-local");
+  g_autofree char *closed_id = NULL;
+  g_autofree char *open_id = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClient *client = test_client_new (server, jwt);
+  gint64 agent_seq;
+  gint64 receipt[1];
+  JsonObject *response;
+  struct stat st;
+
+  /* A closed conversation with CSAT, and an open one with messages and receipts both ways. */
+  closed_id = test_client_open_conversation (client);
+  test_client_publish_text (client, closed_id, "first conversation");
+  response = test_client_request (client, CONFAB_REQ_UPDATE_CONVERSATION, confab_close_conversation_body (closed_id));
+  g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 200);
+  response = test_client_request (client, CONFAB_REQ_UPDATE_CONVERSATION, confab_csat_body (closed_id, 5, TRUE, FALSE));
+  g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 200);
+
+  open_id = test_client_open_conversation (client);
+  test_client_publish_text (client, open_id, "hello");
+  agent_seq = confab_server_agent_send_text (server, open_id, "hello to you", &error);
+  g_assert_no_error (error);
+  receipt[0] = agent_seq;
+  response = test_client_request (client, CONFAB_REQ_PUBLISH_EVENT,
+                                  confab_publish_receipt_body (open_id, open_id, CONFAB_RECEIPT_READ, receipt, 1));
+  g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 200);
+  receipt[0] = 0;
+  confab_server_agent_send_receipt (server, open_id, CONFAB_RECEIPT_ACCEPT, receipt, 1, &error);
+  g_assert_no_error (error);
+
+  test_client_free (client);
+  before = dup_persistent_state (server);
+  test_server_free (server);
+
+  /* Written atomically, readable by its owner only. */
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  after = dup_persistent_state (server);
+  g_assert_cmpstr (before, ==, after);
+
+  /* The key survived: the old token still opens a socket; history replays; sequences go on. */
+  client = test_client_new (server, jwt);
+  test_client_subscribe (client, open_id, 0);
+  changes = test_client_wait_changes (client, NULL, 4);
+  g_assert_cmpuint (changes->len, ==, 4);
+  g_assert_cmpint (test_client_publish_text (client, open_id, "after the restart"), ==, 4);
+
+  /* The open conversation is still the consumer's one open conversation. */
+  response = test_client_request (client, CONFAB_REQ_REQUEST_CONVERSATION, NULL);
+  g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 400);
+
+  test_client_free (client);
+  test_server_free (server);
+}
+
+static void
+test_saved_soon_after_a_change (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  g_autofree char *jwt = test_signup (server, "confab-local");
+  g_autofree char *conversation_id = NULL;
+  TestClient *client = test_client_new (server, jwt);
+
+  /* A new file is written even before anything happens. */
+  CONFAB_TEST_WAIT_UNTIL (g_file_test (fixture->path, G_FILE_TEST_EXISTS), 5000);
+
+  conversation_id = test_client_open_conversation (client);
+  test_client_publish_text (client, conversation_id, "kept without a clean shutdown");
+
+  /* No shutdown: the debounced save alone must get it to disk. */
+  CONFAB_TEST_WAIT_UNTIL (file_contains (fixture->path, "kept without a clean shutdown"), 5000);
+
+  test_client_free (client);
+  test_server_free (server);
+}
+
+static void
+test_corrupt_file (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *broken[] = {
+    "not json at all",
+    "[]",
+    "{\"version\":99}",
+    "{\"version\":1}",
+    "{\"version\":1,\"key\":\"c2hvcnQ=\"}",
+    "{\"version\":1,\"key\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"conversations\":[{\"id\":\"x\"}]}",
+    /* an event whose sequence is not its place */
+    ("{\"version\":1,\"key\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"conversations\":[{\"id\":\"x\",\"consumerId\":\"c\","
+     "\"accountId\":\"a\",\"events\":[{\"sequence\":5,\"originatorId\":\"c\",\"event\":{}}]}]}"),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_set_contents (fixture->path, broken[i], -1, NULL));
+      g_assert_false (confab_server_load_state (server, fixture->path, &error));
+      g_assert_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE);
+
+      /* Never overwritten. */
+      g_clear_object (&server);
+      g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, broken[i]);
+    }
+
+  {
+    g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (confab_server_load_state (server, fixture->dir, &error));
+    g_assert_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE);
+  }
+}
+
+static void
+test_bot_resumes_waiting_conversation (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  g_autofree char *jwt = test_signup (server, "confab-local");
+  g_autofree char *conversation_id = NULL;
+  TestClient *client = test_client_new (server, jwt);
+
+  /* Requested while nobody played the agent… */
+  conversation_id = test_client_open_conversation (client);
+  test_client_free (client);
+  test_server_free (server);
+
+  /* …taken by the bot once it runs. */
+  server = confab_server_new (CONFAB_AGENT_MODE_BOT);
+  confab_server_set_accept_delay (server, 10);
+  confab_server_set_typing_delay (server, 10);
+  g_assert_true (confab_server_load_state (server, fixture->path, NULL));
+  g_assert_true (confab_server_listen (server, 0, NULL));
+
+  CONFAB_TEST_WAIT_UNTIL (first_conversation_accepted (server), 5000);
+
+  test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/server/state/restart", Fixture, NULL, fixture_setup, test_restart_loses_nothing, fixture_teardown);
+  g_test_add ("/server/state/saved-soon", Fixture, NULL, fixture_setup, test_saved_soon_after_a_change, fixture_teardown);
+  g_test_add ("/server/state/corrupt", Fixture, NULL, fixture_setup, test_corrupt_file, fixture_teardown);
+  g_test_add ("/server/state/bot-resumes", Fixture, NULL, fixture_setup, test_bot_resumes_waiting_conversation, fixture_teardown);
+
+  return g_test_run ();
+}
