@@ -88,8 +88,9 @@ confab_close_reason_to_string (ConfabCloseReason reason)
     }
 }
 
-static ConfabCloseReason
-close_reason_from_string (const char *str)
+/* NONE for NULL, UNKNOWN for a name Confab does not know. */
+ConfabCloseReason
+confab_close_reason_from_string (const char *str)
 {
   if (str == NULL)
     return CONFAB_CLOSE_REASON_NONE;
@@ -253,7 +254,7 @@ parse_change (JsonNode *node)
 
   change->state = state_from_string (_confab_json_peek_string (details, "state"));
   change->stage = state_from_string (_confab_json_peek_string (details, "stage"));
-  change->close_reason = close_reason_from_string (_confab_json_peek_string (details, "closeReason"));
+  change->close_reason = confab_close_reason_from_string (_confab_json_peek_string (details, "closeReason"));
   if (_confab_json_get_int (details, "metaDataLastUpdateTs", &ts) && ts >= 0)
     change->last_updated_ts = ts;
 

@@ -64,7 +64,8 @@ const char *confab_conversation_change_get_agent_id (const ConfabConversationCha
 /* Returns a GPtrArray of ConfabConversationChange (free func set). */
 GPtrArray *confab_parse_conversation_notification (JsonNode *body, GError **error);
 
-const char *confab_close_reason_to_string (ConfabCloseReason reason);
+const char       *confab_close_reason_to_string   (ConfabCloseReason reason);
+ConfabCloseReason confab_close_reason_from_string (const char *str);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabConversationChange, confab_conversation_change_free)
 

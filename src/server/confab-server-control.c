@@ -174,26 +174,10 @@ control_agent_typing (ConfabServer      *server,
                       SoupServerMessage *msg,
                       JsonObject        *body)
 {
-  static const struct {
-    const char *name;
-    ConfabChatState state;
-  } states[] = {
-    { "COMPOSING", CONFAB_CHAT_STATE_COMPOSING },
-    { "ACTIVE", CONFAB_CHAT_STATE_ACTIVE },
-    { "PAUSE", CONFAB_CHAT_STATE_PAUSE },
-    { "GONE", CONFAB_CHAT_STATE_GONE },
-    { "INACTIVE", CONFAB_CHAT_STATE_INACTIVE },
-  };
   g_autofree char *conversation_id = dup_conversation_id (server, body);
   g_autoptr(GError) error = NULL;
   const char *name = confab_json_get_string (body, "chatState");
-  ConfabChatState state = CONFAB_CHAT_STATE_UNKNOWN;
-
-  if (name == NULL)
-    name = "COMPOSING";
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    if (g_str_equal (states[i].name, name))
-      state = states[i].state;
+  ConfabChatState state = confab_chat_state_from_string (name != NULL ? name : "COMPOSING");
 
   if (state == CONFAB_CHAT_STATE_UNKNOWN)
     {
@@ -238,7 +222,7 @@ control_agent_close (ConfabServer      *server,
 
   if (reason_name != NULL)
     {
-      reason = confab_server_close_reason_from_string (reason_name);
+      reason = confab_close_reason_from_string (reason_name);
       if (reason != CONFAB_CLOSE_REASON_AGENT && reason != CONFAB_CLOSE_REASON_SYSTEM &&
           reason != CONFAB_CLOSE_REASON_TIMEOUT)
         {

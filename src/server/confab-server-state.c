@@ -79,67 +79,6 @@ confab_server_state_free (ConfabServerState *state)
 }
 
 const char *
-confab_server_close_reason_to_string (ConfabCloseReason reason)
-{
-  switch (reason)
-    {
-    case CONFAB_CLOSE_REASON_AGENT:
-      return "AGENT";
-    case CONFAB_CLOSE_REASON_CONSUMER:
-      return "CONSUMER";
-    case CONFAB_CLOSE_REASON_SYSTEM:
-      return "SYSTEM";
-    case CONFAB_CLOSE_REASON_TIMEOUT:
-      return "TIMEOUT";
-    case CONFAB_CLOSE_REASON_NONE:
-    case CONFAB_CLOSE_REASON_UNKNOWN:
-    default:
-      return NULL;
-    }
-}
-
-ConfabCloseReason
-confab_server_close_reason_from_string (const char *str)
-{
-  if (str == NULL)
-    return CONFAB_CLOSE_REASON_NONE;
-  if (g_str_equal (str, "AGENT"))
-    return CONFAB_CLOSE_REASON_AGENT;
-  if (g_str_equal (str, "CONSUMER"))
-    return CONFAB_CLOSE_REASON_CONSUMER;
-  if (g_str_equal (str, "SYSTEM"))
-    return CONFAB_CLOSE_REASON_SYSTEM;
-  if (g_str_equal (str, "TIMEOUT"))
-    return CONFAB_CLOSE_REASON_TIMEOUT;
-  return CONFAB_CLOSE_REASON_UNKNOWN;
-}
-
-static const char *
-receipt_status_to_string (ConfabReceiptStatus status)
-{
-  switch (status)
-    {
-    case CONFAB_RECEIPT_ACCEPT:
-      return "ACCEPT";
-    case CONFAB_RECEIPT_READ:
-      return "READ";
-    case CONFAB_RECEIPT_UNKNOWN:
-    default:
-      return NULL;
-    }
-}
-
-static ConfabReceiptStatus
-receipt_status_from_string (const char *str)
-{
-  if (g_strcmp0 (str, "ACCEPT") == 0)
-    return CONFAB_RECEIPT_ACCEPT;
-  if (g_strcmp0 (str, "READ") == 0)
-    return CONFAB_RECEIPT_READ;
-  return CONFAB_RECEIPT_UNKNOWN;
-}
-
-const char *
 confab_json_get_string (JsonObject *object,
                         const char *name)
 {
@@ -500,7 +439,7 @@ confab_stored_conversation_build_details (ConfabStoredConversation *conversation
                                           JsonBuilder              *builder)
 {
   const char *state = conversation->closed ? "CLOSE" : "OPEN";
-  const char *close_reason = confab_server_close_reason_to_string (conversation->close_reason);
+  const char *close_reason = confab_close_reason_to_string (conversation->close_reason);
 
   json_builder_begin_object (builder);
 
@@ -577,7 +516,7 @@ static void
 build_stored_event (ConfabStoredEvent *event,
                     JsonBuilder       *builder)
 {
-  const char *accept_status = receipt_status_to_string (event->accept_status);
+  const char *accept_status = confab_receipt_status_to_string (event->accept_status);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "sequence");
@@ -602,7 +541,7 @@ static void
 build_stored_conversation (ConfabStoredConversation *conversation,
                            JsonBuilder              *builder)
 {
-  const char *close_reason = confab_server_close_reason_to_string (conversation->close_reason);
+  const char *close_reason = confab_close_reason_to_string (conversation->close_reason);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -713,7 +652,7 @@ load_conversation (ConfabServerState *state,
   conversation->account_id = g_strdup (account_id);
   conversation->agent_id = g_strdup (confab_json_get_string (object, "agentId"));
   conversation->closed = g_strcmp0 (conv_state, "CLOSE") == 0;
-  conversation->close_reason = confab_server_close_reason_from_string (confab_json_get_string (object, "closeReason"));
+  conversation->close_reason = confab_close_reason_from_string (confab_json_get_string (object, "closeReason"));
   conversation->start_ts = confab_json_get_int (object, "startTs");
   conversation->end_ts = confab_json_get_int (object, "endTs");
   conversation->last_update_ts = confab_json_get_int (object, "metaDataLastUpdateTs");
@@ -743,7 +682,7 @@ load_conversation (ConfabServerState *state,
                                                  confab_json_get_string (event_object, "role"),
                                                  event_node,
                                                  confab_json_get_int (event_object, "serverTimestamp"));
-      event->accept_status = receipt_status_from_string (confab_json_get_string (event_object, "acceptStatus"));
+      event->accept_status = confab_receipt_status_from_string (confab_json_get_string (event_object, "acceptStatus"));
       continue;
 
     bad_event:

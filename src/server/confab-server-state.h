@@ -101,8 +101,6 @@ void                      confab_stored_event_build_change (ConfabStoredEvent   
 void                      confab_stored_conversation_build_details (ConfabStoredConversation *conversation,
                                                                      JsonBuilder              *builder);
 
-const char               *confab_server_close_reason_to_string (ConfabCloseReason reason);
-ConfabCloseReason         confab_server_close_reason_from_string (const char *str);
 
 /* Whether JSON text nests deeper than max_depth; checked before json-glib (which recurses) sees it. */
 gboolean                  confab_server_json_too_deep (const char *data,

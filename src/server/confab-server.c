@@ -640,9 +640,9 @@ close_conversation (ConfabServer             *self,
   conversation_changed (self, conversation);
 
   g_debug ("conversation %s closed by %s", conversation->id,
-           confab_server_close_reason_to_string (reason));
+           confab_close_reason_to_string (reason));
   g_signal_emit (self, signals[CONVERSATION_CLOSED], 0, conversation->id,
-                 confab_server_close_reason_to_string (reason));
+                 confab_close_reason_to_string (reason));
 }
 
 /* Consumer requests */
