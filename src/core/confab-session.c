@@ -1491,6 +1491,19 @@ confab_session_set_timings (ConfabSession *self,
   self->typing_pause_ms = MAX (typing_pause_ms, 1);
 }
 
+void
+confab_session_set_network_monitor (ConfabSession   *self,
+                                    GNetworkMonitor *monitor)
+{
+  g_return_if_fail (CONFAB_IS_SESSION (self));
+  g_return_if_fail (G_IS_NETWORK_MONITOR (monitor));
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
+}
+
 guint
 confab_session_get_reconnects (ConfabSession *self)
 {
@@ -1651,6 +1664,5 @@ confab_session_init (ConfabSession *self)
   self->backoff_max_ms = DEFAULT_BACKOFF_MAX_MS;
   self->typing_pause_ms = DEFAULT_TYPING_PAUSE_MS;
 
-  self->monitor = g_object_ref (g_network_monitor_get_default ());
-  g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
+  confab_session_set_network_monitor (self, g_network_monitor_get_default ());
 }

@@ -85,5 +85,9 @@ void                     confab_session_set_timings           (ConfabSession *se
                                                                guint          backoff_max_ms,
                                                                guint          typing_pause_ms);
 guint                    confab_session_get_reconnects        (ConfabSession *self);
+/* The network monitor whose "network back" makes a waiting session try at once; the
+ * default one unless a test gives another. */
+void                     confab_session_set_network_monitor   (ConfabSession   *self,
+                                                               GNetworkMonitor *monitor);
 
 G_END_DECLS

@@ -577,6 +577,88 @@ test_backoff_when_service_gone (Fixture       *f,
   g_assert_cmpint (confab_session_get_state (f->session), !=, CONFAB_SESSION_SIGNED_OUT);
 }
 
+/* Stands in for the operating system's network state, which a test cannot switch. */
+typedef struct { GObject parent_instance; } TestMonitor;
+typedef struct { GObjectClass parent_class; } TestMonitorClass;
+
+static void test_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void test_monitor_initable_init (GInitableIface *iface);
+static GType test_monitor_get_type (void);
+G_DEFINE_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_monitor_initable_init)
+                         G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_monitor_iface_init))
+
+static gboolean
+test_monitor_initable (GInitable     *initable,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_monitor_initable_init (GInitableIface *iface)
+{
+  iface->init = test_monitor_initable;
+}
+
+static void
+test_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case 1: g_value_set_boolean (value, TRUE); break;      /* network-available */
+    case 2: g_value_set_boolean (value, FALSE); break;     /* network-metered */
+    case 3: g_value_set_enum (value, G_NETWORK_CONNECTIVITY_FULL); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_monitor_class_init (TestMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_monitor_get_property;
+  g_object_class_override_property (object_class, 1, "network-available");
+  g_object_class_override_property (object_class, 2, "network-metered");
+  g_object_class_override_property (object_class, 3, "connectivity");
+}
+
+static void
+test_monitor_init (TestMonitor *self)
+{
+}
+
+static void
+test_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+}
+
+static void
+test_network_back (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GObject) monitor = g_object_new (test_monitor_get_type (), NULL);
+  guint reconnects;
+
+  /* a long back-off, so only the network coming back can explain a quick return */
+  confab_session_set_timings (f->session, 30, 60000, 60000, 200);
+  confab_session_set_network_monitor (f->session, G_NETWORK_MONITOR (monitor));
+  start_conversation (f);
+  confab_server_drop_consumers (f->server, NULL, 1001, NULL);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+  g_assert_cmpint (confab_session_get_next_retry (f->session), >, g_get_real_time () + 20 * G_USEC_PER_SEC);
+  reconnects = confab_session_get_reconnects (f->session);
+
+  g_signal_emit_by_name (monitor, "network-changed", TRUE);
+  wait_online (f->session);
+  g_assert_cmpuint (confab_session_get_reconnects (f->session), ==, reconnects + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -599,6 +681,7 @@ main (int   argc,
   ADD ("refused-token", test_refused_token);
   ADD ("given-token-refused", test_given_token_refused);
   ADD ("backoff-when-service-gone", test_backoff_when_service_gone);
+  ADD ("network-back", test_network_back);
 #undef ADD
 
   return g_test_run ();
