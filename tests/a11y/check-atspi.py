@@ -1,0 +1,377 @@
+#!/usr/bin/python3
+# End-to-end accessibility check: start Confab in demo mode, find it on the
+# AT-SPI bus, check the main window's widgets have the roles and names a
+# screen reader needs, then send a message through the accessibility
+# interfaces only and wait for it (and the scripted agent's reply) to show up
+# in the message list.
+#
+# Usage: check-atspi.py PATH-TO-CONFAB
+# Exit status: 0 pass, 1 fail, 77 skip (no display, no session bus, no pyatspi).
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+SKIP = 77
+
+APP_DEADLINE = 60        # seconds the app may live, whatever happens
+FIND_TIMEOUT = 15        # seconds to wait for the window on the bus
+OWN_TIMEOUT = 10         # seconds to wait for our message in the list
+REPLY_TIMEOUT = 10       # seconds to wait for the agent's reply
+TEXT = "hello from at-spi"
+
+BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def skip(why):
+    log("SKIP: " + why)
+    sys.exit(SKIP)
+
+
+class Failure(Exception):
+    pass
+
+
+def main():
+    if len(sys.argv) != 2:
+        log("usage: check-atspi.py PATH-TO-CONFAB")
+        return 1
+    confab = sys.argv[1]
+
+    if not os.environ.get("DISPLAY"):
+        skip("DISPLAY is not set (run under xvfb-run; the clicks and "
+             "keystrokes this check may need are X11 only)")
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        skip("DBUS_SESSION_BUS_ADDRESS is not set (run under dbus-run-session)")
+    if not os.access(BUS_LAUNCHER, os.X_OK):
+        skip(BUS_LAUNCHER + " is missing (install at-spi2-core)")
+    import importlib.util
+    if (importlib.util.find_spec("gi") is None
+            or importlib.util.find_spec("pyatspi") is None):
+        skip("pyatspi cannot be imported by %s (install python3-pyatspi, "
+             "run with /usr/bin/python3)" % sys.executable)
+    if not os.access(confab, os.X_OK):
+        log("FAIL: %s is not an executable" % confab)
+        return 1
+
+    # G_DEBUG=fatal-warnings (from the test environment) is meant for the
+    # app; keep it away from this process's own GLib, which reads it when gi
+    # is imported, so a libatspi warning here reports a failure, not a core.
+    app_g_debug = os.environ.pop("G_DEBUG", None)
+
+    procs = []
+    logs = []
+    try:
+        # Each child gets its own session (process group, id = its PID) and
+        # its own log file: whatever it starts (the accessibility bus's
+        # dbus-daemon, the registry daemon it activates) is stopped with it
+        # and cannot keep the test runner's output pipe open.
+        def spawn(label, argv, env=None):
+            out = tempfile.TemporaryFile(prefix="confab-a11y-")
+            logs.append((label, out))
+            p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=out, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+            procs.append((label, p))
+            return p
+
+        spawn("at-spi-bus-launcher", [BUS_LAUNCHER, "--launch-immediately"])
+
+        # pyatspi connects to the accessibility bus when first used, so
+        # import it only once the launcher runs.
+        try:
+            import gi
+            gi.require_version("Atspi", "2.0")
+            import pyatspi
+        except (ImportError, ValueError) as e:
+            skip("pyatspi cannot be imported: %s" % e)
+
+        env = dict(os.environ)
+        env["GSETTINGS_BACKEND"] = "memory"
+        env["GTK_A11Y"] = "atspi"
+        env.pop("NO_AT_BRIDGE", None)
+        if app_g_debug is not None:
+            env["G_DEBUG"] = app_g_debug
+        app = spawn("confab", [confab, "--demo"], env=env)
+        app_deadline = time.monotonic() + APP_DEADLINE
+
+        def check_app():
+            if app.poll() is not None:
+                raise Failure("confab exited early with status %d" % app.returncode)
+            if time.monotonic() > app_deadline:
+                raise Failure("confab ran past its %d s deadline" % APP_DEADLINE)
+
+        run_checks(pyatspi, app.pid, check_app)
+        log("PASS")
+        return 0
+    except Failure as e:
+        log("FAIL: %s" % e)
+        return 1
+    except Exception:
+        traceback.print_exc()
+        log("FAIL: unexpected error (see above)")
+        return 1
+    finally:
+        for label, p in reversed(procs):
+            stop(label, p)
+        for label, out in logs:
+            out.seek(0)
+            text = out.read().decode("utf-8", "replace").strip()
+            if text:
+                sys.stderr.write("--- output of %s ---\n%s\n" % (label, text))
+            out.close()
+        sys.stderr.flush()
+
+
+def stop(label, p):
+    """Stop P's process group (its id is P's PID), then reap P."""
+    if p.poll() is not None:
+        # Normal for the bus launcher when the session already has an
+        # accessibility bus (another GTK program started one): it exits.
+        log("(%s had already exited with status %d)" % (label, p.returncode))
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        log("%s (pid %d) ignored SIGTERM, killing it" % (label, p.pid))
+    # Anything left in the group (e.g. a daemon that ignored SIGTERM) goes now.
+    time.sleep(0.1)
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    if p.poll() is None:
+        p.wait(timeout=5)
+
+
+# --- tree helpers ----------------------------------------------------------
+
+def safe(fn, default=None):
+    try:
+        return fn()
+    except Exception:
+        return default
+
+
+def role(acc):
+    return safe(acc.getRoleName, "?")
+
+
+def name(acc):
+    return safe(lambda: acc.name, "") or ""
+
+
+def children(acc):
+    n = safe(lambda: acc.childCount, 0) or 0
+    out = []
+    for i in range(min(n, 500)):
+        c = safe(lambda: acc.getChildAtIndex(i))
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def walk(acc, depth=0, max_depth=40):
+    yield acc, depth
+    if depth >= max_depth:
+        return
+    for c in children(acc):
+        yield from walk(c, depth + 1, max_depth)
+
+
+def find_all(root, pred):
+    return [a for a, _ in walk(root) if safe(lambda: pred(a), False)]
+
+
+def find_one(root, what, pred):
+    found = find_all(root, pred)
+    if not found:
+        raise Failure("no %s in the accessibility tree" % what)
+    return found[0]
+
+
+def describe(acc):
+    return "%s %r" % (role(acc), name(acc))
+
+
+def find_confab(pyatspi, pid, check_app):
+    deadline = time.monotonic() + FIND_TIMEOUT
+    seen = []
+    while time.monotonic() < deadline:
+        check_app()
+        desktop = pyatspi.Registry.getDesktop(0)
+        seen = []
+        for app in children(desktop):
+            app_pid = safe(app.get_process_id)
+            seen.append("%s (pid %s)" % (name(app), app_pid))
+            # Ours, not some other Confab that happens to share the bus.
+            if app_pid != pid:
+                continue
+            frames = [c for c in children(app) if role(c) == "frame"]
+            if frames:
+                return app, frames[0]
+        time.sleep(0.25)
+    raise Failure("no Confab frame on the accessibility bus after %d s "
+                  "(applications: %r)" % (FIND_TIMEOUT, seen))
+
+
+def composer_text(entry):
+    return entry.queryText().getText(0, -1)
+
+
+def is_focused(pyatspi, acc):
+    states = safe(acc.getState)
+    return bool(states and states.contains(pyatspi.STATE_FOCUSED))
+
+
+def wait_for(pred, timeout, check_app):
+    deadline = time.monotonic() + timeout
+    while True:
+        check_app()
+        if safe(pred, False):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
+def focus_composer(pyatspi, entry, check_app):
+    """Give the composer keyboard focus: Component.GrabFocus, or a click."""
+    if is_focused(pyatspi, entry):
+        log("    composer already focused")
+        return
+    how = None
+    try:
+        if entry.queryComponent().grabFocus():
+            how = "Component.grabFocus"
+    except Exception as e:            # GTK 4.8 answers NotSupported
+        log("    (grabFocus not supported: %s)" % str(e).strip())
+    if how is None or not wait_for(lambda: is_focused(pyatspi, entry), 2, check_app):
+        # Click into the middle of the composer, as a person would.  GTK 4
+        # knows no screen coordinates (it warns when asked, and warnings are
+        # fatal in tests); with no window manager on Xvfb the window sits at
+        # the origin, so window coordinates are screen coordinates.
+        ext = entry.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        x, y = ext.x + ext.width // 2, ext.y + ext.height // 2
+        log("    composer at %d,%d %dx%d: clicking %d,%d"
+            % (ext.x, ext.y, ext.width, ext.height, x, y))
+        pyatspi.Registry.generateMouseEvent(x, y, pyatspi.MOUSE_ABS)
+        time.sleep(0.1)
+        pyatspi.Registry.generateMouseEvent(x, y, pyatspi.MOUSE_B1C)
+        how = "a click"
+    if not wait_for(lambda: is_focused(pyatspi, entry), 3, check_app):
+        raise Failure("the composer did not take focus after %s; its states: %s"
+                      % (how, safe(lambda: entry.getState().getStates())))
+    log("    composer focused by %s" % how)
+
+
+def put_text(pyatspi, entry, check_app):
+    """Put TEXT into the composer: EditableText if offered, else keystrokes."""
+    try:
+        editable = entry.queryEditableText()
+    except NotImplementedError:
+        editable = None
+    if editable is not None:
+        try:
+            editable.setTextContents(TEXT)
+        except Exception as e:
+            log("    (EditableText.setTextContents failed: %s)" % e)
+        if wait_for(lambda: composer_text(entry) == TEXT, 2, check_app):
+            log("    text set with EditableText")
+            return
+    else:
+        log("    (the composer has no EditableText interface; typing)")
+    pyatspi.Registry.generateKeyboardEvent(0, TEXT, pyatspi.KEY_STRING)
+    if not wait_for(lambda: composer_text(entry) == TEXT, 5, check_app):
+        raise Failure("the composer holds %r after typing %r"
+                      % (composer_text(entry), TEXT))
+    log("    text typed with generateKeyboardEvent")
+
+
+def run_checks(pyatspi, pid, check_app):
+    t0 = time.monotonic()
+    app, frame = find_confab(pyatspi, pid, check_app)
+    log("found after %.1f s:" % (time.monotonic() - t0))
+    log("  application %r (pid %d)" % (name(app), pid))
+    log("    %s" % describe(frame))
+
+    def is_button(a):
+        return role(a) in ("push button", "toggle button", "menu button")
+
+    # Widgets may appear a little after the frame; retry briefly.
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            send = find_one(frame, "push button 'Send'",
+                            lambda a: role(a) == "push button" and name(a) == "Send")
+            menu = find_one(frame, "button 'Main Menu'",
+                            lambda a: is_button(a) and name(a) == "Main Menu")
+            entry = find_one(frame, "text/entry 'Message'",
+                             lambda a: role(a) in ("text", "entry") and name(a) == "Message")
+            msgs = find_one(frame, "list 'Messages'",
+                            lambda a: role(a) == "list" and name(a) == "Messages")
+            break
+        except Failure:
+            check_app()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+    for a in (menu, entry, send, msgs):
+        log("    %s" % describe(a))
+
+    # Type like a person: focus the composer, put the text in, press Send.
+    focus_composer(pyatspi, entry, check_app)
+    put_text(pyatspi, entry, check_app)
+    log("    composer now holds %r" % composer_text(entry))
+
+    action = send.queryAction()
+    names = [action.getName(i) for i in range(action.nActions)]
+    if not names:
+        raise Failure("the Send button has no actions")
+    if not action.doAction(0):
+        raise Failure("doAction(0) (%s) on Send returned false" % names[0])
+    log("    did %r on Send" % names[0])
+
+    def wait_row(what, pred, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            check_app()
+            rows = find_all(msgs, lambda a: pred(name(a)))
+            if rows:
+                return rows[0]
+            time.sleep(0.25)
+        names = [describe(a) for a, d in walk(msgs) if d > 0 and name(a)]
+        raise Failure("no %s in 'Messages' after %d s; list holds: %r"
+                      % (what, timeout, names))
+
+    t1 = time.monotonic()
+    own = wait_row("row 'You, …%s…'" % TEXT,
+                   lambda n: n.startswith("You, ") and TEXT in n, OWN_TIMEOUT)
+    log("    own message after %.1f s: %s" % (time.monotonic() - t1, describe(own)))
+    reply = wait_row("row 'Dana, …'",
+                     lambda n: n.startswith("Dana, "), REPLY_TIMEOUT)
+    log("    reply after %.1f s: %s" % (time.monotonic() - t1, describe(reply)))
+
+    if not wait_for(lambda: composer_text(entry) == "", 2, check_app):
+        raise Failure("the composer still holds %r after sending"
+                      % composer_text(entry))
+
+    log("message list:")
+    for a, d in walk(msgs):
+        if d > 0 and name(a):
+            log("    %s%s" % ("  " * (d - 1), describe(a)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
