@@ -248,8 +248,10 @@ def wait_for(pred, timeout, check_app):
 
 def focus_composer(pyatspi, entry, check_app):
     """Give the composer keyboard focus: Component.GrabFocus, or a click."""
-    if is_focused(pyatspi, entry):
-        log("    composer already focused")
+    # Confab puts the focus in the composer itself; the state shows once the
+    # window is active, which under Xvfb can take a second or more.
+    if wait_for(lambda: is_focused(pyatspi, entry), 8, check_app):
+        log("    composer focused by Confab")
         return
     how = None
     try:
