@@ -340,23 +340,39 @@ keepalive_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+typedef struct
+{
+  ConfabConnection *self;
+  SoupMessage *msg;   /* the upgrade request: its status tells a refused token */
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->msg);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConnectData, connect_data_free)
+
 static void
 connect_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(ConfabConnection) self = user_data;
-  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(ConnectData) data = user_data;
+  ConfabConnection *self = data->self;
+  SoupMessage *msg = data->msg;
   g_autoptr(GError) error = NULL;
   SoupWebsocketConnection *ws;
   guint keepalive_s;
 
-  msg = g_object_steal_data (G_OBJECT (self), "confab-upgrade-message");
   ws = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
 
   if (ws == NULL)
     {
-      guint status = msg != NULL ? soup_message_get_status (msg) : 0;
+      guint status = soup_message_get_status (msg);
       g_autofree char *message = NULL;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -428,6 +444,7 @@ confab_connection_connect (ConfabConnection *self)
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *auth = NULL;
   g_autofree char *props = NULL;
+  ConnectData *data;
 
   g_return_if_fail (CONFAB_IS_CONNECTION (self));
 
@@ -450,11 +467,12 @@ confab_connection_connect (ConfabConnection *self)
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Client-Properties", props);
 
   self->cancellable = g_cancellable_new ();
-  g_object_set_data_full (G_OBJECT (self), "confab-upgrade-message",
-                          g_object_ref (msg), g_object_unref);
+  data = g_new0 (ConnectData, 1);
+  data->self = g_object_ref (self);
+  data->msg = g_object_ref (msg);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL,
                                         G_PRIORITY_DEFAULT, self->cancellable,
-                                        connect_cb, g_object_ref (self));
+                                        connect_cb, data);
 }
 
 void
@@ -463,6 +481,15 @@ confab_connection_close (ConfabConnection *self)
   g_return_if_fail (CONFAB_IS_CONNECTION (self));
 
   teardown (self, CONFAB_DISCONNECT_REQUESTED, "closed by Confab");
+}
+
+void
+confab_connection_drop (ConfabConnection *self,
+                        const char       *why)
+{
+  g_return_if_fail (CONFAB_IS_CONNECTION (self));
+
+  teardown (self, CONFAB_DISCONNECT_NETWORK, why);
 }
 
 void

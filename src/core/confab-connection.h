@@ -54,6 +54,10 @@ ConfabConnection      *confab_connection_new              (SoupSession *session,
                                                            const char  *jwt);
 void                   confab_connection_connect          (ConfabConnection *self);
 void                   confab_connection_close            (ConfabConnection *self);
+/* Gives up on a socket that stopped answering: ::disconnected with a network reason, so the
+ * owner reconnects as after any network failure. */
+void                   confab_connection_drop             (ConfabConnection *self,
+                                                           const char       *why);
 ConfabConnectionState  confab_connection_get_state        (ConfabConnection *self);
 ConfabDisconnectReason confab_connection_get_disconnect_reason (ConfabConnection *self);
 /* server clock minus local clock, in ms, from the last GetClock answer */

@@ -272,8 +272,15 @@ find_pending_echo (ConfabMessageList *self,
     {
       Item *item = &g_array_index (self->items, Item, i);
 
-      if (item->dialog_order == G_MAXUINT &&
-          confab_message_get_delivery_state (item->message) == CONFAB_DELIVERY_SENDING &&
+      ConfabDeliveryState state;
+
+      if (item->dialog_order != G_MAXUINT)
+        continue;
+      state = confab_message_get_delivery_state (item->message);
+      /* Sending now, or sent before the socket went and not answered: the service may
+       * have stored it, and the replay brings its echo. */
+      if ((state == CONFAB_DELIVERY_SENDING ||
+           (state == CONFAB_DELIVERY_QUEUED && confab_message_get_attempted (item->message))) &&
           g_strcmp0 (confab_message_get_text (item->message), confab_message_get_text (echo)) == 0)
         return item->message;
     }
@@ -291,7 +298,12 @@ confab_message_list_add (ConfabMessageList *self,
   g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
   g_return_val_if_fail (messages != NULL, NULL);
 
+  for (guint i = 0; i < messages->len; i++)
+    g_return_val_if_fail (confab_message_get_sequence (g_ptr_array_index (messages, i)) >= 0, NULL);
+
   additions = new_item_array (messages->len);
+  /* additions does not own its messages: merge_in() takes references */
+  g_array_set_clear_func (additions, NULL);
   added = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < messages->len; i++)
@@ -301,8 +313,6 @@ confab_message_list_add (ConfabMessageList *self,
       gint64 sequence = confab_message_get_sequence (message);
       ConfabMessage *pending;
       Item item;
-
-      g_return_val_if_fail (sequence >= 0, added);
 
       note_sequence (self, dialog_id, sequence);
       {
@@ -339,8 +349,6 @@ confab_message_list_add (ConfabMessageList *self,
       g_ptr_array_add (added, g_object_ref (message));
     }
 
-  /* additions does not own its messages: merge_in() takes references */
-  g_array_set_clear_func (additions, NULL);
   if (additions->len > 0)
     merge_in (self, additions, drop);
 
@@ -384,6 +392,16 @@ confab_message_list_set_sequence (ConfabMessageList *self,
   if (confab_message_get_sequence (message) == sequence &&
       g_strcmp0 (confab_message_get_dialog_id (message), dialog_id) == 0)
     return TRUE;
+
+  /* The message's old place in the index goes, whatever happens next. */
+  if (confab_message_get_sequence (message) >= 0)
+    {
+      g_autofree char *old_key = make_key (confab_message_get_dialog_id (message),
+                                           confab_message_get_sequence (message));
+
+      if (g_hash_table_lookup (self->by_key, old_key) == message)
+        g_hash_table_remove (self->by_key, old_key);
+    }
 
   key = make_key (dialog_id, sequence);
   existing = g_hash_table_lookup (self->by_key, key);

@@ -30,6 +30,8 @@ struct _ConfabMessage
   guint read_sent : 1;
   guint day_break : 1;
   guint group_start : 1;
+  guint attempted : 1;
+  guint seen : 1;
 };
 
 enum {
@@ -50,6 +52,7 @@ enum {
   PROP_READ_SENT,
   PROP_DAY_BREAK,
   PROP_GROUP_START,
+  PROP_SEEN,
   N_PROPS
 };
 
@@ -97,6 +100,7 @@ confab_message_get_property (GObject    *object,
     case PROP_READ_SENT: g_value_set_boolean (value, self->read_sent); break;
     case PROP_DAY_BREAK: g_value_set_boolean (value, self->day_break); break;
     case PROP_GROUP_START: g_value_set_boolean (value, self->group_start); break;
+    case PROP_SEEN: g_value_set_boolean (value, self->seen); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -127,6 +131,7 @@ confab_message_class_init (ConfabMessageClass *klass)
   properties[PROP_READ_SENT] = g_param_spec_boolean ("read-sent", NULL, NULL, FALSE, flags);
   properties[PROP_DAY_BREAK] = g_param_spec_boolean ("day-break", NULL, NULL, FALSE, flags);
   properties[PROP_GROUP_START] = g_param_spec_boolean ("group-start", NULL, NULL, TRUE, flags);
+  properties[PROP_SEEN] = g_param_spec_boolean ("seen", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -399,6 +404,36 @@ confab_message_set_read_sent (ConfabMessage *self,
 {
   g_return_if_fail (CONFAB_IS_MESSAGE (self));
   SET_SCALAR (read_sent, !!sent, PROP_READ_SENT);
+}
+
+gboolean
+confab_message_get_attempted (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->attempted;
+}
+
+void
+confab_message_set_attempted (ConfabMessage *self,
+                              gboolean       attempted)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  self->attempted = !!attempted;
+}
+
+gboolean
+confab_message_get_seen (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->seen;
+}
+
+void
+confab_message_set_seen (ConfabMessage *self,
+                         gboolean       seen)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  SET_SCALAR (seen, !!seen, PROP_SEEN);
 }
 
 gboolean

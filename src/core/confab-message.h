@@ -71,6 +71,15 @@ gboolean            confab_message_get_read_sent       (ConfabMessage *self);
 void                confab_message_set_read_sent       (ConfabMessage *self,
                                                         gboolean       sent);
 
+/* Own messages: published at least once, so the service may hold it even without an answer. */
+gboolean            confab_message_get_attempted       (ConfabMessage *self);
+void                confab_message_set_attempted       (ConfabMessage *self,
+                                                        gboolean       attempted);
+/* Agent messages: the person has seen it (whether or not READ receipts go out). */
+gboolean            confab_message_get_seen            (ConfabMessage *self);
+void                confab_message_set_seen            (ConfabMessage *self,
+                                                        gboolean       seen);
+
 /* Computed by ConfabMessageList */
 gboolean            confab_message_get_day_break       (ConfabMessage *self);
 void                confab_message_set_day_break       (ConfabMessage *self,

@@ -24,6 +24,10 @@
 #define COMPOSING_THROTTLE_MS      3000
 #define AGENT_TYPING_TIMEOUT_MS    30000
 #define MAX_PROFILE_ANSWER         (64 * 1024)
+/* After (re)subscribing to a dialog, sends and receipts wait until the replay has been quiet
+ * this long: the replay may show that a message or receipt lost with the old socket was in
+ * fact stored, and it must not go twice. */
+#define RESUME_SETTLE_MS           300
 
 struct _ConfabSession
 {
@@ -55,6 +59,11 @@ struct _ConfabSession
   guint agent_typing_source;
   gboolean dialog_subscribed;
   gboolean subscribing;
+  gboolean just_requested;    /* we created the conversation: nothing to replay */
+  gboolean resuming;          /* a replay may still be arriving: hold sends and receipts */
+  guint resume_source;
+  guint conversation_refusals;
+  GCancellable *profile_cancellable;
 
   ConfabMessageList *messages;
   GQueue outbox;              /* of ConfabMessage (owned), oldest first */
@@ -173,16 +182,33 @@ can_publish (ConfabSession *self)
 
 /* Agent profile */
 
+typedef struct
+{
+  ConfabSession *self;
+  char *agent_id;
+} ProfileData;
+
+static void
+profile_data_free (ProfileData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->agent_id);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProfileData, profile_data_free)
+
 static void
 profile_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(ConfabSession) self = user_data;
+  g_autoptr(ProfileData) pd = user_data;
+  ConfabSession *self = pd->self;
+  const char *agent_id = pd->agent_id;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = NULL;
-  g_autofree char *agent_id = g_object_steal_data (G_OBJECT (self), "confab-profile-agent");
   SoupMessage *msg;
   JsonNode *root, *nickname;
   gsize len = 0;
@@ -226,10 +252,15 @@ set_agent (ConfabSession *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
+  ProfileData *pd;
 
   if (g_strcmp0 (self->agent_id, agent_id) == 0)
     return;
 
+  /* A transfer: the old agent's profile no longer matters. */
+  if (self->profile_cancellable != NULL)
+    g_cancellable_cancel (self->profile_cancellable);
+  g_clear_object (&self->profile_cancellable);
   set_string_prop (self, &self->agent_id, agent_id, PROP_AGENT_ID);
   set_string_prop (self, &self->agent_nickname, NULL, PROP_AGENT_NICKNAME);
   if (agent_id == NULL || confab_account_get_accdn (self->account) == NULL)
@@ -246,9 +277,12 @@ set_agent (ConfabSession *self,
   if (msg == NULL)
     return;
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
-  g_object_set_data_full (G_OBJECT (self), "confab-profile-agent", g_strdup (agent_id), g_free);
-  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_LOW, self->cancellable,
-                                    profile_cb, g_object_ref (self));
+  pd = g_new0 (ProfileData, 1);
+  pd->self = g_object_ref (self);
+  pd->agent_id = g_strdup (agent_id);
+  self->profile_cancellable = g_cancellable_new ();
+  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_LOW, self->profile_cancellable,
+                                    profile_cb, pd);
 }
 
 /* Conversation state */
@@ -262,7 +296,11 @@ set_conversation (ConfabSession           *self,
 
   if (changed)
     {
+      /* Receipts name sequences of one dialog: none may reach another. */
+      g_array_set_size (self->accept_batch, 0);
+      g_array_set_size (self->read_batch, 0);
       self->dialog_subscribed = FALSE;
+      self->just_requested = FALSE;
       self->metadata_ts = 0;
       set_agent (self, NULL);
       set_agent_typing (self, FALSE);
@@ -367,6 +405,9 @@ receipt_cb (GObject      *object,
   if (frame == NULL)
     {
       g_debug ("Receipt not published: %s", error->message);
+      if (g_error_matches (error, CONFAB_CONNECTION_ERROR, CONFAB_CONNECTION_ERROR_TIMEOUT) &&
+          CONFAB_CONNECTION (object) == self->conn)
+        confab_connection_drop (self->conn, "a receipt had no answer");
       /* Refused (4xx): not again. Lost on the way: again after reconnecting. */
       if (!g_error_matches (error, CONFAB_RESPONSE_ERROR, error->code) &&
           g_strcmp0 (data->dialog_id, self->conversation_id) == 0 &&
@@ -421,7 +462,7 @@ receipts_cb (gpointer user_data)
   ConfabSession *self = user_data;
 
   self->receipt_source = 0;
-  if (!can_publish (self))
+  if (!can_publish (self) || self->resuming)
     return G_SOURCE_REMOVE;
 
   publish_receipts (self, self->accept_batch, CONFAB_RECEIPT_ACCEPT);
@@ -505,6 +546,27 @@ apply_early_receipts (ConfabSession *self,
     confab_message_advance_delivery (message, GPOINTER_TO_INT (state));
 }
 
+static gboolean
+resume_settled_cb (gpointer data)
+{
+  ConfabSession *self = data;
+
+  self->resume_source = 0;
+  self->resuming = FALSE;
+  g_debug ("Replay settled");
+  schedule_receipts (self);
+  flush_outbox (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_resume_settle (ConfabSession *self)
+{
+  g_clear_handle_id (&self->resume_source, g_source_remove);
+  self->resuming = TRUE;
+  self->resume_source = g_timeout_add (RESUME_SETTLE_MS, resume_settled_cb, self);
+}
+
 static void
 handle_messaging (ConfabSession *self,
                   JsonNode      *body)
@@ -521,6 +583,9 @@ handle_messaging (ConfabSession *self,
       g_message ("Ignoring a messaging notification: %s", error->message);
       return;
     }
+
+  if (self->resuming)
+    start_resume_settle (self);
 
   for (guint i = 0; i < changes->len; i++)
     {
@@ -725,6 +790,9 @@ subscribe_dialog_cb (GObject      *object,
   if (frame == NULL)
     {
       g_debug ("Subscribing to the dialog failed: %s", error->message);
+      /* Without it nothing moves: start over with back-off. */
+      if (self->conn != NULL)
+        confab_connection_drop (self->conn, "the dialog subscription failed");
       return;
     }
 
@@ -740,8 +808,16 @@ subscribe_dialog_cb (GObject      *object,
 
       queue_accept (self, message);
     }
-  schedule_receipts (self);
-  flush_outbox (self);
+
+  /* A conversation we just created has no history; any other may still be replaying. */
+  if (self->just_requested)
+    {
+      self->just_requested = FALSE;
+      schedule_receipts (self);
+      flush_outbox (self);
+    }
+  else
+    start_resume_settle (self);
 }
 
 static void
@@ -777,11 +853,13 @@ subscribe_metadata_cb (GObject      *object,
   if (frame == NULL)
     {
       g_debug ("Subscribing to conversations failed: %s", error->message);
-      /* A socket that cannot subscribe is of no use: start over. */
-      confab_connection_close (self->conn);
+      /* A socket that cannot subscribe is of no use: start over, with back-off. */
+      confab_connection_drop (self->conn, "the conversation subscription failed");
       return;
     }
 
+  self->attempt = 0;
+  self->signed_up_again = FALSE;
   set_state (self, CONFAB_SESSION_ONLINE);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     subscribe_dialog (self);
@@ -821,8 +899,10 @@ request_conversation_cb (GObject      *object,
     {
       g_debug ("No conversation: %s", error->message);
       SET_PROP (conversation_status, CONFAB_CONVERSATION_NONE, PROP_CONVERSATION_STATUS);
-      /* 400: one is open already; the metadata will name it. */
-      if (g_error_matches (error, CONFAB_RESPONSE_ERROR, 400) && is_online (self))
+      /* 400: one is open already and the metadata will name it; ask once. A second
+       * refusal is an answer: the queued messages cannot go. */
+      if (g_error_matches (error, CONFAB_RESPONSE_ERROR, 400) && is_online (self) &&
+          self->conversation_refusals++ == 0)
         subscribe_metadata (self);
       else if (error->domain == CONFAB_RESPONSE_ERROR)
         {
@@ -830,11 +910,14 @@ request_conversation_cb (GObject      *object,
           for (GList *l = self->outbox.head; l != NULL; l = l->next)
             confab_message_fail (l->data);
           g_queue_clear_full (&self->outbox, g_object_unref);
+          self->conversation_refusals = 0;
         }
       return;
     }
 
+  self->conversation_refusals = 0;
   set_conversation (self, conversation_id, CONFAB_CONVERSATION_OPEN);
+  self->just_requested = TRUE;
   subscribe_dialog (self);
 }
 
@@ -883,11 +966,25 @@ publish_text_cb (GObject      *object,
       g_object_unref (g_queue_pop_head (&self->outbox));
       confab_message_fail (message);
     }
+  else if (confab_message_get_sequence (message) >= 0)
+    {
+      /* The answer was lost but the echo came: the service has it. */
+      g_debug ("Message not answered, but its echo came: %s", error->message);
+      g_object_unref (g_queue_pop_head (&self->outbox));
+    }
   else
     {
-      /* Lost on the way (timeout, closed socket): it goes again, in order, after reconnecting. */
+      /* Lost on the way: it goes again, in order, after reconnecting, unless the replay
+       * shows the service stored it (its echo is matched then, see ConfabMessageList). */
       g_debug ("Message not answered: %s", error->message);
       confab_message_requeue (message);
+      if (g_error_matches (error, CONFAB_CONNECTION_ERROR, CONFAB_CONNECTION_ERROR_TIMEOUT) &&
+          CONFAB_CONNECTION (object) == self->conn)
+        {
+          /* A socket that does not answer in 10 s is not trusted with a second try. */
+          confab_connection_drop (self->conn, "a message had no answer");
+          return;
+        }
     }
 
   flush_outbox (self);
@@ -897,6 +994,11 @@ static void
 flush_outbox (ConfabSession *self)
 {
   ConfabMessage *head;
+
+  /* Queued messages whose echo a replay matched are sent already. */
+  while ((head = g_queue_peek_head (&self->outbox)) != NULL && head != self->in_flight &&
+         confab_message_get_delivery_state (head) >= CONFAB_DELIVERY_SENT)
+    g_object_unref (g_queue_pop_head (&self->outbox));
 
   if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !is_online (self))
     return;
@@ -914,11 +1016,12 @@ flush_outbox (ConfabSession *self)
       break;
     }
 
-  if (!self->dialog_subscribed)
+  if (!self->dialog_subscribed || self->resuming)
     return;
 
   head = g_queue_peek_head (&self->outbox);
   self->in_flight = g_object_ref (head);
+  confab_message_set_attempted (head, TRUE);
   confab_message_set_dialog_id (head, self->conversation_id);
   confab_message_set_conversation_id (head, self->conversation_id);
   confab_message_advance_delivery (head, CONFAB_DELIVERY_SENDING);
@@ -969,6 +1072,10 @@ confab_session_mark_read (ConfabSession *self,
 {
   g_return_if_fail (CONFAB_IS_SESSION (self));
   g_return_if_fail (messages != NULL);
+
+  for (guint i = 0; i < messages->len; i++)
+    if (!confab_message_get_own (g_ptr_array_index (messages, i)))
+      confab_message_set_seen (g_ptr_array_index (messages, i), TRUE);
 
   if (!self->send_read_receipts || self->conversation_status != CONFAB_CONVERSATION_OPEN)
     return;
@@ -1148,6 +1255,8 @@ lost_socket (ConfabSession *self)
   self->dialog_subscribed = FALSE;
   self->subscribing = FALSE;
   self->composing_sent = FALSE;
+  self->resuming = FALSE;
+  g_clear_handle_id (&self->resume_source, g_source_remove);
   g_clear_handle_id (&self->receipt_source, g_source_remove);
   g_clear_handle_id (&self->typing_pause_source, g_source_remove);
   set_agent_typing (self, FALSE);
@@ -1537,6 +1646,10 @@ confab_session_dispose (GObject *object)
   g_clear_handle_id (&self->receipt_source, g_source_remove);
   g_clear_handle_id (&self->typing_pause_source, g_source_remove);
   g_clear_handle_id (&self->agent_typing_source, g_source_remove);
+  g_clear_handle_id (&self->resume_source, g_source_remove);
+  if (self->profile_cancellable != NULL)
+    g_cancellable_cancel (self->profile_cancellable);
+  g_clear_object (&self->profile_cancellable);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   drop_connection (self);

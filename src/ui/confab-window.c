@@ -14,6 +14,9 @@
 #include "confab-read-tracker.h"
 #include "confab-ui.h"
 
+/* Messages older than this when they arrive are history, not something to notify about. */
+#define NOTIFY_MAX_AGE_MS (2 * 60 * 1000)
+
 struct _ConfabWindow
 {
   AdwApplicationWindow parent_instance;
@@ -151,7 +154,7 @@ count_unread (ConfabWindow *self)
 
       if (confab_message_get_own (message))
         continue;
-      if (confab_message_get_read_sent (message))
+      if (confab_message_get_seen (message) || confab_message_get_read_sent (message))
         break;
       unread++;
     }
@@ -319,8 +322,10 @@ notify_agent_messages (ConfabWindow *self,
       g_autoptr(GNotification) notification = NULL;
       g_autofree char *id = NULL;
 
+      /* Live messages only: a replayed history is not news. */
       if (confab_message_get_own (message) || confab_message_get_read_sent (message) ||
-          g_hash_table_contains (self->notified, message))
+          confab_message_get_seen (message) || g_hash_table_contains (self->notified, message) ||
+          g_get_real_time () / 1000 - confab_message_get_server_time (message) > NOTIFY_MAX_AGE_MS)
         continue;
 
       id = g_strdup_printf ("message-%" G_GINT64_FORMAT, confab_message_get_sequence (message));

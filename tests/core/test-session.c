@@ -577,6 +577,58 @@ test_backoff_when_service_gone (Fixture       *f,
   g_assert_cmpint (confab_session_get_state (f->session), !=, CONFAB_SESSION_SIGNED_OUT);
 }
 
+static void
+test_echo_then_drop_sends_once (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabMessage *message;
+  gint64 sequence;
+
+  start_conversation (f);
+
+  /* The service stores the message and echoes it, but its answer is slow; the socket goes
+   * before the answer comes. The message must not be published again. */
+  confab_server_set_response_delay (f->server, 3000);
+  message = confab_session_send_text (f->session, "only once, please");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_sequence (message) >= 0, 10000);
+  sequence = confab_message_get_sequence (message);
+  confab_server_drop_consumers (f->server, NULL, 1001, NULL);
+  confab_server_set_response_delay (f->server, 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 10000);
+  wait_online (f->session);
+  confab_test_spin (800);
+
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "only once, please"), ==, 1);
+  g_assert_cmpuint (n_messages (f->session), ==, 2);
+  g_assert_cmpint (confab_message_get_delivery_state (message), ==, CONFAB_DELIVERY_SENT);
+
+  /* and the agent's receipt for it still lands on the right row */
+  confab_server_agent_send_receipt (f->server, NULL, CONFAB_RECEIPT_READ, &sequence, 1, &error);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_READ, 10000);
+}
+
+static void
+test_lost_before_stored_sent_after_reconnect (Fixture       *f,
+                                              gconstpointer  data)
+{
+  ConfabMessage *message;
+
+  start_conversation (f);
+
+  /* Tokens refused for a moment: the session waits and retries; a message written meanwhile is
+   * queued and goes once, after the replay has settled. */
+  confab_server_drop_consumers (f->server, NULL, 1001, NULL);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 10000);
+  message = confab_session_send_text (f->session, "written while away");
+  wait_online (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_SENT, 10000);
+  confab_test_spin (500);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "written while away"), ==, 1);
+  g_assert_cmpuint (n_messages (f->session), ==, 2);
+}
+
 /* Stands in for the operating system's network state, which a test cannot switch. */
 typedef struct { GObject parent_instance; } TestMonitor;
 typedef struct { GObjectClass parent_class; } TestMonitorClass;
@@ -682,6 +734,8 @@ main (int   argc,
   ADD ("given-token-refused", test_given_token_refused);
   ADD ("backoff-when-service-gone", test_backoff_when_service_gone);
   ADD ("network-back", test_network_back);
+  ADD ("echo-then-drop-sends-once", test_echo_then_drop_sends_once);
+  ADD ("lost-before-stored-sent-after-reconnect", test_lost_before_stored_sent_after_reconnect);
 #undef ADD
 
   return g_test_run ();

@@ -179,6 +179,7 @@ test_not_read_when_inactive (Fixture       *f,
 
   /* Back on screen: now it is read. */
   gtk_window_present (GTK_WINDOW (f->window));
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (answer), 10000);
 }
 
