@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "confab-application.h"
+#include "confab-preferences.h"
 #include "confab-server.h"
 #include "confab-window.h"
 #include "confab-ui.h"
@@ -209,6 +210,21 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ConfabApplication *self = CONFAB_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  ConfabPreferences *preferences;
+
+  if (self->settings == NULL)
+    return;
+  preferences = confab_preferences_new (parent, self->settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -227,6 +243,7 @@ activate_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "activate", activate_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
@@ -234,6 +251,7 @@ static void
 confab_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (confab_application_parent_class)->startup (app);
 
@@ -242,6 +260,10 @@ confab_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  /* Without the schema (a build folder run without GSETTINGS_SCHEMA_DIR) there is nothing to edit. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")),
+                               CONFAB_APPLICATION (app)->settings != NULL);
 }
 
 static void
