@@ -28,6 +28,8 @@
  * this long: the replay may show that a message or receipt lost with the old socket was in
  * fact stored, and it must not go twice. */
 #define RESUME_SETTLE_MS           300
+#define MAX_BUSY_RETRIES           3
+#define BUSY_RETRY_BASE_MS         1000
 
 struct _ConfabSession
 {
@@ -63,6 +65,8 @@ struct _ConfabSession
   gboolean resuming;          /* a replay may still be arriving: hold sends and receipts */
   guint resume_source;
   guint conversation_refusals;
+  guint busy_retries;         /* 429/5xx answers to the message at the head of the outbox */
+  guint busy_source;
   GCancellable *profile_cancellable;
 
   ConfabMessageList *messages;
@@ -935,6 +939,16 @@ request_conversation (ConfabSession *self)
                                   NULL, request_conversation_cb, g_object_ref (self));
 }
 
+static gboolean
+busy_retry_cb (gpointer data)
+{
+  ConfabSession *self = data;
+
+  self->busy_source = 0;
+  flush_outbox (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 publish_text_cb (GObject      *object,
                  GAsyncResult *result,
@@ -953,12 +967,27 @@ publish_text_cb (GObject      *object,
 
   if (frame != NULL && confab_parse_publish_sequence (frame, &sequence, &error))
     {
+      self->busy_retries = 0;
       g_object_unref (g_queue_pop_head (&self->outbox));
       if (confab_message_list_set_sequence (self->messages, message, self->conversation_id, sequence))
         {
           confab_message_advance_delivery (message, CONFAB_DELIVERY_SENT);
           apply_early_receipts (self, message);
         }
+    }
+  else if (confab_message_get_sequence (message) < 0 && error->domain == CONFAB_RESPONSE_ERROR &&
+           (error->code == 429 || error->code >= 500) && self->busy_retries < MAX_BUSY_RETRIES)
+    {
+      /* Busy or failing service: the same request again after a growing pause, a few times
+       * (429 asks for at least a second). */
+      guint delay = BUSY_RETRY_BASE_MS << self->busy_retries;
+
+      self->busy_retries++;
+      g_debug ("Message answered %d, trying again in %u ms", error->code, delay);
+      confab_message_requeue (message);
+      g_clear_handle_id (&self->busy_source, g_source_remove);
+      self->busy_source = g_timeout_add (delay, busy_retry_cb, self);
+      return;
     }
   else if (error->domain == CONFAB_RESPONSE_ERROR || error->domain == CONFAB_PROTOCOL_ERROR)
     {
@@ -1000,7 +1029,8 @@ flush_outbox (ConfabSession *self)
          confab_message_get_delivery_state (head) >= CONFAB_DELIVERY_SENT)
     g_object_unref (g_queue_pop_head (&self->outbox));
 
-  if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !is_online (self))
+  if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !is_online (self) ||
+      self->busy_source != 0)
     return;
 
   switch (self->conversation_status)
@@ -1647,6 +1677,7 @@ confab_session_dispose (GObject *object)
   g_clear_handle_id (&self->typing_pause_source, g_source_remove);
   g_clear_handle_id (&self->agent_typing_source, g_source_remove);
   g_clear_handle_id (&self->resume_source, g_source_remove);
+  g_clear_handle_id (&self->busy_source, g_source_remove);
   if (self->profile_cancellable != NULL)
     g_cancellable_cancel (self->profile_cancellable);
   g_clear_object (&self->profile_cancellable);

@@ -353,6 +353,33 @@ control_delay (ConfabServer      *server,
 }
 
 static void
+control_fail (ConfabServer      *server,
+              SoupServerMessage *msg,
+              JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 code = 503, count = 1;
+
+  confab_json_lookup_int (body, "code", &code);
+  confab_json_lookup_int (body, "count", &count);
+  if (code < 400 || code > 599 || count < 0 || count > 1000000)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"code\" is 400 to 599, \"count\" 0 to 1000000");
+      return;
+    }
+
+  confab_server_fail_requests (server, confab_json_get_string (body, "type"), (int) code, (guint) count);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, code);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, count);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
+static void
 control_frames (ConfabServer      *server,
                 SoupServerMessage *msg,
                 JsonObject        *body)
@@ -424,6 +451,7 @@ static const struct {
   { "/control/frame", control_frame, FALSE },
   { "/control/refuse-tokens", control_refuse_tokens, FALSE },
   { "/control/delay", control_delay, FALSE },
+  { "/control/fail", control_fail, FALSE },
   { "/control/frames", control_frames, TRUE },
   { "/control/state", control_state, TRUE },
   { "/control/token", control_token, FALSE },

@@ -132,6 +132,9 @@ struct _ConfabServer
   GObject *agent;                   /* ConfabAgentBot, ConfabAgentConsole, or NULL */
 
   gboolean refuse_tokens;
+  char *fail_type;                  /* confab_server_fail_requests() */
+  int fail_code;
+  guint fail_count;
   guint response_delay;
   GQueue frame_log;                 /* of JsonNode */
   gint64 token_lifetime;
@@ -1226,6 +1229,14 @@ handle_frame (ConsumerSocket *socket,
   g_debug ("socket %u: request %s id %s", socket->serial,
            frame->type != NULL ? frame->type : "(none)", frame->id);
 
+  if (self->fail_count > 0 && (self->fail_type == NULL || g_strcmp0 (self->fail_type, frame->type) == 0))
+    {
+      self->fail_count--;
+      socket_respond_string (socket, frame->id, self->fail_code, RESP_GENERIC,
+                             self->fail_code == 429 ? "Too Many Requests" : "Service Unavailable");
+      return;
+    }
+
   if (g_strcmp0 (frame->type, CONFAB_REQ_REQUEST_CONVERSATION) == 0)
     handle_request_conversation (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_SUBSCRIBE_EX) == 0)
@@ -1868,6 +1879,7 @@ confab_server_finalize (GObject *object)
 
   g_clear_pointer (&self->state, confab_server_state_free);
   g_clear_pointer (&self->state_path, g_free);
+  g_clear_pointer (&self->fail_type, g_free);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_http, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_frames, g_ptr_array_unref);
@@ -2627,6 +2639,21 @@ confab_server_get_refuse_tokens (ConfabServer *self)
   g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
 
   return self->refuse_tokens;
+}
+
+void
+confab_server_fail_requests (ConfabServer *self,
+                             const char   *type,
+                             int           code,
+                             guint         count)
+{
+  g_return_if_fail (CONFAB_IS_SERVER (self));
+  g_return_if_fail (code >= 400 && code <= 599);
+
+  g_free (self->fail_type);
+  self->fail_type = g_strdup (type);
+  self->fail_code = code;
+  self->fail_count = count;
 }
 
 void

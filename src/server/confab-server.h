@@ -127,6 +127,12 @@ guint         confab_server_get_response_delay (ConfabServer *self);
 void          confab_server_set_response_delay (ConfabServer *self,
                                                 guint         delay_ms);
 guint         confab_server_get_n_sockets    (ConfabServer   *self);
+/* The next count requests of type (any type when NULL) are answered with code and a string
+ * body, and not carried out: a busy (429) or failing (5xx) service. */
+void          confab_server_fail_requests    (ConfabServer   *self,
+                                              const char     *type,
+                                              int             code,
+                                              guint           count);
 
 /* Frames received from consumers, oldest first: [{"time","consumerId","socket","type","frame"}].
  * type NULL: all. */

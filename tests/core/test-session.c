@@ -629,6 +629,37 @@ test_lost_before_stored_sent_after_reconnect (Fixture       *f,
   g_assert_cmpuint (n_messages (f->session), ==, 2);
 }
 
+static void
+test_busy_service_retried (Fixture       *f,
+                           gconstpointer  data)
+{
+  ConfabMessage *message;
+  gint64 start;
+
+  start_conversation (f);
+
+  /* 503 twice, then the service takes it: published three times, a row once, sent. */
+  confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 2);
+  start = g_get_monotonic_time ();
+  message = confab_session_send_text (f->session, "are you busy?");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_SENT, 15000);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "are you busy?"), ==, 3);
+  /* with growing pauses: 1 s, then 2 s */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 3 * G_USEC_PER_SEC);
+  g_assert_cmpuint (n_messages (f->session), ==, 2);
+
+  /* a 4xx is not retried */
+  confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 403, 1);
+  message = confab_session_send_text (f->session, "forbidden words");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_FAILED, 10000);
+  confab_test_spin (300);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "forbidden words"), ==, 1);
+
+  /* and Retry sends it again */
+  confab_session_retry_message (f->session, message);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_SENT, 10000);
+}
+
 /* Stands in for the operating system's network state, which a test cannot switch. */
 typedef struct { GObject parent_instance; } TestMonitor;
 typedef struct { GObjectClass parent_class; } TestMonitorClass;
@@ -734,6 +765,7 @@ main (int   argc,
   ADD ("given-token-refused", test_given_token_refused);
   ADD ("backoff-when-service-gone", test_backoff_when_service_gone);
   ADD ("network-back", test_network_back);
+  ADD ("busy-service-retried", test_busy_service_retried);
   ADD ("echo-then-drop-sends-once", test_echo_then_drop_sends_once);
   ADD ("lost-before-stored-sent-after-reconnect", test_lost_before_stored_sent_after_reconnect);
 #undef ADD
