@@ -262,16 +262,16 @@ _confab_json_parse (const char *data,
   if (length > CONFAB_FRAME_MAX_SIZE)
     {
       g_set_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_TOO_LARGE,
-                   _("%" G_GSIZE_FORMAT " bytes long, more than the limit of %d"),
-                   length, CONFAB_FRAME_MAX_SIZE);
+                   _("%lu bytes long, more than the limit of %d"),
+                   (gulong) length, CONFAB_FRAME_MAX_SIZE);
       return NULL;
     }
 
   if (!g_utf8_validate_len (data, length, &invalid))
     {
       g_set_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
-                   _("not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")"),
-                   (gsize) (invalid - data));
+                   _("not valid UTF-8 (at byte %lu)"),
+                   (gulong) (invalid - data));
       return NULL;
     }
 
@@ -295,8 +295,8 @@ _confab_json_parse (const char *data,
                              _("empty, not JSON"));
       else
         g_set_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
-                     _("not valid JSON (at byte %" G_GSIZE_FORMAT ")"),
-                     (gsize) (s.p - data));
+                     _("not valid JSON (at byte %lu)"),
+                     (gulong) (s.p - data));
       return NULL;
     }
 

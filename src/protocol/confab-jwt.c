@@ -120,8 +120,8 @@ confab_base64url_decode (const char *text,
       if (v < 0)
         {
           g_set_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
-                       _("Not valid base64url: unexpected character at offset %" G_GSIZE_FORMAT),
-                       i);
+                       _("Not valid base64url: unexpected character at offset %lu"),
+                       (gulong) i);
           return NULL;
         }
 
