@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "confab-test-util.h"
+#include "ui-test-util.h"
 #include "confab-application.h"
 #include "confab-message-row.h"
 #include "confab-server.h"
@@ -212,22 +213,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("no display: skipping the chat tests\n");
-      return 77;
-    }
-  adw_init ();
-
-  the_app = GTK_APPLICATION (confab_application_new ());
-  g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (the_app), NULL, &error))
-    g_error ("could not register the application: %s", error->message);
+  the_app = confab_test_display_app ("chat");
+  if (the_app == NULL)
+    return 77;
 
 #define ADD(path, func) g_test_add ("/chat/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("send-receive-read", test_send_receive_read);

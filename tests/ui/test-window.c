@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "confab-test-util.h"
+#include "ui-test-util.h"
 #include "confab-application.h"
 #include "confab-window.h"
 #include "confab-window-private.h"
@@ -100,22 +101,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("no display: skipping the window tests\n");
-      return 77;
-    }
-  adw_init ();
-
-  the_app = GTK_APPLICATION (confab_application_new ());
-  g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (the_app), NULL, &error))
-    g_error ("could not register the application: %s", error->message);
+  the_app = confab_test_display_app ("window");
+  if (the_app == NULL)
+    return 77;
 
   g_test_add_func ("/window/roles-and-names", test_window_roles_and_names);
   g_test_add_func ("/window/empty-state", test_window_empty_state);
