@@ -15,6 +15,7 @@
 
 #include "confab-session.h"
 #include "confab-connection.h"
+#include "confab-store.h"
 #include "confab-core-enums.h"
 
 #define DEFAULT_RECEIPT_BATCH_MS   150
@@ -29,6 +30,7 @@
  * fact stored, and it must not go twice. */
 #define RESUME_SETTLE_MS           300
 #define MAX_BUSY_RETRIES           3
+#define METADATA_WAIT_MS           3000
 #define BUSY_RETRY_BASE_MS         1000
 
 struct _ConfabSession
@@ -65,6 +67,12 @@ struct _ConfabSession
   gboolean resuming;          /* a replay may still be arriving: hold sends and receipts */
   guint resume_source;
   guint conversation_refusals;
+  ConfabStore *store;
+  char *loaded_consumer;      /* the identity whose history was read from the store */
+  GHashTable *dirty;          /* ConfabMessage with changes not saved yet */
+  guint save_source;
+  gboolean awaiting_metadata; /* a restored conversation: the metadata says whether it is open */
+  guint metadata_wait_source;
   guint busy_retries;         /* 429/5xx answers to the message at the head of the outbox */
   guint busy_source;
   GCancellable *profile_cancellable;
@@ -289,6 +297,96 @@ set_agent (ConfabSession *self,
                                     profile_cb, pd);
 }
 
+/* The store */
+
+static const char *
+account_id (ConfabSession *self)
+{
+  return confab_account_get_account_id (self->account);
+}
+
+static gboolean
+save_dirty_cb (gpointer data)
+{
+  ConfabSession *self = data;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  self->save_source = 0;
+  if (self->store == NULL || self->consumer_id == NULL)
+    {
+      g_hash_table_remove_all (self->dirty);
+      return G_SOURCE_REMOVE;
+    }
+
+  g_hash_table_iter_init (&iter, self->dirty);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (messages, key);
+  confab_store_save_messages (self->store, account_id (self), self->consumer_id, messages);
+  g_hash_table_remove_all (self->dirty);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+message_dirty_cb (ConfabSession *self,
+                  GParamSpec    *pspec,
+                  ConfabMessage *message)
+{
+  if (self->store == NULL || confab_message_get_sequence (message) < 0)
+    return;
+  g_hash_table_add (self->dirty, g_object_ref (message));
+  if (self->save_source == 0)
+    self->save_source = g_idle_add_full (G_PRIORITY_LOW, save_dirty_cb, self, NULL);
+}
+
+/* Every row that enters the list is saved, and saved again when it changes. */
+static void
+messages_changed_cb (ConfabSession *self,
+                     guint          position,
+                     guint          removed,
+                     guint          added,
+                     GListModel    *model)
+{
+  if (self->store == NULL)
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
+
+      if (g_object_get_data (G_OBJECT (message), "confab-session-watched") == NULL)
+        {
+          g_object_set_data (G_OBJECT (message), "confab-session-watched", GINT_TO_POINTER (1));
+          g_signal_connect_object (message, "notify", G_CALLBACK (message_dirty_cb), self, G_CONNECT_SWAPPED);
+        }
+      message_dirty_cb (self, NULL, message);
+    }
+}
+
+static void
+outbox_save (ConfabSession *self,
+             ConfabMessage *message)
+{
+  if (self->store != NULL && self->consumer_id != NULL && confab_message_get_local_id (message) != 0)
+    confab_store_outbox_put (self->store, account_id (self), self->consumer_id, message);
+}
+
+/* The head of the outbox is done with: sent (it leaves the store's outbox) or failed (it stays,
+ * marked, so a restart still offers Retry). */
+static void
+outbox_pop (ConfabSession *self)
+{
+  g_autoptr(ConfabMessage) message = g_queue_pop_head (&self->outbox);
+
+  if (message == NULL || self->store == NULL || confab_message_get_local_id (message) == 0)
+    return;
+  if (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_FAILED)
+    outbox_save (self, message);
+  else
+    confab_store_outbox_remove (self->store, confab_message_get_local_id (message));
+}
+
 /* Conversation state */
 
 static void
@@ -315,6 +413,8 @@ set_conversation (ConfabSession           *self,
     }
   set_string_prop (self, &self->conversation_id, conversation_id, PROP_CONVERSATION_ID);
   SET_PROP (conversation_status, status, PROP_CONVERSATION_STATUS);
+  if (changed && conversation_id != NULL && self->store != NULL && self->consumer_id != NULL)
+    confab_store_save_conversation (self->store, account_id (self), self->consumer_id, conversation_id);
 }
 
 static void
@@ -758,6 +858,8 @@ handle_conversations (ConfabSession *self,
       set_agent (self, confab_conversation_change_get_agent_id (newest_open));
     }
 
+  self->awaiting_metadata = FALSE;
+  g_clear_handle_id (&self->metadata_wait_source, g_source_remove);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     subscribe_dialog (self);
   flush_outbox (self);
@@ -842,6 +944,17 @@ subscribe_dialog (ConfabSession *self)
                                   NULL, subscribe_dialog_cb, g_object_ref (self));
 }
 
+static gboolean
+metadata_wait_cb (gpointer data)
+{
+  ConfabSession *self = data;
+
+  self->metadata_wait_source = 0;
+  self->awaiting_metadata = FALSE;
+  flush_outbox (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 subscribe_metadata_cb (GObject      *object,
                        GAsyncResult *result,
@@ -867,6 +980,14 @@ subscribe_metadata_cb (GObject      *object,
   set_state (self, CONFAB_SESSION_ONLINE);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     subscribe_dialog (self);
+  if (self->awaiting_metadata)
+    {
+      /* A restored conversation: wait for the metadata to say whether it is still open
+       * before asking for a new one (but not for ever). */
+      g_clear_handle_id (&self->metadata_wait_source, g_source_remove);
+      self->metadata_wait_source = g_timeout_add (METADATA_WAIT_MS, metadata_wait_cb, self);
+      return;
+    }
   flush_outbox (self);
 }
 
@@ -911,9 +1032,11 @@ request_conversation_cb (GObject      *object,
       else if (error->domain == CONFAB_RESPONSE_ERROR)
         {
           /* Refused for good: the queued messages cannot go anywhere. */
-          for (GList *l = self->outbox.head; l != NULL; l = l->next)
-            confab_message_fail (l->data);
-          g_queue_clear_full (&self->outbox, g_object_unref);
+          while (!g_queue_is_empty (&self->outbox))
+            {
+              confab_message_fail (g_queue_peek_head (&self->outbox));
+              outbox_pop (self);
+            }
           self->conversation_refusals = 0;
         }
       return;
@@ -968,7 +1091,7 @@ publish_text_cb (GObject      *object,
   if (frame != NULL && confab_parse_publish_sequence (frame, &sequence, &error))
     {
       self->busy_retries = 0;
-      g_object_unref (g_queue_pop_head (&self->outbox));
+      outbox_pop (self);
       if (confab_message_list_set_sequence (self->messages, message, self->conversation_id, sequence))
         {
           confab_message_advance_delivery (message, CONFAB_DELIVERY_SENT);
@@ -992,14 +1115,14 @@ publish_text_cb (GObject      *object,
   else if (error->domain == CONFAB_RESPONSE_ERROR || error->domain == CONFAB_PROTOCOL_ERROR)
     {
       g_debug ("Message refused: %s", error->message);
-      g_object_unref (g_queue_pop_head (&self->outbox));
       confab_message_fail (message);
+      outbox_pop (self);
     }
   else if (confab_message_get_sequence (message) >= 0)
     {
       /* The answer was lost but the echo came: the service has it. */
       g_debug ("Message not answered, but its echo came: %s", error->message);
-      g_object_unref (g_queue_pop_head (&self->outbox));
+      outbox_pop (self);
     }
   else
     {
@@ -1027,10 +1150,10 @@ flush_outbox (ConfabSession *self)
   /* Queued messages whose echo a replay matched are sent already. */
   while ((head = g_queue_peek_head (&self->outbox)) != NULL && head != self->in_flight &&
          confab_message_get_delivery_state (head) >= CONFAB_DELIVERY_SENT)
-    g_object_unref (g_queue_pop_head (&self->outbox));
+    outbox_pop (self);
 
   if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !is_online (self) ||
-      self->busy_source != 0)
+      self->busy_source != 0 || self->awaiting_metadata)
     return;
 
   switch (self->conversation_status)
@@ -1051,7 +1174,11 @@ flush_outbox (ConfabSession *self)
 
   head = g_queue_peek_head (&self->outbox);
   self->in_flight = g_object_ref (head);
-  confab_message_set_attempted (head, TRUE);
+  if (!confab_message_get_attempted (head))
+    {
+      confab_message_set_attempted (head, TRUE);
+      outbox_save (self, head);
+    }
   confab_message_set_dialog_id (head, self->conversation_id);
   confab_message_set_conversation_id (head, self->conversation_id);
   confab_message_advance_delivery (head, CONFAB_DELIVERY_SENDING);
@@ -1075,8 +1202,12 @@ confab_session_send_text (ConfabSession *self,
   g_return_val_if_fail (text != NULL, NULL);
 
   message = confab_message_new_outgoing (text, g_get_real_time () / 1000);
+  if (self->store != NULL)
+    confab_message_set_local_id (message, confab_store_next_local_id (self->store));
   confab_message_list_append_outgoing (self->messages, message);
   g_queue_push_tail (&self->outbox, g_object_ref (message));
+  /* On disk before it goes anywhere: a crash or a restart does not lose it. */
+  outbox_save (self, message);
   flush_outbox (self);
 
   return message;
@@ -1093,6 +1224,7 @@ confab_session_retry_message (ConfabSession *self,
       !confab_message_requeue (message))
     return;
   g_queue_push_tail (&self->outbox, g_object_ref (message));
+  outbox_save (self, message);
   flush_outbox (self);
 }
 
@@ -1369,14 +1501,76 @@ set_consumer_from_token (ConfabSession *self)
   return TRUE;
 }
 
+static void connect_socket (ConfabSession *self);
+
+static void
+apply_snapshot (ConfabSession       *self,
+                ConfabStoreSnapshot *snapshot)
+{
+  g_autoptr(GPtrArray) added = NULL;
+
+  if (snapshot->conversation_id != NULL && self->conversation_id == NULL)
+    {
+      set_conversation (self, snapshot->conversation_id, CONFAB_CONVERSATION_NONE);
+      self->awaiting_metadata = TRUE;
+    }
+  if (snapshot->messages->len > 0)
+    added = confab_message_list_add (self->messages, snapshot->messages);
+  for (guint i = 0; i < snapshot->outbox->len; i++)
+    {
+      ConfabMessage *message = g_ptr_array_index (snapshot->outbox, i);
+
+      confab_message_list_append_outgoing (self->messages, message);
+      if (confab_message_get_delivery_state (message) != CONFAB_DELIVERY_FAILED)
+        g_queue_push_tail (&self->outbox, g_object_ref (message));
+    }
+  g_debug ("Restored %u messages and %u waiting to be sent",
+           snapshot->messages->len, snapshot->outbox->len);
+}
+
+static void
+store_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ConfabSession) self = user_data;
+  g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  snapshot = confab_store_load_finish (CONFAB_STORE (object), result, &error);
+  if (snapshot == NULL)
+    g_message ("%s", error->message);
+  else if (g_strcmp0 (self->loaded_consumer, self->consumer_id) != 0)
+    apply_snapshot (self, snapshot);
+
+  g_free (self->loaded_consumer);
+  self->loaded_consumer = g_strdup (self->consumer_id);
+  if (self->state == CONFAB_SESSION_CONNECTING)
+    connect_socket (self);
+}
+
 static void
 open_socket (ConfabSession *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-
   if (!set_consumer_from_token (self))
     return;
+
+  /* The history held for this identity shows at once; the socket then catches up. */
+  if (self->store != NULL && g_strcmp0 (self->loaded_consumer, self->consumer_id) != 0)
+    {
+      confab_store_load_async (self->store, account_id (self), self->consumer_id, self->cancellable,
+                               store_loaded_cb, g_object_ref (self));
+      return;
+    }
+
+  connect_socket (self);
+}
+
+static void
+connect_socket (ConfabSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
 
   url = confab_account_dup_socket_url (self->account, &error);
   if (url == NULL)
@@ -1631,6 +1825,17 @@ confab_session_set_timings (ConfabSession *self,
 }
 
 void
+confab_session_set_store (ConfabSession *self,
+                          ConfabStore   *store)
+{
+  g_return_if_fail (CONFAB_IS_SESSION (self));
+  g_return_if_fail (store == NULL || CONFAB_IS_STORE (store));
+  g_return_if_fail (self->state == CONFAB_SESSION_OFFLINE);
+
+  g_set_object (&self->store, store);
+}
+
+void
 confab_session_set_network_monitor (ConfabSession   *self,
                                     GNetworkMonitor *monitor)
 {
@@ -1678,6 +1883,13 @@ confab_session_dispose (GObject *object)
   g_clear_handle_id (&self->agent_typing_source, g_source_remove);
   g_clear_handle_id (&self->resume_source, g_source_remove);
   g_clear_handle_id (&self->busy_source, g_source_remove);
+  g_clear_handle_id (&self->metadata_wait_source, g_source_remove);
+  if (self->save_source != 0)
+    {
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      save_dirty_cb (self);
+    }
+  g_clear_object (&self->store);
   if (self->profile_cancellable != NULL)
     g_cancellable_cancel (self->profile_cancellable);
   g_clear_object (&self->profile_cancellable);
@@ -1705,6 +1917,8 @@ confab_session_finalize (GObject *object)
   g_clear_pointer (&self->accept_batch, g_array_unref);
   g_clear_pointer (&self->read_batch, g_array_unref);
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
+  g_clear_pointer (&self->dirty, g_hash_table_unref);
+  g_free (self->loaded_consumer);
   g_free (self->signed_out_reason);
   g_free (self->consumer_id);
   g_free (self->conversation_id);
@@ -1798,6 +2012,9 @@ static void
 confab_session_init (ConfabSession *self)
 {
   self->messages = confab_message_list_new ();
+  self->dirty = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  g_signal_connect_object (self->messages, "items-changed", G_CALLBACK (messages_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_queue_init (&self->outbox);
   self->accept_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->read_batch = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -9,6 +9,7 @@
 
 #include "confab-account.h"
 #include "confab-message-list.h"
+#include "confab-store.h"
 
 G_BEGIN_DECLS
 
@@ -85,6 +86,10 @@ void                     confab_session_set_timings           (ConfabSession *se
                                                                guint          backoff_max_ms,
                                                                guint          typing_pause_ms);
 guint                    confab_session_get_reconnects        (ConfabSession *self);
+/* History and outbox on disk: restored when the identity is known, kept up to date after.
+ * Set before confab_session_start(). */
+void                     confab_session_set_store             (ConfabSession *self,
+                                                               ConfabStore   *store);
 /* The network monitor whose "network back" makes a waiting session try at once; the
  * default one unless a test gives another. */
 void                     confab_session_set_network_monitor   (ConfabSession   *self,

@@ -60,11 +60,37 @@ start_local_service (ConfabApplication  *self,
 }
 
 static void
+store_error_cb (ConfabWindow *window,
+                const GError *error,
+                ConfabStore  *store)
+{
+  confab_window_show_error (window, error->message);
+}
+
+static void
 start_session (ConfabApplication *self,
                ConfabAccount     *account,
                ConfabWindow      *window)
 {
   self->session = confab_session_new (account, NULL);
+
+  /* History and outbox on disk, so a restart shows the conversation at once and sends what
+   * was waiting. Not for the built-in service: it forgets everything when Confab quits. */
+  if (confab_account_get_source (account) != CONFAB_ACCOUNT_SOURCE_LOCAL)
+    {
+      g_autofree char *path = confab_store_dup_default_path ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+
+      if (store != NULL)
+        {
+          g_signal_connect_object (store, "error", G_CALLBACK (store_error_cb), window, G_CONNECT_SWAPPED);
+          confab_session_set_store (self->session, store);
+        }
+      else
+        confab_window_show_error (window, error->message);
+    }
+
   if (self->settings != NULL)
     g_settings_bind (self->settings, "send-read-receipts", self->session, "send-read-receipts",
                      G_SETTINGS_BIND_GET);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "confab-test-util.h"
 #include "confab-session.h"
@@ -660,6 +661,162 @@ test_busy_service_retried (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_SENT, 10000);
 }
 
+static char *
+temp_store_path (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("confab-session-store-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, "history.db", NULL);
+}
+
+static void
+remove_store (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+}
+
+static guint
+count_in_state (Fixture    *f,
+                const char *needle)
+{
+  g_autoptr(JsonNode) state = confab_server_dup_state (f->server);
+  g_autofree char *text = json_to_string (state, FALSE);
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, needle)) != NULL; p++)
+    n++;
+  return n;
+}
+
+static void
+test_restart_shows_history_then_catches_up (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_autofree char *path = temp_store_path ();
+  g_autofree char *conversation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+  g_autoptr(ConfabSession) later = NULL;
+  g_autoptr(GArray) accepts = NULL;
+  guint frames = 0;
+
+  g_assert_no_error (error);
+  confab_session_set_store (f->session, store);
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_server_agent_send_text (f->server, NULL, "first answer", &error);
+  confab_server_agent_send_text (f->server, NULL, "second answer", &error);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (message_at (f->session, 2)), 10000);
+  confab_test_spin (200);
+
+  /* Confab quits; the agent writes once more meanwhile. */
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&store);
+  confab_server_agent_send_text (f->server, conversation, "while Confab was closed", &error);
+  g_assert_no_error (error);
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  later = new_session (f);
+  confab_session_set_store (later, store);
+  confab_session_start (later);
+
+  /* The history is there before the socket is: the restored rows come first. */
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) >= 3, 10000);
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 2)), ==, "second answer");
+  g_assert_true (confab_message_get_own (message_at (later, 0)));
+
+  /* then it catches up from the last sequence held, and nothing comes twice */
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 4, 10000);
+  g_assert_cmpstr (confab_session_get_conversation_id (later), ==, conversation);
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 3)), ==, "while Confab was closed");
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, "\"fromSeq\":0"), ==, 1);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
+  CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &frames))->len == 3 ||
+                          (g_array_unref (accepts), FALSE), 10000);
+  confab_test_spin (300);
+  g_clear_pointer (&accepts, g_array_unref);
+  accepts = receipt_sequences (f, "ACCEPT", &frames);
+  g_assert_cmpuint (accepts->len, ==, 3);
+  g_assert_false (has_duplicates (accepts));
+
+  confab_session_stop (later);
+  g_clear_object (&later);
+  g_clear_object (&store);
+  remove_store (path);
+}
+
+static void
+test_outbox_survives_restart (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = temp_store_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+  g_autoptr(ConfabSession) later = NULL;
+  ConfabMessage *waiting;
+  guint n;
+
+  g_assert_no_error (error);
+  confab_session_set_store (f->session, store);
+  start_conversation (f);
+
+  /* The service is failing when the person writes; Confab quits before it recovers. */
+  confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1000);
+  waiting = confab_session_send_text (f->session, "do not lose me");
+  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "do not lose me") >= 1, 10000);
+  g_assert_cmpint (confab_message_get_delivery_state (waiting), <, CONFAB_DELIVERY_SENT);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&store);
+  confab_server_fail_requests (f->server, NULL, 503, 0);
+
+  /* Next start: the message is back, queued, and goes once. */
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  later = new_session (f);
+  confab_session_set_store (later, store);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 2, 10000);
+  waiting = message_at (later, 1);
+  g_assert_cmpstr (confab_message_get_text (waiting), ==, "do not lose me");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (waiting) == CONFAB_DELIVERY_SENT, 15000);
+  confab_test_spin (300);
+  g_assert_cmpuint (n_messages (later), ==, 2);
+  n = count_in_state (f, "do not lose me");
+  g_assert_cmpuint (n, ==, 1);
+
+  /* and once sent it is out of the stored outbox */
+  confab_session_stop (later);
+  g_clear_object (&later);
+  g_clear_object (&store);
+  store = confab_store_new (path, &error);
+  {
+    g_autoptr(ConfabSession) third = new_session (f);
+
+    confab_session_set_store (third, store);
+    confab_session_start (third);
+    wait_online (third);
+    confab_test_spin (500);
+    g_assert_cmpuint (n_messages (third), ==, 2);
+    g_assert_cmpint (confab_message_get_delivery_state (message_at (third, 1)), >=, CONFAB_DELIVERY_SENT);
+    confab_session_stop (third);
+  }
+  g_clear_object (&store);
+  remove_store (path);
+}
+
 /* Stands in for the operating system's network state, which a test cannot switch. */
 typedef struct { GObject parent_instance; } TestMonitor;
 typedef struct { GObjectClass parent_class; } TestMonitorClass;
@@ -766,6 +923,8 @@ main (int   argc,
   ADD ("backoff-when-service-gone", test_backoff_when_service_gone);
   ADD ("network-back", test_network_back);
   ADD ("busy-service-retried", test_busy_service_retried);
+  ADD ("restart-shows-history-then-catches-up", test_restart_shows_history_then_catches_up);
+  ADD ("outbox-survives-restart", test_outbox_survives_restart);
   ADD ("echo-then-drop-sends-once", test_echo_then_drop_sends_once);
   ADD ("lost-before-stored-sent-after-reconnect", test_lost_before_stored_sent_after_reconnect);
 #undef ADD

@@ -1,0 +1,80 @@
+/* confab-store.h: history and outbox on disk (SQLite), so nothing is lost across restarts
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "confab-message.h"
+
+G_BEGIN_DECLS
+
+#define CONFAB_STORE_ERROR (confab_store_error_quark ())
+
+typedef enum {
+  CONFAB_STORE_ERROR_OPEN,      /* cannot open or create the database */
+  CONFAB_STORE_ERROR_VERSION,   /* written by a newer Confab */
+  CONFAB_STORE_ERROR_WRITE,     /* a write failed: full disk, read-only file, … */
+} ConfabStoreError;
+
+GQuark confab_store_error_quark (void);
+
+#define CONFAB_STORE_SCHEMA_VERSION 1
+
+#define CONFAB_TYPE_STORE (confab_store_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
+
+/* Opens (creating and migrating as needed) the database at path; every later read and write
+ * runs in order on the store's own thread. */
+ConfabStore *confab_store_new               (const char *path,
+                                             GError    **error);
+/* $XDG_DATA_HOME/confab/history.db */
+char        *confab_store_dup_default_path  (void);
+
+/* What Confab held for one identity (account, consumer) when it last ran. */
+typedef struct
+{
+  char *conversation_id;   /* the last conversation followed, or NULL */
+  GPtrArray *messages;     /* ConfabMessage with a sequence, in (dialog, sequence) order */
+  GPtrArray *outbox;       /* own ConfabMessage not sent yet, oldest first (QUEUED or FAILED) */
+} ConfabStoreSnapshot;
+
+void                 confab_store_snapshot_free (ConfabStoreSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabStoreSnapshot, confab_store_snapshot_free)
+
+void                 confab_store_load_async  (ConfabStore        *self,
+                                               const char         *account_id,
+                                               const char         *consumer_id,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+ConfabStoreSnapshot *confab_store_load_finish (ConfabStore   *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
+
+/* Writes: queued, carried out in order; a failure is reported by ::error (on the thread that
+ * created the store), never silently. The messages' fields are copied at the call. */
+void confab_store_save_messages     (ConfabStore *self,
+                                     const char  *account_id,
+                                     const char  *consumer_id,
+                                     GPtrArray   *messages);
+void confab_store_save_conversation (ConfabStore *self,
+                                     const char  *account_id,
+                                     const char  *consumer_id,
+                                     const char  *conversation_id);
+/* An own message not sent yet, by its local id (set one first). */
+void confab_store_outbox_put        (ConfabStore   *self,
+                                     const char    *account_id,
+                                     const char    *consumer_id,
+                                     ConfabMessage *message);
+void confab_store_outbox_remove     (ConfabStore   *self,
+                                     gint64         local_id);
+/* Waits until every queued write is done (shutdown, tests). */
+void confab_store_flush             (ConfabStore *self);
+
+/* A local id no other message of this store has. */
+gint64 confab_store_next_local_id   (ConfabStore *self);
+
+G_END_DECLS

@@ -1,0 +1,250 @@
+/* test-store.c: ConfabStore keeps history and outbox across restarts
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "confab-test-util.h"
+#include "confab-store.h"
+
+#define ACCOUNT "acc"
+#define CONSUMER "me"
+
+static char *
+temp_db (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("confab-store-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, "sub", "history.db", NULL);
+}
+
+static void
+remove_db (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+  g_rmdir (parent);
+}
+
+static ConfabMessage *
+received (const char *dialog,
+          gint64      sequence,
+          const char *originator,
+          const char *text)
+{
+  ConfabMessagingChange change = { 0 };
+
+  change.sequence = sequence;
+  change.server_timestamp = 1700000000000 + sequence;
+  change.originator_id = (char *) originator;
+  change.dialog_id = (char *) dialog;
+  change.conversation_id = (char *) dialog;
+  change.type = CONFAB_EVENT_CONTENT;
+  change.content_type = (char *) "text/plain";
+  change.text = (char *) text;
+  change.role = CONFAB_ROLE_ASSIGNED_AGENT;
+  return confab_message_new_from_change (&change, CONSUMER);
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  ConfabStoreSnapshot **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = confab_store_load_finish (CONFAB_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static ConfabStoreSnapshot *
+load (ConfabStore *store,
+      const char  *consumer)
+{
+  ConfabStoreSnapshot *snapshot = NULL;
+
+  confab_store_load_async (store, ACCOUNT, consumer, NULL, load_cb, &snapshot);
+  CONFAB_TEST_WAIT_UNTIL (snapshot != NULL, 5000);
+  return snapshot;
+}
+
+static void
+test_store_round_trip (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ConfabMessage) queued = confab_message_new_outgoing ("not sent yet", 1700000000500);
+  g_autoptr(ConfabMessage) failed = confab_message_new_outgoing ("refused", 1700000000600);
+  g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
+  g_autoptr(ConfabStoreSnapshot) other = NULL;
+  ConfabStore *store;
+  ConfabMessage *mine;
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+
+  g_ptr_array_add (messages, received ("c1", 0, "agent", "Hello <there> & welcome"));
+  g_ptr_array_add (messages, received ("c1", 1, CONSUMER, "hi"));
+  mine = g_ptr_array_index (messages, 1);
+  confab_message_advance_delivery (mine, CONFAB_DELIVERY_READ);
+  confab_message_set_accept_sent (g_ptr_array_index (messages, 0), TRUE);
+  confab_store_save_conversation (store, ACCOUNT, CONSUMER, "c1");
+  confab_store_save_messages (store, ACCOUNT, CONSUMER, messages);
+
+  confab_message_set_local_id (queued, confab_store_next_local_id (store));
+  confab_message_set_attempted (queued, TRUE);
+  confab_store_outbox_put (store, ACCOUNT, CONSUMER, queued);
+  confab_message_set_local_id (failed, confab_store_next_local_id (store));
+  confab_message_advance_delivery (failed, CONFAB_DELIVERY_SENDING);
+  confab_message_fail (failed);
+  confab_store_outbox_put (store, ACCOUNT, CONSUMER, failed);
+  g_assert_cmpint (confab_message_get_local_id (failed), >, confab_message_get_local_id (queued));
+
+  /* closing writes everything asked for */
+  g_object_unref (store);
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  snapshot = load (store, CONSUMER);
+  g_assert_cmpstr (snapshot->conversation_id, ==, "c1");
+  g_assert_cmpuint (snapshot->messages->len, ==, 2);
+  {
+    ConfabMessage *a = g_ptr_array_index (snapshot->messages, 0);
+    ConfabMessage *b = g_ptr_array_index (snapshot->messages, 1);
+
+    g_assert_cmpstr (confab_message_get_text (a), ==, "Hello <there> & welcome");
+    g_assert_false (confab_message_get_own (a));
+    g_assert_true (confab_message_get_accept_sent (a));
+    g_assert_false (confab_message_get_read_sent (a));
+    g_assert_cmpint (confab_message_get_server_time (a), ==, 1700000000000);
+    g_assert_true (confab_message_get_own (b));
+    g_assert_cmpint (confab_message_get_delivery_state (b), ==, CONFAB_DELIVERY_READ);
+    g_assert_cmpint (confab_message_get_sequence (b), ==, 1);
+    g_assert_cmpstr (confab_message_get_dialog_id (b), ==, "c1");
+  }
+  g_assert_cmpuint (snapshot->outbox->len, ==, 2);
+  g_assert_cmpstr (confab_message_get_text (g_ptr_array_index (snapshot->outbox, 0)), ==, "not sent yet");
+  g_assert_true (confab_message_get_attempted (g_ptr_array_index (snapshot->outbox, 0)));
+  g_assert_cmpint (confab_message_get_delivery_state (g_ptr_array_index (snapshot->outbox, 0)), ==, CONFAB_DELIVERY_QUEUED);
+  g_assert_cmpint (confab_message_get_delivery_state (g_ptr_array_index (snapshot->outbox, 1)), ==, CONFAB_DELIVERY_FAILED);
+
+  /* sent: out of the outbox; a state never goes back when saved again */
+  confab_store_outbox_remove (store, confab_message_get_local_id (queued));
+  confab_message_set_read_sent (g_ptr_array_index (snapshot->messages, 0), TRUE);
+  confab_store_save_messages (store, ACCOUNT, CONSUMER, snapshot->messages);
+  g_ptr_array_set_size (messages, 0);
+  g_ptr_array_add (messages, received ("c1", 1, CONSUMER, "hi"));  /* only SENT */
+  confab_store_save_messages (store, ACCOUNT, CONSUMER, messages);
+  g_clear_pointer (&snapshot, confab_store_snapshot_free);
+  snapshot = load (store, CONSUMER);
+  g_assert_cmpuint (snapshot->outbox->len, ==, 1);
+  g_assert_true (confab_message_get_read_sent (g_ptr_array_index (snapshot->messages, 0)));
+  g_assert_cmpint (confab_message_get_delivery_state (g_ptr_array_index (snapshot->messages, 1)), ==, CONFAB_DELIVERY_READ);
+
+  /* another identity sees nothing of it */
+  other = load (store, "someone-else");
+  g_assert_null (other->conversation_id);
+  g_assert_cmpuint (other->messages->len, ==, 0);
+  g_assert_cmpuint (other->outbox->len, ==, 0);
+
+  g_object_unref (store);
+  remove_db (path);
+}
+
+static void
+test_store_refuses_newer_and_broken (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  ConfabStore *store = confab_store_new (path, &error);
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_object_unref (store);
+
+  /* a history from a newer Confab is left alone, with a clear error */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = confab_store_new (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_VERSION);
+  g_clear_error (&error);
+  remove_db (path);
+
+  /* a file that is not a database */
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+
+    g_mkdir_with_parents (dir, 0700);
+    g_file_set_contents (path, "this is not SQLite, just text that is long enough to be a header", -1, NULL);
+    store = confab_store_new (path, &error);
+    g_assert_null (store);
+    g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN);
+    g_clear_error (&error);
+    remove_db (path);
+  }
+}
+
+static void
+error_cb (ConfabStore  *store,
+          const GError *error,
+          GError      **out)
+{
+  *out = g_error_copy (error);
+}
+
+static void
+test_store_write_failure_reported (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) reported = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  ConfabStore *store = confab_store_new (path, &error);
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_signal_connect (store, "error", G_CALLBACK (error_cb), &reported);
+
+  /* Another writer holds the database: the write fails, and says so. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_ptr_array_add (messages, received ("c1", 0, "agent", "x"));
+  confab_store_save_messages (store, ACCOUNT, CONSUMER, messages);
+  CONFAB_TEST_WAIT_UNTIL (reported != NULL, 10000);
+  g_assert_error (reported, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_WRITE);
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  g_object_unref (store);
+  remove_db (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/round-trip", test_store_round_trip);
+  g_test_add_func ("/store/refuses-newer-and-broken", test_store_refuses_newer_and_broken);
+  g_test_add_func ("/store/write-failure-reported", test_store_write_failure_reported);
+
+  return g_test_run ();
+}
