@@ -24,6 +24,7 @@ struct _ConfabMessageRow
 
   GtkWidget *box;
   GtkWidget *day_label;
+  GtkWidget *unread_divider;
   GtkWidget *sender_label;
   GtkWidget *bubble;
   GtkWidget *text_label;
@@ -128,10 +129,33 @@ sender_name (ConfabMessageRow *self)
   return _("Agent");
 }
 
+static void update_label (ConfabMessageRow *self);
+
+void
+confab_message_row_set_first_unread (ConfabMessageRow *self,
+                                     gboolean          first_unread)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE_ROW (self));
+
+  if (gtk_widget_get_visible (self->unread_divider) == !!first_unread)
+    return;
+  gtk_widget_set_visible (self->unread_divider, first_unread);
+  update_label (self);
+}
+
+gboolean
+confab_message_row_get_first_unread (ConfabMessageRow *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_ROW (self), FALSE);
+
+  return gtk_widget_get_visible (self->unread_divider);
+}
+
 char *
 confab_message_row_dup_label (ConfabMessageRow *self)
 {
   g_autofree char *time = NULL;
+  g_autofree char *label = NULL;
   const char *text;
 
   g_return_val_if_fail (CONFAB_IS_MESSAGE_ROW (self), NULL);
@@ -146,7 +170,11 @@ confab_message_row_dup_label (ConfabMessageRow *self)
     return g_strdup_printf (_("%s, %s: %s. %s."), sender_name (self), time, text,
                             confab_delivery_state_to_string (confab_message_get_delivery_state (self->message)));
   /* Translators: sender, time: message text. */
-  return g_strdup_printf (_("%s, %s: %s."), sender_name (self), time, text);
+  label = g_strdup_printf (_("%s, %s: %s."), sender_name (self), time, text);
+  if (gtk_widget_get_visible (self->unread_divider))
+    /* Translators: said before the first unread message */
+    return g_strdup_printf (_("New messages. %s"), label);
+  return g_steal_pointer (&label);
 }
 
 static gboolean
@@ -379,6 +407,7 @@ confab_message_row_class_init (ConfabMessageRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, box);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, day_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, unread_divider);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, sender_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, text_label);

@@ -20,6 +20,10 @@ void           confab_message_row_set_message   (ConfabMessageRow *self,
                                                  ConfabMessage    *message);
 void           confab_message_row_set_agent_name (ConfabMessageRow *self,
                                                   const char       *name);
+/* Shows the "New Messages" divider above this row: unread messages start here. */
+void           confab_message_row_set_first_unread (ConfabMessageRow *self,
+                                                    gboolean          first_unread);
+gboolean       confab_message_row_get_first_unread (ConfabMessageRow *self);
 /* The accessible label, e.g. "Dana, 10:42: Hello. Read." */
 char          *confab_message_row_dup_label     (ConfabMessageRow *self);
 

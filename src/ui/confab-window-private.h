@@ -6,10 +6,12 @@
 #pragma once
 
 #include "confab-window.h"
+#include "confab-message.h"
 
 G_BEGIN_DECLS
 
 GtkWidget *_confab_window_get_empty_state (ConfabWindow *self);
+ConfabMessage *_confab_window_get_first_unread (ConfabWindow *self);
 GtkWidget *_confab_window_get_message_list (ConfabWindow *self);
 GtkWidget *_confab_window_get_composer (ConfabWindow *self);
 GtkWidget *_confab_window_get_send_button (ConfabWindow *self);

@@ -26,6 +26,9 @@ struct _ConfabWindow
   ConfabReadTracker *read_tracker;
   GtkNoSelection *selection;
   gboolean stick_to_bottom;
+  double last_upper;
+  double last_page;
+  ConfabMessage *first_unread;   /* where the "New Messages" divider stands, or NULL */
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
 
   /* template children */
@@ -204,9 +207,24 @@ static void
 vadjustment_changed_cb (ConfabWindow  *self,
                         GtkAdjustment *adj)
 {
-  /* The content grew: keep the newest message in view while the person is at the bottom. */
-  if (self->stick_to_bottom && !at_bottom (self))
-    scroll_to_bottom (self);
+  double upper = gtk_adjustment_get_upper (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+  gboolean resized = upper != self->last_upper || page != self->last_page;
+
+  self->last_upper = upper;
+  self->last_page = page;
+
+  /* The content grew or the view changed size: keep the newest message in view while the
+   * person is at the bottom. Otherwise the list itself moved (keyboard focus scrolls it
+   * through configure(), which emits no value-changed): that is the person scrolling. */
+  if (resized && self->stick_to_bottom)
+    {
+      if (!at_bottom (self))
+        scroll_to_bottom (self);
+      return;
+    }
+  self->stick_to_bottom = at_bottom (self);
+  update_jump_button (self);
 }
 
 static void
@@ -294,6 +312,16 @@ session_notify_cb (ConfabWindow  *self,
 {
   update_status (self);
   update_closed (self);
+
+  /* The agent's name arrives after the first rows: they learn it too. */
+  if (g_strcmp0 (pspec->name, "agent-nickname") == 0)
+    for (GtkWidget *item = gtk_widget_get_first_child (self->message_list); item != NULL;
+         item = gtk_widget_get_next_sibling (item))
+      for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (CONFAB_IS_MESSAGE_ROW (child))
+          confab_message_row_set_agent_name (CONFAB_MESSAGE_ROW (child),
+                                             confab_session_get_agent_nickname (session));
 }
 
 static void
@@ -338,16 +366,68 @@ notify_agent_messages (ConfabWindow *self,
 }
 
 static void
+set_first_unread (ConfabWindow  *self,
+                  ConfabMessage *message)
+{
+  if (!g_set_object (&self->first_unread, message))
+    return;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (self->message_list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (CONFAB_IS_MESSAGE_ROW (child))
+        confab_message_row_set_first_unread (CONFAB_MESSAGE_ROW (child),
+                                             message != NULL &&
+                                             confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == message);
+}
+
+/* Unread messages that arrive while the person is not watching the end of the list get a
+ * divider above the first of them; it stays until the person writes or leaves having seen them. */
+static void
+place_unread_divider (ConfabWindow *self,
+                      guint         position,
+                      guint         added)
+{
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (self->session));
+
+  if (self->first_unread != NULL ||
+      (gtk_window_is_active (GTK_WINDOW (self)) && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+       self->stick_to_bottom))
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
+
+      if (!confab_message_get_own (message) && !confab_message_get_seen (message) &&
+          !confab_message_get_read_sent (message))
+        {
+          set_first_unread (self, message);
+          return;
+        }
+    }
+}
+
+static void
 messages_changed_cb (ConfabWindow *self,
                      guint         position,
                      guint         removed,
                      guint         added,
                      GListModel   *model)
 {
+  /* Where the person is now, before the new rows are laid out: a list scrolled by keyboard
+   * focus moves through configure() and may not have told value-changed. */
+  if (gtk_widget_get_mapped (self->scroller))
+    self->stick_to_bottom = at_bottom (self);
+
   update_page (self);
   update_jump_button (self);
   if (added > 0)
-    notify_agent_messages (self, position, added);
+    {
+      place_unread_divider (self, position, added);
+      notify_agent_messages (self, position, added);
+    }
   confab_read_tracker_queue (self->read_tracker);
 }
 
@@ -378,6 +458,11 @@ window_active_cb (ConfabWindow *self,
                   GParamSpec   *pspec,
                   gpointer      user_data)
 {
+  /* Leaving after having seen them: the next unread ones get a fresh divider. */
+  if (!gtk_window_is_active (GTK_WINDOW (self)) && self->first_unread != NULL &&
+      confab_message_get_seen (self->first_unread))
+    set_first_unread (self, NULL);
+
   if (self->read_tracker != NULL)
     confab_read_tracker_queue (self->read_tracker);
 }
@@ -412,6 +497,8 @@ factory_bind_cb (ConfabWindow             *self,
 
   confab_message_row_set_agent_name (row, confab_session_get_agent_nickname (self->session));
   confab_message_row_set_message (row, gtk_list_item_get_item (item));
+  confab_message_row_set_first_unread (row, self->first_unread != NULL &&
+                                            gtk_list_item_get_item (item) == (gpointer) self->first_unread);
 }
 
 static void
@@ -420,6 +507,7 @@ factory_unbind_cb (ConfabWindow             *self,
                    GtkSignalListItemFactory *factory)
 {
   confab_message_row_set_message (CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
+  confab_message_row_set_first_unread (CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item)), FALSE);
 }
 
 static void
@@ -438,6 +526,8 @@ send_action (GtkWidget  *widget,
   while (*text == '\n')
     memmove (text, text + 1, strlen (text));
   confab_session_send_text (self->session, text);
+  /* Answering means the person has caught up. */
+  set_first_unread (self, NULL);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->composer)), "", 0);
   confab_session_set_typing (self->session, FALSE);
   self->stick_to_bottom = TRUE;
@@ -618,6 +708,7 @@ confab_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
   g_clear_object (&self->read_tracker);
+  g_clear_object (&self->first_unread);
   g_clear_object (&self->selection);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -727,6 +818,12 @@ confab_window_new (GtkApplication *application)
   return g_object_new (CONFAB_TYPE_WINDOW,
                        "application", application,
                        NULL);
+}
+
+ConfabMessage *
+_confab_window_get_first_unread (ConfabWindow *self)
+{
+  return self->first_unread;
 }
 
 GtkWidget *

@@ -178,10 +178,28 @@ test_not_read_when_inactive (Fixture       *f,
   g_assert_false (confab_message_get_read_sent (answer));
   g_assert_cmpuint (read_frames (f), ==, 0);
 
-  /* Back on screen: now it is read. */
+  /* Unread while away: the divider stands above it. */
+  g_assert_true (_confab_window_get_first_unread (f->window) == answer);
+
+  /* Back on screen: now it is read, and the divider says where the new ones began. */
   gtk_window_present (GTK_WINDOW (f->window));
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (answer), 10000);
+  {
+    ConfabMessageRow *row = row_for (f, answer);
+    g_autofree char *label = NULL;
+
+    g_assert_nonnull (row);
+    g_assert_true (confab_message_row_get_first_unread (row));
+    label = confab_message_row_dup_label (row);
+    g_assert_true (g_str_has_prefix (label, "New messages. "));
+    g_assert_false (confab_message_row_get_first_unread (row_for (f, mine)));
+  }
+
+  /* Writing back: the person has caught up, the divider goes. */
+  type_and_send (f, "Thanks");
+  g_assert_null (_confab_window_get_first_unread (f->window));
+  g_assert_false (confab_message_row_get_first_unread (row_for (f, answer)));
 }
 
 static void
