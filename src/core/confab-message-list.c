@@ -28,6 +28,7 @@ struct _ConfabMessageList
   GHashTable *last_seq;     /* dialog id → gint64 * */
   GHashTable *by_key;       /* "dialog\x1fsequence" → ConfabMessage (unowned) */
   gint64 next_pending;
+  gint64 first_pending;     /* restored ones count down from here */
   guint n_items_changed;
 };
 
@@ -372,6 +373,31 @@ confab_message_list_append_outgoing (ConfabMessageList *self,
   update_flags (self, self->items->len - 1, self->items->len - 1);
   self->n_items_changed++;
   g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
+}
+
+void
+confab_message_list_prepend_outgoing (ConfabMessageList *self,
+                                      GPtrArray         *messages)
+{
+  g_autoptr(GArray) additions = NULL;
+
+  g_return_if_fail (CONFAB_IS_MESSAGE_LIST (self));
+  g_return_if_fail (messages != NULL);
+
+  if (messages->len == 0)
+    return;
+
+  additions = new_item_array (messages->len);
+  g_array_set_clear_func (additions, NULL);
+  self->first_pending -= messages->len;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      Item item = { g_ptr_array_index (messages, i), G_MAXUINT, self->first_pending + i };
+
+      g_return_if_fail (confab_message_get_sequence (item.message) < 0);
+      g_array_append_val (additions, item);
+    }
+  merge_in (self, additions, NULL);
 }
 
 gboolean

@@ -25,6 +25,10 @@ GPtrArray         *confab_message_list_add               (ConfabMessageList *sel
 /* An own message just written: at the end, with no sequence yet. */
 void               confab_message_list_append_outgoing   (ConfabMessageList *self,
                                                           ConfabMessage     *message);
+/* Own messages restored from disk: before every other message still waiting (they were
+ * written earlier), in the order given. One items-changed. */
+void               confab_message_list_prepend_outgoing  (ConfabMessageList *self,
+                                                          GPtrArray         *messages);
 /* The publish answer gave the outgoing message its sequence. Returns FALSE when the echo
  * already took that place (then message was merged into it and is gone from the list). */
 gboolean           confab_message_list_set_sequence      (ConfabMessageList *self,

@@ -69,6 +69,8 @@ struct _ConfabSession
   guint conversation_refusals;
   ConfabStore *store;
   char *loaded_consumer;      /* the identity whose history was read from the store */
+  char *loading_consumer;     /* the identity whose history is being read */
+  gboolean connect_after_load;
   GHashTable *dirty;          /* ConfabMessage with changes not saved yet */
   guint save_source;
   gboolean awaiting_metadata; /* a restored conversation: the metadata says whether it is open */
@@ -1477,6 +1479,25 @@ connection_state_cb (ConfabConnection *conn,
     subscribe_metadata (self);
 }
 
+static void ensure_loaded (ConfabSession *self);
+
+/* The identity is known: its history can be read, and what was written before it was known
+ * goes on disk now. */
+static void
+adopt_consumer (ConfabSession *self,
+                const char    *consumer_id)
+{
+  if (self->consumer_id != NULL && g_strcmp0 (self->consumer_id, consumer_id) != 0)
+    {
+      /* A new identity sees none of the old one's conversations. */
+      set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
+    }
+  set_string_prop (self, &self->consumer_id, consumer_id, PROP_CONSUMER_ID);
+  for (GList *l = self->outbox.head; l != NULL; l = l->next)
+    outbox_save (self, l->data);
+  ensure_loaded (self);
+}
+
 static gboolean
 set_consumer_from_token (ConfabSession *self)
 {
@@ -1492,12 +1513,7 @@ set_consumer_from_token (ConfabSession *self)
       return FALSE;
     }
 
-  if (self->consumer_id != NULL && g_strcmp0 (self->consumer_id, claims->sub) != 0)
-    {
-      /* A new identity sees none of the old one's conversations. */
-      set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
-    }
-  set_string_prop (self, &self->consumer_id, claims->sub, PROP_CONSUMER_ID);
+  adopt_consumer (self, claims->sub);
   return TRUE;
 }
 
@@ -1516,37 +1532,78 @@ apply_snapshot (ConfabSession       *self,
     }
   if (snapshot->messages->len > 0)
     added = confab_message_list_add (self->messages, snapshot->messages);
-  for (guint i = 0; i < snapshot->outbox->len; i++)
-    {
-      ConfabMessage *message = g_ptr_array_index (snapshot->outbox, i);
 
-      confab_message_list_append_outgoing (self->messages, message);
+  /* Written before anything typed in this run: they go first, in their order. */
+  confab_message_list_prepend_outgoing (self->messages, snapshot->outbox);
+  for (guint i = snapshot->outbox->len; i > 0; i--)
+    {
+      ConfabMessage *message = g_ptr_array_index (snapshot->outbox, i - 1);
+
       if (confab_message_get_delivery_state (message) != CONFAB_DELIVERY_FAILED)
-        g_queue_push_tail (&self->outbox, g_object_ref (message));
+        g_queue_push_head (&self->outbox, g_object_ref (message));
     }
   g_debug ("Restored %u messages and %u waiting to be sent",
            snapshot->messages->len, snapshot->outbox->len);
 }
+
+typedef struct
+{
+  ConfabSession *self;
+  char *consumer_id;
+} LoadData;
 
 static void
 store_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(ConfabSession) self = user_data;
+  LoadData *data = user_data;
+  g_autoptr(ConfabSession) self = data->self;
+  g_autofree char *consumer_id = data->consumer_id;
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_free (data);
+  g_clear_pointer (&self->loading_consumer, g_free);
   snapshot = confab_store_load_finish (CONFAB_STORE (object), result, &error);
   if (snapshot == NULL)
     g_message ("%s", error->message);
-  else if (g_strcmp0 (self->loaded_consumer, self->consumer_id) != 0)
+  else if (g_strcmp0 (consumer_id, self->consumer_id) == 0)
     apply_snapshot (self, snapshot);
 
-  g_free (self->loaded_consumer);
-  self->loaded_consumer = g_strdup (self->consumer_id);
-  if (self->state == CONFAB_SESSION_CONNECTING)
-    connect_socket (self);
+  if (g_strcmp0 (consumer_id, self->consumer_id) == 0)
+    {
+      g_free (self->loaded_consumer);
+  g_free (self->loading_consumer);
+      self->loaded_consumer = g_steal_pointer (&consumer_id);
+    }
+  else
+    ensure_loaded (self);
+
+  if (self->connect_after_load && self->loading_consumer == NULL)
+    {
+      self->connect_after_load = FALSE;
+      if (self->state == CONFAB_SESSION_CONNECTING)
+        connect_socket (self);
+    }
+}
+
+/* Reads the history held for the current identity, once per identity. It is not cancelled
+ * by stop(): a later start needs it all the same. */
+static void
+ensure_loaded (ConfabSession *self)
+{
+  LoadData *data;
+
+  if (self->store == NULL || self->consumer_id == NULL || self->loading_consumer != NULL ||
+      g_strcmp0 (self->loaded_consumer, self->consumer_id) == 0)
+    return;
+
+  data = g_new0 (LoadData, 1);
+  data->self = g_object_ref (self);
+  data->consumer_id = g_strdup (self->consumer_id);
+  self->loading_consumer = g_strdup (self->consumer_id);
+  confab_store_load_async (self->store, account_id (self), self->consumer_id, NULL, store_loaded_cb, data);
 }
 
 static void
@@ -1555,11 +1612,10 @@ open_socket (ConfabSession *self)
   if (!set_consumer_from_token (self))
     return;
 
-  /* The history held for this identity shows at once; the socket then catches up. */
-  if (self->store != NULL && g_strcmp0 (self->loaded_consumer, self->consumer_id) != 0)
+  /* The history held for this identity shows first; the socket then catches up. */
+  if (self->loading_consumer != NULL)
     {
-      confab_store_load_async (self->store, account_id (self), self->consumer_id, self->cancellable,
-                               store_loaded_cb, g_object_ref (self));
+      self->connect_after_load = TRUE;
       return;
     }
 
@@ -1635,6 +1691,18 @@ signup_again_cb (GObject      *object,
 static void
 begin_connect (ConfabSession *self)
 {
+  const char *jwt = confab_account_get_jwt (self->account);
+
+  /* With a token in hand the identity is known before any network: its history shows and
+   * what is written offline is kept, even when the service cannot be reached at all. */
+  if (self->consumer_id == NULL && jwt != NULL)
+    {
+      g_autoptr(ConfabJwtClaims) claims = confab_jwt_decode (jwt, NULL);
+
+      if (claims != NULL)
+        adopt_consumer (self, claims->sub);
+    }
+
   g_clear_handle_id (&self->retry_source, g_source_remove);
   drop_connection (self);
   set_state (self, CONFAB_SESSION_CONNECTING);
@@ -1919,6 +1987,7 @@ confab_session_finalize (GObject *object)
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
   g_free (self->loaded_consumer);
+  g_free (self->loading_consumer);
   g_free (self->signed_out_reason);
   g_free (self->consumer_id);
   g_free (self->conversation_id);

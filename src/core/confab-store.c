@@ -136,23 +136,44 @@ emit_error_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Runs func on the thread that created the store, never on the worker. */
+static void
+run_on_owner (ConfabStore *self,
+              GSourceFunc  func,
+              gpointer     data)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 static void
 report_write_error (ConfabStore *self,
-                    const char  *what)
+                    const char  *what,
+                    const char  *reason)
 {
   ErrorData *ed;
 
   if (g_atomic_int_get (&self->closing))
     {
-      g_message ("Could not save %s while closing the history: %s", what, sqlite3_errmsg (self->db));
+      g_message ("Could not save %s while closing the history: %s", what, reason);
       return;
     }
 
   ed = g_new0 (ErrorData, 1);
   ed->self = g_object_ref (self);
   ed->error = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_WRITE,
-                           _("Could not save %s: %s"), what, sqlite3_errmsg (self->db));
-  g_main_context_invoke (self->context, emit_error_cb, ed);
+                           _("Could not save %s: %s"), what, reason);
+  run_on_owner (self, emit_error_cb, ed);
+}
+
+static gboolean
+unref_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
 }
 
 /* SQL helpers, on the store's thread */
@@ -185,8 +206,9 @@ column_text (sqlite3_stmt *stmt,
 }
 
 static gboolean
-run_save_messages (ConfabStore *self,
-                   Job         *job)
+run_save_messages (ConfabStore  *self,
+                   Job          *job,
+                   char        **reason)
 {
   static const char sql[] =
     "INSERT INTO events (account, consumer, dialog, sequence, conversation, originator, role, own,"
@@ -196,10 +218,15 @@ run_save_messages (ConfabStore *self,
     " delivery = MAX (delivery, excluded.delivery), accept_sent = MAX (accept_sent, excluded.accept_sent),"
     " read_sent = MAX (read_sent, excluded.read_sent), local_id = excluded.local_id";
   sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *unqueue = NULL;
   gboolean ok = TRUE;
 
-  if (!exec (self, "BEGIN") || sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (!exec (self, "BEGIN") || sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = ?", -1, &unqueue, NULL) != SQLITE_OK)
     {
+      *reason = g_strdup (sqlite3_errmsg (self->db));
+      sqlite3_finalize (stmt);
+      sqlite3_finalize (unqueue);
       exec (self, "ROLLBACK");
       return FALSE;
     }
@@ -226,11 +253,22 @@ run_save_messages (ConfabStore *self,
       sqlite3_bind_int (stmt, 15, row->read_sent);
       sqlite3_bind_int64 (stmt, 16, row->local_id);
       ok = sqlite3_step (stmt) == SQLITE_DONE;
+
+      /* An own message in the history is sent: it leaves the outbox in the same step, so
+       * no restart can find it in both. */
+      if (ok && row->local_id != 0)
+        {
+          sqlite3_reset (unqueue);
+          sqlite3_bind_int64 (unqueue, 1, row->local_id);
+          ok = sqlite3_step (unqueue) == SQLITE_DONE;
+        }
     }
   sqlite3_finalize (stmt);
+  sqlite3_finalize (unqueue);
 
   if (!ok || !exec (self, "COMMIT"))
     {
+      *reason = g_strdup (sqlite3_errmsg (self->db));
       exec (self, "ROLLBACK");
       return FALSE;
     }
@@ -366,7 +404,9 @@ run_load (ConfabStore  *self,
 
   if (sqlite3_prepare_v2 (self->db,
                           "SELECT local_id, text, created, attempted, failed FROM outbox"
-                          " WHERE account = ? AND consumer = ? ORDER BY local_id", -1, &stmt, NULL) != SQLITE_OK)
+                          " WHERE account = ? AND consumer = ? AND local_id NOT IN"
+                          " (SELECT local_id FROM events WHERE local_id != 0)"
+                          " ORDER BY local_id", -1, &stmt, NULL) != SQLITE_OK)
     goto failed;
   bind_text (stmt, 1, job->account);
   bind_text (stmt, 2, job->consumer);
@@ -403,13 +443,14 @@ worker (gpointer data)
   for (;;)
     {
       Job *job = g_async_queue_pop (self->jobs);
+      g_autofree char *reason = NULL;
       gboolean ok = TRUE;
       const char *what = NULL;
 
       switch (job->type)
         {
         case JOB_SAVE_MESSAGES:
-          ok = run_save_messages (self, job);
+          ok = run_save_messages (self, job, &reason);
           what = _("messages");
           break;
         case JOB_SAVE_CONVERSATION:
@@ -436,6 +477,9 @@ worker (gpointer data)
               g_task_return_pointer (job->task, snapshot, (GDestroyNotify) confab_store_snapshot_free);
             else
               g_task_return_error (job->task, error);
+            /* The last reference to the task (and so to the store) goes on the owner's thread:
+             * a store must not be finalized on its own worker. */
+            run_on_owner (self, unref_cb, g_steal_pointer (&job->task));
           }
           break;
         case JOB_FLUSH:
@@ -452,7 +496,7 @@ worker (gpointer data)
         }
 
       if (!ok)
-        report_write_error (self, what);
+        report_write_error (self, what, reason != NULL ? reason : sqlite3_errmsg (self->db));
       job_free (job);
     }
 }
@@ -752,6 +796,16 @@ confab_store_snapshot_free (ConfabStoreSnapshot *snapshot)
 }
 
 static void
+confab_store_dispose (GObject *object)
+{
+  ConfabStore *self = CONFAB_STORE (object);
+
+  g_atomic_int_set (&self->closing, 1);
+
+  G_OBJECT_CLASS (confab_store_parent_class)->dispose (object);
+}
+
+static void
 confab_store_finalize (GObject *object)
 {
   ConfabStore *self = CONFAB_STORE (object);
@@ -774,6 +828,7 @@ confab_store_finalize (GObject *object)
 static void
 confab_store_class_init (ConfabStoreClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = confab_store_dispose;
   G_OBJECT_CLASS (klass)->finalize = confab_store_finalize;
 
   /* ConfabStore::error: (error: a GError) a write failed; what it was for is in the message */

@@ -817,6 +817,56 @@ test_outbox_survives_restart (Fixture       *f,
   remove_store (path);
 }
 
+static void
+test_offline_start_keeps_everything (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *path = temp_store_path ();
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+  g_autoptr(ConfabSession) later = NULL;
+  ConfabMessage *first, *offline;
+
+  /* A person with a token of their own (LP_JWT) */
+  g_assert_no_error (error);
+  token = confab_server_issue_token (f->server, NULL, NULL, 3600);
+  confab_account_set_jwt (f->account, token);
+  confab_session_set_store (f->session, store);
+  first = start_conversation (f);
+  g_assert_nonnull (first);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&store);
+
+  /* Next start with no service at all: the history shows, and what is written is kept. */
+  confab_server_shutdown (f->server);
+  store = confab_store_new (path, &error);
+  later = new_session (f);
+  confab_session_set_store (later, store);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 1, 10000);
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, "Hello, I need help");
+  offline = confab_session_send_text (later, "written with no network");
+  g_assert_cmpint (confab_message_get_delivery_state (offline), ==, CONFAB_DELIVERY_QUEUED);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_WAITING, 10000);
+  confab_session_stop (later);
+  g_clear_object (&later);
+  g_clear_object (&store);
+
+  store = confab_store_new (path, &error);
+  later = new_session (f);
+  confab_session_set_store (later, store);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 2, 10000);
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 1)), ==, "written with no network");
+  g_assert_cmpint (confab_message_get_delivery_state (message_at (later, 1)), ==, CONFAB_DELIVERY_QUEUED);
+  confab_session_stop (later);
+  g_clear_object (&later);
+  g_clear_object (&store);
+  remove_store (path);
+}
+
 /* Stands in for the operating system's network state, which a test cannot switch. */
 typedef struct { GObject parent_instance; } TestMonitor;
 typedef struct { GObjectClass parent_class; } TestMonitorClass;
@@ -925,6 +975,7 @@ main (int   argc,
   ADD ("busy-service-retried", test_busy_service_retried);
   ADD ("restart-shows-history-then-catches-up", test_restart_shows_history_then_catches_up);
   ADD ("outbox-survives-restart", test_outbox_survives_restart);
+  ADD ("offline-start-keeps-everything", test_offline_start_keeps_everything);
   ADD ("echo-then-drop-sends-once", test_echo_then_drop_sends_once);
   ADD ("lost-before-stored-sent-after-reconnect", test_lost_before_stored_sent_after_reconnect);
 #undef ADD

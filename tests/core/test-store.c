@@ -156,6 +156,23 @@ test_store_round_trip (void)
   g_assert_true (confab_message_get_read_sent (g_ptr_array_index (snapshot->messages, 0)));
   g_assert_cmpint (confab_message_get_delivery_state (g_ptr_array_index (snapshot->messages, 1)), ==, CONFAB_DELIVERY_READ);
 
+  /* A queued message whose echo was saved as history is no longer waiting, even if the
+   * outbox was never told (Confab quit first). */
+  {
+    ConfabMessage *waiting = g_ptr_array_index (snapshot->outbox, 0);
+    g_autoptr(GPtrArray) echo = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(ConfabStoreSnapshot) after = NULL;
+    ConfabMessage *row = received ("c1", 7, CONSUMER, "refused");
+
+    g_assert_cmpint (confab_message_get_delivery_state (waiting), ==, CONFAB_DELIVERY_FAILED);
+    confab_message_set_local_id (row, confab_message_get_local_id (waiting));
+    g_ptr_array_add (echo, row);
+    confab_store_save_messages (store, ACCOUNT, CONSUMER, echo);
+    after = load (store, CONSUMER);
+    g_assert_cmpuint (after->outbox->len, ==, 0);
+    g_assert_cmpuint (after->messages->len, ==, 3);
+  }
+
   /* another identity sees nothing of it */
   other = load (store, "someone-else");
   g_assert_null (other->conversation_id);
