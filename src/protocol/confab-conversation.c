@@ -282,26 +282,6 @@ GPtrArray *
 confab_parse_conversation_notification (JsonNode *body,
                                         GError  **error)
 {
-  g_autoptr(GPtrArray) changes = NULL;
-  ConfabJsonList list;
-  guint len;
-
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
-    {
-      g_set_error_literal (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
-                           _("Conversation notification without an object body"));
-      return NULL;
-    }
-
-  len = _confab_json_list_init (&list, json_node_get_object (body), "changes");
-  changes = g_ptr_array_new_full (len, (GDestroyNotify) confab_conversation_change_free);
-  for (guint i = 0; i < len; i++)
-    {
-      ConfabConversationChange *change = parse_change (_confab_json_list_get (&list, i));
-
-      if (change != NULL)
-        g_ptr_array_add (changes, change);
-    }
-
-  return g_steal_pointer (&changes);
+  return _confab_parse_changes (body, _("Conversation notification"), (gpointer (*) (JsonNode *)) parse_change,
+                                (GDestroyNotify) confab_conversation_change_free, error);
 }

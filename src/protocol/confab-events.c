@@ -285,26 +285,6 @@ GPtrArray *
 confab_parse_messaging_notification (JsonNode *body,
                                      GError  **error)
 {
-  g_autoptr(GPtrArray) changes = NULL;
-  ConfabJsonList list;
-  guint len;
-
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
-    {
-      g_set_error_literal (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
-                           _("Messaging notification without an object body"));
-      return NULL;
-    }
-
-  len = _confab_json_list_init (&list, json_node_get_object (body), "changes");
-  changes = g_ptr_array_new_full (len, (GDestroyNotify) confab_messaging_change_free);
-  for (guint i = 0; i < len; i++)
-    {
-      ConfabMessagingChange *change = parse_change (_confab_json_list_get (&list, i));
-
-      if (change != NULL)
-        g_ptr_array_add (changes, change);
-    }
-
-  return g_steal_pointer (&changes);
+  return _confab_parse_changes (body, _("Messaging notification"), (gpointer (*) (JsonNode *)) parse_change,
+                                (GDestroyNotify) confab_messaging_change_free, error);
 }

@@ -862,3 +862,35 @@ confab_frame_build_notification (const char *type,
 
   return build_frame ("notification", NULL, NULL, FALSE, 0, type, body);
 }
+
+GPtrArray *
+_confab_parse_changes (JsonNode       *body,
+                       const char     *what,
+                       gpointer      (*parse) (JsonNode *node),
+                       GDestroyNotify  free_func,
+                       GError        **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  ConfabJsonList list;
+  guint len;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      g_set_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
+                   /* Translators: %s names a notification, as "Messaging notification" */
+                   _("%s without an object body"), what);
+      return NULL;
+    }
+
+  len = _confab_json_list_init (&list, json_node_get_object (body), "changes");
+  changes = g_ptr_array_new_full (len, free_func);
+  for (guint i = 0; i < len; i++)
+    {
+      gpointer change = parse (_confab_json_list_get (&list, i));
+
+      if (change != NULL)
+        g_ptr_array_add (changes, change);
+    }
+
+  return g_steal_pointer (&changes);
+}

@@ -54,4 +54,13 @@ guint       _confab_json_list_init (ConfabJsonList *list,
 JsonNode   *_confab_json_list_get  (const ConfabJsonList *list,
                                     guint                 index);
 
+/* The changes of a notification body (an array, or a bare change), each through parse;
+ * NULL results are skipped. what names the notification in the error for a body that is
+ * not an object. */
+GPtrArray  *_confab_parse_changes (JsonNode       *body,
+                                   const char     *what,
+                                   gpointer      (*parse) (JsonNode *node),
+                                   GDestroyNotify  free_func,
+                                   GError        **error);
+
 G_END_DECLS
