@@ -1743,6 +1743,15 @@ confab_session_stop (ConfabSession *self)
 {
   g_return_if_fail (CONFAB_IS_SESSION (self));
 
+  /* Stopped means on disk: what changed is written before stop() returns. */
+  if (self->save_source != 0)
+    {
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      save_dirty_cb (self);
+    }
+  if (self->store != NULL)
+    confab_store_flush (self->store);
+
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
