@@ -314,22 +314,6 @@ confab_account_new_from_settings (GSettings *settings)
   return self;
 }
 
-void
-confab_account_save_to_settings (ConfabAccount *self,
-                                 GSettings     *settings)
-{
-  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
-  g_return_if_fail (G_IS_SETTINGS (settings));
-
-  g_settings_delay (settings);
-  g_settings_set_string (settings, "account-id", self->account_id);
-  g_settings_set_string (settings, "async-messaging-ent", self->async_messaging_ent ? self->async_messaging_ent : "");
-  g_settings_set_string (settings, "idp-domain", self->idp ? self->idp : "");
-  g_settings_set_string (settings, "accdn-domain", self->accdn ? self->accdn : "");
-  g_settings_set_string (settings, "csds-domain", self->csds ? self->csds : CONFAB_DEFAULT_CSDS);
-  g_settings_apply (settings);
-}
-
 ConfabAccount *
 confab_account_discover (const char         *env_file,
                          const char * const *envp,

@@ -95,10 +95,9 @@ G_END_DECLS
 
 G_BEGIN_DECLS
 
-/* Saved settings: GSettings keys account-id and the domains; the token in the Secret Service. */
+/* Saved settings: GSettings keys account-id and the domains (edited in Preferences); the token in
+ * the Secret Service. */
 ConfabAccount *confab_account_new_from_settings  (GSettings *settings);
-void           confab_account_save_to_settings   (ConfabAccount *self,
-                                                  GSettings     *settings);
 /* Looks the token up in the Secret Service. Finishes with an error when no Secret Service runs;
  * the account then keeps what it has for this session only. */
 void           confab_account_load_token_async   (ConfabAccount      *self,

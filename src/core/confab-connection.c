@@ -588,14 +588,6 @@ confab_connection_get_clock_offset (ConfabConnection *self)
   return self->clock_offset;
 }
 
-const char *
-confab_connection_get_url (ConfabConnection *self)
-{
-  g_return_val_if_fail (CONFAB_IS_CONNECTION (self), NULL);
-
-  return self->url;
-}
-
 void
 confab_connection_set_request_timeout (ConfabConnection *self,
                                        guint             timeout_ms)

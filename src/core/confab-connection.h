@@ -62,7 +62,6 @@ ConfabConnectionState  confab_connection_get_state        (ConfabConnection *sel
 ConfabDisconnectReason confab_connection_get_disconnect_reason (ConfabConnection *self);
 /* server clock minus local clock, in ms, from the last GetClock answer */
 gint64                 confab_connection_get_clock_offset (ConfabConnection *self);
-const char            *confab_connection_get_url          (ConfabConnection *self);
 
 void                   confab_connection_set_request_timeout (ConfabConnection *self,
                                                               guint             timeout_ms);

@@ -503,25 +503,6 @@ confab_message_list_get_n_items_changed (ConfabMessageList *self)
   return self->n_items_changed;
 }
 
-void
-confab_message_list_clear (ConfabMessageList *self)
-{
-  guint old_len;
-
-  g_return_if_fail (CONFAB_IS_MESSAGE_LIST (self));
-
-  old_len = self->items->len;
-  g_array_set_size (self->items, 0);
-  g_hash_table_remove_all (self->by_key);
-  g_hash_table_remove_all (self->last_seq);
-  g_hash_table_remove_all (self->dialogs);
-  if (old_len > 0)
-    {
-      self->n_items_changed++;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, 0);
-    }
-}
-
 static void
 confab_message_list_finalize (GObject *object)
 {

@@ -46,6 +46,5 @@ void               confab_message_list_note_sequence     (ConfabMessageList *sel
                                                           const char        *dialog_id,
                                                           gint64             sequence);
 guint              confab_message_list_get_n_items_changed (ConfabMessageList *self);
-void               confab_message_list_clear             (ConfabMessageList *self);
 
 G_END_DECLS
