@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "confab-message-row.h"
 #include "confab-ui.h"
@@ -157,6 +158,7 @@ confab_message_row_dup_label (ConfabMessageRow *self)
   g_autofree char *time = NULL;
   g_autofree char *label = NULL;
   const char *text;
+  gboolean ends;
 
   g_return_val_if_fail (CONFAB_IS_MESSAGE_ROW (self), NULL);
 
@@ -165,12 +167,21 @@ confab_message_row_dup_label (ConfabMessageRow *self)
 
   time = format_time (confab_message_get_server_time (self->message));
   text = confab_message_get_text (self->message);
+  /* A sentence that ends itself gets no second full stop. */
+  ends = *text != '\0' && strchr (".!?…", text[strlen (text) - 1]) != NULL;
   if (confab_message_get_own (self->message))
-    /* Translators: sender, time: message text. Delivery state. */
-    return g_strdup_printf (_("%s, %s: %s. %s."), sender_name (self), time, text,
-                            confab_delivery_state_to_string (confab_message_get_delivery_state (self->message)));
-  /* Translators: sender, time: message text. */
-  label = g_strdup_printf (_("%s, %s: %s."), sender_name (self), time, text);
+    return ends
+      /* Translators: sender, time: message text (which ends in its own punctuation) Delivery state. */
+      ? g_strdup_printf (_("%s, %s: %s %s."), sender_name (self), time, text,
+                         confab_delivery_state_to_string (confab_message_get_delivery_state (self->message)))
+      /* Translators: sender, time: message text. Delivery state. */
+      : g_strdup_printf (_("%s, %s: %s. %s."), sender_name (self), time, text,
+                         confab_delivery_state_to_string (confab_message_get_delivery_state (self->message)));
+  label = ends
+    /* Translators: sender, time: message text (which ends in its own punctuation) */
+    ? g_strdup_printf (_("%s, %s: %s"), sender_name (self), time, text)
+    /* Translators: sender, time: message text. */
+    : g_strdup_printf (_("%s, %s: %s."), sender_name (self), time, text);
   if (gtk_widget_get_visible (self->unread_divider))
     /* Translators: said before the first unread message */
     return g_strdup_printf (_("New messages. %s"), label);
@@ -244,8 +255,12 @@ static void
 update_label (ConfabMessageRow *self)
 {
   g_autofree char *label = confab_message_row_dup_label (self);
+  GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (self));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  /* The list item around the row is what takes the focus: a screen reader reads its name. */
+  if (item != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 static void
@@ -332,6 +347,8 @@ confab_message_row_set_message (ConfabMessageRow *self,
       g_signal_connect_object (message, "notify", G_CALLBACK (message_notify_cb), self, G_CONNECT_SWAPPED);
       update (self);
     }
+  else
+    update_label (self);
 }
 
 void
@@ -431,6 +448,7 @@ static void
 confab_message_row_init (ConfabMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  confab_ui_name_mnemonic_button (self->retry_button, _("Retry"));
 }
 
 GtkWidget *

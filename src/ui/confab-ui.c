@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "confab-ui.h"
 #include "confab-resources.h"
@@ -22,4 +22,14 @@ confab_ui_register_resources (void)
       confab_register_resource ();
       g_once_init_leave (&registered, 1);
     }
+}
+
+void
+confab_ui_name_mnemonic_button (GtkWidget  *button,
+                                const char *name)
+{
+  g_return_if_fail (GTK_IS_WIDGET (button));
+
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }

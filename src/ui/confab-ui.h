@@ -5,11 +5,16 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
 /* Registers Confab's GResource once; safe to call again. */
 void confab_ui_register_resources (void);
+
+/* GTK 4.8 names a button with a mnemonic label both by its label and by the label it is
+ * labelled by ("_Retry Retry"); this gives it one name. */
+void confab_ui_name_mnemonic_button (GtkWidget  *button,
+                                     const char *name);
 
 G_END_DECLS

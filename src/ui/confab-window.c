@@ -50,6 +50,8 @@ struct _ConfabWindow
   GtkWidget *jump_button;
   GtkWidget *jump_label;
   GtkWidget *closed_revealer;
+  GtkWidget *new_conversation_button;
+  guint scroll_source;
   GtkWidget *closed_label;
 };
 
@@ -134,12 +136,24 @@ at_bottom (ConfabWindow *self)
   return gtk_adjustment_get_value (adj) >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 2;
 }
 
+static gboolean
+scroll_to_bottom_cb (gpointer data)
+{
+  ConfabWindow *self = data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+
+  self->scroll_source = 0;
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  return G_SOURCE_REMOVE;
+}
+
+/* Later, not now: during the list's own layout (configure()) GtkListView does not follow a
+ * new value, and a row just added has no height yet. */
 static void
 scroll_to_bottom (ConfabWindow *self)
 {
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  if (self->scroll_source == 0)
+    self->scroll_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_bottom_cb, self, NULL);
 }
 
 /* Agent messages not read yet: the count on the "jump to latest" button. */
@@ -257,8 +271,11 @@ update_status (ConfabWindow *self)
         g_autofree char *time = when != NULL ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("");
 
         subtitle = g_strdup (_("Offline"));
-        /* Translators: %s is a time of day */
-        status = g_strdup_printf (_("Offline. Messages you write are kept and sent when Confab is back online. Next try at %s."), time);
+        if (confab_session_get_next_retry (self->session) <= g_get_real_time ())
+          status = g_strdup (_("Offline. Messages you write are kept and sent when Confab is back online. Trying again now."));
+        else
+          /* Translators: %s is a time of day */
+          status = g_strdup_printf (_("Offline. Messages you write are kept and sent when Confab is back online. Next try at %s."), time);
       }
       break;
     case CONFAB_SESSION_SIGNED_OUT:
@@ -274,6 +291,9 @@ update_status (ConfabWindow *self)
     }
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
+  /* A bar that goes must not take the keyboard focus with it. */
+  if (status == NULL && gtk_widget_has_focus (self->retry_now_button))
+    gtk_widget_grab_focus (self->composer);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), status != NULL);
   if (status != NULL)
     {
@@ -418,7 +438,7 @@ messages_changed_cb (ConfabWindow *self,
 {
   /* Where the person is now, before the new rows are laid out: a list scrolled by keyboard
    * focus moves through configure() and may not have told value-changed. */
-  if (gtk_widget_get_mapped (self->scroller))
+  if (gtk_widget_get_mapped (self->scroller) && self->scroll_source == 0)
     self->stick_to_bottom = at_bottom (self);
 
   update_page (self);
@@ -566,7 +586,10 @@ retry_now_action (GtkWidget  *widget,
   ConfabWindow *self = CONFAB_WINDOW (widget);
 
   if (self->session != NULL)
-    confab_session_retry_now (self->session);
+    {
+      gtk_widget_grab_focus (self->composer);
+      confab_session_retry_now (self->session);
+    }
 }
 
 static void
@@ -633,6 +656,30 @@ confab_window_get_session (ConfabWindow *self)
   return self->session;
 }
 
+/* Into the list: back to the message that had the focus, or the newest one. */
+static void
+focus_list (ConfabWindow *self)
+{
+  GListModel *model;
+  guint n;
+
+  if (gtk_widget_get_focus_child (self->message_list) == NULL && self->session != NULL &&
+      (n = g_list_model_get_n_items (model = G_LIST_MODEL (confab_session_get_messages (self->session)))) > 0)
+    {
+      g_autoptr(ConfabMessage) newest = g_list_model_get_item (model, n - 1);
+
+      for (GtkWidget *item = gtk_widget_get_first_child (self->message_list); item != NULL;
+           item = gtk_widget_get_next_sibling (item))
+        for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL;
+             child = gtk_widget_get_next_sibling (child))
+          if (CONFAB_IS_MESSAGE_ROW (child) &&
+              confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == newest &&
+              gtk_widget_grab_focus (item))
+            return;
+    }
+  gtk_widget_grab_focus (self->message_list);
+}
+
 /* F6 moves between the message list and the composer, as in other GNOME apps. */
 static void
 focus_next_pane_action (GtkWidget  *widget,
@@ -643,7 +690,7 @@ focus_next_pane_action (GtkWidget  *widget,
 
   if (gtk_widget_has_focus (self->composer) &&
       g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "chat") == 0)
-    gtk_widget_grab_focus (self->message_list);
+    focus_list (self);
   else
     gtk_widget_grab_focus (self->composer);
 }
@@ -659,7 +706,7 @@ composer_key_pressed_cb (ConfabWindow          *self,
     {
       /* Esc leaves the composer: to the list when there is one, else out of the text. */
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "chat") == 0)
-        gtk_widget_grab_focus (self->message_list);
+        focus_list (self);
       else
         gtk_widget_grab_focus (self->send_button);
       return GDK_EVENT_STOP;
@@ -706,6 +753,7 @@ confab_window_dispose (GObject *object)
 {
   ConfabWindow *self = CONFAB_WINDOW (object);
 
+  g_clear_handle_id (&self->scroll_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
   g_clear_object (&self->read_tracker);
   g_clear_object (&self->first_unread);
@@ -747,6 +795,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, closed_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, new_conversation_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, closed_label);
 
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
@@ -766,6 +815,9 @@ confab_window_init (ConfabWindow *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  confab_ui_name_mnemonic_button (self->retry_now_button, _("Retry Now"));
+  confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
 
   self->stick_to_bottom = TRUE;
   self->notified = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);

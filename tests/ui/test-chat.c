@@ -134,7 +134,7 @@ test_send_receive_read (Fixture       *f,
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
   g_clear_pointer (&label, g_free);
   label = confab_message_row_dup_label (row_for (f, mine));
-  g_assert_true (g_str_has_suffix (label, ": Where is my parcel?. Sent."));
+  g_assert_true (g_str_has_suffix (label, ": Where is my parcel? Sent."));
 
   /* On screen in an active window: READ goes out once, for the agent's message only. */
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 5000);
@@ -149,7 +149,7 @@ test_send_receive_read (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_READ, 10000);
   g_clear_pointer (&label, g_free);
   label = confab_message_row_dup_label (row_for (f, mine));
-  expected = g_strdup (": Where is my parcel?. Read.");
+  expected = g_strdup (": Where is my parcel? Read.");
   g_assert_true (g_str_has_suffix (label, expected));
 }
 
@@ -203,6 +203,42 @@ test_not_read_when_inactive (Fixture       *f,
 }
 
 static void
+test_stays_at_bottom (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabMessage) mine = NULL;
+  g_autoptr(ConfabMessage) newest = NULL;
+  GtkAdjustment *adj;
+
+  type_and_send (f, "Tell me everything");
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
+
+  /* Far more than fits: the person never scrolls, so the newest is always in view and is
+   * the one that gets read. */
+  for (guint i = 0; i < 15; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Answer %u, long enough to take a line or two of the window's height.", i);
+
+      confab_server_agent_send_text (f->server, NULL, text, &error);
+      g_assert_no_error (error);
+      confab_test_spin (40);
+    }
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16, 10000);
+  newest = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 15);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (newest), 10000);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (_confab_window_get_message_list (f->window))));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >=,
+                     gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 2);
+  /* and nothing asks the person to jump */
+  g_assert_null (_confab_window_get_first_unread (f->window));
+}
+
+static void
 test_status_and_close (Fixture       *f,
                        gconstpointer  data)
 {
@@ -242,6 +278,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/chat/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("send-receive-read", test_send_receive_read);
   ADD ("not-read-when-inactive", test_not_read_when_inactive);
+  ADD ("stays-at-bottom", test_stays_at_bottom);
   ADD ("status-and-close", test_status_and_close);
 #undef ADD
 

@@ -63,8 +63,8 @@ test_preferences_edit_settings (void)
   toggle = find_type (receipts_row, GTK_TYPE_SWITCH);
   g_assert_nonnull (toggle);
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_ROLE_SWITCH);
-  gtk_test_accessible_assert_relation (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                       receipts_row, NULL);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Send Read Receipts");
 
   g_assert_true (g_settings_get_boolean (settings, "send-read-receipts"));
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
