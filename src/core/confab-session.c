@@ -1519,6 +1519,16 @@ set_consumer_from_token (ConfabSession *self)
 
 static void connect_socket (ConfabSession *self);
 
+static gboolean
+outbox_holds (ConfabSession *self,
+              gint64         local_id)
+{
+  for (GList *l = self->outbox.head; l != NULL; l = l->next)
+    if (confab_message_get_local_id (l->data) == local_id)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 apply_snapshot (ConfabSession       *self,
                 ConfabStoreSnapshot *snapshot)
@@ -1533,15 +1543,28 @@ apply_snapshot (ConfabSession       *self,
   if (snapshot->messages->len > 0)
     added = confab_message_list_add (self->messages, snapshot->messages);
 
-  /* Written before anything typed in this run: they go first, in their order. */
-  confab_message_list_prepend_outgoing (self->messages, snapshot->outbox);
-  for (guint i = snapshot->outbox->len; i > 0; i--)
-    {
-      ConfabMessage *message = g_ptr_array_index (snapshot->outbox, i - 1);
+  /* Written before anything typed in this run: they go first, in their order. Rows this run
+   * wrote itself (it saves its queue as soon as the identity is known) are here already. */
+  {
+    g_autoptr(GPtrArray) restored = g_ptr_array_new ();
 
-      if (confab_message_get_delivery_state (message) != CONFAB_DELIVERY_FAILED)
-        g_queue_push_head (&self->outbox, g_object_ref (message));
-    }
+    for (guint i = 0; i < snapshot->outbox->len; i++)
+      {
+        ConfabMessage *message = g_ptr_array_index (snapshot->outbox, i);
+
+        if (!outbox_holds (self, confab_message_get_local_id (message)))
+          g_ptr_array_add (restored, message);
+      }
+
+    confab_message_list_prepend_outgoing (self->messages, restored);
+    for (guint i = restored->len; i > 0; i--)
+      {
+        ConfabMessage *message = g_ptr_array_index (restored, i - 1);
+
+        if (confab_message_get_delivery_state (message) != CONFAB_DELIVERY_FAILED)
+          g_queue_push_head (&self->outbox, g_object_ref (message));
+      }
+  }
   g_debug ("Restored %u messages and %u waiting to be sent",
            snapshot->messages->len, snapshot->outbox->len);
 }

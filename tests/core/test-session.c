@@ -867,6 +867,44 @@ test_offline_start_keeps_everything (Fixture       *f,
   remove_store (path);
 }
 
+static void
+test_new_identity_keeps_queue_once (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *path = temp_store_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+  g_autofree char *first_consumer = NULL;
+  ConfabMessage *waiting;
+  guint rows_with_text = 0;
+
+  /* A message waits (the service is failing) when the anonymous identity expires: Confab
+   * signs up again, saves the queue under the new identity and reads that identity's
+   * history, which holds the very same message. It must stay one message. */
+  g_assert_no_error (error);
+  confab_session_set_store (f->session, store);
+  start_conversation (f);
+  first_consumer = g_strdup (confab_session_get_consumer_id (f->session));
+  confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1);
+  waiting = confab_session_send_text (f->session, "still waiting");
+  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "still waiting") == 1, 10000);
+  confab_server_drop_consumers (f->server, NULL, 4407, "identity expired");
+  CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (confab_session_get_consumer_id (f->session), first_consumer) != 0, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (waiting) == CONFAB_DELIVERY_SENT, 15000);
+  confab_test_spin (500);
+
+  for (guint i = 0; i < n_messages (f->session); i++)
+    if (g_strcmp0 (confab_message_get_text (message_at (f->session, i)), "still waiting") == 0)
+      rows_with_text++;
+  g_assert_cmpuint (rows_with_text, ==, 1);
+  g_assert_cmpuint (count_in_state (f, "still waiting"), ==, 1);
+
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&store);
+  remove_store (path);
+}
+
 /* Stands in for the operating system's network state, which a test cannot switch. */
 typedef struct { GObject parent_instance; } TestMonitor;
 typedef struct { GObjectClass parent_class; } TestMonitorClass;
@@ -976,6 +1014,7 @@ main (int   argc,
   ADD ("restart-shows-history-then-catches-up", test_restart_shows_history_then_catches_up);
   ADD ("outbox-survives-restart", test_outbox_survives_restart);
   ADD ("offline-start-keeps-everything", test_offline_start_keeps_everything);
+  ADD ("new-identity-keeps-queue-once", test_new_identity_keeps_queue_once);
   ADD ("echo-then-drop-sends-once", test_echo_then_drop_sends_once);
   ADD ("lost-before-stored-sent-after-reconnect", test_lost_before_stored_sent_after_reconnect);
 #undef ADD
