@@ -188,6 +188,22 @@ confab_message_row_dup_label (ConfabMessageRow *self)
   return g_steal_pointer (&label);
 }
 
+/* What each state means, for the icon's accessible description. */
+static const char *
+state_description (ConfabDeliveryState state)
+{
+  switch (state)
+    {
+    case CONFAB_DELIVERY_QUEUED: return _("Waiting to be sent; it goes as soon as Confab is online");
+    case CONFAB_DELIVERY_SENDING: return _("On its way to the service");
+    case CONFAB_DELIVERY_SENT: return _("The service has it");
+    case CONFAB_DELIVERY_DELIVERED: return _("It reached the agent");
+    case CONFAB_DELIVERY_READ: return _("The agent has read it");
+    case CONFAB_DELIVERY_FAILED: return _("The service refused it; Retry sends it again");
+    default: return "";
+    }
+}
+
 static gboolean
 sending_delay_cb (gpointer data)
 {
@@ -229,7 +245,9 @@ update_state (ConfabMessageRow *self)
   gtk_image_set_from_icon_name (GTK_IMAGE (self->state_icon), icon);
   gtk_widget_set_tooltip_text (self->state_icon, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, state_description (state),
+                                  -1);
 
   if (state == CONFAB_DELIVERY_SENDING)
     {

@@ -93,6 +93,24 @@ row_for (Fixture       *f,
   return NULL;
 }
 
+static GtkWidget *
+find_visible_image (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_IMAGE (child))
+        return child;
+      if ((found = find_visible_image (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static guint
 read_frames (Fixture *f)
 {
@@ -151,6 +169,17 @@ test_send_receive_read (Fixture       *f,
   label = confab_message_row_dup_label (row_for (f, mine));
   expected = g_strdup (": Where is my parcel? Read.");
   g_assert_true (g_str_has_suffix (label, expected));
+
+  /* the state icon says it in words too: a label, a description and a tooltip */
+  {
+    GtkWidget *icon = find_visible_image (GTK_WIDGET (row_for (f, mine)));
+
+    g_assert_nonnull (icon);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "Read");
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         "The agent has read it");
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (icon), ==, "Read");
+  }
 }
 
 static void
