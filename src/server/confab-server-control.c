@@ -128,11 +128,8 @@ control_agent_receipt (ConfabServer      *server,
   if (list == NULL)
     list = confab_json_get_array (body, "sequenceList");
 
-  if (g_strcmp0 (status, "ACCEPT") == 0)
-    receipt = CONFAB_RECEIPT_ACCEPT;
-  else if (g_strcmp0 (status, "READ") == 0)
-    receipt = CONFAB_RECEIPT_READ;
-  else
+  receipt = confab_receipt_status_from_string (status);
+  if (receipt == CONFAB_RECEIPT_UNKNOWN)
     {
       confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"status\" is ACCEPT or READ");
       return;
