@@ -15,11 +15,11 @@
  * silence (each period sends a GetClock, which a live service answers). */
 #define WATCHDOG_PERIODS 2
 
-/* Close codes LivePerson uses for tokens (4401, 4407) and the one its own SDK treats as an
- * auth failure (1011). */
+/* Close codes LivePerson uses for tokens. 1011 (the server's internal error) is not one of
+ * them: it is retried with the same token after back-off, and only a refused upgrade or a
+ * 4401 on that retry says the token is the problem (docs/protocol-notes.md, "Close codes"). */
 #define CLOSE_TOKEN_EXPIRED    4401
 #define CLOSE_IDENTITY_EXPIRED 4407
-#define CLOSE_SERVER_ERROR     1011
 
 struct _ConfabConnection
 {
@@ -51,6 +51,7 @@ typedef struct
   GTask *task;
   guint timeout_source;
   gint64 sent_at;          /* real time, ms */
+  gboolean is_clock;       /* a GetClock: its answer sets the clock offset */
 } Pending;
 
 enum {
@@ -184,7 +185,7 @@ handle_response (ConfabConnection *self,
       return;
     }
 
-  if (frame->code == 200 && g_task_get_source_tag (pending->task) == (gpointer) CONFAB_REQ_GET_CLOCK)
+  if (frame->code == 200 && pending->is_clock)
     {
       gint64 server_ms = 0;
 
@@ -279,7 +280,6 @@ reason_for_close_code (gushort code)
   switch (code)
     {
     case CLOSE_TOKEN_EXPIRED:
-    case CLOSE_SERVER_ERROR:
       return CONFAB_DISCONNECT_AUTH;
     case CLOSE_IDENTITY_EXPIRED:
       return CONFAB_DISCONNECT_IDENTITY_EXPIRED;
@@ -509,10 +509,7 @@ confab_connection_send_request (ConfabConnection   *self,
   g_return_if_fail (type != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  /* The type string doubles as the tag so handle_response() can spot GetClock. */
-  g_task_set_source_tag (task, g_str_equal (type, CONFAB_REQ_GET_CLOCK)
-                               ? (gpointer) CONFAB_REQ_GET_CLOCK
-                               : (gpointer) confab_connection_send_request);
+  g_task_set_source_tag (task, confab_connection_send_request);
 
   if (self->state != CONFAB_CONNECTION_STATE_CONNECTED || self->ws == NULL)
     {
@@ -527,6 +524,7 @@ confab_connection_send_request (ConfabConnection   *self,
   pending->id = g_strdup_printf ("%" G_GUINT64_FORMAT, ++self->next_id);
   pending->task = g_steal_pointer (&task);
   pending->sent_at = g_get_real_time () / 1000;
+  pending->is_clock = g_str_equal (type, CONFAB_REQ_GET_CLOCK);
   pending->timeout_source = g_timeout_add (self->request_timeout_ms, request_timeout_cb, pending);
   g_hash_table_insert (self->pending, pending->id, pending);
 

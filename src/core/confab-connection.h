@@ -39,7 +39,7 @@ typedef enum {
   CONFAB_DISCONNECT_NONE,
   CONFAB_DISCONNECT_REQUESTED,         /* confab_connection_close() */
   CONFAB_DISCONNECT_NETWORK,           /* anything else: back off and reconnect with the same token */
-  CONFAB_DISCONNECT_AUTH,              /* upgrade 401/403, close 4401 or 1011: a new token is needed */
+  CONFAB_DISCONNECT_AUTH,              /* upgrade 401/403 or close 4401: a new token is needed */
   CONFAB_DISCONNECT_IDENTITY_EXPIRED,  /* close 4407: sign up again */
 } ConfabDisconnectReason;
 

@@ -263,7 +263,7 @@ test_close_codes (Fixture       *f,
   const struct { gushort code; ConfabDisconnectReason reason; } cases[] = {
     { 4401, CONFAB_DISCONNECT_AUTH },
     { 4407, CONFAB_DISCONNECT_IDENTITY_EXPIRED },
-    { 1011, CONFAB_DISCONNECT_AUTH },
+    { 1011, CONFAB_DISCONNECT_NETWORK },  /* a server error: retried with the same token */
     { 1000, CONFAB_DISCONNECT_NETWORK },
     { 1001, CONFAB_DISCONNECT_NETWORK },
     { 4000, CONFAB_DISCONNECT_NETWORK },

@@ -561,6 +561,58 @@ test_given_token_refused (Fixture       *f,
   g_assert_cmpuint (confab_session_get_reconnects (f->session), ==, 0);
 }
 
+/* 1011 is the service's internal error, not a verdict on the token: reconnect with the same
+ * identity after back-off, and what is typed meanwhile goes out. */
+static void
+test_server_error_reconnects (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *consumer = NULL;
+  guint reconnects;
+  ConfabMessage *message;
+
+  start_conversation (f);
+  consumer = g_strdup (confab_session_get_consumer_id (f->session));
+  reconnects = confab_session_get_reconnects (f->session);
+
+  confab_server_drop_consumers (f->server, NULL, 1011, "internal error");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 10000);
+  message = confab_session_send_text (f->session, "typed after the error");
+  wait_online (f->session);
+  g_assert_cmpuint (confab_session_get_reconnects (f->session), >, reconnects);
+  g_assert_cmpstr (confab_session_get_consumer_id (f->session), ==, consumer);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_sequence (message) >= 0, 10000);
+
+  /* and again: a second 1011 is no more final than the first */
+  confab_server_drop_consumers (f->server, NULL, 1011, NULL);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 10000);
+  wait_online (f->session);
+  g_assert_cmpstr (confab_session_get_consumer_id (f->session), ==, consumer);
+}
+
+/* After a 1011 the retry's upgrade is refused: only now is the token the problem. */
+static void
+test_server_error_then_refused (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *token = confab_server_issue_token (f->server, NULL, NULL, 3600);
+
+  confab_account_set_jwt (f->account, token);
+  confab_session_start (f->session);
+  wait_online (f->session);
+  g_assert_cmpuint (confab_session_get_reconnects (f->session), ==, 0);
+
+  confab_server_set_refuse_tokens (f->server, TRUE);
+  confab_server_drop_consumers (f->server, NULL, 1011, NULL);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_SIGNED_OUT, 10000);
+  /* one retry with the same token was made, and it was that refusal that signed out */
+  g_assert_cmpuint (confab_session_get_reconnects (f->session), ==, 1);
+  g_assert_nonnull (confab_session_get_signed_out_reason (f->session));
+  g_assert_false (confab_account_get_anonymous (f->account));
+  confab_test_spin (300);
+  g_assert_cmpint (confab_session_get_state (f->session), ==, CONFAB_SESSION_SIGNED_OUT);
+}
+
 static void
 test_backoff_when_service_gone (Fixture       *f,
                                 gconstpointer  data)
@@ -1008,6 +1060,8 @@ main (int   argc,
   ADD ("anonymous-signs-up-again", test_anonymous_signs_up_again);
   ADD ("refused-token", test_refused_token);
   ADD ("given-token-refused", test_given_token_refused);
+  ADD ("server-error-reconnects", test_server_error_reconnects);
+  ADD ("server-error-then-refused", test_server_error_then_refused);
   ADD ("backoff-when-service-gone", test_backoff_when_service_gone);
   ADD ("network-back", test_network_back);
   ADD ("busy-service-retried", test_busy_service_retried);
