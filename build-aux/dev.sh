@@ -48,6 +48,19 @@ run_tests() {
   return ${status:-0}
 }
 
+# The fuzzer on a scratch copy of the corpus for FUZZ_SECONDS (default 60). New inputs that
+# found coverage are left in the scratch folder and named in the log, for a person to add to
+# tests/fuzz/corpus; a crash fails the run and leaves its reproducer there.
+fuzz_briefly() {
+  local dir=$1 scratch
+  scratch=$(mktemp -d)
+  "$dir/tests/fuzz/fuzz-frame" -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
+    -dict=tests/fuzz/frame.dict -artifact_prefix="$scratch/" "$scratch" tests/fuzz/corpus \
+    2> "$dir/fuzz.log" || { tail -40 "$dir/fuzz.log"; echo "fuzz-frame failed; see $scratch"; return 1; }
+  grep -E '^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+ +DONE)' "$dir/fuzz.log" || true
+  echo "fuzz-frame: $(ls "$scratch" | wc -l) new inputs in $scratch"
+}
+
 werror=false
 [ "${CI:-}" = true ] && werror=true
 
@@ -66,6 +79,11 @@ case "$mode" in
       echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer =="
       configure_and_build "${build}-asan" -Dwerror=$werror -Db_sanitize=address,undefined -Db_lundef=false
       run_tests "${build}-asan" "$@"
+    fi
+    if [ "${CI:-}" = true ] || [ "${CONFAB_CLANG:-}" = 1 ]; then
+      echo "== the whole project built with clang, and the frame fuzzer run for a while =="
+      CC=clang configure_and_build "${build}-clang" -Dwerror=$werror -Dfuzzing=true
+      fuzz_briefly "${build}-clang"
     fi
     ;;
   *)

@@ -65,8 +65,8 @@ static void
 add_batch (ConfabMessageList *list,
            GPtrArray         *batch)
 {
-  g_autoptr(GPtrArray) added = confab_message_list_add (list, batch);
-
+  /* what was new is not looked at here */
+  g_ptr_array_unref (confab_message_list_add (list, batch));
   g_ptr_array_set_size (batch, 0);
 }
 
