@@ -15,9 +15,16 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(ConfabApplication) app = NULL;
+  const char *localedir;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled Confab has no catalogues under LOCALEDIR; the build
+   * compiles them into <builddir>/po, and tests and `meson devenv` point
+   * CONFAB_LOCALEDIR there. */
+  localedir = g_getenv ("CONFAB_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 # Copyright 2026 The Confab authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Check the Flatpak manifest: it parses, names the app and its command, asks
-for exactly the sandbox permissions documented in flatpak/README.md, and
+"""Check the Flatpak manifest: it parses, names the app and its command, uses
+a GNOME runtime that is in support today, asks for exactly the sandbox
+permissions documented in flatpak/README.md (the token goes through the
+Secret portal, so the Secret Service's bus name is not among them), and
 builds the app (its last module) with meson from this source tree.
 
 Usage: check-manifest.py MANIFEST
 """
 
+import calendar
+import datetime
 import json
 import os
 import sys
@@ -16,19 +20,47 @@ APP_ID = 'io.github.confab.Confab'
 COMMAND = 'confab'
 RUNTIME = 'org.gnome.Platform'
 SDK = 'org.gnome.Sdk'
-MIN_RUNTIME_VERSION = 43  # GTK 4.8 and libadwaita 1.2 or newer
+# Raised when a runtime goes out of support; see runtime_support() for the
+# date check that says when.
+MIN_RUNTIME_VERSION = 50
 ALLOWED_FINISH_ARGS = {
     '--share=network',
     '--share=ipc',
     '--socket=wayland',
     '--socket=fallback-x11',
     '--device=dri',
-    '--talk-name=org.freedesktop.secrets',
+}
+# With them the app could read every secret of the user's keyring, not just
+# its own, which is what the Secret portal gives it.
+FORBIDDEN_FINISH_ARGS = {
+    '--talk-name=org.freedesktop.secrets': 'the token goes through the Secret portal',
+    '--socket=session-bus': 'it opens every bus name, the Secret Service among them',
 }
 
 
-def check(manifest_path):
+def runtime_support(version):
+    """(release date, estimated end of support) of GNOME runtime VERSION.
+
+    GNOME releases every six months, 40 in March 2021, 41 in September 2021,
+    and so on; Flathub supports a runtime until the second release after it
+    is out (48 ended on 2026-03-24, a week after 50 came out), so about a
+    year.  The end is taken as the last day of that later release's month.
+    """
+    def release(v):
+        year = 2021 + (v - 40) // 2
+        month = 3 if v % 2 == 0 else 9
+        return year, month
+    year, month = release(version)
+    released = datetime.date(year, month, 1)
+    year, month = release(version + 2)
+    ends = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return released, ends
+
+
+def check(manifest_path, today=None):
     errors = []
+    if today is None:
+        today = datetime.date.today()
 
     try:
         with open(manifest_path, encoding='utf-8') as f:
@@ -52,19 +84,28 @@ def check(manifest_path):
     version = manifest.get('runtime-version')
     if not isinstance(version, str):
         errors.append('runtime-version must be a string, got %r' % (version,))
-    elif version != 'master':
-        try:
-            if int(version.split('.')[0]) < MIN_RUNTIME_VERSION:
-                errors.append('runtime-version %s is older than %d'
-                              % (version, MIN_RUNTIME_VERSION))
-        except ValueError:
-            errors.append('runtime-version %r is not a GNOME version' % version)
+    elif not version.isdigit():
+        errors.append('runtime-version %r is not a stable GNOME runtime (such as "%d")'
+                      % (version, MIN_RUNTIME_VERSION))
+    else:
+        number = int(version)
+        released, ends = runtime_support(number)
+        if number < MIN_RUNTIME_VERSION:
+            errors.append('runtime-version %s is older than %d, the oldest this test knows '
+                          'to be in support' % (version, MIN_RUNTIME_VERSION))
+        elif today < released:
+            errors.append('runtime-version %s is not out yet (due in %s)'
+                          % (version, released.strftime('%B %Y')))
+        elif today > ends:
+            errors.append('the GNOME %s runtime is out of support since about %s: move '
+                          'runtime-version to a newer runtime, update flatpak/README.md '
+                          'and MIN_RUNTIME_VERSION here' % (version, ends.isoformat()))
 
     finish_args = manifest.get('finish-args')
     if not isinstance(finish_args, list) or not all(isinstance(a, str) for a in finish_args):
         errors.append('finish-args must be a list of strings')
     else:
-        extra = sorted(set(finish_args) - ALLOWED_FINISH_ARGS)
+        extra = sorted(set(finish_args) - ALLOWED_FINISH_ARGS - set(FORBIDDEN_FINISH_ARGS))
         missing = sorted(ALLOWED_FINISH_ARGS - set(finish_args))
         dups = sorted(set(a for a in finish_args if finish_args.count(a) > 1))
         if extra:
@@ -74,6 +115,10 @@ def check(manifest_path):
             errors.append('finish-args missing: ' + ', '.join(missing))
         if dups:
             errors.append('finish-args listed twice: ' + ', '.join(dups))
+        for arg in finish_args:
+            if arg in FORBIDDEN_FINISH_ARGS:
+                errors.append('finish-args must not have %s: %s'
+                              % (arg, FORBIDDEN_FINISH_ARGS[arg]))
 
     modules = manifest.get('modules')
     if not isinstance(modules, list) or not modules:

@@ -1,0 +1,337 @@
+#!/usr/bin/python3
+# The German translation, end to end: build a de_DE.UTF-8 locale into a
+# temporary directory (CI machines often have no generated locales), start
+# Confab in demo mode under LANGUAGE=de with its catalogue from the build
+# tree (CONFAB_LOCALEDIR), and check over AT-SPI that the window speaks
+# German: the composer, the Send button, the menu button and the message
+# list have German names, no English name is left among them, and a message
+# sent through the accessibility interfaces shows up as a German row
+# ("Ich, 14:03: … Zugestellt.") under the German day heading.
+#
+# Usage: check-atspi-de.py PATH-TO-CONFAB LOCALEDIR
+#   LOCALEDIR holds de/LC_MESSAGES/confab.mo (the build's po directory).
+# Exit status: 0 pass, 1 fail, 77 skip (no display, no session bus, no
+# pyatspi, no localedef or German locale sources: install "locales").
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+SKIP = 77
+
+APP_DEADLINE = 60        # seconds the app may live, whatever happens
+FIND_TIMEOUT = 15        # seconds to wait for the window on the bus
+ROW_TIMEOUT = 10         # seconds to wait for a row in the message list
+TEXT = "hallo aus at-spi"
+LOCALE = "de_DE.UTF-8"
+
+BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+
+# What the window must be called in German, and what it must not be called
+# any more: the English names of the same widgets and states.
+GERMAN = {
+    "send": ("push button", "Senden"),
+    "menu": ("push button", "Hauptmenü"),
+    "composer": ("text", "Nachricht"),
+    "list": ("list", "Nachrichten"),
+}
+STATES = ("In Warteschlange", "Wird gesendet", "Gesendet", "Zugestellt", "Gelesen")
+ENGLISH = {"Send", "Main Menu", "Message", "Messages", "Today", "Queued",
+           "Sending", "Sent", "Delivered", "Read", "Write a message…",
+           "No conversation yet", "Jump to the latest message"}
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def skip(why):
+    log("SKIP: " + why)
+    sys.exit(SKIP)
+
+
+class Failure(Exception):
+    pass
+
+
+def build_locale(where):
+    """Compile LOCALE into WHERE (for LOCPATH); returns None or why not."""
+    localedef = shutil.which("localedef")
+    if localedef is None:
+        return "localedef is missing (part of libc-bin)"
+    if not os.path.exists("/usr/share/i18n/locales/de_DE"):
+        return "the German locale sources are missing (install locales)"
+    out = os.path.join(where, LOCALE)
+    # Status 1 means warnings, with the locale written all the same.
+    p = subprocess.run([localedef, "-i", "de_DE", "-f", "UTF-8", out],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    if p.returncode not in (0, 1) or not os.path.isfile(os.path.join(out, "LC_CTYPE")):
+        raise Failure("localedef exited with status %d: %s"
+                      % (p.returncode, p.stdout.decode("utf-8", "replace").strip()))
+    return None
+
+
+def locale_env(locpath):
+    env = dict(os.environ)
+    env["LOCPATH"] = locpath
+    env["LANG"] = LOCALE
+    env["LC_ALL"] = LOCALE          # the test environment sets C.UTF-8
+    env["LANGUAGE"] = "de"
+    return env
+
+
+def check_locale(env):
+    """The C library really switches to LOCALE with ENV, or Failure."""
+    p = subprocess.run(["locale", "charmap"], env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10)
+    charmap = p.stdout.decode().strip()
+    if p.returncode != 0 or p.stderr or charmap != "UTF-8":
+        raise Failure("%s from LOCPATH=%s is not usable: charmap %r, %s"
+                      % (LOCALE, env["LOCPATH"], charmap,
+                         p.stderr.decode("utf-8", "replace").strip()))
+
+
+def main():
+    if len(sys.argv) != 3:
+        log("usage: check-atspi-de.py PATH-TO-CONFAB LOCALEDIR")
+        return 1
+    confab, localedir = sys.argv[1], sys.argv[2]
+
+    if not os.environ.get("DISPLAY"):
+        skip("DISPLAY is not set (run under xvfb-run)")
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        skip("DBUS_SESSION_BUS_ADDRESS is not set (run under dbus-run-session)")
+    if not os.access(BUS_LAUNCHER, os.X_OK):
+        skip(BUS_LAUNCHER + " is missing (install at-spi2-core)")
+    import importlib.util
+    if (importlib.util.find_spec("gi") is None
+            or importlib.util.find_spec("pyatspi") is None):
+        skip("pyatspi cannot be imported by %s (install python3-pyatspi, "
+             "run with /usr/bin/python3)" % sys.executable)
+    if not os.access(confab, os.X_OK):
+        log("FAIL: %s is not an executable" % confab)
+        return 1
+    catalogue = os.path.join(localedir, "de", "LC_MESSAGES", "confab.mo")
+    if not os.path.isfile(catalogue):
+        log("FAIL: %s is missing (is de in po/LINGUAS?)" % catalogue)
+        return 1
+
+    # G_DEBUG=fatal-warnings is meant for the app, not for this process's gi.
+    app_g_debug = os.environ.pop("G_DEBUG", None)
+
+    procs = []
+    logs = []
+    with tempfile.TemporaryDirectory(prefix="confab-a11y-de-") as locpath:
+        try:
+            t0 = time.monotonic()
+            why = build_locale(locpath)
+            if why is not None:
+                skip(why)
+            env = locale_env(locpath)
+            check_locale(env)
+            log("built %s in %.1f s" % (LOCALE, time.monotonic() - t0))
+
+            # Own session and log file per child, so that whatever it starts
+            # stops with it and cannot hold the runner's output open.
+            def spawn(label, argv, child_env=None):
+                out = tempfile.TemporaryFile(prefix="confab-a11y-de-")
+                logs.append((label, out))
+                p = subprocess.Popen(argv, env=child_env, stdin=subprocess.DEVNULL,
+                                     stdout=out, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+                procs.append((label, p))
+                return p
+
+            spawn("at-spi-bus-launcher", [BUS_LAUNCHER, "--launch-immediately"])
+            try:
+                import gi
+                gi.require_version("Atspi", "2.0")
+                import pyatspi
+            except (ImportError, ValueError) as e:
+                skip("pyatspi cannot be imported: %s" % e)
+
+            env["CONFAB_LOCALEDIR"] = localedir
+            env["GSETTINGS_BACKEND"] = "memory"
+            env["GTK_A11Y"] = "atspi"
+            env.pop("NO_AT_BRIDGE", None)
+            if app_g_debug is not None:
+                env["G_DEBUG"] = app_g_debug
+            app = spawn("confab", [confab, "--demo"], env)
+            app_deadline = time.monotonic() + APP_DEADLINE
+
+            def check_app():
+                if app.poll() is not None:
+                    raise Failure("confab exited early with status %d" % app.returncode)
+                if time.monotonic() > app_deadline:
+                    raise Failure("confab ran past its %d s deadline" % APP_DEADLINE)
+
+            run_checks(pyatspi, app.pid, check_app)
+            log("PASS")
+            return 0
+        except Failure as e:
+            log("FAIL: %s" % e)
+            return 1
+        except Exception:
+            traceback.print_exc()
+            log("FAIL: unexpected error (see above)")
+            return 1
+        finally:
+            for label, p in reversed(procs):
+                stop(label, p)
+            for label, out in logs:
+                out.seek(0)
+                text = out.read().decode("utf-8", "replace").strip()
+                if text:
+                    sys.stderr.write("--- output of %s ---\n%s\n" % (label, text))
+                out.close()
+            sys.stderr.flush()
+
+
+def stop(label, p):
+    """Stop P's process group (its id is P's PID), then reap P."""
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        log("%s (pid %d) ignored SIGTERM, killing it" % (label, p.pid))
+    time.sleep(0.1)
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    if p.poll() is None:
+        p.wait(timeout=5)
+
+
+# --- tree helpers ----------------------------------------------------------
+
+def safe(fn, default=None):
+    try:
+        return fn()
+    except Exception:
+        return default
+
+
+def role(acc):
+    return safe(acc.getRoleName, "?")
+
+
+def name(acc):
+    return safe(lambda: acc.name, "") or ""
+
+
+def children(acc):
+    n = safe(lambda: acc.childCount, 0) or 0
+    out = []
+    for i in range(min(n, 500)):
+        c = safe(lambda: acc.getChildAtIndex(i))
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def walk(acc, depth=0, max_depth=40):
+    yield acc, depth
+    if depth >= max_depth:
+        return
+    for c in children(acc):
+        yield from walk(c, depth + 1, max_depth)
+
+
+def describe(acc):
+    return "%s %r" % (role(acc), name(acc))
+
+
+def wait_for(what, pred, timeout, check_app):
+    """Poll PRED until it returns something true; Failure after TIMEOUT."""
+    deadline = time.monotonic() + timeout
+    while True:
+        check_app()
+        found = safe(pred)
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise Failure("no %s after %d s" % (what, timeout))
+        time.sleep(0.2)
+
+
+def find_frame(pyatspi, pid):
+    for app in children(pyatspi.Registry.getDesktop(0)):
+        # Ours, not some other Confab that happens to share the bus.
+        if safe(app.get_process_id) == pid:
+            frames = [c for c in children(app) if role(c) == "frame"]
+            if frames:
+                return frames[0]
+    return None
+
+
+def find_widgets(frame):
+    """The widgets of GERMAN by key, once all of them are there."""
+    found = {}
+    for acc, _ in walk(frame):
+        for key, (want_role, want_name) in GERMAN.items():
+            if key not in found and role(acc) == want_role and name(acc) == want_name:
+                found[key] = acc
+    return found if len(found) == len(GERMAN) else None
+
+
+def run_checks(pyatspi, pid, check_app):
+    frame = wait_for("Confab frame on the accessibility bus",
+                     lambda: find_frame(pyatspi, pid), FIND_TIMEOUT, check_app)
+    log("found %s" % describe(frame))
+
+    try:
+        w = wait_for("German widgets", lambda: find_widgets(frame), 5, check_app)
+    except Failure:
+        names = sorted(set(describe(a) for a, _ in walk(frame) if name(a)))
+        raise Failure("the window has not all of %s; named nodes: %r"
+                      % (sorted(GERMAN.values()), names))
+    for key in GERMAN:
+        log("    %s" % describe(w[key]))
+
+    english = sorted(set(describe(a) for a, _ in walk(frame) if name(a) in ENGLISH))
+    if english:
+        raise Failure("English names left in the German window: %r" % english)
+
+    # A message through the accessibility interfaces; its row is German.
+    w["composer"].queryEditableText().setTextContents(TEXT)
+    wait_for("text in the composer",
+             lambda: w["composer"].queryText().getText(0, -1) == TEXT, 3, check_app)
+    if not w["send"].queryAction().doAction(0):
+        raise Failure("the first action of „Senden“ failed")
+
+    def own_row():
+        for a, d in walk(w["list"]):
+            n = name(a)
+            if d > 0 and n.startswith("Ich, ") and TEXT in n and \
+                    any(n.endswith(" %s." % s) for s in STATES):
+                return a
+        return None
+
+    try:
+        row = wait_for("row „Ich, …%s… <Zustand>.“" % TEXT, own_row, ROW_TIMEOUT, check_app)
+    except Failure as e:
+        rows = [describe(a) for a, d in walk(w["list"]) if d > 0 and name(a)]
+        raise Failure("%s; the list holds %r" % (e, rows))
+    log("    %s" % describe(row))
+    day = wait_for("day heading „Heute“",
+                   lambda: [a for a, _ in walk(w["list"]) if name(a) == "Heute"],
+                   2, check_app)
+    log("    %s" % describe(day[0]))
+
+    english = sorted(set(describe(a) for a, _ in walk(frame) if name(a) in ENGLISH))
+    if english:
+        raise Failure("English names in the German window after sending: %r" % english)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
