@@ -70,6 +70,7 @@ case "$mode" in
   run)
     configure_and_build "$build" -Dwerror=$werror
     export GSETTINGS_SCHEMA_DIR="$here/$build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
+    export CONFAB_LOCALEDIR="$here/$build/po"
     exec "$build/src/confab" "$@"
     ;;
   test)

@@ -97,9 +97,11 @@ def check(manifest_path, today=None):
             errors.append('runtime-version %s is not out yet (due in %s)'
                           % (version, released.strftime('%B %Y')))
         elif today > ends:
-            errors.append('the GNOME %s runtime is out of support since about %s: move '
-                          'runtime-version to a newer runtime, update flatpak/README.md '
-                          'and MIN_RUNTIME_VERSION here' % (version, ends.isoformat()))
+            # A warning, not a failure: the build must not break on a date alone. Whoever
+            # reads the test log moves the runtime on.
+            print('warning: the GNOME %s runtime is out of support since about %s: move '
+                  'runtime-version to a newer runtime, update flatpak/README.md '
+                  'and MIN_RUNTIME_VERSION here' % (version, ends.isoformat()), file=sys.stderr)
 
     finish_args = manifest.get('finish-args')
     if not isinstance(finish_args, list) or not all(isinstance(a, str) for a in finish_args):
