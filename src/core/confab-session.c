@@ -13,9 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "confab-session.h"
-#include "confab-connection.h"
-#include "confab-store.h"
+#include "confab-session-private.h"
 #include "confab-core-enums.h"
 
 #define DEFAULT_RECEIPT_BATCH_MS   150
@@ -33,90 +31,6 @@
 #define METADATA_WAIT_MS           3000
 #define BUSY_RETRY_BASE_MS         1000
 
-struct _ConfabSession
-{
-  GObject parent_instance;
-
-  ConfabAccount *account;
-  SoupSession *http;
-  ConfabConnection *conn;
-  GCancellable *cancellable;
-  GNetworkMonitor *monitor;
-
-  ConfabSessionState state;
-  gint64 next_retry;
-  char *signed_out_reason;
-  char *consumer_id;
-  guint attempt;
-  guint retry_source;
-  guint reconnects;
-  gboolean signed_up_again;   /* one fresh signup per auth failure, then give up */
-
-  char *conversation_id;
-  ConfabConversationStatus conversation_status;
-  ConfabConversationState stage;
-  ConfabCloseReason close_reason;
-  gint64 metadata_ts;
-  char *agent_id;
-  char *agent_nickname;
-  gboolean agent_typing;
-  guint agent_typing_source;
-  gboolean dialog_subscribed;
-  gboolean subscribing;
-  gboolean just_requested;    /* we created the conversation: nothing to replay */
-  gboolean resuming;          /* a replay may still be arriving: hold sends and receipts */
-  guint resume_source;
-  guint conversation_refusals;
-  ConfabStore *store;
-  char *loaded_consumer;      /* the identity whose history was read from the store */
-  char *loading_consumer;     /* the identity whose history is being read */
-  gboolean connect_after_load;
-  GHashTable *dirty;          /* ConfabMessage with changes not saved yet */
-  guint save_source;
-  gboolean awaiting_metadata; /* a restored conversation: the metadata says whether it is open */
-  guint metadata_wait_source;
-  guint busy_retries;         /* 429/5xx answers to the message at the head of the outbox */
-  guint busy_source;
-  GCancellable *profile_cancellable;
-
-  ConfabMessageList *messages;
-  GQueue outbox;              /* of ConfabMessage (owned), oldest first */
-  ConfabMessage *in_flight;   /* being published; also the head of outbox */
-
-  GArray *accept_batch;       /* of gint64 */
-  GArray *read_batch;
-  guint receipt_source;
-  GHashTable *early_receipts; /* "dialog\x1fseq" → ConfabDeliveryState, for messages not held yet */
-
-  gint64 last_composing;      /* monotonic µs */
-  gboolean composing_sent;
-  guint typing_pause_source;
-
-  gboolean send_read_receipts;
-  guint receipt_batch_ms;
-  guint backoff_base_ms;
-  guint backoff_max_ms;
-  guint typing_pause_ms;
-};
-
-enum {
-  PROP_0,
-  PROP_STATE,
-  PROP_NEXT_RETRY,
-  PROP_SIGNED_OUT_REASON,
-  PROP_CONSUMER_ID,
-  PROP_CONVERSATION_ID,
-  PROP_CONVERSATION_STATUS,
-  PROP_CONVERSATION_STAGE,
-  PROP_CLOSE_REASON,
-  PROP_AGENT_ID,
-  PROP_AGENT_NICKNAME,
-  PROP_AGENT_TYPING,
-  PROP_MESSAGES,
-  PROP_SEND_READ_RECEIPTS,
-  N_PROPS
-};
-
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ConfabSession, confab_session, G_TYPE_OBJECT)
@@ -128,11 +42,18 @@ static void schedule_receipts (ConfabSession *self);
 
 /* Property helpers: notify only on a real change. */
 
-static void
-set_string_prop (ConfabSession  *self,
-                 char          **field,
-                 const char     *value,
-                 guint           prop)
+void
+_confab_session_notify (ConfabSession         *self,
+                        ConfabSessionProperty  prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+_confab_session_set_string_prop (ConfabSession          *self,
+                                 char                  **field,
+                                 const char             *value,
+                                 ConfabSessionProperty   prop)
 {
   if (g_strcmp0 (*field, value) == 0)
     return;
@@ -141,18 +62,9 @@ set_string_prop (ConfabSession  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-#define SET_PROP(field, value, prop)                                     \
-  G_STMT_START {                                                         \
-    if (self->field != (value))                                          \
-      {                                                                  \
-        self->field = (value);                                           \
-        g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);    \
-      }                                                                  \
-  } G_STMT_END
-
-static void
-set_state (ConfabSession      *self,
-           ConfabSessionState  state)
+void
+_confab_session_set_state (ConfabSession      *self,
+                           ConfabSessionState  state)
 {
   if (state != CONFAB_SESSION_WAITING)
     SET_PROP (next_retry, 0, PROP_NEXT_RETRY);
@@ -180,17 +92,17 @@ set_agent_typing (ConfabSession *self,
   SET_PROP (agent_typing, typing, PROP_AGENT_TYPING);
 }
 
-static gboolean
-is_online (ConfabSession *self)
+gboolean
+_confab_session_is_online (ConfabSession *self)
 {
   return self->state == CONFAB_SESSION_ONLINE && self->conn != NULL &&
          confab_connection_get_state (self->conn) == CONFAB_CONNECTION_STATE_CONNECTED;
 }
 
-static gboolean
-can_publish (ConfabSession *self)
+gboolean
+_confab_session_can_publish (ConfabSession *self)
 {
-  return is_online (self) && self->dialog_subscribed &&
+  return _confab_session_is_online (self) && self->dialog_subscribed &&
          self->conversation_status == CONFAB_CONVERSATION_OPEN;
 }
 
@@ -255,7 +167,7 @@ profile_cb (GObject      *object,
       const char *name = json_node_get_string (nickname);
 
       if (g_utf8_validate (name, -1, NULL) && *name != '\0')
-        set_string_prop (self, &self->agent_nickname, name, PROP_AGENT_NICKNAME);
+        _confab_session_set_string_prop (self, &self->agent_nickname, name, PROP_AGENT_NICKNAME);
     }
 }
 
@@ -275,8 +187,8 @@ set_agent (ConfabSession *self,
   if (self->profile_cancellable != NULL)
     g_cancellable_cancel (self->profile_cancellable);
   g_clear_object (&self->profile_cancellable);
-  set_string_prop (self, &self->agent_id, agent_id, PROP_AGENT_ID);
-  set_string_prop (self, &self->agent_nickname, NULL, PROP_AGENT_NICKNAME);
+  _confab_session_set_string_prop (self, &self->agent_id, agent_id, PROP_AGENT_ID);
+  _confab_session_set_string_prop (self, &self->agent_nickname, NULL, PROP_AGENT_NICKNAME);
   if (agent_id == NULL || confab_account_get_accdn (self->account) == NULL)
     return;
 
@@ -301,8 +213,8 @@ set_agent (ConfabSession *self,
 
 /* The store */
 
-static const char *
-account_id (ConfabSession *self)
+const char *
+_confab_session_account_id (ConfabSession *self)
 {
   return confab_account_get_account_id (self->account);
 }
@@ -325,7 +237,7 @@ save_dirty_cb (gpointer data)
   g_hash_table_iter_init (&iter, self->dirty);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (messages, key);
-  confab_store_save_messages (self->store, account_id (self), self->consumer_id, messages);
+  confab_store_save_messages (self->store, _confab_session_account_id (self), self->consumer_id, messages);
   g_hash_table_remove_all (self->dirty);
   return G_SOURCE_REMOVE;
 }
@@ -371,7 +283,7 @@ outbox_save (ConfabSession *self,
              ConfabMessage *message)
 {
   if (self->store != NULL && self->consumer_id != NULL && confab_message_get_local_id (message) != 0)
-    confab_store_outbox_put (self->store, account_id (self), self->consumer_id, message);
+    confab_store_outbox_put (self->store, _confab_session_account_id (self), self->consumer_id, message);
 }
 
 /* The head of the outbox is done with: sent (it leaves the store's outbox) or failed (it stays,
@@ -413,10 +325,11 @@ set_conversation (ConfabSession           *self,
                                                            : CONFAB_CONVERSATION_STATE_UNKNOWN,
                 PROP_CONVERSATION_STAGE);
     }
-  set_string_prop (self, &self->conversation_id, conversation_id, PROP_CONVERSATION_ID);
+  _confab_session_set_string_prop (self, &self->conversation_id, conversation_id, PROP_CONVERSATION_ID);
   SET_PROP (conversation_status, status, PROP_CONVERSATION_STATUS);
   if (changed && conversation_id != NULL && self->store != NULL && self->consumer_id != NULL)
-    confab_store_save_conversation (self->store, account_id (self), self->consumer_id, conversation_id);
+    confab_store_save_conversation (self->store, _confab_session_account_id (self), self->consumer_id,
+                                    conversation_id);
 }
 
 static void
@@ -568,7 +481,7 @@ receipts_cb (gpointer user_data)
   ConfabSession *self = user_data;
 
   self->receipt_source = 0;
-  if (!can_publish (self) || self->resuming)
+  if (!_confab_session_can_publish (self) || self->resuming)
     return G_SOURCE_REMOVE;
 
   publish_receipts (self, self->accept_batch, CONFAB_RECEIPT_ACCEPT);
@@ -933,7 +846,8 @@ subscribe_dialog (ConfabSession *self)
 {
   gint64 from_seq;
 
-  if (!is_online (self) || self->dialog_subscribed || self->subscribing || self->conversation_id == NULL)
+  if (!_confab_session_is_online (self) || self->dialog_subscribed || self->subscribing ||
+      self->conversation_id == NULL)
     return;
 
   /* Resume after the last event held: nothing twice. */
@@ -979,7 +893,7 @@ subscribe_metadata_cb (GObject      *object,
 
   self->attempt = 0;
   self->signed_up_again = FALSE;
-  set_state (self, CONFAB_SESSION_ONLINE);
+  _confab_session_set_state (self, CONFAB_SESSION_ONLINE);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     subscribe_dialog (self);
   if (self->awaiting_metadata)
@@ -1028,7 +942,7 @@ request_conversation_cb (GObject      *object,
       SET_PROP (conversation_status, CONFAB_CONVERSATION_NONE, PROP_CONVERSATION_STATUS);
       /* 400: one is open already and the metadata will name it; ask once. A second
        * refusal is an answer: the queued messages cannot go. */
-      if (g_error_matches (error, CONFAB_RESPONSE_ERROR, 400) && is_online (self) &&
+      if (g_error_matches (error, CONFAB_RESPONSE_ERROR, 400) && _confab_session_is_online (self) &&
           self->conversation_refusals++ == 0)
         subscribe_metadata (self);
       else if (error->domain == CONFAB_RESPONSE_ERROR)
@@ -1053,7 +967,7 @@ request_conversation_cb (GObject      *object,
 static void
 request_conversation (ConfabSession *self)
 {
-  if (!is_online (self) || self->conversation_status == CONFAB_CONVERSATION_REQUESTED)
+  if (!_confab_session_is_online (self) || self->conversation_status == CONFAB_CONVERSATION_REQUESTED)
     return;
 
   if (self->conversation_status == CONFAB_CONVERSATION_CLOSED)
@@ -1154,7 +1068,7 @@ flush_outbox (ConfabSession *self)
          confab_message_get_delivery_state (head) >= CONFAB_DELIVERY_SENT)
     outbox_pop (self);
 
-  if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !is_online (self) ||
+  if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !_confab_session_is_online (self) ||
       self->busy_source != 0 || self->awaiting_metadata)
     return;
 
@@ -1282,7 +1196,7 @@ confab_session_close_conversation (ConfabSession *self)
 {
   g_return_if_fail (CONFAB_IS_SESSION (self));
 
-  if (self->conversation_status != CONFAB_CONVERSATION_OPEN || !is_online (self))
+  if (self->conversation_status != CONFAB_CONVERSATION_OPEN || !_confab_session_is_online (self))
     return;
   confab_connection_send_request (self->conn, CONFAB_REQ_UPDATE_CONVERSATION,
                                   confab_close_conversation_body (self->conversation_id),
@@ -1344,14 +1258,14 @@ confab_session_set_typing (ConfabSession *self,
 
   if (!typing)
     {
-      if (self->composing_sent && can_publish (self))
+      if (self->composing_sent && _confab_session_can_publish (self))
         publish_chat_state (self, CONFAB_CHAT_STATE_ACTIVE);
       self->composing_sent = FALSE;
       self->last_composing = 0;
       return;
     }
 
-  if (!can_publish (self))
+  if (!_confab_session_can_publish (self))
     return;
 
   if (!self->composing_sent || now - self->last_composing > COMPOSING_THROTTLE_MS * 1000)
@@ -1370,8 +1284,8 @@ signed_out (ConfabSession *self,
             const char    *reason)
 {
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  set_string_prop (self, &self->signed_out_reason, reason, PROP_SIGNED_OUT_REASON);
-  set_state (self, CONFAB_SESSION_SIGNED_OUT);
+  _confab_session_set_string_prop (self, &self->signed_out_reason, reason, PROP_SIGNED_OUT_REASON);
+  _confab_session_set_state (self, CONFAB_SESSION_SIGNED_OUT);
 }
 
 static gboolean
@@ -1398,7 +1312,7 @@ schedule_retry (ConfabSession *self)
   self->attempt++;
 
   SET_PROP (next_retry, g_get_real_time () + (gint64) delay_ms * 1000, PROP_NEXT_RETRY);
-  set_state (self, CONFAB_SESSION_WAITING);
+  _confab_session_set_state (self, CONFAB_SESSION_WAITING);
   self->retry_source = g_timeout_add ((guint) delay_ms, retry_cb, self);
   g_debug ("Next try in %" G_GUINT64_FORMAT " ms", delay_ms);
 }
@@ -1445,7 +1359,7 @@ disconnected_cb (ConfabConnection       *conn,
     {
     case CONFAB_DISCONNECT_REQUESTED:
     case CONFAB_DISCONNECT_NONE:
-      set_state (self, CONFAB_SESSION_OFFLINE);
+      _confab_session_set_state (self, CONFAB_SESSION_OFFLINE);
       break;
 
     case CONFAB_DISCONNECT_AUTH:
@@ -1455,7 +1369,7 @@ disconnected_cb (ConfabConnection       *conn,
         {
           /* An anonymous consumer simply signs up again. */
           self->signed_up_again = TRUE;
-          set_state (self, CONFAB_SESSION_CONNECTING);
+          _confab_session_set_state (self, CONFAB_SESSION_CONNECTING);
           confab_account_signup_async (self->account, self->http, self->cancellable,
                                        signup_again_cb, g_object_ref (self));
         }
@@ -1492,7 +1406,7 @@ adopt_consumer (ConfabSession *self,
       /* A new identity sees none of the old one's conversations. */
       set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
     }
-  set_string_prop (self, &self->consumer_id, consumer_id, PROP_CONSUMER_ID);
+  _confab_session_set_string_prop (self, &self->consumer_id, consumer_id, PROP_CONSUMER_ID);
   for (GList *l = self->outbox.head; l != NULL; l = l->next)
     outbox_save (self, l->data);
   ensure_loaded (self);
@@ -1626,7 +1540,8 @@ ensure_loaded (ConfabSession *self)
   data->self = g_object_ref (self);
   data->consumer_id = g_strdup (self->consumer_id);
   self->loading_consumer = g_strdup (self->consumer_id);
-  confab_store_load_async (self->store, account_id (self), self->consumer_id, NULL, store_loaded_cb, data);
+  confab_store_load_async (self->store, _confab_session_account_id (self), self->consumer_id, NULL,
+                           store_loaded_cb, data);
 }
 
 static void
@@ -1728,7 +1643,7 @@ begin_connect (ConfabSession *self)
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   drop_connection (self);
-  set_state (self, CONFAB_SESSION_CONNECTING);
+  _confab_session_set_state (self, CONFAB_SESSION_CONNECTING);
   confab_account_resolve_async (self->account, self->http, self->cancellable,
                                 resolve_cb, g_object_ref (self));
 }
@@ -1757,7 +1672,7 @@ confab_session_start (ConfabSession *self)
   self->cancellable = g_cancellable_new ();
   self->attempt = 0;
   self->signed_up_again = FALSE;
-  set_string_prop (self, &self->signed_out_reason, NULL, PROP_SIGNED_OUT_REASON);
+  _confab_session_set_string_prop (self, &self->signed_out_reason, NULL, PROP_SIGNED_OUT_REASON);
   begin_connect (self);
 }
 
@@ -1780,7 +1695,7 @@ confab_session_stop (ConfabSession *self)
     g_cancellable_cancel (self->cancellable);
   drop_connection (self);
   lost_socket (self);
-  set_state (self, CONFAB_SESSION_OFFLINE);
+  _confab_session_set_state (self, CONFAB_SESSION_OFFLINE);
 }
 
 void

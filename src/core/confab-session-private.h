@@ -1,0 +1,143 @@
+/* confab-session-private.h: what the parts of ConfabSession share
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * ConfabSession is one class in several files, one a concern, all sharing this instance
+ * struct. Each part keeps its own helpers static; what one part calls in another is
+ * declared here and named _confab_session_*. Nothing outside src/core/confab-session*.c
+ * includes this header: confab-session.h is the API.
+ *
+ *   confab-session.c           GObject, properties, accessors, start and stop
+ */
+#pragma once
+
+#include "confab-session.h"
+#include "confab-connection.h"
+#include "confab-store.h"
+
+G_BEGIN_DECLS
+
+struct _ConfabSession
+{
+  GObject parent_instance;
+
+  /* Who and where */
+  ConfabAccount *account;
+  SoupSession *http;
+  ConfabSessionState state;
+  char *consumer_id;
+
+  /* Connecting and reconnecting */
+  ConfabConnection *conn;
+  GCancellable *cancellable;
+  GNetworkMonitor *monitor;
+  gint64 next_retry;
+  char *signed_out_reason;
+  guint attempt;
+  guint retry_source;
+  guint reconnects;
+  gboolean signed_up_again;   /* one fresh signup per auth failure, then give up */
+  guint backoff_base_ms;
+  guint backoff_max_ms;
+
+  /* Subscriptions after connecting, and the replay they bring */
+  gboolean dialog_subscribed;
+  gboolean subscribing;
+  gboolean just_requested;    /* we created the conversation: nothing to replay */
+  gboolean resuming;          /* a replay may still be arriving: hold sends and receipts */
+  guint resume_source;
+  gboolean awaiting_metadata; /* a restored conversation: the metadata says whether it is open */
+  guint metadata_wait_source;
+
+  /* The current conversation */
+  char *conversation_id;
+  ConfabConversationStatus conversation_status;
+  ConfabConversationState stage;
+  ConfabCloseReason close_reason;
+  gint64 metadata_ts;
+  guint conversation_refusals;
+
+  /* The agent: who, the profile, typing */
+  char *agent_id;
+  char *agent_nickname;
+  GCancellable *profile_cancellable;
+  gboolean agent_typing;
+  guint agent_typing_source;
+
+  /* History on disk */
+  ConfabStore *store;
+  char *loaded_consumer;      /* the identity whose history was read from the store */
+  char *loading_consumer;     /* the identity whose history is being read */
+  gboolean connect_after_load;
+  GHashTable *dirty;          /* ConfabMessage with changes not saved yet */
+  guint save_source;
+
+  /* The messages and the outbox */
+  ConfabMessageList *messages;
+  GQueue outbox;              /* of ConfabMessage (owned), oldest first */
+  ConfabMessage *in_flight;   /* being published; also the head of outbox */
+  guint busy_retries;         /* 429/5xx answers to the message at the head of the outbox */
+  guint busy_source;
+
+  /* Receipts out, and the agent's receipts in */
+  GArray *accept_batch;       /* of gint64 */
+  GArray *read_batch;
+  guint receipt_source;
+  GHashTable *early_receipts; /* "dialog\x1fseq" → ConfabDeliveryState, for messages not held yet */
+  gboolean send_read_receipts;
+  guint receipt_batch_ms;
+
+  /* The person's own typing state */
+  gint64 last_composing;      /* monotonic µs */
+  gboolean composing_sent;
+  guint typing_pause_source;
+  guint typing_pause_ms;
+};
+
+typedef enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_NEXT_RETRY,
+  PROP_SIGNED_OUT_REASON,
+  PROP_CONSUMER_ID,
+  PROP_CONVERSATION_ID,
+  PROP_CONVERSATION_STATUS,
+  PROP_CONVERSATION_STAGE,
+  PROP_CLOSE_REASON,
+  PROP_AGENT_ID,
+  PROP_AGENT_NICKNAME,
+  PROP_AGENT_TYPING,
+  PROP_MESSAGES,
+  PROP_SEND_READ_RECEIPTS,
+  N_PROPS
+} ConfabSessionProperty;
+
+/* Property helpers: notify only on a real change. */
+
+void         _confab_session_notify              (ConfabSession          *self,
+                                                  ConfabSessionProperty   prop);
+void         _confab_session_set_string_prop     (ConfabSession          *self,
+                                                  char                  **field,
+                                                  const char             *value,
+                                                  ConfabSessionProperty   prop);
+
+#define SET_PROP(field, value, prop)                                     \
+  G_STMT_START {                                                         \
+    if (self->field != (value))                                          \
+      {                                                                  \
+        self->field = (value);                                           \
+        _confab_session_notify (self, prop);                             \
+      }                                                                  \
+  } G_STMT_END
+
+/* confab-session.c */
+
+void         _confab_session_set_state           (ConfabSession          *self,
+                                                  ConfabSessionState      state);
+gboolean     _confab_session_is_online           (ConfabSession          *self);
+/* Online, subscribed to the dialog, and the conversation is open. */
+gboolean     _confab_session_can_publish         (ConfabSession          *self);
+const char  *_confab_session_account_id          (ConfabSession          *self);
+
+G_END_DECLS
