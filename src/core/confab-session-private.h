@@ -9,6 +9,7 @@
  * includes this header: confab-session.h is the API.
  *
  *   confab-session.c           GObject, properties, accessors, start and stop
+ *   confab-session-profile.c   the agent's profile (nickname)
  */
 #pragma once
 
@@ -139,5 +140,11 @@ gboolean     _confab_session_is_online           (ConfabSession          *self);
 /* Online, subscribed to the dialog, and the conversation is open. */
 gboolean     _confab_session_can_publish         (ConfabSession          *self);
 const char  *_confab_session_account_id          (ConfabSession          *self);
+
+/* confab-session-profile.c */
+
+/* The agent now in the conversation (NULL: none); fetches its profile. */
+void         _confab_session_set_agent           (ConfabSession          *self,
+                                                  const char             *agent_id);
 
 G_END_DECLS

@@ -22,7 +22,6 @@
 #define DEFAULT_TYPING_PAUSE_MS    3000
 #define COMPOSING_THROTTLE_MS      3000
 #define AGENT_TYPING_TIMEOUT_MS    30000
-#define MAX_PROFILE_ANSWER         (64 * 1024)
 /* After (re)subscribing to a dialog, sends and receipts wait until the replay has been quiet
  * this long: the replay may show that a message or receipt lost with the old socket was in
  * fact stored, and it must not go twice. */
@@ -104,111 +103,6 @@ _confab_session_can_publish (ConfabSession *self)
 {
   return _confab_session_is_online (self) && self->dialog_subscribed &&
          self->conversation_status == CONFAB_CONVERSATION_OPEN;
-}
-
-/* Agent profile */
-
-typedef struct
-{
-  ConfabSession *self;
-  char *agent_id;
-} ProfileData;
-
-static void
-profile_data_free (ProfileData *data)
-{
-  g_object_unref (data->self);
-  g_free (data->agent_id);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProfileData, profile_data_free)
-
-static void
-profile_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(ProfileData) pd = user_data;
-  ConfabSession *self = pd->self;
-  const char *agent_id = pd->agent_id;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  SoupMessage *msg;
-  JsonNode *root, *nickname;
-  gsize len = 0;
-  const char *data;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Agent profile not available: %s", error->message);
-      return;
-    }
-
-  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  data = g_bytes_get_data (bytes, &len);
-  parser = json_parser_new ();
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) || len > MAX_PROFILE_ANSWER ||
-      !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_debug ("Agent profile answered HTTP %u without a profile", soup_message_get_status (msg));
-      return;
-    }
-
-  nickname = json_object_get_member (json_node_get_object (root), "nickname");
-  if (nickname != NULL && JSON_NODE_HOLDS_VALUE (nickname) &&
-      json_node_get_value_type (nickname) == G_TYPE_STRING &&
-      g_strcmp0 (agent_id, self->agent_id) == 0)
-    {
-      const char *name = json_node_get_string (nickname);
-
-      if (g_utf8_validate (name, -1, NULL) && *name != '\0')
-        _confab_session_set_string_prop (self, &self->agent_nickname, name, PROP_AGENT_NICKNAME);
-    }
-}
-
-static void
-set_agent (ConfabSession *self,
-           const char    *agent_id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *url = NULL;
-  ProfileData *pd;
-
-  if (g_strcmp0 (self->agent_id, agent_id) == 0)
-    return;
-
-  /* A transfer: the old agent's profile no longer matters. */
-  if (self->profile_cancellable != NULL)
-    g_cancellable_cancel (self->profile_cancellable);
-  g_clear_object (&self->profile_cancellable);
-  _confab_session_set_string_prop (self, &self->agent_id, agent_id, PROP_AGENT_ID);
-  _confab_session_set_string_prop (self, &self->agent_nickname, NULL, PROP_AGENT_NICKNAME);
-  if (agent_id == NULL || confab_account_get_accdn (self->account) == NULL)
-    return;
-
-  url = confab_account_dup_profile_url (self->account, agent_id, &error);
-  if (url == NULL)
-    {
-      g_debug ("No agent profile: %s", error->message);
-      return;
-    }
-
-  msg = soup_message_new (SOUP_METHOD_GET, url);
-  if (msg == NULL)
-    return;
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
-  pd = g_new0 (ProfileData, 1);
-  pd->self = g_object_ref (self);
-  pd->agent_id = g_strdup (agent_id);
-  self->profile_cancellable = g_cancellable_new ();
-  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_LOW, self->profile_cancellable,
-                                    profile_cb, pd);
 }
 
 /* The store */
@@ -318,7 +212,7 @@ set_conversation (ConfabSession           *self,
       self->dialog_subscribed = FALSE;
       self->just_requested = FALSE;
       self->metadata_ts = 0;
-      set_agent (self, NULL);
+      _confab_session_set_agent (self, NULL);
       set_agent_typing (self, FALSE);
       SET_PROP (close_reason, CONFAB_CLOSE_REASON_NONE, PROP_CLOSE_REASON);
       SET_PROP (stage, status == CONFAB_CONVERSATION_OPEN ? CONFAB_CONVERSATION_STATE_OPEN
@@ -750,7 +644,7 @@ handle_conversations (ConfabSession *self,
             continue;
           self->metadata_ts = change->last_updated_ts;
 
-          set_agent (self, confab_conversation_change_get_agent_id (change));
+          _confab_session_set_agent (self, confab_conversation_change_get_agent_id (change));
           if (closed && self->conversation_status != CONFAB_CONVERSATION_CLOSED)
             conversation_closed (self, change->close_reason);
           else if (!closed && self->conversation_status != CONFAB_CONVERSATION_OPEN &&
@@ -770,7 +664,7 @@ handle_conversations (ConfabSession *self,
       g_debug ("Resuming an open conversation");
       set_conversation (self, newest_open->conversation_id, CONFAB_CONVERSATION_OPEN);
       self->metadata_ts = newest_open->last_updated_ts;
-      set_agent (self, confab_conversation_change_get_agent_id (newest_open));
+      _confab_session_set_agent (self, confab_conversation_change_get_agent_id (newest_open));
     }
 
   self->awaiting_metadata = FALSE;
