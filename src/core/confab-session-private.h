@@ -10,6 +10,7 @@
  *
  *   confab-session.c           GObject, properties, accessors, start and stop
  *   confab-session-profile.c   the agent's profile (nickname)
+ *   confab-session-typing.c    typing: the agent's in, the person's out
  */
 #pragma once
 
@@ -146,5 +147,10 @@ const char  *_confab_session_account_id          (ConfabSession          *self);
 /* The agent now in the conversation (NULL: none); fetches its profile. */
 void         _confab_session_set_agent           (ConfabSession          *self,
                                                   const char             *agent_id);
+
+/* confab-session-typing.c */
+
+void         _confab_session_set_agent_typing    (ConfabSession          *self,
+                                                  gboolean                typing);
 
 G_END_DECLS

@@ -20,8 +20,6 @@
 #define DEFAULT_BACKOFF_BASE_MS    1000
 #define DEFAULT_BACKOFF_MAX_MS     60000
 #define DEFAULT_TYPING_PAUSE_MS    3000
-#define COMPOSING_THROTTLE_MS      3000
-#define AGENT_TYPING_TIMEOUT_MS    30000
 /* After (re)subscribing to a dialog, sends and receipts wait until the replay has been quiet
  * this long: the replay may show that a message or receipt lost with the old socket was in
  * fact stored, and it must not go twice. */
@@ -68,27 +66,6 @@ _confab_session_set_state (ConfabSession      *self,
   if (state != CONFAB_SESSION_WAITING)
     SET_PROP (next_retry, 0, PROP_NEXT_RETRY);
   SET_PROP (state, state, PROP_STATE);
-}
-
-static gboolean
-agent_typing_timeout_cb (gpointer data)
-{
-  ConfabSession *self = data;
-
-  self->agent_typing_source = 0;
-  SET_PROP (agent_typing, FALSE, PROP_AGENT_TYPING);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-set_agent_typing (ConfabSession *self,
-                  gboolean       typing)
-{
-  g_clear_handle_id (&self->agent_typing_source, g_source_remove);
-  /* An agent whose "stopped typing" got lost must not type for ever. */
-  if (typing)
-    self->agent_typing_source = g_timeout_add (AGENT_TYPING_TIMEOUT_MS, agent_typing_timeout_cb, self);
-  SET_PROP (agent_typing, typing, PROP_AGENT_TYPING);
 }
 
 gboolean
@@ -213,7 +190,7 @@ set_conversation (ConfabSession           *self,
       self->just_requested = FALSE;
       self->metadata_ts = 0;
       _confab_session_set_agent (self, NULL);
-      set_agent_typing (self, FALSE);
+      _confab_session_set_agent_typing (self, FALSE);
       SET_PROP (close_reason, CONFAB_CLOSE_REASON_NONE, PROP_CLOSE_REASON);
       SET_PROP (stage, status == CONFAB_CONVERSATION_OPEN ? CONFAB_CONVERSATION_STATE_OPEN
                                                            : CONFAB_CONVERSATION_STATE_UNKNOWN,
@@ -233,7 +210,7 @@ conversation_closed (ConfabSession     *self,
   SET_PROP (close_reason, reason, PROP_CLOSE_REASON);
   SET_PROP (stage, CONFAB_CONVERSATION_STATE_CLOSE, PROP_CONVERSATION_STAGE);
   SET_PROP (conversation_status, CONFAB_CONVERSATION_CLOSED, PROP_CONVERSATION_STATUS);
-  set_agent_typing (self, FALSE);
+  _confab_session_set_agent_typing (self, FALSE);
   /* never into a closed conversation */
   g_array_set_size (self->read_batch, 0);
   g_array_set_size (self->accept_batch, 0);
@@ -570,7 +547,7 @@ handle_messaging (ConfabSession *self,
 
         case CONFAB_EVENT_CHAT_STATE:
           if (!own)
-            set_agent_typing (self, change->chat_state == CONFAB_CHAT_STATE_COMPOSING);
+            _confab_session_set_agent_typing (self, change->chat_state == CONFAB_CHAT_STATE_COMPOSING);
           break;
 
         default:
@@ -608,7 +585,7 @@ handle_messaging (ConfabSession *self,
     }
 
   if (agent_wrote)
-    set_agent_typing (self, FALSE);
+    _confab_session_set_agent_typing (self, FALSE);
 
   schedule_receipts (self);
 }
@@ -1107,70 +1084,6 @@ confab_session_new_conversation (ConfabSession *self)
   set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
 }
 
-static void
-chat_state_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(ConfabFrame) frame = NULL;
-  g_autoptr(GError) error = NULL;
-
-  frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
-  if (frame == NULL)
-    g_debug ("Typing state not published: %s", error->message);
-}
-
-static void
-publish_chat_state (ConfabSession   *self,
-                    ConfabChatState  state)
-{
-  confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
-                                  confab_publish_chat_state_body (self->conversation_id,
-                                                                  self->conversation_id, state),
-                                  NULL, chat_state_cb, NULL);
-}
-
-static gboolean
-typing_pause_cb (gpointer data)
-{
-  ConfabSession *self = data;
-
-  self->typing_pause_source = 0;
-  confab_session_set_typing (self, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-void
-confab_session_set_typing (ConfabSession *self,
-                           gboolean       typing)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  g_return_if_fail (CONFAB_IS_SESSION (self));
-
-  g_clear_handle_id (&self->typing_pause_source, g_source_remove);
-
-  if (!typing)
-    {
-      if (self->composing_sent && _confab_session_can_publish (self))
-        publish_chat_state (self, CONFAB_CHAT_STATE_ACTIVE);
-      self->composing_sent = FALSE;
-      self->last_composing = 0;
-      return;
-    }
-
-  if (!_confab_session_can_publish (self))
-    return;
-
-  if (!self->composing_sent || now - self->last_composing > COMPOSING_THROTTLE_MS * 1000)
-    {
-      publish_chat_state (self, CONFAB_CHAT_STATE_COMPOSING);
-      self->composing_sent = TRUE;
-      self->last_composing = now;
-    }
-  self->typing_pause_source = g_timeout_add (self->typing_pause_ms, typing_pause_cb, self);
-}
-
 /* Connecting and reconnecting */
 
 static void
@@ -1231,7 +1144,7 @@ lost_socket (ConfabSession *self)
   g_clear_handle_id (&self->resume_source, g_source_remove);
   g_clear_handle_id (&self->receipt_source, g_source_remove);
   g_clear_handle_id (&self->typing_pause_source, g_source_remove);
-  set_agent_typing (self, FALSE);
+  _confab_session_set_agent_typing (self, FALSE);
   if (self->conversation_status == CONFAB_CONVERSATION_REQUESTED)
     SET_PROP (conversation_status, CONFAB_CONVERSATION_NONE, PROP_CONVERSATION_STATUS);
 }
