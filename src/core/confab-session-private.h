@@ -11,6 +11,7 @@
  *   confab-session.c           GObject, properties, accessors, start and stop
  *   confab-session-profile.c   the agent's profile (nickname)
  *   confab-session-typing.c    typing: the agent's in, the person's out
+ *   confab-session-receipts.c  ACCEPT and READ batched out; receipts in, on own messages
  */
 #pragma once
 
@@ -152,5 +153,27 @@ void         _confab_session_set_agent           (ConfabSession          *self,
 
 void         _confab_session_set_agent_typing    (ConfabSession          *self,
                                                   gboolean                typing);
+
+/* confab-session-receipts.c */
+
+/* Publishes the batched receipts after receipt_batch_ms, unless nothing waits. */
+void         _confab_session_schedule_receipts   (ConfabSession          *self);
+/* An ACCEPT for a message of the agent's, unless it went already. */
+void         _confab_session_queue_accept        (ConfabSession          *self,
+                                                  ConfabMessage          *message);
+/* A receipt this consumer published, seen again (a replay): it does not go twice. */
+void         _confab_session_apply_own_receipt   (ConfabSession          *self,
+                                                  const char             *dialog_id,
+                                                  gint64                  sequence,
+                                                  ConfabReceiptStatus     status);
+/* A receipt from the agent for an own message, kept for later if the message has no
+ * sequence yet. */
+void         _confab_session_apply_agent_receipt (ConfabSession          *self,
+                                                  const char             *dialog_id,
+                                                  gint64                  sequence,
+                                                  ConfabReceiptStatus     status);
+/* The agent's receipts that came before this own message had its sequence. */
+void         _confab_session_apply_early_receipts (ConfabSession        *self,
+                                                   ConfabMessage        *message);
 
 G_END_DECLS
