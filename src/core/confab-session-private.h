@@ -12,6 +12,7 @@
  *   confab-session-profile.c   the agent's profile (nickname)
  *   confab-session-typing.c    typing: the agent's in, the person's out
  *   confab-session-receipts.c  ACCEPT and READ batched out; receipts in, on own messages
+ *   confab-session-outbox.c    own messages: queued, sent, retried, kept in the store
  */
 #pragma once
 
@@ -142,6 +143,8 @@ gboolean     _confab_session_is_online           (ConfabSession          *self);
 /* Online, subscribed to the dialog, and the conversation is open. */
 gboolean     _confab_session_can_publish         (ConfabSession          *self);
 const char  *_confab_session_account_id          (ConfabSession          *self);
+/* Asks for a new conversation, unless one is asked for already. */
+void         _confab_session_request_conversation (ConfabSession        *self);
 
 /* confab-session-profile.c */
 
@@ -175,5 +178,17 @@ void         _confab_session_apply_agent_receipt (ConfabSession          *self,
 /* The agent's receipts that came before this own message had its sequence. */
 void         _confab_session_apply_early_receipts (ConfabSession        *self,
                                                    ConfabMessage        *message);
+
+/* confab-session-outbox.c */
+
+/* Sends the head of the outbox if it can go now; asks for a conversation if none is open. */
+void         _confab_session_flush_outbox        (ConfabSession          *self);
+/* The message into the store's outbox, once the identity is known. */
+void         _confab_session_outbox_save         (ConfabSession          *self,
+                                                  ConfabMessage          *message);
+/* The outbox a store snapshot held: ahead of what this run queued, failed ones not queued. */
+void         _confab_session_restore_outbox      (ConfabSession          *self,
+                                                  GPtrArray              *saved);
+void         _confab_session_fail_outbox         (ConfabSession          *self);
 
 G_END_DECLS

@@ -24,16 +24,13 @@
  * this long: the replay may show that a message or receipt lost with the old socket was in
  * fact stored, and it must not go twice. */
 #define RESUME_SETTLE_MS           300
-#define MAX_BUSY_RETRIES           3
 #define METADATA_WAIT_MS           3000
-#define BUSY_RETRY_BASE_MS         1000
 
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ConfabSession, confab_session, G_TYPE_OBJECT)
 
 static void begin_connect (ConfabSession *self);
-static void flush_outbox (ConfabSession *self);
 static void subscribe_dialog (ConfabSession *self);
 
 /* Property helpers: notify only on a real change. */
@@ -148,29 +145,6 @@ messages_changed_cb (ConfabSession *self,
     }
 }
 
-static void
-outbox_save (ConfabSession *self,
-             ConfabMessage *message)
-{
-  if (self->store != NULL && self->consumer_id != NULL && confab_message_get_local_id (message) != 0)
-    confab_store_outbox_put (self->store, _confab_session_account_id (self), self->consumer_id, message);
-}
-
-/* The head of the outbox is done with: sent (it leaves the store's outbox) or failed (it stays,
- * marked, so a restart still offers Retry). */
-static void
-outbox_pop (ConfabSession *self)
-{
-  g_autoptr(ConfabMessage) message = g_queue_pop_head (&self->outbox);
-
-  if (message == NULL || self->store == NULL || confab_message_get_local_id (message) == 0)
-    return;
-  if (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_FAILED)
-    outbox_save (self, message);
-  else
-    confab_store_outbox_remove (self->store, confab_message_get_local_id (message));
-}
-
 /* Conversation state */
 
 static void
@@ -229,7 +203,7 @@ resume_settled_cb (gpointer data)
   self->resuming = FALSE;
   g_debug ("Replay settled");
   _confab_session_schedule_receipts (self);
-  flush_outbox (self);
+  _confab_session_flush_outbox (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -412,7 +386,7 @@ handle_conversations (ConfabSession *self,
   g_clear_handle_id (&self->metadata_wait_source, g_source_remove);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     subscribe_dialog (self);
-  flush_outbox (self);
+  _confab_session_flush_outbox (self);
 }
 
 static void
@@ -470,7 +444,7 @@ subscribe_dialog_cb (GObject      *object,
     {
       self->just_requested = FALSE;
       _confab_session_schedule_receipts (self);
-      flush_outbox (self);
+      _confab_session_flush_outbox (self);
     }
   else
     start_resume_settle (self);
@@ -502,7 +476,7 @@ metadata_wait_cb (gpointer data)
 
   self->metadata_wait_source = 0;
   self->awaiting_metadata = FALSE;
-  flush_outbox (self);
+  _confab_session_flush_outbox (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -539,7 +513,7 @@ subscribe_metadata_cb (GObject      *object,
       self->metadata_wait_source = g_timeout_add (METADATA_WAIT_MS, metadata_wait_cb, self);
       return;
     }
-  flush_outbox (self);
+  _confab_session_flush_outbox (self);
 }
 
 static void
@@ -551,8 +525,6 @@ subscribe_metadata (ConfabSession *self)
 }
 
 /* Sending */
-
-static void request_conversation (ConfabSession *self);
 
 static void
 request_conversation_cb (GObject      *object,
@@ -583,11 +555,7 @@ request_conversation_cb (GObject      *object,
       else if (error->domain == CONFAB_RESPONSE_ERROR)
         {
           /* Refused for good: the queued messages cannot go anywhere. */
-          while (!g_queue_is_empty (&self->outbox))
-            {
-              confab_message_fail (g_queue_peek_head (&self->outbox));
-              outbox_pop (self);
-            }
+          _confab_session_fail_outbox (self);
           self->conversation_refusals = 0;
         }
       return;
@@ -599,8 +567,8 @@ request_conversation_cb (GObject      *object,
   subscribe_dialog (self);
 }
 
-static void
-request_conversation (ConfabSession *self)
+void
+_confab_session_request_conversation (ConfabSession *self)
 {
   if (!_confab_session_is_online (self) || self->conversation_status == CONFAB_CONVERSATION_REQUESTED)
     return;
@@ -611,172 +579,6 @@ request_conversation (ConfabSession *self)
   confab_connection_send_request (self->conn, CONFAB_REQ_REQUEST_CONVERSATION,
                                   confab_request_conversation_body (confab_account_get_account_id (self->account), NULL),
                                   NULL, request_conversation_cb, g_object_ref (self));
-}
-
-static gboolean
-busy_retry_cb (gpointer data)
-{
-  ConfabSession *self = data;
-
-  self->busy_source = 0;
-  flush_outbox (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-publish_text_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(ConfabSession) self = user_data;
-  g_autoptr(ConfabFrame) frame = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabMessage) message = NULL;
-  gint64 sequence = -1;
-
-  frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
-  message = g_steal_pointer (&self->in_flight);
-  if (message == NULL)
-    return;
-
-  if (frame != NULL && confab_parse_publish_sequence (frame, &sequence, &error))
-    {
-      self->busy_retries = 0;
-      outbox_pop (self);
-      if (confab_message_list_set_sequence (self->messages, message, self->conversation_id, sequence))
-        {
-          confab_message_advance_delivery (message, CONFAB_DELIVERY_SENT);
-          _confab_session_apply_early_receipts (self, message);
-        }
-    }
-  else if (confab_message_get_sequence (message) < 0 && error->domain == CONFAB_RESPONSE_ERROR &&
-           (error->code == 429 || error->code >= 500) && self->busy_retries < MAX_BUSY_RETRIES)
-    {
-      /* Busy or failing service: the same request again after a growing pause, a few times
-       * (429 asks for at least a second). */
-      guint delay = BUSY_RETRY_BASE_MS << self->busy_retries;
-
-      self->busy_retries++;
-      g_debug ("Message answered %d, trying again in %u ms", error->code, delay);
-      confab_message_requeue (message);
-      g_clear_handle_id (&self->busy_source, g_source_remove);
-      self->busy_source = g_timeout_add (delay, busy_retry_cb, self);
-      return;
-    }
-  else if (error->domain == CONFAB_RESPONSE_ERROR || error->domain == CONFAB_PROTOCOL_ERROR)
-    {
-      g_debug ("Message refused: %s", error->message);
-      confab_message_fail (message);
-      outbox_pop (self);
-    }
-  else if (confab_message_get_sequence (message) >= 0)
-    {
-      /* The answer was lost but the echo came: the service has it. */
-      g_debug ("Message not answered, but its echo came: %s", error->message);
-      outbox_pop (self);
-    }
-  else
-    {
-      /* Lost on the way: it goes again, in order, after reconnecting, unless the replay
-       * shows the service stored it (its echo is matched then, see ConfabMessageList). */
-      g_debug ("Message not answered: %s", error->message);
-      confab_message_requeue (message);
-      if (g_error_matches (error, CONFAB_CONNECTION_ERROR, CONFAB_CONNECTION_ERROR_TIMEOUT) &&
-          CONFAB_CONNECTION (object) == self->conn)
-        {
-          /* A socket that does not answer in 10 s is not trusted with a second try. */
-          confab_connection_drop (self->conn, "a message had no answer");
-          return;
-        }
-    }
-
-  flush_outbox (self);
-}
-
-static void
-flush_outbox (ConfabSession *self)
-{
-  ConfabMessage *head;
-
-  /* Queued messages whose echo a replay matched are sent already. */
-  while ((head = g_queue_peek_head (&self->outbox)) != NULL && head != self->in_flight &&
-         confab_message_get_delivery_state (head) >= CONFAB_DELIVERY_SENT)
-    outbox_pop (self);
-
-  if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !_confab_session_is_online (self) ||
-      self->busy_source != 0 || self->awaiting_metadata)
-    return;
-
-  switch (self->conversation_status)
-    {
-    case CONFAB_CONVERSATION_NONE:
-    case CONFAB_CONVERSATION_CLOSED:
-      request_conversation (self);
-      return;
-    case CONFAB_CONVERSATION_REQUESTED:
-      return;
-    case CONFAB_CONVERSATION_OPEN:
-    default:
-      break;
-    }
-
-  if (!self->dialog_subscribed || self->resuming)
-    return;
-
-  head = g_queue_peek_head (&self->outbox);
-  self->in_flight = g_object_ref (head);
-  if (!confab_message_get_attempted (head))
-    {
-      confab_message_set_attempted (head, TRUE);
-      outbox_save (self, head);
-    }
-  confab_message_set_dialog_id (head, self->conversation_id);
-  confab_message_set_conversation_id (head, self->conversation_id);
-  confab_message_advance_delivery (head, CONFAB_DELIVERY_SENDING);
-  confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
-                                  confab_publish_text_body (self->conversation_id, self->conversation_id,
-                                                            confab_message_get_text (head)),
-                                  NULL, publish_text_cb, g_object_ref (self));
-
-  /* Sending ends "typing". */
-  if (self->composing_sent)
-    confab_session_set_typing (self, FALSE);
-}
-
-ConfabMessage *
-confab_session_send_text (ConfabSession *self,
-                          const char    *text)
-{
-  g_autoptr(ConfabMessage) message = NULL;
-
-  g_return_val_if_fail (CONFAB_IS_SESSION (self), NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-
-  message = confab_message_new_outgoing (text, g_get_real_time () / 1000);
-  if (self->store != NULL)
-    confab_message_set_local_id (message, confab_store_next_local_id (self->store));
-  confab_message_list_append_outgoing (self->messages, message);
-  g_queue_push_tail (&self->outbox, g_object_ref (message));
-  /* On disk before it goes anywhere: a crash or a restart does not lose it. */
-  outbox_save (self, message);
-  flush_outbox (self);
-
-  return message;
-}
-
-void
-confab_session_retry_message (ConfabSession *self,
-                              ConfabMessage *message)
-{
-  g_return_if_fail (CONFAB_IS_SESSION (self));
-  g_return_if_fail (CONFAB_IS_MESSAGE (message));
-
-  if (confab_message_get_delivery_state (message) != CONFAB_DELIVERY_FAILED ||
-      !confab_message_requeue (message))
-    return;
-  g_queue_push_tail (&self->outbox, g_object_ref (message));
-  outbox_save (self, message);
-  flush_outbox (self);
 }
 
 static void
@@ -952,7 +754,7 @@ adopt_consumer (ConfabSession *self,
     }
   _confab_session_set_string_prop (self, &self->consumer_id, consumer_id, PROP_CONSUMER_ID);
   for (GList *l = self->outbox.head; l != NULL; l = l->next)
-    outbox_save (self, l->data);
+    _confab_session_outbox_save (self, l->data);
   ensure_loaded (self);
 }
 
@@ -977,16 +779,6 @@ set_consumer_from_token (ConfabSession *self)
 
 static void connect_socket (ConfabSession *self);
 
-static gboolean
-outbox_holds (ConfabSession *self,
-              gint64         local_id)
-{
-  for (GList *l = self->outbox.head; l != NULL; l = l->next)
-    if (confab_message_get_local_id (l->data) == local_id)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 apply_snapshot (ConfabSession       *self,
                 ConfabStoreSnapshot *snapshot)
@@ -1001,28 +793,7 @@ apply_snapshot (ConfabSession       *self,
   if (snapshot->messages->len > 0)
     added = confab_message_list_add (self->messages, snapshot->messages);
 
-  /* Written before anything typed in this run: they go first, in their order. Rows this run
-   * wrote itself (it saves its queue as soon as the identity is known) are here already. */
-  {
-    g_autoptr(GPtrArray) restored = g_ptr_array_new ();
-
-    for (guint i = 0; i < snapshot->outbox->len; i++)
-      {
-        ConfabMessage *message = g_ptr_array_index (snapshot->outbox, i);
-
-        if (!outbox_holds (self, confab_message_get_local_id (message)))
-          g_ptr_array_add (restored, message);
-      }
-
-    confab_message_list_prepend_outgoing (self->messages, restored);
-    for (guint i = restored->len; i > 0; i--)
-      {
-        ConfabMessage *message = g_ptr_array_index (restored, i - 1);
-
-        if (confab_message_get_delivery_state (message) != CONFAB_DELIVERY_FAILED)
-          g_queue_push_head (&self->outbox, g_object_ref (message));
-      }
-  }
+  _confab_session_restore_outbox (self, snapshot->outbox);
   g_debug ("Restored %u messages and %u waiting to be sent",
            snapshot->messages->len, snapshot->outbox->len);
 }
