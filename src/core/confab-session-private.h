@@ -13,6 +13,7 @@
  *   confab-session-typing.c    typing: the agent's in, the person's out
  *   confab-session-receipts.c  ACCEPT and READ batched out; receipts in, on own messages
  *   confab-session-outbox.c    own messages: queued, sent, retried, kept in the store
+ *   confab-session-store.c     the identity, its history read from and saved to the store
  */
 #pragma once
 
@@ -143,8 +144,14 @@ gboolean     _confab_session_is_online           (ConfabSession          *self);
 /* Online, subscribed to the dialog, and the conversation is open. */
 gboolean     _confab_session_can_publish         (ConfabSession          *self);
 const char  *_confab_session_account_id          (ConfabSession          *self);
+/* Forgets the old conversation's state when the id changes; remembers the new id on disk. */
+void         _confab_session_set_conversation    (ConfabSession          *self,
+                                                  const char             *conversation_id,
+                                                  ConfabConversationStatus status);
 /* Asks for a new conversation, unless one is asked for already. */
 void         _confab_session_request_conversation (ConfabSession        *self);
+/* A new socket for the account, the session listening to it. */
+void         _confab_session_connect_socket      (ConfabSession          *self);
 
 /* confab-session-profile.c */
 
@@ -190,5 +197,18 @@ void         _confab_session_outbox_save         (ConfabSession          *self,
 void         _confab_session_restore_outbox      (ConfabSession          *self,
                                                   GPtrArray              *saved);
 void         _confab_session_fail_outbox         (ConfabSession          *self);
+
+/* confab-session-store.c */
+
+/* The identity is known (from the token or a signup): its history is read once. */
+void         _confab_session_adopt_consumer      (ConfabSession          *self,
+                                                  const char             *consumer_id);
+/* ConfabMessageList::items-changed: new rows are saved, and watched for changes. */
+void         _confab_session_messages_changed_cb (ConfabSession          *self,
+                                                  guint                   position,
+                                                  guint                   removed,
+                                                  guint                   added,
+                                                  GListModel             *model);
+void         _confab_session_save_pending        (ConfabSession          *self);
 
 G_END_DECLS

@@ -78,79 +78,18 @@ _confab_session_can_publish (ConfabSession *self)
          self->conversation_status == CONFAB_CONVERSATION_OPEN;
 }
 
-/* The store */
-
 const char *
 _confab_session_account_id (ConfabSession *self)
 {
   return confab_account_get_account_id (self->account);
 }
 
-static gboolean
-save_dirty_cb (gpointer data)
-{
-  ConfabSession *self = data;
-  g_autoptr(GPtrArray) messages = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  self->save_source = 0;
-  if (self->store == NULL || self->consumer_id == NULL)
-    {
-      g_hash_table_remove_all (self->dirty);
-      return G_SOURCE_REMOVE;
-    }
-
-  g_hash_table_iter_init (&iter, self->dirty);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (messages, key);
-  confab_store_save_messages (self->store, _confab_session_account_id (self), self->consumer_id, messages);
-  g_hash_table_remove_all (self->dirty);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-message_dirty_cb (ConfabSession *self,
-                  GParamSpec    *pspec,
-                  ConfabMessage *message)
-{
-  if (self->store == NULL || confab_message_get_sequence (message) < 0)
-    return;
-  g_hash_table_add (self->dirty, g_object_ref (message));
-  if (self->save_source == 0)
-    self->save_source = g_idle_add_full (G_PRIORITY_LOW, save_dirty_cb, self, NULL);
-}
-
-/* Every row that enters the list is saved, and saved again when it changes. */
-static void
-messages_changed_cb (ConfabSession *self,
-                     guint          position,
-                     guint          removed,
-                     guint          added,
-                     GListModel    *model)
-{
-  if (self->store == NULL)
-    return;
-
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
-
-      if (g_object_get_data (G_OBJECT (message), "confab-session-watched") == NULL)
-        {
-          g_object_set_data (G_OBJECT (message), "confab-session-watched", GINT_TO_POINTER (1));
-          g_signal_connect_object (message, "notify", G_CALLBACK (message_dirty_cb), self, G_CONNECT_SWAPPED);
-        }
-      message_dirty_cb (self, NULL, message);
-    }
-}
-
 /* Conversation state */
 
-static void
-set_conversation (ConfabSession           *self,
-                  const char              *conversation_id,
-                  ConfabConversationStatus status)
+void
+_confab_session_set_conversation (ConfabSession           *self,
+                                  const char              *conversation_id,
+                                  ConfabConversationStatus status)
 {
   gboolean changed = g_strcmp0 (self->conversation_id, conversation_id) != 0;
 
@@ -377,7 +316,7 @@ handle_conversations (ConfabSession *self,
       self->conversation_status != CONFAB_CONVERSATION_REQUESTED)
     {
       g_debug ("Resuming an open conversation");
-      set_conversation (self, newest_open->conversation_id, CONFAB_CONVERSATION_OPEN);
+      _confab_session_set_conversation (self, newest_open->conversation_id, CONFAB_CONVERSATION_OPEN);
       self->metadata_ts = newest_open->last_updated_ts;
       _confab_session_set_agent (self, confab_conversation_change_get_agent_id (newest_open));
     }
@@ -562,7 +501,7 @@ request_conversation_cb (GObject      *object,
     }
 
   self->conversation_refusals = 0;
-  set_conversation (self, conversation_id, CONFAB_CONVERSATION_OPEN);
+  _confab_session_set_conversation (self, conversation_id, CONFAB_CONVERSATION_OPEN);
   self->just_requested = TRUE;
   subscribe_dialog (self);
 }
@@ -574,7 +513,7 @@ _confab_session_request_conversation (ConfabSession *self)
     return;
 
   if (self->conversation_status == CONFAB_CONVERSATION_CLOSED)
-    set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
+    _confab_session_set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
   SET_PROP (conversation_status, CONFAB_CONVERSATION_REQUESTED, PROP_CONVERSATION_STATUS);
   confab_connection_send_request (self->conn, CONFAB_REQ_REQUEST_CONVERSATION,
                                   confab_request_conversation_body (confab_account_get_account_id (self->account), NULL),
@@ -620,7 +559,7 @@ confab_session_new_conversation (ConfabSession *self)
 
   if (self->conversation_status != CONFAB_CONVERSATION_CLOSED)
     return;
-  set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
+  _confab_session_set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
 }
 
 /* Connecting and reconnecting */
@@ -739,25 +678,6 @@ connection_state_cb (ConfabConnection *conn,
     subscribe_metadata (self);
 }
 
-static void ensure_loaded (ConfabSession *self);
-
-/* The identity is known: its history can be read, and what was written before it was known
- * goes on disk now. */
-static void
-adopt_consumer (ConfabSession *self,
-                const char    *consumer_id)
-{
-  if (self->consumer_id != NULL && g_strcmp0 (self->consumer_id, consumer_id) != 0)
-    {
-      /* A new identity sees none of the old one's conversations. */
-      set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
-    }
-  _confab_session_set_string_prop (self, &self->consumer_id, consumer_id, PROP_CONSUMER_ID);
-  for (GList *l = self->outbox.head; l != NULL; l = l->next)
-    _confab_session_outbox_save (self, l->data);
-  ensure_loaded (self);
-}
-
 static gboolean
 set_consumer_from_token (ConfabSession *self)
 {
@@ -773,90 +693,8 @@ set_consumer_from_token (ConfabSession *self)
       return FALSE;
     }
 
-  adopt_consumer (self, claims->sub);
+  _confab_session_adopt_consumer (self, claims->sub);
   return TRUE;
-}
-
-static void connect_socket (ConfabSession *self);
-
-static void
-apply_snapshot (ConfabSession       *self,
-                ConfabStoreSnapshot *snapshot)
-{
-  g_autoptr(GPtrArray) added = NULL;
-
-  if (snapshot->conversation_id != NULL && self->conversation_id == NULL)
-    {
-      set_conversation (self, snapshot->conversation_id, CONFAB_CONVERSATION_NONE);
-      self->awaiting_metadata = TRUE;
-    }
-  if (snapshot->messages->len > 0)
-    added = confab_message_list_add (self->messages, snapshot->messages);
-
-  _confab_session_restore_outbox (self, snapshot->outbox);
-  g_debug ("Restored %u messages and %u waiting to be sent",
-           snapshot->messages->len, snapshot->outbox->len);
-}
-
-typedef struct
-{
-  ConfabSession *self;
-  char *consumer_id;
-} LoadData;
-
-static void
-store_loaded_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  LoadData *data = user_data;
-  g_autoptr(ConfabSession) self = data->self;
-  g_autofree char *consumer_id = data->consumer_id;
-  g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_free (data);
-  g_clear_pointer (&self->loading_consumer, g_free);
-  snapshot = confab_store_load_finish (CONFAB_STORE (object), result, &error);
-  if (snapshot == NULL)
-    g_message ("%s", error->message);
-  else if (g_strcmp0 (consumer_id, self->consumer_id) == 0)
-    apply_snapshot (self, snapshot);
-
-  if (g_strcmp0 (consumer_id, self->consumer_id) == 0)
-    {
-      g_free (self->loaded_consumer);
-  g_free (self->loading_consumer);
-      self->loaded_consumer = g_steal_pointer (&consumer_id);
-    }
-  else
-    ensure_loaded (self);
-
-  if (self->connect_after_load && self->loading_consumer == NULL)
-    {
-      self->connect_after_load = FALSE;
-      if (self->state == CONFAB_SESSION_CONNECTING)
-        connect_socket (self);
-    }
-}
-
-/* Reads the history held for the current identity, once per identity. It is not cancelled
- * by stop(): a later start needs it all the same. */
-static void
-ensure_loaded (ConfabSession *self)
-{
-  LoadData *data;
-
-  if (self->store == NULL || self->consumer_id == NULL || self->loading_consumer != NULL ||
-      g_strcmp0 (self->loaded_consumer, self->consumer_id) == 0)
-    return;
-
-  data = g_new0 (LoadData, 1);
-  data->self = g_object_ref (self);
-  data->consumer_id = g_strdup (self->consumer_id);
-  self->loading_consumer = g_strdup (self->consumer_id);
-  confab_store_load_async (self->store, _confab_session_account_id (self), self->consumer_id, NULL,
-                           store_loaded_cb, data);
 }
 
 static void
@@ -872,11 +710,11 @@ open_socket (ConfabSession *self)
       return;
     }
 
-  connect_socket (self);
+  _confab_session_connect_socket (self);
 }
 
-static void
-connect_socket (ConfabSession *self)
+void
+_confab_session_connect_socket (ConfabSession *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
@@ -953,7 +791,7 @@ begin_connect (ConfabSession *self)
       g_autoptr(ConfabJwtClaims) claims = confab_jwt_decode (jwt, NULL);
 
       if (claims != NULL)
-        adopt_consumer (self, claims->sub);
+        _confab_session_adopt_consumer (self, claims->sub);
     }
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
@@ -997,11 +835,7 @@ confab_session_stop (ConfabSession *self)
   g_return_if_fail (CONFAB_IS_SESSION (self));
 
   /* Stopped means on disk: what changed is written before stop() returns. */
-  if (self->save_source != 0)
-    {
-      g_clear_handle_id (&self->save_source, g_source_remove);
-      save_dirty_cb (self);
-    }
+  _confab_session_save_pending (self);
   if (self->store != NULL)
     confab_store_flush (self->store);
 
@@ -1214,11 +1048,7 @@ confab_session_dispose (GObject *object)
   g_clear_handle_id (&self->resume_source, g_source_remove);
   g_clear_handle_id (&self->busy_source, g_source_remove);
   g_clear_handle_id (&self->metadata_wait_source, g_source_remove);
-  if (self->save_source != 0)
-    {
-      g_clear_handle_id (&self->save_source, g_source_remove);
-      save_dirty_cb (self);
-    }
+  _confab_session_save_pending (self);
   g_clear_object (&self->store);
   if (self->profile_cancellable != NULL)
     g_cancellable_cancel (self->profile_cancellable);
@@ -1344,8 +1174,8 @@ confab_session_init (ConfabSession *self)
 {
   self->messages = confab_message_list_new ();
   self->dirty = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
-  g_signal_connect_object (self->messages, "items-changed", G_CALLBACK (messages_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->messages, "items-changed",
+                           G_CALLBACK (_confab_session_messages_changed_cb), self, G_CONNECT_SWAPPED);
   g_queue_init (&self->outbox);
   self->accept_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->read_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
