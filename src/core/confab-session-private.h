@@ -14,6 +14,7 @@
  *   confab-session-receipts.c  ACCEPT and READ batched out; receipts in, on own messages
  *   confab-session-outbox.c    own messages: queued, sent, retried, kept in the store
  *   confab-session-store.c     the identity, its history read from and saved to the store
+ *   confab-session-events.c    incoming notifications, one handler per kind of event
  */
 #pragma once
 
@@ -148,10 +149,17 @@ const char  *_confab_session_account_id          (ConfabSession          *self);
 void         _confab_session_set_conversation    (ConfabSession          *self,
                                                   const char             *conversation_id,
                                                   ConfabConversationStatus status);
+/* The conversation is closed: nothing more is published into it. */
+void         _confab_session_conversation_closed (ConfabSession          *self,
+                                                  ConfabCloseReason       reason);
 /* Asks for a new conversation, unless one is asked for already. */
 void         _confab_session_request_conversation (ConfabSession        *self);
 /* A new socket for the account, the session listening to it. */
 void         _confab_session_connect_socket      (ConfabSession          *self);
+/* Subscribes to the current dialog from the sequence after the last one held. */
+void         _confab_session_subscribe_dialog    (ConfabSession          *self);
+/* Holds sends and receipts until the replay has been quiet for a while. */
+void         _confab_session_start_resume_settle (ConfabSession          *self);
 
 /* confab-session-profile.c */
 
@@ -210,5 +218,12 @@ void         _confab_session_messages_changed_cb (ConfabSession          *self,
                                                   guint                   added,
                                                   GListModel             *model);
 void         _confab_session_save_pending        (ConfabSession          *self);
+
+/* confab-session-events.c */
+
+/* ConfabConnection::notification */
+void         _confab_session_notification_cb     (ConfabConnection       *conn,
+                                                  ConfabFrame            *frame,
+                                                  ConfabSession          *self);
 
 G_END_DECLS

@@ -31,7 +31,6 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (ConfabSession, confab_session, G_TYPE_OBJECT)
 
 static void begin_connect (ConfabSession *self);
-static void subscribe_dialog (ConfabSession *self);
 
 /* Property helpers: notify only on a real change. */
 
@@ -115,9 +114,9 @@ _confab_session_set_conversation (ConfabSession           *self,
                                     conversation_id);
 }
 
-static void
-conversation_closed (ConfabSession     *self,
-                     ConfabCloseReason  reason)
+void
+_confab_session_conversation_closed (ConfabSession     *self,
+                                     ConfabCloseReason  reason)
 {
   SET_PROP (close_reason, reason, PROP_CLOSE_REASON);
   SET_PROP (stage, CONFAB_CONVERSATION_STATE_CLOSE, PROP_CONVERSATION_STAGE);
@@ -131,7 +130,7 @@ conversation_closed (ConfabSession     *self,
   g_clear_handle_id (&self->typing_pause_source, g_source_remove);
 }
 
-/* Incoming events */
+/* The replay after subscribing */
 
 static gboolean
 resume_settled_cb (gpointer data)
@@ -146,199 +145,12 @@ resume_settled_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-start_resume_settle (ConfabSession *self)
+void
+_confab_session_start_resume_settle (ConfabSession *self)
 {
   g_clear_handle_id (&self->resume_source, g_source_remove);
   self->resuming = TRUE;
   self->resume_source = g_timeout_add (RESUME_SETTLE_MS, resume_settled_cb, self);
-}
-
-static void
-handle_messaging (ConfabSession *self,
-                  JsonNode      *body)
-{
-  g_autoptr(GPtrArray) changes = NULL;
-  g_autoptr(GPtrArray) incoming = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) added = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean agent_wrote = FALSE;
-
-  changes = confab_parse_messaging_notification (body, &error);
-  if (changes == NULL)
-    {
-      g_message ("Ignoring a messaging notification: %s", error->message);
-      return;
-    }
-
-  if (self->resuming)
-    start_resume_settle (self);
-
-  for (guint i = 0; i < changes->len; i++)
-    {
-      ConfabMessagingChange *change = g_ptr_array_index (changes, i);
-      const char *dialog_id = change->dialog_id ? change->dialog_id : change->conversation_id;
-      gboolean own = g_strcmp0 (change->originator_id, self->consumer_id) == 0;
-
-      if (dialog_id == NULL || g_strcmp0 (dialog_id, self->conversation_id) != 0)
-        {
-          g_debug ("Ignoring an event of another dialog");
-          continue;
-        }
-
-      switch (change->type)
-        {
-        case CONFAB_EVENT_CONTENT:
-        case CONFAB_EVENT_RICH_CONTENT:
-        case CONFAB_EVENT_UNKNOWN:
-          if (change->sequence < 0)
-            break;
-          if (change->type == CONFAB_EVENT_UNKNOWN && change->text == NULL)
-            {
-              confab_message_list_note_sequence (self->messages, dialog_id, change->sequence);
-              break;
-            }
-          {
-            ConfabMessage *message = confab_message_new_from_change (change, self->consumer_id);
-
-            confab_message_set_dialog_id (message, dialog_id);
-            g_ptr_array_add (incoming, message);
-            agent_wrote |= !own;
-          }
-          break;
-
-        case CONFAB_EVENT_ACCEPT_STATUS:
-          confab_message_list_note_sequence (self->messages, dialog_id, change->sequence);
-          if (change->sequence_list == NULL || change->status == CONFAB_RECEIPT_UNKNOWN)
-            break;
-          for (guint j = 0; j < change->sequence_list->len; j++)
-            {
-              gint64 seq = g_array_index (change->sequence_list, gint64, j);
-
-              if (own)
-                _confab_session_apply_own_receipt (self, dialog_id, seq, change->status);
-              else
-                _confab_session_apply_agent_receipt (self, dialog_id, seq, change->status);
-            }
-          break;
-
-        case CONFAB_EVENT_CHAT_STATE:
-          if (!own)
-            _confab_session_set_agent_typing (self, change->chat_state == CONFAB_CHAT_STATE_COMPOSING);
-          break;
-
-        default:
-          break;
-        }
-
-      /* A receipt of ours for a message in this same batch. */
-      if (own && change->type == CONFAB_EVENT_ACCEPT_STATUS && change->sequence_list != NULL)
-        for (guint k = 0; k < incoming->len; k++)
-          {
-            ConfabMessage *m = g_ptr_array_index (incoming, k);
-
-            for (guint j = 0; j < change->sequence_list->len; j++)
-              if (confab_message_get_sequence (m) == g_array_index (change->sequence_list, gint64, j))
-                {
-                  confab_message_set_accept_sent (m, TRUE);
-                  if (change->status == CONFAB_RECEIPT_READ)
-                    confab_message_set_read_sent (m, TRUE);
-                }
-          }
-    }
-
-  if (incoming->len > 0)
-    {
-      added = confab_message_list_add (self->messages, incoming);
-      for (guint i = 0; i < added->len; i++)
-        {
-          ConfabMessage *message = g_ptr_array_index (added, i);
-
-          if (confab_message_get_own (message))
-            _confab_session_apply_early_receipts (self, message);
-          else
-            _confab_session_queue_accept (self, message);
-        }
-    }
-
-  if (agent_wrote)
-    _confab_session_set_agent_typing (self, FALSE);
-
-  _confab_session_schedule_receipts (self);
-}
-
-static void
-handle_conversations (ConfabSession *self,
-                      JsonNode      *body)
-{
-  g_autoptr(GPtrArray) changes = NULL;
-  g_autoptr(GError) error = NULL;
-  ConfabConversationChange *newest_open = NULL;
-
-  changes = confab_parse_conversation_notification (body, &error);
-  if (changes == NULL)
-    {
-      g_message ("Ignoring a conversation notification: %s", error->message);
-      return;
-    }
-
-  for (guint i = 0; i < changes->len; i++)
-    {
-      ConfabConversationChange *change = g_ptr_array_index (changes, i);
-      gboolean closed;
-
-      if (change->conversation_id == NULL || change->type != CONFAB_CHANGE_UPSERT)
-        continue;
-      closed = confab_conversation_change_is_closed (change);
-
-      if (g_strcmp0 (change->conversation_id, self->conversation_id) == 0)
-        {
-          /* Out of order: keep the newest. */
-          if (change->last_updated_ts != 0 && change->last_updated_ts < self->metadata_ts)
-            continue;
-          self->metadata_ts = change->last_updated_ts;
-
-          _confab_session_set_agent (self, confab_conversation_change_get_agent_id (change));
-          if (closed && self->conversation_status != CONFAB_CONVERSATION_CLOSED)
-            conversation_closed (self, change->close_reason);
-          else if (!closed && self->conversation_status != CONFAB_CONVERSATION_OPEN &&
-                   self->conversation_status != CONFAB_CONVERSATION_CLOSED)
-            SET_PROP (conversation_status, CONFAB_CONVERSATION_OPEN, PROP_CONVERSATION_STATUS);
-        }
-      else if (!closed &&
-               (newest_open == NULL || change->last_updated_ts > newest_open->last_updated_ts))
-        newest_open = change;
-    }
-
-  /* An open conversation Confab does not follow yet: resume it (after a restart, or one
-   * opened elsewhere), unless the one it follows is still open. */
-  if (newest_open != NULL && self->conversation_status != CONFAB_CONVERSATION_OPEN &&
-      self->conversation_status != CONFAB_CONVERSATION_REQUESTED)
-    {
-      g_debug ("Resuming an open conversation");
-      _confab_session_set_conversation (self, newest_open->conversation_id, CONFAB_CONVERSATION_OPEN);
-      self->metadata_ts = newest_open->last_updated_ts;
-      _confab_session_set_agent (self, confab_conversation_change_get_agent_id (newest_open));
-    }
-
-  self->awaiting_metadata = FALSE;
-  g_clear_handle_id (&self->metadata_wait_source, g_source_remove);
-  if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
-    subscribe_dialog (self);
-  _confab_session_flush_outbox (self);
-}
-
-static void
-notification_cb (ConfabConnection *conn,
-                 ConfabFrame      *frame,
-                 ConfabSession    *self)
-{
-  if (g_strcmp0 (frame->type, CONFAB_NOTIFY_MESSAGING) == 0)
-    handle_messaging (self, frame->body);
-  else if (g_strcmp0 (frame->type, CONFAB_NOTIFY_EX_CONVERSATION) == 0)
-    handle_conversations (self, frame->body);
-  else
-    g_debug ("Ignoring a notification of type %s", frame->type ? frame->type : "(none)");
 }
 
 /* Subscriptions */
@@ -386,11 +198,11 @@ subscribe_dialog_cb (GObject      *object,
       _confab_session_flush_outbox (self);
     }
   else
-    start_resume_settle (self);
+    _confab_session_start_resume_settle (self);
 }
 
-static void
-subscribe_dialog (ConfabSession *self)
+void
+_confab_session_subscribe_dialog (ConfabSession *self)
 {
   gint64 from_seq;
 
@@ -443,7 +255,7 @@ subscribe_metadata_cb (GObject      *object,
   self->signed_up_again = FALSE;
   _confab_session_set_state (self, CONFAB_SESSION_ONLINE);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
-    subscribe_dialog (self);
+    _confab_session_subscribe_dialog (self);
   if (self->awaiting_metadata)
     {
       /* A restored conversation: wait for the metadata to say whether it is still open
@@ -503,7 +315,7 @@ request_conversation_cb (GObject      *object,
   self->conversation_refusals = 0;
   _confab_session_set_conversation (self, conversation_id, CONFAB_CONVERSATION_OPEN);
   self->just_requested = TRUE;
-  subscribe_dialog (self);
+  _confab_session_subscribe_dialog (self);
 }
 
 void
@@ -537,7 +349,7 @@ close_cb (GObject      *object,
     }
   /* The metadata notification follows; do not wait for it to stop publishing. */
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
-    conversation_closed (self, CONFAB_CLOSE_REASON_CONSUMER);
+    _confab_session_conversation_closed (self, CONFAB_CLOSE_REASON_CONSUMER);
 }
 
 void
@@ -729,7 +541,7 @@ _confab_session_connect_socket (ConfabSession *self)
   drop_connection (self);
   self->conn = confab_connection_new (self->http, url, confab_account_get_jwt (self->account));
   g_signal_connect (self->conn, "notify::state", G_CALLBACK (connection_state_cb), self);
-  g_signal_connect (self->conn, "notification", G_CALLBACK (notification_cb), self);
+  g_signal_connect (self->conn, "notification", G_CALLBACK (_confab_session_notification_cb), self);
   g_signal_connect (self->conn, "disconnected", G_CALLBACK (disconnected_cb), self);
   confab_connection_connect (self->conn);
 }
