@@ -9,6 +9,7 @@
  * includes this header: confab-session.h is the API.
  *
  *   confab-session.c           GObject, properties, accessors, start and stop
+ *   confab-session-connect.c   connecting, subscriptions, reconnecting, network monitor
  *   confab-session-profile.c   the agent's profile (nickname)
  *   confab-session-typing.c    typing: the agent's in, the person's out
  *   confab-session-receipts.c  ACCEPT and READ batched out; receipts in, on own messages
@@ -154,8 +155,17 @@ void         _confab_session_conversation_closed (ConfabSession          *self,
                                                   ConfabCloseReason       reason);
 /* Asks for a new conversation, unless one is asked for already. */
 void         _confab_session_request_conversation (ConfabSession        *self);
+
+/* confab-session-connect.c */
+
+/* Resolves the account and connects; from start(), a retry or retry_now(). */
+void         _confab_session_begin_connect       (ConfabSession          *self);
 /* A new socket for the account, the session listening to it. */
 void         _confab_session_connect_socket      (ConfabSession          *self);
+void         _confab_session_drop_connection     (ConfabSession          *self);
+/* The socket is gone: what belonged to it (subscriptions, typing, timers) goes too. */
+void         _confab_session_lost_socket         (ConfabSession          *self);
+void         _confab_session_subscribe_metadata  (ConfabSession          *self);
 /* Subscribes to the current dialog from the sequence after the last one held. */
 void         _confab_session_subscribe_dialog    (ConfabSession          *self);
 /* Holds sends and receipts until the replay has been quiet for a while. */
