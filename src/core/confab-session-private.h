@@ -10,6 +10,7 @@
  *
  *   confab-session.c           GObject, properties, accessors, start and stop
  *   confab-session-connect.c   connecting, subscriptions, reconnecting, network monitor
+ *   confab-session-conversation.c  the current conversation: asked for, open, closed
  *   confab-session-profile.c   the agent's profile (nickname)
  *   confab-session-typing.c    typing: the agent's in, the person's out
  *   confab-session-receipts.c  ACCEPT and READ batched out; receipts in, on own messages
@@ -146,6 +147,9 @@ gboolean     _confab_session_is_online           (ConfabSession          *self);
 /* Online, subscribed to the dialog, and the conversation is open. */
 gboolean     _confab_session_can_publish         (ConfabSession          *self);
 const char  *_confab_session_account_id          (ConfabSession          *self);
+
+/* confab-session-conversation.c */
+
 /* Forgets the old conversation's state when the id changes; remembers the new id on disk. */
 void         _confab_session_set_conversation    (ConfabSession          *self,
                                                   const char             *conversation_id,
