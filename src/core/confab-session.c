@@ -7,11 +7,11 @@
  * connects, subscribes to conversation metadata, resumes the open conversation from the last
  * sequence it holds, sends what was queued, publishes receipts in batches and reconnects with
  * back-off when the network goes. Nothing here knows about GTK.
+ *
+ * It is one class in several files, one a concern (see confab-session-private.h); this
+ * one holds the GObject, its properties and accessors, start and stop.
  */
 #include "config.h"
-
-#include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "confab-session-private.h"
 #include "confab-core-enums.h"
