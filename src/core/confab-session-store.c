@@ -148,7 +148,6 @@ store_loaded_cb (GObject      *object,
   if (g_strcmp0 (consumer_id, self->consumer_id) == 0)
     {
       g_free (self->loaded_consumer);
-  g_free (self->loading_consumer);
       self->loaded_consumer = g_steal_pointer (&consumer_id);
     }
   else
