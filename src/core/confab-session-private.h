@@ -1,0 +1,245 @@
+/* confab-session-private.h: what the parts of ConfabSession share
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * ConfabSession is one class in several files, one a concern, all sharing this instance
+ * struct. Each part keeps its own helpers static; what one part calls in another is
+ * declared here and named _confab_session_*. Nothing outside src/core/confab-session*.c
+ * includes this header: confab-session.h is the API.
+ *
+ *   confab-session.c               GObject, properties, accessors, start and stop
+ *   confab-session-connect.c       connecting, subscriptions, reconnecting, network monitor
+ *   confab-session-conversation.c  the current conversation: asked for, open, closed
+ *   confab-session-events.c        incoming notifications, one handler per kind of event
+ *   confab-session-outbox.c        own messages: queued, sent, retried, kept in the store
+ *   confab-session-profile.c       the agent's profile (nickname)
+ *   confab-session-receipts.c      ACCEPT and READ batched out; receipts in, on own messages
+ *   confab-session-store.c         the identity, its history read from and saved to the store
+ *   confab-session-typing.c        typing: the agent's in, the person's out
+ */
+#pragma once
+
+#include "confab-session.h"
+#include "confab-connection.h"
+#include "confab-store.h"
+
+G_BEGIN_DECLS
+
+struct _ConfabSession
+{
+  GObject parent_instance;
+
+  /* Who and where (confab-session.c) */
+  ConfabAccount *account;
+  SoupSession *http;
+  ConfabSessionState state;
+  char *consumer_id;
+
+  /* Connecting and reconnecting (-connect.c) */
+  ConfabConnection *conn;
+  GCancellable *cancellable;
+  GNetworkMonitor *monitor;
+  gint64 next_retry;
+  char *signed_out_reason;
+  guint attempt;
+  guint retry_source;
+  guint reconnects;
+  gboolean signed_up_again;   /* one fresh signup per auth failure, then give up */
+  guint backoff_base_ms;
+  guint backoff_max_ms;
+
+  /* Subscriptions after connecting, and the replay they bring (-connect.c) */
+  gboolean dialog_subscribed;
+  gboolean subscribing;
+  gboolean just_requested;    /* we created the conversation: nothing to replay */
+  gboolean resuming;          /* a replay may still be arriving: hold sends and receipts */
+  guint resume_source;
+  gboolean awaiting_metadata; /* a restored conversation: the metadata says whether it is open */
+  guint metadata_wait_source;
+
+  /* The current conversation (-conversation.c, -events.c) */
+  char *conversation_id;
+  ConfabConversationStatus conversation_status;
+  ConfabConversationState stage;
+  ConfabCloseReason close_reason;
+  gint64 metadata_ts;
+  guint conversation_refusals;
+
+  /* The agent: who, the profile, typing (-profile.c, -typing.c) */
+  char *agent_id;
+  char *agent_nickname;
+  GCancellable *profile_cancellable;
+  gboolean agent_typing;
+  guint agent_typing_source;
+
+  /* History on disk (-store.c) */
+  ConfabStore *store;
+  char *loaded_consumer;      /* the identity whose history was read from the store */
+  char *loading_consumer;     /* the identity whose history is being read */
+  gboolean connect_after_load;
+  GHashTable *dirty;          /* ConfabMessage with changes not saved yet */
+  guint save_source;
+
+  /* The messages and the outbox (-outbox.c) */
+  ConfabMessageList *messages;
+  GQueue outbox;              /* of ConfabMessage (owned), oldest first */
+  ConfabMessage *in_flight;   /* being published; also the head of outbox */
+  guint busy_retries;         /* 429/5xx answers to the message at the head of the outbox */
+  guint busy_source;
+
+  /* Receipts out, and the agent's receipts in (-receipts.c) */
+  GArray *accept_batch;       /* of gint64 */
+  GArray *read_batch;
+  guint receipt_source;
+  GHashTable *early_receipts; /* "dialog\x1fseq" → ConfabDeliveryState, for messages not held yet */
+  gboolean send_read_receipts;
+  guint receipt_batch_ms;
+
+  /* The person's own typing state (-typing.c) */
+  gint64 last_composing;      /* monotonic µs */
+  gboolean composing_sent;
+  guint typing_pause_source;
+  guint typing_pause_ms;
+};
+
+typedef enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_NEXT_RETRY,
+  PROP_SIGNED_OUT_REASON,
+  PROP_CONSUMER_ID,
+  PROP_CONVERSATION_ID,
+  PROP_CONVERSATION_STATUS,
+  PROP_CONVERSATION_STAGE,
+  PROP_CLOSE_REASON,
+  PROP_AGENT_ID,
+  PROP_AGENT_NICKNAME,
+  PROP_AGENT_TYPING,
+  PROP_MESSAGES,
+  PROP_SEND_READ_RECEIPTS,
+  N_PROPS
+} ConfabSessionProperty;
+
+/* Property helpers (confab-session.c): notify only on a real change. */
+
+void         _confab_session_notify                (ConfabSession             *self,
+                                                    ConfabSessionProperty      prop);
+void         _confab_session_set_string_prop       (ConfabSession             *self,
+                                                    char                     **field,
+                                                    const char                *value,
+                                                    ConfabSessionProperty      prop);
+
+#define SET_PROP(field, value, prop)                                     \
+  G_STMT_START {                                                         \
+    if (self->field != (value))                                          \
+      {                                                                  \
+        self->field = (value);                                           \
+        _confab_session_notify (self, prop);                             \
+      }                                                                  \
+  } G_STMT_END
+
+/* confab-session.c */
+
+void         _confab_session_set_state             (ConfabSession             *self,
+                                                    ConfabSessionState         state);
+gboolean     _confab_session_is_online             (ConfabSession             *self);
+/* Online, subscribed to the dialog, and the conversation is open. */
+gboolean     _confab_session_can_publish           (ConfabSession             *self);
+const char  *_confab_session_account_id            (ConfabSession             *self);
+
+/* confab-session-connect.c */
+
+/* Resolves the account and connects; from start(), a retry or retry_now(). */
+void         _confab_session_begin_connect         (ConfabSession             *self);
+/* A new socket for the account, the session listening to it. */
+void         _confab_session_connect_socket        (ConfabSession             *self);
+void         _confab_session_drop_connection       (ConfabSession             *self);
+/* The socket is gone: what belonged to it (subscriptions, typing, timers) goes too. */
+void         _confab_session_lost_socket           (ConfabSession             *self);
+void         _confab_session_subscribe_metadata    (ConfabSession             *self);
+/* Subscribes to the current dialog from the sequence after the last one held. */
+void         _confab_session_subscribe_dialog      (ConfabSession             *self);
+/* Holds sends and receipts until the replay has been quiet for a while. */
+void         _confab_session_start_resume_settle   (ConfabSession             *self);
+
+/* confab-session-conversation.c */
+
+/* Forgets the old conversation's state when the id changes; remembers the new id on disk. */
+void         _confab_session_set_conversation      (ConfabSession             *self,
+                                                    const char                *conversation_id,
+                                                    ConfabConversationStatus   status);
+/* The conversation is closed: nothing more is published into it. */
+void         _confab_session_conversation_closed   (ConfabSession             *self,
+                                                    ConfabCloseReason          reason);
+/* Asks for a new conversation, unless one is asked for already. */
+void         _confab_session_request_conversation  (ConfabSession             *self);
+
+/* confab-session-events.c */
+
+/* ConfabConnection::notification */
+void         _confab_session_notification_cb       (ConfabConnection          *conn,
+                                                    ConfabFrame               *frame,
+                                                    ConfabSession             *self);
+
+/* confab-session-outbox.c */
+
+/* Sends the head of the outbox if it can go now; asks for a conversation if none is open. */
+void         _confab_session_flush_outbox          (ConfabSession             *self);
+/* The message into the store's outbox, once the identity is known. */
+void         _confab_session_outbox_save           (ConfabSession             *self,
+                                                    ConfabMessage             *message);
+/* The outbox a store snapshot held: ahead of what this run queued, failed ones not queued. */
+void         _confab_session_restore_outbox        (ConfabSession             *self,
+                                                    GPtrArray                 *saved);
+/* Refused for good: every queued message fails. */
+void         _confab_session_fail_outbox           (ConfabSession             *self);
+
+/* confab-session-profile.c */
+
+/* The agent now in the conversation (NULL: none); fetches its profile. */
+void         _confab_session_set_agent             (ConfabSession             *self,
+                                                    const char                *agent_id);
+
+/* confab-session-receipts.c */
+
+/* Publishes the batched receipts after receipt_batch_ms, unless nothing waits. */
+void         _confab_session_schedule_receipts     (ConfabSession             *self);
+/* An ACCEPT for a message of the agent's, unless it went already. */
+void         _confab_session_queue_accept          (ConfabSession             *self,
+                                                    ConfabMessage             *message);
+/* A receipt this consumer published, seen again (a replay): it does not go twice. */
+void         _confab_session_apply_own_receipt     (ConfabSession             *self,
+                                                    const char                *dialog_id,
+                                                    gint64                sequence,
+                                                    ConfabReceiptStatus        status);
+/* A receipt from the agent for an own message, kept for later if the message has no
+ * sequence yet. */
+void         _confab_session_apply_agent_receipt   (ConfabSession             *self,
+                                                    const char                *dialog_id,
+                                                    gint64                sequence,
+                                                    ConfabReceiptStatus        status);
+/* The agent's receipts that came before this own message had its sequence. */
+void         _confab_session_apply_early_receipts  (ConfabSession             *self,
+                                                    ConfabMessage             *message);
+
+/* confab-session-store.c */
+
+/* The identity is known (from the token or a signup): its history is read once. */
+void         _confab_session_adopt_consumer        (ConfabSession             *self,
+                                                    const char                *consumer_id);
+/* ConfabMessageList::items-changed: new rows are saved, and watched for changes. */
+void         _confab_session_messages_changed_cb   (ConfabSession             *self,
+                                                    guint                      position,
+                                                    guint                      removed,
+                                                    guint                      added,
+                                                    GListModel                *model);
+/* What changed goes on disk now, not when idle. */
+void         _confab_session_save_pending          (ConfabSession             *self);
+
+/* confab-session-typing.c */
+
+void         _confab_session_set_agent_typing      (ConfabSession             *self,
+                                                    gboolean                   typing);
+
+G_END_DECLS

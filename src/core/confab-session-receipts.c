@@ -1,0 +1,283 @@
+/* confab-session-receipts.c: ACCEPT and READ, out in batches; the agent's, in
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Part of ConfabSession (see confab-session-private.h). Messages from the agent are
+ * acknowledged (ACCEPT) when they arrive and marked READ when the person has seen them,
+ * collected for a short while and published in one event per status. Receipts from the
+ * agent advance the delivery state of own messages, also when they come before the
+ * answer that gives a message its sequence.
+ */
+#include "config.h"
+
+#include "confab-session-private.h"
+
+static gboolean
+batch_contains (GArray *batch,
+                gint64  sequence)
+{
+  for (guint i = 0; i < batch->len; i++)
+    if (g_array_index (batch, gint64, i) == sequence)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+batch_remove (GArray *batch,
+              gint64  sequence)
+{
+  for (guint i = 0; i < batch->len; i++)
+    if (g_array_index (batch, gint64, i) == sequence)
+      {
+        g_array_remove_index (batch, i);
+        return;
+      }
+}
+
+typedef struct
+{
+  ConfabSession *self;
+  ConfabReceiptStatus status;
+  char *dialog_id;
+  GArray *sequences;
+} ReceiptData;
+
+static void
+receipt_data_free (ReceiptData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->dialog_id);
+  g_array_unref (data->sequences);
+  g_free (data);
+}
+
+static void
+mark_receipt_sent (ConfabSession       *self,
+                   const char          *dialog_id,
+                   GArray              *sequences,
+                   ConfabReceiptStatus  status,
+                   gboolean             sent)
+{
+  for (guint i = 0; i < sequences->len; i++)
+    {
+      ConfabMessage *message = confab_message_list_lookup (self->messages, dialog_id,
+                                                           g_array_index (sequences, gint64, i));
+
+      if (message == NULL)
+        continue;
+      if (status == CONFAB_RECEIPT_ACCEPT)
+        confab_message_set_accept_sent (message, sent);
+      else
+        confab_message_set_read_sent (message, sent);
+    }
+}
+
+static void
+receipt_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ReceiptData *data = user_data;
+  ConfabSession *self = data->self;
+  g_autoptr(ConfabFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+
+  frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
+  if (frame == NULL)
+    {
+      g_debug ("Receipt not published: %s", error->message);
+      if (g_error_matches (error, CONFAB_CONNECTION_ERROR, CONFAB_CONNECTION_ERROR_TIMEOUT) &&
+          CONFAB_CONNECTION (object) == self->conn)
+        confab_connection_drop (self->conn, "a receipt had no answer");
+      /* Refused (4xx): not again. Lost on the way: again after reconnecting. */
+      if (!g_error_matches (error, CONFAB_RESPONSE_ERROR, error->code) &&
+          g_strcmp0 (data->dialog_id, self->conversation_id) == 0 &&
+          self->conversation_status == CONFAB_CONVERSATION_OPEN)
+        {
+          GArray *batch = data->status == CONFAB_RECEIPT_ACCEPT ? self->accept_batch : self->read_batch;
+
+          mark_receipt_sent (self, data->dialog_id, data->sequences, data->status, FALSE);
+          for (guint i = 0; i < data->sequences->len; i++)
+            if (!batch_contains (batch, g_array_index (data->sequences, gint64, i)))
+              g_array_append_val (batch, g_array_index (data->sequences, gint64, i));
+        }
+    }
+  receipt_data_free (data);
+}
+
+static void
+publish_receipts (ConfabSession       *self,
+                  GArray              *batch,
+                  ConfabReceiptStatus  status)
+{
+  ReceiptData *data;
+  GArray *sequences;
+
+  if (batch->len == 0)
+    return;
+
+  sequences = g_array_sized_new (FALSE, FALSE, sizeof (gint64), batch->len);
+  g_array_append_vals (sequences, batch->data, batch->len);
+  g_array_set_size (batch, 0);
+
+  /* Marked at once, so a second mark_read before the answer sends nothing. */
+  mark_receipt_sent (self, self->conversation_id, sequences, status, TRUE);
+
+  data = g_new0 (ReceiptData, 1);
+  data->self = g_object_ref (self);
+  data->status = status;
+  data->dialog_id = g_strdup (self->conversation_id);
+  data->sequences = sequences;
+
+  g_debug ("Publishing %s for %u messages", confab_receipt_status_to_string (status), sequences->len);
+  confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
+                                  confab_publish_receipt_body (self->conversation_id, self->conversation_id,
+                                                               status, (const gint64 *) sequences->data,
+                                                               sequences->len),
+                                  NULL, receipt_cb, data);
+}
+
+static gboolean
+receipts_cb (gpointer user_data)
+{
+  ConfabSession *self = user_data;
+
+  self->receipt_source = 0;
+  if (!_confab_session_can_publish (self) || self->resuming)
+    return G_SOURCE_REMOVE;
+
+  publish_receipts (self, self->accept_batch, CONFAB_RECEIPT_ACCEPT);
+  if (self->send_read_receipts)
+    publish_receipts (self, self->read_batch, CONFAB_RECEIPT_READ);
+  else
+    g_array_set_size (self->read_batch, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_confab_session_schedule_receipts (ConfabSession *self)
+{
+  if (self->receipt_source != 0 || (self->accept_batch->len == 0 && self->read_batch->len == 0))
+    return;
+  self->receipt_source = g_timeout_add (self->receipt_batch_ms, receipts_cb, self);
+}
+
+static gboolean
+wants_receipt (ConfabSession *self,
+               ConfabMessage *message)
+{
+  return message != NULL && !confab_message_get_own (message) &&
+         confab_message_get_sequence (message) >= 0 &&
+         g_strcmp0 (confab_message_get_dialog_id (message), self->conversation_id) == 0;
+}
+
+void
+_confab_session_queue_accept (ConfabSession *self,
+                              ConfabMessage *message)
+{
+  gint64 sequence = confab_message_get_sequence (message);
+
+  if (!wants_receipt (self, message) || confab_message_get_accept_sent (message) ||
+      batch_contains (self->accept_batch, sequence))
+    return;
+  g_array_append_val (self->accept_batch, sequence);
+}
+
+void
+confab_session_mark_read (ConfabSession *self,
+                          GPtrArray     *messages)
+{
+  g_return_if_fail (CONFAB_IS_SESSION (self));
+  g_return_if_fail (messages != NULL);
+
+  for (guint i = 0; i < messages->len; i++)
+    if (!confab_message_get_own (g_ptr_array_index (messages, i)))
+      confab_message_set_seen (g_ptr_array_index (messages, i), TRUE);
+
+  if (!self->send_read_receipts || self->conversation_status != CONFAB_CONVERSATION_OPEN)
+    return;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConfabMessage *message = g_ptr_array_index (messages, i);
+      gint64 sequence = confab_message_get_sequence (message);
+
+      if (!wants_receipt (self, message) || confab_message_get_read_sent (message) ||
+          batch_contains (self->read_batch, sequence))
+        continue;
+      g_array_append_val (self->read_batch, sequence);
+    }
+  _confab_session_schedule_receipts (self);
+}
+
+/* Receipts in */
+
+/* Our own receipt, seen again in a replay: never send it twice. */
+void
+_confab_session_apply_own_receipt (ConfabSession       *self,
+                                   const char          *dialog_id,
+                                   gint64               sequence,
+                                   ConfabReceiptStatus  status)
+{
+  ConfabMessage *message = confab_message_list_lookup (self->messages, dialog_id, sequence);
+
+  if (status == CONFAB_RECEIPT_ACCEPT)
+    {
+      batch_remove (self->accept_batch, sequence);
+      if (message != NULL)
+        confab_message_set_accept_sent (message, TRUE);
+    }
+  else
+    {
+      batch_remove (self->read_batch, sequence);
+      batch_remove (self->accept_batch, sequence);
+      if (message != NULL)
+        {
+          confab_message_set_read_sent (message, TRUE);
+          confab_message_set_accept_sent (message, TRUE);
+        }
+    }
+}
+
+void
+_confab_session_apply_agent_receipt (ConfabSession       *self,
+                                     const char          *dialog_id,
+                                     gint64               sequence,
+                                     ConfabReceiptStatus  status)
+{
+  ConfabDeliveryState state = status == CONFAB_RECEIPT_READ ? CONFAB_DELIVERY_READ : CONFAB_DELIVERY_DELIVERED;
+  ConfabMessage *message = confab_message_list_lookup (self->messages, dialog_id, sequence);
+
+  if (message != NULL)
+    {
+      if (confab_message_get_own (message))
+        confab_message_advance_delivery (message, state);
+      return;
+    }
+
+  /* The receipt for a message whose publish answer is still on its way. */
+  {
+    g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, dialog_id, sequence);
+    ConfabDeliveryState known = GPOINTER_TO_INT (g_hash_table_lookup (self->early_receipts, key));
+
+    if (state > known)
+      g_hash_table_insert (self->early_receipts, g_steal_pointer (&key), GINT_TO_POINTER (state));
+  }
+}
+
+void
+_confab_session_apply_early_receipts (ConfabSession *self,
+                                      ConfabMessage *message)
+{
+  g_autofree char *key = NULL;
+  gpointer state;
+
+  if (g_hash_table_size (self->early_receipts) == 0)
+    return;
+  key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, confab_message_get_dialog_id (message),
+                         confab_message_get_sequence (message));
+  if (g_hash_table_steal_extended (self->early_receipts, key, NULL, &state))
+    confab_message_advance_delivery (message, GPOINTER_TO_INT (state));
+}
