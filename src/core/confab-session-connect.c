@@ -240,8 +240,9 @@ disconnected_cb (ConfabConnection       *conn,
                  const char             *detail,
                  ConfabSession          *self)
 {
-  g_autoptr(ConfabConnection) keep = g_object_ref (conn);
-
+  /* dropping the connection releases the last reference to the emitter, which is still
+   * emitting: it goes only after this handler */
+  g_object_ref (conn);
   _confab_session_drop_connection (self);
   _confab_session_lost_socket (self);
 
@@ -272,6 +273,7 @@ disconnected_cb (ConfabConnection       *conn,
       schedule_retry (self);
       break;
     }
+  g_object_unref (conn);
 }
 
 static void

@@ -133,7 +133,7 @@ publish_receipts (ConfabSession       *self,
   g_debug ("Publishing %s for %u messages", confab_receipt_status_to_string (status), sequences->len);
   confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
                                   confab_publish_receipt_body (self->conversation_id, self->conversation_id,
-                                                               status, (const gint64 *) sequences->data,
+                                                               status, &g_array_index (sequences, gint64, 0),
                                                                sequences->len),
                                   NULL, receipt_cb, data);
 }
