@@ -429,7 +429,7 @@ test_round_trip_many (void)
     }
 }
 
-/* The encoder writes what protocol.md shows, member for member. */
+/* The encoder writes LivePerson's wire form exactly, member for member and in order. */
 static void
 test_encoder (void)
 {

@@ -674,7 +674,7 @@ test_round_trip_many (void)
   g_assert_cmpstr (empty_text, ==, "{\"subscriptionId\":\"sub-1\",\"changes\":[]}");
 }
 
-/* The encoders write what protocol.md shows, member for member. */
+/* The encoders write LivePerson's wire form exactly, member for member and in order. */
 static void
 test_encoders (void)
 {
