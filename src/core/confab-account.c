@@ -12,6 +12,7 @@
 
 #include "confab-account.h"
 #include "confab-core-enums.h"
+#include "confab-json.h"
 
 /* Answers of the domain API and signup are small; anything larger is not one. */
 #define MAX_HTTP_ANSWER (64 * 1024)
@@ -574,16 +575,16 @@ resolve_data_free (gpointer data)
   g_free (rd);
 }
 
+/* The answer's JSON object: through the strict reader, since a domain lookup can be answered
+ * by anyone on the way. */
 static JsonObject *
 parse_json_answer (SoupMessage  *msg,
                    GBytes       *bytes,
                    const char   *what,
                    GError      **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   guint status = soup_message_get_status (msg);
-  JsonNode *root;
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
 
@@ -594,10 +595,8 @@ parse_json_answer (SoupMessage  *msg,
       return NULL;
     }
 
-  if (len > MAX_HTTP_ANSWER ||
-      !json_parser_load_from_data (parser, data, (gssize) len, &local_error) ||
-      (root = json_parser_get_root (parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root))
+  root = confab_json_parse_full (data, len, MAX_HTTP_ANSWER, CONFAB_JSON_MAX_DEPTH, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP,
                    _("%s did not answer with a JSON object"), what);
@@ -605,17 +604,6 @@ parse_json_answer (SoupMessage  *msg,
     }
 
   return json_object_ref (json_node_get_object (root));
-}
-
-static const char *
-object_get_string (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static void resolve_next (GTask *task);
@@ -661,7 +649,7 @@ csds_cb (GObject      *object,
       return;
     }
 
-  base_uri = object_get_string (answer, "baseURI");
+  base_uri = confab_json_get_string (answer, "baseURI");
   if (base_uri == NULL || *base_uri == '\0')
     {
       g_task_return_new_error (task, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP,
@@ -695,7 +683,7 @@ signup_cb (GObject      *object,
     }
 
   answer = parse_json_answer (msg, bytes, _("The signup"), &error);
-  jwt = answer != NULL ? object_get_string (answer, "jwt") : NULL;
+  jwt = confab_json_get_string (answer, "jwt");
   if (jwt == NULL || *jwt == '\0')
     {
       g_task_return_new_error (task, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_SIGNUP,

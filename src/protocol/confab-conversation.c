@@ -105,6 +105,31 @@ confab_close_reason_from_string (const char *str)
   return CONFAB_CLOSE_REASON_UNKNOWN;
 }
 
+static const char *
+change_type_to_string (ConfabChangeType type)
+{
+  switch (type)
+    {
+    case CONFAB_CHANGE_UPSERT:
+      return "UPSERT";
+    case CONFAB_CHANGE_DELETE:
+      return "DELETE";
+    case CONFAB_CHANGE_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+static ConfabChangeType
+change_type_from_string (const char *str)
+{
+  if (g_strcmp0 (str, "UPSERT") == 0)
+    return CONFAB_CHANGE_UPSERT;
+  if (g_strcmp0 (str, "DELETE") == 0)
+    return CONFAB_CHANGE_DELETE;
+  return CONFAB_CHANGE_UNKNOWN;
+}
+
 static ConfabConversationState
 state_from_string (const char *str)
 {
@@ -140,19 +165,19 @@ parse_participants (GPtrArray  *participants,
                     JsonObject *details)
 {
   ConfabJsonList list;
-  guint len = _confab_json_list_init (&list, details, "participants");
+  guint len = confab_json_list_init (&list, details, "participants");
 
   for (guint i = 0; i < len; i++)
     {
-      JsonNode *node = _confab_json_list_get (&list, i);
+      JsonNode *node = confab_json_list_get (&list, i);
       JsonObject *object;
       g_autofree char *role_name = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       object = json_node_get_object (node);
-      role_name = _confab_json_dup_string (object, "role");
-      add_participant (participants, _confab_json_dup_string (object, "id"), role_name);
+      role_name = confab_json_dup_string (object, "role");
+      add_participant (participants, confab_json_dup_string (object, "id"), role_name);
     }
 }
 
@@ -161,7 +186,7 @@ static void
 parse_participants_pid (GPtrArray  *participants,
                         JsonObject *details)
 {
-  JsonObject *by_role = _confab_json_get_object (details, "participantsPId");
+  JsonObject *by_role = confab_json_get_object (details, "participantsPId");
   g_autoptr(GList) roles = NULL;
 
   if (by_role == NULL)
@@ -173,14 +198,14 @@ parse_participants_pid (GPtrArray  *participants,
       const char *role_name = l->data;
       g_autofree char *valid_role = NULL;
       ConfabJsonList list;
-      guint len = _confab_json_list_init (&list, by_role, role_name);
+      guint len = confab_json_list_init (&list, by_role, role_name);
 
       if (!g_utf8_validate (role_name, -1, NULL))
         role_name = valid_role = g_utf8_make_valid (role_name, -1);
 
       for (guint i = 0; i < len; i++)
         add_participant (participants,
-                         _confab_json_node_dup_string (_confab_json_list_get (&list, i)),
+                         confab_json_node_dup_string (confab_json_list_get (&list, i)),
                          role_name);
     }
 }
@@ -190,11 +215,11 @@ parse_dialogs (GPtrArray  *dialogs,
                JsonObject *details)
 {
   ConfabJsonList list;
-  guint len = _confab_json_list_init (&list, details, "dialogs");
+  guint len = confab_json_list_init (&list, details, "dialogs");
 
   for (guint i = 0; i < len; i++)
     {
-      JsonNode *node = _confab_json_list_get (&list, i);
+      JsonNode *node = confab_json_list_get (&list, i);
       JsonObject *object;
       ConfabDialog *dialog;
       char *dialog_id;
@@ -202,14 +227,14 @@ parse_dialogs (GPtrArray  *dialogs,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       object = json_node_get_object (node);
-      dialog_id = _confab_json_dup_string (object, "dialogId");
+      dialog_id = confab_json_dup_string (object, "dialogId");
       if (dialog_id == NULL)
         continue;
 
       dialog = g_new0 (ConfabDialog, 1);
       dialog->dialog_id = dialog_id;
-      dialog->dialog_type = _confab_json_dup_string (object, "dialogType");
-      dialog->state = state_from_string (_confab_json_peek_string (object, "state"));
+      dialog->dialog_type = confab_json_dup_string (object, "dialogType");
+      dialog->state = state_from_string (confab_json_get_string (object, "state"));
       g_ptr_array_add (dialogs, dialog);
     }
 }
@@ -221,41 +246,34 @@ parse_change (JsonNode *node)
   JsonObject *object;
   JsonObject *result;
   JsonObject *details;
-  const char *type;
   gint64 ts;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
 
-  result = _confab_json_get_object (object, "result");
+  result = confab_json_get_object (object, "result");
   if (result == NULL)
     return NULL;
-  details = _confab_json_get_object (result, "conversationDetails");
+  details = confab_json_get_object (result, "conversationDetails");
 
   change = g_new0 (ConfabConversationChange, 1);
   change->participants = g_ptr_array_new_with_free_func ((GDestroyNotify) participant_free);
   change->dialogs = g_ptr_array_new_with_free_func ((GDestroyNotify) dialog_free);
 
   /* without a conversation id a change cannot be applied to anything */
-  change->conversation_id = _confab_json_dup_string (result, "convId");
+  change->conversation_id = confab_json_dup_string (result, "convId");
   if (change->conversation_id == NULL)
-    change->conversation_id = _confab_json_dup_string (details, "convId");
+    change->conversation_id = confab_json_dup_string (details, "convId");
   if (change->conversation_id == NULL)
     return NULL;
 
-  type = _confab_json_peek_string (object, "type");
-  if (g_strcmp0 (type, "UPSERT") == 0)
-    change->type = CONFAB_CHANGE_UPSERT;
-  else if (g_strcmp0 (type, "DELETE") == 0)
-    change->type = CONFAB_CHANGE_DELETE;
-  else
-    change->type = CONFAB_CHANGE_UNKNOWN;
+  change->type = change_type_from_string (confab_json_get_string (object, "type"));
 
-  change->state = state_from_string (_confab_json_peek_string (details, "state"));
-  change->stage = state_from_string (_confab_json_peek_string (details, "stage"));
-  change->close_reason = confab_close_reason_from_string (_confab_json_peek_string (details, "closeReason"));
-  if (_confab_json_get_int (details, "metaDataLastUpdateTs", &ts) && ts >= 0)
+  change->state = state_from_string (confab_json_get_string (details, "state"));
+  change->stage = state_from_string (confab_json_get_string (details, "stage"));
+  change->close_reason = confab_close_reason_from_string (confab_json_get_string (details, "closeReason"));
+  if (confab_json_lookup_int_lenient (details, "metaDataLastUpdateTs", &ts) && ts >= 0)
     change->last_updated_ts = ts;
 
   parse_participants (change->participants, details);
@@ -284,4 +302,153 @@ confab_parse_conversation_notification (JsonNode *body,
 {
   return _confab_parse_changes (body, _("Conversation notification"), (gpointer (*) (JsonNode *)) parse_change,
                                 (GDestroyNotify) confab_conversation_change_free, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Encoders                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_int_member (JsonBuilder *builder,
+                const char  *name,
+                gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_participant_json (JsonBuilder *builder,
+                      const char  *id,
+                      const char  *role,
+                      gboolean     with_state)
+{
+  json_builder_begin_object (builder);
+  add_string_member (builder, "id", id);
+  add_string_member (builder, "role", role);
+  if (with_state)
+    add_string_member (builder, "state", "ACTIVE");
+  json_builder_end_object (builder);
+}
+
+static void
+add_participants_json (JsonBuilder                  *builder,
+                       const ConfabConversationInfo *info,
+                       gboolean                      with_state)
+{
+  json_builder_begin_array (builder);
+  add_participant_json (builder, info->consumer_id, "CONSUMER", with_state);
+  if (info->agent_id != NULL)
+    add_participant_json (builder, info->agent_id, "ASSIGNED_AGENT", with_state);
+  json_builder_end_array (builder);
+}
+
+static void
+build_details (JsonBuilder                  *builder,
+               const ConfabConversationInfo *info)
+{
+  const char *state = info->closed ? "CLOSE" : "OPEN";
+  const char *close_reason = confab_close_reason_to_string (info->close_reason);
+
+  json_builder_begin_object (builder);
+
+  add_string_member (builder, "skillId", "-1");
+  json_builder_set_member_name (builder, "participants");
+  add_participants_json (builder, info, FALSE);
+
+  json_builder_set_member_name (builder, "dialogs");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "dialogId", info->conversation_id);
+  json_builder_set_member_name (builder, "participantsDetails");
+  add_participants_json (builder, info, TRUE);
+  add_string_member (builder, "dialogType", "MAIN");
+  add_string_member (builder, "channelType", "MESSAGING");
+  add_string_member (builder, "state", state);
+  add_int_member (builder, "creationTs", info->start_ts);
+  if (info->closed)
+    {
+      add_int_member (builder, "endTs", info->end_ts);
+      if (close_reason != NULL)
+        add_string_member (builder, "closedBy", close_reason);
+    }
+  add_int_member (builder, "metaDataLastUpdateTs", info->last_updated_ts);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+
+  add_string_member (builder, "brandId", info->brand_id);
+  add_string_member (builder, "state", state);
+  add_string_member (builder, "stage", state);
+  if (info->closed && close_reason != NULL)
+    add_string_member (builder, "closeReason", close_reason);
+  add_int_member (builder, "startTs", info->start_ts);
+  if (info->closed)
+    add_int_member (builder, "endTs", info->end_ts);
+  add_int_member (builder, "metaDataLastUpdateTs", info->last_updated_ts);
+
+  json_builder_end_object (builder);
+}
+
+static gboolean
+info_is_complete (const ConfabConversationInfo *info)
+{
+  return info != NULL && info->conversation_id != NULL && info->brand_id != NULL &&
+         info->consumer_id != NULL;
+}
+
+/**
+ * confab_conversation_details_to_json:
+ * @info: the conversation
+ *
+ * Returns: (transfer full): the conversationDetails object of a change
+ */
+JsonNode *
+confab_conversation_details_to_json (const ConfabConversationInfo *info)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (info_is_complete (info), NULL);
+
+  build_details (builder, info);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * confab_conversation_change_to_json:
+ * @type: %CONFAB_CHANGE_UPSERT or %CONFAB_CHANGE_DELETE
+ * @info: the conversation
+ *
+ * Returns: (transfer full): one element of the changes of a
+ *   cqm.ExConversationChangeNotification
+ */
+JsonNode *
+confab_conversation_change_to_json (ConfabChangeType              type,
+                                    const ConfabConversationInfo *info)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (change_type_to_string (type) != NULL, NULL);
+  g_return_val_if_fail (info_is_complete (info), NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "type", change_type_to_string (type));
+  json_builder_set_member_name (builder, "result");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "convId", info->conversation_id);
+  add_int_member (builder, "effectiveTTR", -1);
+  json_builder_set_member_name (builder, "conversationDetails");
+  build_details (builder, info);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
 }

@@ -64,6 +64,26 @@ const char *confab_conversation_change_get_agent_id (const ConfabConversationCha
 /* Returns a GPtrArray of ConfabConversationChange (free func set). */
 GPtrArray *confab_parse_conversation_notification (JsonNode *body, GError **error);
 
+/* What the service says about a conversation: the input of the encoders below. */
+typedef struct {
+  const char *conversation_id;       /* also the id of its main dialog */
+  const char *brand_id;
+  const char *consumer_id;
+  const char *agent_id;              /* the ASSIGNED_AGENT, NULL while there is none */
+  gboolean closed;
+  ConfabCloseReason close_reason;    /* sent when closed, if it has a wire name */
+  gint64 start_ts;                   /* epoch ms */
+  gint64 end_ts;                     /* sent when closed */
+  gint64 last_updated_ts;            /* metaDataLastUpdateTs */
+} ConfabConversationInfo;
+
+/* The conversationDetails of a change, with one MAIN dialog (transfer full). */
+JsonNode *confab_conversation_details_to_json (const ConfabConversationInfo *info);
+/* One change of a cqm.ExConversationChangeNotification (transfer full):
+ * {"type":"UPSERT"|"DELETE","result":{"convId":…,"effectiveTTR":-1,"conversationDetails":{…}}} */
+JsonNode *confab_conversation_change_to_json  (ConfabChangeType              type,
+                                               const ConfabConversationInfo *info);
+
 const char       *confab_close_reason_to_string   (ConfabCloseReason reason);
 ConfabCloseReason confab_close_reason_from_string (const char *str);
 

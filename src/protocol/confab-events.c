@@ -30,6 +30,38 @@ confab_messaging_change_free (ConfabMessagingChange *change)
   g_free (change);
 }
 
+static const struct {
+  const char *name;
+  ConfabEventType type;
+} event_types[] = {
+  { "ContentEvent", CONFAB_EVENT_CONTENT },
+  { "RichContentEvent", CONFAB_EVENT_RICH_CONTENT },
+  { "AcceptStatusEvent", CONFAB_EVENT_ACCEPT_STATUS },
+  { "ChatStateEvent", CONFAB_EVENT_CHAT_STATE },
+};
+
+/* Wire name, or NULL for CONFAB_EVENT_UNKNOWN. */
+const char *
+confab_event_type_to_string (ConfabEventType type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (event_types); i++)
+    if (event_types[i].type == type)
+      return event_types[i].name;
+  return NULL;
+}
+
+/* Exact names only, as LivePerson sends them. */
+ConfabEventType
+confab_event_type_from_string (const char *str)
+{
+  if (str == NULL)
+    return CONFAB_EVENT_UNKNOWN;
+  for (guint i = 0; i < G_N_ELEMENTS (event_types); i++)
+    if (g_str_equal (str, event_types[i].name))
+      return event_types[i].type;
+  return CONFAB_EVENT_UNKNOWN;
+}
+
 /* Wire name, or NULL for CONFAB_RECEIPT_UNKNOWN. */
 const char *
 confab_receipt_status_to_string (ConfabReceiptStatus status)
@@ -156,20 +188,20 @@ static void
 parse_content_event (ConfabMessagingChange *change,
                      JsonObject            *event)
 {
-  JsonNode *message = _confab_json_get_node (event, "message");
+  JsonNode *message = confab_json_get_node (event, "message");
 
-  change->content_type = _confab_json_dup_string (event, "contentType");
+  change->content_type = confab_json_dup_string (event, "contentType");
 
   if (is_plain_text (change->content_type))
     {
-      change->text = _confab_json_node_dup_string (message);
+      change->text = confab_json_node_dup_string (message);
       if (change->text != NULL)
         return;
     }
   else if (g_ascii_strcasecmp (change->content_type, "hosted/file") == 0 &&
            message != NULL && JSON_NODE_HOLDS_OBJECT (message))
     {
-      g_autofree char *caption = _confab_json_dup_string (json_node_get_object (message), "caption");
+      g_autofree char *caption = confab_json_dup_string (json_node_get_object (message), "caption");
 
       if (caption != NULL && *g_strstrip (caption) != '\0')
         {
@@ -188,14 +220,14 @@ parse_sequence_list (ConfabMessagingChange *change,
                      JsonObject            *event)
 {
   ConfabJsonList list;
-  guint len = _confab_json_list_init (&list, event, "sequenceList");
+  guint len = confab_json_list_init (&list, event, "sequenceList");
 
   change->sequence_list = g_array_sized_new (FALSE, FALSE, sizeof (gint64), len);
   for (guint i = 0; i < len; i++)
     {
       gint64 seq;
 
-      if (_confab_json_node_get_int (_confab_json_list_get (&list, i), &seq) && seq >= 0)
+      if (confab_json_node_lookup_int_lenient (confab_json_list_get (&list, i), &seq) && seq >= 0)
         g_array_append_val (change->sequence_list, seq);
     }
 }
@@ -207,7 +239,6 @@ parse_change (JsonNode *node)
   JsonObject *object;
   JsonObject *event;
   JsonObject *metadata;
-  const char *type;
   gint64 value;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
@@ -215,57 +246,51 @@ parse_change (JsonNode *node)
   object = json_node_get_object (node);
 
   /* without an event there is nothing to show, acknowledge or order */
-  event = _confab_json_get_object (object, "event");
+  event = confab_json_get_object (object, "event");
   if (event == NULL)
     return NULL;
 
   change = g_new0 (ConfabMessagingChange, 1);
 
   change->sequence = -1;
-  if (_confab_json_get_int (object, "sequence", &value) && value >= 0)
+  if (confab_json_lookup_int_lenient (object, "sequence", &value) && value >= 0)
     change->sequence = value;
-  if (_confab_json_get_int (object, "serverTimestamp", &value) && value >= 0)
+  if (confab_json_lookup_int_lenient (object, "serverTimestamp", &value) && value >= 0)
     change->server_timestamp = value;
 
-  metadata = _confab_json_get_object (object, "originatorMetadata");
-  change->originator_id = _confab_json_dup_string (object, "originatorId");
+  metadata = confab_json_get_object (object, "originatorMetadata");
+  change->originator_id = confab_json_dup_string (object, "originatorId");
   if (change->originator_id == NULL)
-    change->originator_id = _confab_json_dup_string (object, "originatorPId");
+    change->originator_id = confab_json_dup_string (object, "originatorPId");
   if (change->originator_id == NULL)
-    change->originator_id = _confab_json_dup_string (metadata, "id");
-  change->role_name = _confab_json_dup_string (metadata, "role");
+    change->originator_id = confab_json_dup_string (metadata, "id");
+  change->role_name = confab_json_dup_string (metadata, "role");
   change->role = confab_role_from_string (change->role_name);
 
-  change->conversation_id = _confab_json_dup_string (object, "conversationId");
-  change->dialog_id = _confab_json_dup_string (object, "dialogId");
+  change->conversation_id = confab_json_dup_string (object, "conversationId");
+  change->dialog_id = confab_json_dup_string (object, "dialogId");
 
-  type = _confab_json_peek_string (event, "type");
-  if (g_strcmp0 (type, "ContentEvent") == 0)
+  change->type = confab_event_type_from_string (confab_json_get_string (event, "type"));
+  switch (change->type)
     {
-      change->type = CONFAB_EVENT_CONTENT;
+    case CONFAB_EVENT_CONTENT:
       parse_content_event (change, event);
-    }
-  else if (g_strcmp0 (type, "RichContentEvent") == 0)
-    {
-      change->type = CONFAB_EVENT_RICH_CONTENT;
+      break;
+    case CONFAB_EVENT_RICH_CONTENT:
       change->text = g_strdup (_("Unsupported message (rich content)"));
       change->is_placeholder = TRUE;
-    }
-  else if (g_strcmp0 (type, "AcceptStatusEvent") == 0)
-    {
-      change->type = CONFAB_EVENT_ACCEPT_STATUS;
-      change->status = confab_receipt_status_from_string (_confab_json_peek_string (event, "status"));
+      break;
+    case CONFAB_EVENT_ACCEPT_STATUS:
+      change->status = confab_receipt_status_from_string (confab_json_get_string (event, "status"));
       parse_sequence_list (change, event);
-    }
-  else if (g_strcmp0 (type, "ChatStateEvent") == 0)
-    {
-      change->type = CONFAB_EVENT_CHAT_STATE;
-      change->chat_state = confab_chat_state_from_string (_confab_json_peek_string (event, "chatState"));
-    }
-  else
-    {
+      break;
+    case CONFAB_EVENT_CHAT_STATE:
+      change->chat_state = confab_chat_state_from_string (confab_json_get_string (event, "chatState"));
+      break;
+    case CONFAB_EVENT_UNKNOWN:
+    default:
       /* kept so that its sequence still counts */
-      change->type = CONFAB_EVENT_UNKNOWN;
+      break;
     }
 
   return g_steal_pointer (&change);
@@ -287,4 +312,159 @@ confab_parse_messaging_notification (JsonNode *body,
 {
   return _confab_parse_changes (body, _("Messaging notification"), (gpointer (*) (JsonNode *)) parse_change,
                                 (GDestroyNotify) confab_messaging_change_free, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Encoders                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+static JsonBuilder *
+event_begin (ConfabEventType type)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, confab_event_type_to_string (type));
+
+  return builder;
+}
+
+static JsonNode *
+event_end (JsonBuilder *builder)
+{
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * confab_text_event_to_json:
+ * @text: the message, sent as is (no markup is added or removed)
+ *
+ * Returns: (transfer full): `{"type":"ContentEvent","contentType":"text/plain","message":…}`
+ */
+JsonNode *
+confab_text_event_to_json (const char *text)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  builder = event_begin (CONFAB_EVENT_CONTENT);
+  json_builder_set_member_name (builder, "contentType");
+  json_builder_add_string_value (builder, "text/plain");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, text);
+
+  return event_end (builder);
+}
+
+/**
+ * confab_receipt_event_to_json:
+ * @status: %CONFAB_RECEIPT_ACCEPT or %CONFAB_RECEIPT_READ
+ * @sequences: (array length=n_sequences) (nullable): the sequences it is for
+ * @n_sequences: their number
+ *
+ * Returns: (transfer full): `{"type":"AcceptStatusEvent","status":…,"sequenceList":[…]}`
+ */
+JsonNode *
+confab_receipt_event_to_json (ConfabReceiptStatus  status,
+                              const gint64        *sequences,
+                              guint                n_sequences)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (confab_receipt_status_to_string (status) != NULL, NULL);
+  g_return_val_if_fail (sequences != NULL || n_sequences == 0, NULL);
+
+  builder = event_begin (CONFAB_EVENT_ACCEPT_STATUS);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, confab_receipt_status_to_string (status));
+  json_builder_set_member_name (builder, "sequenceList");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_sequences; i++)
+    json_builder_add_int_value (builder, sequences[i]);
+  json_builder_end_array (builder);
+
+  return event_end (builder);
+}
+
+/**
+ * confab_chat_state_event_to_json:
+ * @state: any state but %CONFAB_CHAT_STATE_UNKNOWN
+ *
+ * Returns: (transfer full): `{"type":"ChatStateEvent","chatState":…}`
+ */
+JsonNode *
+confab_chat_state_event_to_json (ConfabChatState state)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (confab_chat_state_to_string (state) != NULL, NULL);
+
+  builder = event_begin (CONFAB_EVENT_CHAT_STATE);
+  json_builder_set_member_name (builder, "chatState");
+  json_builder_add_string_value (builder, confab_chat_state_to_string (state));
+
+  return event_end (builder);
+}
+
+/**
+ * confab_messaging_change_to_json:
+ * @sequence: the event's sequence, or -1 for an event that is not stored (typing)
+ * @server_timestamp: when it was stored, epoch ms; left out with the sequence
+ * @originator_id: who sent it
+ * @role: the sender's role, "CONSUMER" or "ASSIGNED_AGENT"
+ * @conversation_id: the conversation
+ * @dialog_id: the dialog, the conversation id for the main dialog
+ * @event: (transfer none): the event object, copied
+ *
+ * Returns: (transfer full): one element of the changes of an ms.MessagingEventNotification
+ */
+JsonNode *
+confab_messaging_change_to_json (gint64      sequence,
+                                 gint64      server_timestamp,
+                                 const char *originator_id,
+                                 const char *role,
+                                 const char *conversation_id,
+                                 const char *dialog_id,
+                                 JsonNode   *event)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (originator_id != NULL, NULL);
+  g_return_val_if_fail (role != NULL, NULL);
+  g_return_val_if_fail (conversation_id != NULL, NULL);
+  g_return_val_if_fail (dialog_id != NULL, NULL);
+  g_return_val_if_fail (event != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  if (sequence >= 0)
+    {
+      json_builder_set_member_name (builder, "sequence");
+      json_builder_add_int_value (builder, sequence);
+    }
+  json_builder_set_member_name (builder, "originatorId");
+  json_builder_add_string_value (builder, originator_id);
+  json_builder_set_member_name (builder, "originatorMetadata");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, originator_id);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_end_object (builder);
+  if (sequence >= 0)
+    {
+      json_builder_set_member_name (builder, "serverTimestamp");
+      json_builder_add_int_value (builder, server_timestamp);
+    }
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_value (builder, json_node_copy (event));
+  json_builder_set_member_name (builder, "conversationId");
+  json_builder_add_string_value (builder, conversation_id);
+  json_builder_set_member_name (builder, "dialogId");
+  json_builder_add_string_value (builder, dialog_id);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
 }

@@ -64,6 +64,32 @@ void confab_messaging_change_free (ConfabMessagingChange *change);
  * skipping changes it cannot use at all; NULL and error only when the body is not usable. */
 GPtrArray *confab_parse_messaging_notification (JsonNode *body, GError **error);
 
+/* Encoders, the counterparts of the parser: each returns a new node (transfer full). */
+
+/* The event object of a text message:
+ * {"type":"ContentEvent","contentType":"text/plain","message":"…"}, the text as is */
+JsonNode *confab_text_event_to_json       (const char          *text);
+/* {"type":"AcceptStatusEvent","status":"ACCEPT"|"READ","sequenceList":[…]} */
+JsonNode *confab_receipt_event_to_json    (ConfabReceiptStatus  status,
+                                           const gint64        *sequences,
+                                           guint                n_sequences);
+/* {"type":"ChatStateEvent","chatState":"COMPOSING"|…} */
+JsonNode *confab_chat_state_event_to_json (ConfabChatState      state);
+
+/* One change of an ms.MessagingEventNotification, around a copy of event:
+ * {"sequence":…,"originatorId":…,"originatorMetadata":{"id":…,"role":…},
+ *  "serverTimestamp":…,"event":…,"conversationId":…,"dialogId":…}.
+ * A negative sequence leaves out sequence and serverTimestamp: typing, which is not stored. */
+JsonNode *confab_messaging_change_to_json (gint64      sequence,
+                                           gint64      server_timestamp,
+                                           const char *originator_id,
+                                           const char *role,
+                                           const char *conversation_id,
+                                           const char *dialog_id,
+                                           JsonNode   *event);
+
+const char         *confab_event_type_to_string (ConfabEventType type);
+ConfabEventType     confab_event_type_from_string (const char *str);
 const char         *confab_receipt_status_to_string (ConfabReceiptStatus status);
 ConfabReceiptStatus confab_receipt_status_from_string (const char *str);
 const char         *confab_chat_state_to_string (ConfabChatState state);

@@ -9,38 +9,14 @@
 
 #include <json-glib/json-glib.h>
 
+#include "confab-json.h"
+#include "confab-names.h"
+
 G_BEGIN_DECLS
 
-#define CONFAB_PROTOCOL_ERROR (confab_protocol_error_quark ())
-
-typedef enum {
-  CONFAB_PROTOCOL_ERROR_MALFORMED,   /* not JSON, not an object, wrong types */
-  CONFAB_PROTOCOL_ERROR_TOO_LARGE,   /* over the size or depth limits */
-  CONFAB_PROTOCOL_ERROR_NOT_JWT,     /* a token that is not a JWT */
-} ConfabProtocolError;
-
-GQuark confab_protocol_error_quark (void);
-
 /* Largest frame Confab accepts, and the deepest JSON nesting. */
-#define CONFAB_FRAME_MAX_SIZE  (8 * 1024 * 1024)
-#define CONFAB_FRAME_MAX_DEPTH 64
-
-typedef enum {
-  CONFAB_FRAME_KIND_UNKNOWN,
-  CONFAB_FRAME_KIND_REQUEST,
-  CONFAB_FRAME_KIND_RESPONSE,
-  CONFAB_FRAME_KIND_NOTIFICATION,
-} ConfabFrameKind;
-
-/* Request and notification types. */
-#define CONFAB_REQ_REQUEST_CONVERSATION     "cm.ConsumerRequestConversation"
-#define CONFAB_REQ_UPDATE_CONVERSATION      "cm.UpdateConversationField"
-#define CONFAB_REQ_SUBSCRIBE_EX             "cqm.SubscribeExConversations"
-#define CONFAB_REQ_SUBSCRIBE_MESSAGING      "ms.SubscribeMessagingEvents"
-#define CONFAB_REQ_PUBLISH_EVENT            "ms.PublishEvent"
-#define CONFAB_REQ_GET_CLOCK                "GetClock"
-#define CONFAB_NOTIFY_MESSAGING             "ms.MessagingEventNotification"
-#define CONFAB_NOTIFY_EX_CONVERSATION       "cqm.ExConversationChangeNotification"
+#define CONFAB_FRAME_MAX_SIZE  CONFAB_JSON_MAX_SIZE
+#define CONFAB_FRAME_MAX_DEPTH CONFAB_JSON_MAX_DEPTH
 
 typedef struct {
   ConfabFrameKind kind;
@@ -59,8 +35,14 @@ JsonObject  *confab_frame_get_body_object (const ConfabFrame *frame);
 
 /* Serialise whole frames. body may be NULL (then no "body" member, as GetClock). */
 char *confab_frame_build_request      (const char *id, const char *type, JsonNode *body);
+/* req_id NULL writes "reqId":null, the answer to a request whose id could not be read. */
 char *confab_frame_build_response     (const char *req_id, int code, const char *type, JsonNode *body);
 char *confab_frame_build_notification (const char *type, JsonNode *body);
+
+/* The body of a notification: {"subscriptionId":…,"changes":[…]}, subscription_id left out
+ * when NULL. changes is a GPtrArray of JsonNode (transfer none), each change's encoding. */
+JsonNode *confab_notification_body_to_json (const char *subscription_id,
+                                            GPtrArray  *changes);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabFrame, confab_frame_free)
 

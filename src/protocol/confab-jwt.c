@@ -166,11 +166,11 @@ static char *
 dup_audience (JsonObject *payload)
 {
   ConfabJsonList list;
-  guint len = _confab_json_list_init (&list, payload, "aud");
+  guint len = confab_json_list_init (&list, payload, "aud");
 
   for (guint i = 0; i < len; i++)
     {
-      char *aud = _confab_json_node_dup_string (_confab_json_list_get (&list, i));
+      char *aud = confab_json_node_dup_string (confab_json_list_get (&list, i));
 
       if (aud != NULL)
         return aud;
@@ -236,7 +236,7 @@ confab_jwt_decode (const char *token,
     }
 
   /* the parser's own message could quote the claims, so it is not passed on */
-  root = _confab_json_parse ((const char *) payload_text, payload_len, NULL);
+  root = confab_json_parse ((const char *) payload_text, payload_len, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       set_not_jwt (error, _("the middle part is not a JSON object"));
@@ -244,7 +244,7 @@ confab_jwt_decode (const char *token,
     }
   payload = json_node_get_object (root);
 
-  sub = _confab_json_get_node (payload, "sub");
+  sub = confab_json_get_node (payload, "sub");
   if (sub == NULL)
     {
       set_not_jwt (error, _("it has no “sub” claim"));
@@ -252,7 +252,7 @@ confab_jwt_decode (const char *token,
     }
 
   claims = g_new0 (ConfabJwtClaims, 1);
-  claims->sub = _confab_json_node_dup_string (sub);
+  claims->sub = confab_json_node_dup_string (sub);
   if (claims->sub == NULL)
     {
       set_not_jwt (error, _("its “sub” claim is not a string"));
@@ -265,10 +265,10 @@ confab_jwt_decode (const char *token,
     }
 
   claims->aud = dup_audience (payload);
-  claims->iss = _confab_json_dup_string (payload, "iss");
-  if (_confab_json_get_int (payload, "exp", &value))
+  claims->iss = confab_json_dup_string (payload, "iss");
+  if (confab_json_lookup_int_lenient (payload, "exp", &value))
     claims->exp = value;
-  if (_confab_json_get_int (payload, "iat", &value))
+  if (confab_json_lookup_int_lenient (payload, "iat", &value))
     claims->iat = value;
 
   return g_steal_pointer (&claims);

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include "confab-json.h"
+#include "confab-names.h"
 #include "confab-frame.h"
 #include "confab-events.h"
 #include "confab-conversation.h"

@@ -24,30 +24,21 @@ add_string_member (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
-/* Opens the object of a PublishEvent body and its "event" member; the caller adds the
- * event's members and calls publish_end(). */
-static JsonBuilder *
-publish_begin (const char *conversation_id,
-               const char *dialog_id,
-               const char *event_type)
+/* {"dialogId":"…","conversationId":"…","event":{…}}, taking event */
+static JsonNode *
+publish_body (const char *conversation_id,
+              const char *dialog_id,
+              JsonNode   *event)
 {
-  JsonBuilder *builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   add_string_member (builder, "dialogId", dialog_id);
   add_string_member (builder, "conversationId", conversation_id);
   json_builder_set_member_name (builder, "event");
-  json_builder_begin_object (builder);
-  add_string_member (builder, "type", event_type);
-
-  return builder;
-}
-
-static JsonNode *
-publish_end (JsonBuilder *builder)
-{
+  json_builder_add_value (builder, event);
   json_builder_end_object (builder);
-  json_builder_end_object (builder);
+
   return json_builder_get_root (builder);
 }
 
@@ -110,15 +101,9 @@ confab_publish_text_body (const char *conversation_id,
                           const char *dialog_id,
                           const char *text)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-
   g_return_val_if_fail (text != NULL, NULL);
 
-  builder = publish_begin (conversation_id, dialog_id, "ContentEvent");
-  add_string_member (builder, "contentType", "text/plain");
-  add_string_member (builder, "message", text);
-
-  return publish_end (builder);
+  return publish_body (conversation_id, dialog_id, confab_text_event_to_json (text));
 }
 
 /* event {"type":"AcceptStatusEvent","status":"ACCEPT","sequenceList":[3,4]} */
@@ -129,20 +114,11 @@ confab_publish_receipt_body (const char         *conversation_id,
                              const gint64       *sequences,
                              guint               n_sequences)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-
   g_return_val_if_fail (confab_receipt_status_to_string (status) != NULL, NULL);
   g_return_val_if_fail (sequences != NULL || n_sequences == 0, NULL);
 
-  builder = publish_begin (conversation_id, dialog_id, "AcceptStatusEvent");
-  add_string_member (builder, "status", confab_receipt_status_to_string (status));
-  json_builder_set_member_name (builder, "sequenceList");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n_sequences; i++)
-    json_builder_add_int_value (builder, sequences[i]);
-  json_builder_end_array (builder);
-
-  return publish_end (builder);
+  return publish_body (conversation_id, dialog_id,
+                       confab_receipt_event_to_json (status, sequences, n_sequences));
 }
 
 /* event {"type":"ChatStateEvent","chatState":"COMPOSING"} */
@@ -151,14 +127,9 @@ confab_publish_chat_state_body (const char     *conversation_id,
                                 const char     *dialog_id,
                                 ConfabChatState state)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-
   g_return_val_if_fail (confab_chat_state_to_string (state) != NULL, NULL);
 
-  builder = publish_begin (conversation_id, dialog_id, "ChatStateEvent");
-  add_string_member (builder, "chatState", confab_chat_state_to_string (state));
-
-  return publish_end (builder);
+  return publish_body (conversation_id, dialog_id, confab_chat_state_event_to_json (state));
 }
 
 /* Opens {"conversationId":"…","conversationField":[{ ; the caller fills the field. */
@@ -289,7 +260,7 @@ parse_string_member (const ConfabFrame *response,
       return NULL;
     }
 
-  value = _confab_json_dup_string (confab_frame_get_body_object (response), member);
+  value = confab_json_dup_string (confab_frame_get_body_object (response), member);
   if (value == NULL || *value == '\0')
     {
       set_missing_error (member, error);
@@ -315,7 +286,7 @@ parse_int_member (const ConfabFrame *response,
       return FALSE;
     }
 
-  if (!_confab_json_get_int (confab_frame_get_body_object (response), member, &value) || value < 0)
+  if (!confab_json_lookup_int_lenient (confab_frame_get_body_object (response), member, &value) || value < 0)
     {
       set_missing_error (member, error);
       return FALSE;

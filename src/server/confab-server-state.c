@@ -78,127 +78,6 @@ confab_server_state_free (ConfabServerState *state)
   g_free (state);
 }
 
-const char *
-confab_json_get_string (JsonObject *object,
-                        const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-gint64
-confab_json_get_int (JsonObject *object,
-                     const char *name)
-{
-  gint64 value = 0;
-
-  confab_json_lookup_int (object, name, &value);
-  return value;
-}
-
-gboolean
-confab_json_lookup_int (JsonObject *object,
-                        const char *name,
-                        gint64     *value)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      *value = json_node_get_int (node);
-      return TRUE;
-    }
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    {
-      double d = json_node_get_double (node);
-
-      if (d != d || d < -9.0e15 || d > 9.0e15 || d != (double) (gint64) d)
-        return FALSE;
-      *value = (gint64) d;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-gboolean
-confab_json_lookup_boolean (JsonObject *object,
-                            const char *name,
-                            gboolean   *value)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-JsonArray *
-confab_json_get_array (JsonObject *object,
-                       const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_node_get_array (node);
-}
-
-JsonObject *
-confab_json_get_object (JsonObject *object,
-                        const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
-}
-
-gboolean
-confab_server_json_too_deep (const char *data,
-                             gsize       length,
-                             guint       max_depth)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth)
-            return TRUE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return FALSE;
-}
-
 ConfabStoredConsumer *
 confab_server_state_lookup_consumer (ConfabServerState *state,
                                      const char        *consumer_id)
@@ -387,127 +266,49 @@ confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation
   return changed;
 }
 
+JsonNode *
+confab_stored_event_to_change_json (ConfabStoredEvent        *event,
+                                    ConfabStoredConversation *conversation)
+{
+  /* the main dialog has the conversation's id */
+  return confab_messaging_change_to_json (event->sequence, event->server_timestamp,
+                                          event->originator_id, event->role,
+                                          conversation->id, conversation->id, event->event);
+}
+
 void
 confab_stored_event_build_change (ConfabStoredEvent        *event,
                                   ConfabStoredConversation *conversation,
                                   JsonBuilder              *builder)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "sequence");
-  json_builder_add_int_value (builder, event->sequence);
-  json_builder_set_member_name (builder, "originatorId");
-  json_builder_add_string_value (builder, event->originator_id);
-  json_builder_set_member_name (builder, "originatorMetadata");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, event->originator_id);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, event->role);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "serverTimestamp");
-  json_builder_add_int_value (builder, event->server_timestamp);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_value (builder, json_node_copy (event->event));
-  json_builder_set_member_name (builder, "conversationId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_set_member_name (builder, "dialogId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_end_object (builder);
+  json_builder_add_value (builder, confab_stored_event_to_change_json (event, conversation));
 }
 
-static void
-build_participant (JsonBuilder *builder,
-                   const char  *id,
-                   const char  *role,
-                   gboolean     with_state)
+void
+confab_stored_conversation_get_info (ConfabStoredConversation *conversation,
+                                     ConfabConversationInfo   *info)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, role);
-  if (with_state)
-    {
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, "ACTIVE");
-    }
-  json_builder_end_object (builder);
+  *info = (ConfabConversationInfo) {
+    .conversation_id = conversation->id,
+    .brand_id = conversation->account_id,
+    .consumer_id = conversation->consumer_id,
+    .agent_id = conversation->agent_id,
+    .closed = conversation->closed,
+    .close_reason = conversation->close_reason,
+    .start_ts = conversation->start_ts,
+    .end_ts = conversation->end_ts,
+    .last_updated_ts = conversation->last_update_ts,
+  };
 }
 
 void
 confab_stored_conversation_build_details (ConfabStoredConversation *conversation,
                                           JsonBuilder              *builder)
 {
-  const char *state = conversation->closed ? "CLOSE" : "OPEN";
-  const char *close_reason = confab_close_reason_to_string (conversation->close_reason);
+  ConfabConversationInfo info;
 
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "skillId");
-  json_builder_add_string_value (builder, "-1");
-  json_builder_set_member_name (builder, "participants");
-  json_builder_begin_array (builder);
-  build_participant (builder, conversation->consumer_id, "CONSUMER", FALSE);
-  if (conversation->agent_id != NULL)
-    build_participant (builder, conversation->agent_id, "ASSIGNED_AGENT", FALSE);
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "dialogs");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "dialogId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_set_member_name (builder, "participantsDetails");
-  json_builder_begin_array (builder);
-  build_participant (builder, conversation->consumer_id, "CONSUMER", TRUE);
-  if (conversation->agent_id != NULL)
-    build_participant (builder, conversation->agent_id, "ASSIGNED_AGENT", TRUE);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "dialogType");
-  json_builder_add_string_value (builder, "MAIN");
-  json_builder_set_member_name (builder, "channelType");
-  json_builder_add_string_value (builder, "MESSAGING");
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state);
-  json_builder_set_member_name (builder, "creationTs");
-  json_builder_add_int_value (builder, conversation->start_ts);
-  if (conversation->closed)
-    {
-      json_builder_set_member_name (builder, "endTs");
-      json_builder_add_int_value (builder, conversation->end_ts);
-      if (close_reason != NULL)
-        {
-          json_builder_set_member_name (builder, "closedBy");
-          json_builder_add_string_value (builder, close_reason);
-        }
-    }
-  json_builder_set_member_name (builder, "metaDataLastUpdateTs");
-  json_builder_add_int_value (builder, conversation->last_update_ts);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "brandId");
-  json_builder_add_string_value (builder, conversation->account_id);
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state);
-  json_builder_set_member_name (builder, "stage");
-  json_builder_add_string_value (builder, state);
-  if (conversation->closed && close_reason != NULL)
-    {
-      json_builder_set_member_name (builder, "closeReason");
-      json_builder_add_string_value (builder, close_reason);
-    }
-  json_builder_set_member_name (builder, "startTs");
-  json_builder_add_int_value (builder, conversation->start_ts);
-  if (conversation->closed)
-    {
-      json_builder_set_member_name (builder, "endTs");
-      json_builder_add_int_value (builder, conversation->end_ts);
-    }
-  json_builder_set_member_name (builder, "metaDataLastUpdateTs");
-  json_builder_add_int_value (builder, conversation->last_update_ts);
-
-  json_builder_end_object (builder);
+  confab_stored_conversation_get_info (conversation, &info);
+  json_builder_add_value (builder, confab_conversation_details_to_json (&info));
 }
 
 /* JSON form. Field names follow the protocol's where there is one. */
@@ -691,6 +492,24 @@ load_conversation (ConfabServerState *state,
     }
 
   return TRUE;
+}
+
+ConfabServerState *
+confab_server_state_new_from_data (const char *data,
+                                   gsize       length,
+                                   GError    **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  root = confab_json_parse_full (data, length, G_MAXSIZE, CONFAB_SERVER_STATE_MAX_DEPTH, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, STATE_ERROR_QUARK, 0, "the state is %s", local_error->message);
+      return NULL;
+    }
+
+  return confab_server_state_new_from_json (root, error);
 }
 
 ConfabServerState *

@@ -7,11 +7,16 @@
 
 #include <json-glib/json-glib.h>
 
+#include "confab-json.h"
 #include "confab-protocol.h"
 
 G_BEGIN_DECLS
 
 #define CONFAB_SERVER_STATE_VERSION 1
+
+/* A state file holds every event a consumer published, each as deep as a frame allows,
+ * a few levels further down; and it has no size limit but memory. */
+#define CONFAB_SERVER_STATE_MAX_DEPTH (CONFAB_FRAME_MAX_DEPTH + 8)
 
 typedef struct {
   gint64 sequence;
@@ -56,6 +61,10 @@ void                      confab_server_state_free           (ConfabServerState 
 
 ConfabServerState        *confab_server_state_new_from_json  (JsonNode   *root,
                                                                GError    **error);
+/* The text of a state file, read through confab_json_parse_full() with the limits above. */
+ConfabServerState        *confab_server_state_new_from_data  (const char *data,
+                                                               gsize       length,
+                                                               GError    **error);
 JsonNode                 *confab_server_state_to_json        (ConfabServerState *state);
 
 ConfabStoredConsumer     *confab_server_state_lookup_consumer (ConfabServerState *state,
@@ -93,7 +102,14 @@ guint                     confab_stored_conversation_apply_receipt (ConfabStored
                                                                      ConfabReceiptStatus       status,
                                                                      JsonArray                *sequence_list);
 
-/* The event's change object of an ms.MessagingEventNotification. */
+/* The event's change object of an ms.MessagingEventNotification (transfer full). */
+JsonNode                 *confab_stored_event_to_change_json (ConfabStoredEvent        *event,
+                                                               ConfabStoredConversation *conversation);
+/* What the encoders of src/protocol need to know about a conversation; the strings stay
+ * the conversation's. */
+void                      confab_stored_conversation_get_info (ConfabStoredConversation *conversation,
+                                                                ConfabConversationInfo   *info);
+/* The same two, added to a builder. */
 void                      confab_stored_event_build_change (ConfabStoredEvent        *event,
                                                              ConfabStoredConversation *conversation,
                                                              JsonBuilder              *builder);
@@ -101,28 +117,9 @@ void                      confab_stored_event_build_change (ConfabStoredEvent   
 void                      confab_stored_conversation_build_details (ConfabStoredConversation *conversation,
                                                                      JsonBuilder              *builder);
 
-
-/* Whether JSON text nests deeper than max_depth; checked before json-glib (which recurses) sees it. */
-gboolean                  confab_server_json_too_deep (const char *data,
-                                                       gsize       length,
-                                                       guint       max_depth);
-
-/* Member accessors that never complain about the wrong type: client JSON is untrusted. */
-const char               *confab_json_get_string  (JsonObject *object,
-                                                   const char *name);
-gint64                    confab_json_get_int     (JsonObject *object,
-                                                   const char *name);
-gboolean                  confab_json_lookup_int  (JsonObject *object,
-                                                   const char *name,
-                                                   gint64     *value);
-gboolean                  confab_json_lookup_boolean (JsonObject *object,
-                                                      const char *name,
-                                                      gboolean   *value);
-JsonArray                *confab_json_get_array   (JsonObject *object,
-                                                   const char *name);
-JsonObject               *confab_json_get_object  (JsonObject *object,
-                                                   const char *name);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabServerState, confab_server_state_free)
 
 G_END_DECLS
+
+/* LEAD-MERGE: compatibility for callers in files being split; remove after merge */
+#define confab_server_json_too_deep(data, length, max_depth) confab_json_too_deep ((data), (length), (max_depth))

@@ -216,7 +216,7 @@ typedef struct
   char *base;              /* http://127.0.0.1:PORT */
   guint csds_requests;
   guint signups;
-  gboolean broken_csds;    /* answer CSDS with something that is not JSON */
+  const char *csds_answer; /* answer CSDS with this instead of a good answer */
   guint signup_status;
 } HttpFixture;
 
@@ -240,8 +240,8 @@ csds_handler (SoupServer        *server,
       return;
     }
 
-  if (f->broken_csds)
-    body = g_strdup ("<html>oops</html>");
+  if (f->csds_answer != NULL)
+    body = g_strdup (f->csds_answer);
   else
     body = g_strdup_printf ("{\"service\":\"%s\",\"account\":\"%s\",\"baseURI\":\"%s\"}",
                             parts[5], parts[3], f->base);
@@ -378,17 +378,44 @@ test_lookup_failures (HttpFixture   *f,
   g_autoptr(SoupSession) session = soup_session_new ();
 
   {
-    g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
-    Done d = { 0 };
+    g_autofree char *deep = NULL;
+    g_autofree char *huge = NULL;
+    g_autofree char *padded = NULL;
+    GString *nesting = g_string_new ("{\"baseURI\":\"x\",\"n\":");
+    const char *answers[7];
 
-    f->broken_csds = TRUE;
-    confab_account_set_csds (account, f->base);
-    confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-    CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-    g_assert_false (d.ok);
-    g_assert_error (d.error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP);
-    g_clear_error (&d.error);
-    f->broken_csds = FALSE;
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (nesting, '[');
+    deep = g_string_free (nesting, FALSE);
+    huge = g_strnfill (70 * 1024, ' ');
+    padded = g_strdup_printf ("{\"baseURI\":\"%s\",\"pad\":\"%s\"}", f->base, huge);
+
+    answers[0] = "<html>oops</html>";
+    /* a hostile lookup answer must not recurse the parser to death */
+    answers[1] = deep;
+    /* over the size limit, however good the rest */
+    answers[2] = padded;
+    /* lax JSON json-glib would have read */
+    answers[3] = "/* hi */ {\"baseURI\":\"http://127.0.0.1:1\"}";
+    answers[4] = "{'baseURI':'http://127.0.0.1:1'}";
+    /* JSON, but no usable baseURI */
+    answers[5] = "{\"baseURI\":42}";
+    answers[6] = "[\"baseURI\"]";
+
+    for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+      {
+        g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
+        Done d = { 0 };
+
+        f->csds_answer = answers[i];
+        confab_account_set_csds (account, f->base);
+        confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
+        CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
+        g_assert_false (d.ok);
+        g_assert_error (d.error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP);
+        g_clear_error (&d.error);
+      }
+    f->csds_answer = NULL;
   }
 
   {

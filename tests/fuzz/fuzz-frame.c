@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Parses the input as a frame, then runs every notification and response parser on it,
- * checks that what they return is sane, and that building the frame again gives text that
- * parses to the same frame. The input is also read as a JWT and as base64url.
+ * checks that what they return is sane, that building the frame again gives text that
+ * parses to the same frame, and that what the parsers return survives the encoders and the
+ * parsers again. The input is also read as bare JSON, as a JWT and as base64url.
  */
 #include <stdint.h>
 #include <string.h>
@@ -30,6 +31,59 @@ check_error (GError *error)
     return;
   g_assert (error->domain == CONFAB_PROTOCOL_ERROR);
   check_string (error->message);
+}
+
+/* The change encoded again, with the parts the encoders take, reads back the same. */
+static void
+check_messaging_encoded (const ConfabMessagingChange *change)
+{
+  g_autoptr(JsonNode) event = NULL;
+  g_autoptr(GPtrArray) encoded = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(ConfabFrame) frame = NULL;
+  g_autoptr(GPtrArray) parsed = NULL;
+  const ConfabMessagingChange *again;
+
+  if (change->type == CONFAB_EVENT_CONTENT && !change->is_placeholder)
+    event = confab_text_event_to_json (change->text);
+  else if (change->type == CONFAB_EVENT_ACCEPT_STATUS && change->status != CONFAB_RECEIPT_UNKNOWN)
+    event = confab_receipt_event_to_json (change->status, (const gint64 *) (gpointer) change->sequence_list->data,
+                                          change->sequence_list->len);
+  else if (change->type == CONFAB_EVENT_CHAT_STATE && change->chat_state != CONFAB_CHAT_STATE_UNKNOWN)
+    event = confab_chat_state_event_to_json (change->chat_state);
+  else
+    return;
+
+  g_ptr_array_add (encoded, confab_messaging_change_to_json (change->sequence, change->server_timestamp,
+                                                             change->originator_id ? change->originator_id : "",
+                                                             change->role_name ? change->role_name : "",
+                                                             change->conversation_id ? change->conversation_id : "",
+                                                             change->dialog_id ? change->dialog_id : "",
+                                                             event));
+  body = confab_notification_body_to_json (NULL, encoded);
+  text = confab_frame_build_notification (CONFAB_NOTIFY_MESSAGING, body);
+  if (strlen (text) > CONFAB_FRAME_MAX_SIZE)
+    return;
+  frame = confab_frame_parse (text, -1, NULL);
+  g_assert (frame != NULL);
+  parsed = confab_parse_messaging_notification (frame->body, NULL);
+  g_assert (parsed != NULL && parsed->len == 1);
+  again = g_ptr_array_index (parsed, 0);
+
+  g_assert_cmpint (again->type, ==, change->type);
+  g_assert_cmpint (again->sequence, ==, change->sequence);
+  if (change->sequence >= 0)
+    g_assert_cmpint (again->server_timestamp, ==, change->server_timestamp);
+  g_assert_cmpstr (again->text, ==, change->text);
+  g_assert_cmpint (again->status, ==, change->status);
+  g_assert_cmpint (again->chat_state, ==, change->chat_state);
+  if (change->sequence_list != NULL)
+    {
+      g_assert (again->sequence_list->len == change->sequence_list->len);
+      for (guint i = 0; i < change->sequence_list->len; i++)
+        g_assert (g_array_index (again->sequence_list, gint64, i) == g_array_index (change->sequence_list, gint64, i));
+    }
 }
 
 static void
@@ -70,7 +124,45 @@ check_messaging (JsonNode *body)
         }
       (void) confab_receipt_status_to_string (change->status);
       (void) confab_chat_state_to_string (change->chat_state);
+      check_messaging_encoded (change);
     }
+}
+
+/* What the client keeps of a conversation, encoded again, reads back the same. */
+static void
+check_conversation_encoded (const ConfabConversationChange *change)
+{
+  const ConfabParticipant *first = change->participants->len > 0 ? g_ptr_array_index (change->participants, 0) : NULL;
+  ConfabConversationInfo info = {
+    .conversation_id = change->conversation_id,
+    .brand_id = "brand",
+    .consumer_id = first != NULL ? first->id : "",
+    .agent_id = confab_conversation_change_get_agent_id (change),
+    .closed = confab_conversation_change_is_closed (change),
+    .close_reason = change->close_reason,
+    .start_ts = 0,
+    .end_ts = 0,
+    .last_updated_ts = change->last_updated_ts,
+  };
+  ConfabChangeType type = change->type == CONFAB_CHANGE_DELETE ? CONFAB_CHANGE_DELETE : CONFAB_CHANGE_UPSERT;
+  g_autoptr(GPtrArray) encoded = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GPtrArray) parsed = NULL;
+  const ConfabConversationChange *again;
+
+  g_ptr_array_add (encoded, confab_conversation_change_to_json (type, &info));
+  body = confab_notification_body_to_json (NULL, encoded);
+  parsed = confab_parse_conversation_notification (body, NULL);
+  g_assert (parsed != NULL && parsed->len == 1);
+  again = g_ptr_array_index (parsed, 0);
+
+  g_assert_cmpint (again->type, ==, type);
+  g_assert_cmpstr (again->conversation_id, ==, change->conversation_id);
+  g_assert (confab_conversation_change_is_closed (again) == info.closed);
+  g_assert_cmpstr (confab_conversation_change_get_agent_id (again), ==, info.agent_id);
+  g_assert_cmpint (again->last_updated_ts, ==, change->last_updated_ts);
+  if (info.closed && confab_close_reason_to_string (info.close_reason) != NULL)
+    g_assert_cmpint (again->close_reason, ==, info.close_reason);
 }
 
 static void
@@ -111,6 +203,7 @@ check_conversation (JsonNode *body)
       (void) confab_conversation_change_is_closed (change);
       check_string (confab_conversation_change_get_agent_id (change));
       (void) confab_close_reason_to_string (change->close_reason);
+      check_conversation_encoded (change);
     }
 }
 
@@ -207,6 +300,43 @@ check_frame (const uint8_t *data,
   check_round_trip (frame);
 }
 
+/* The bare reader agrees with its own depth check, and what it reads it writes as text it
+ * reads again, the same after one round (a number too big for a double becomes null). */
+static void
+check_json (const uint8_t *data,
+            size_t         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = confab_json_parse ((const char *) data, size, &error);
+  g_autoptr(JsonNode) again = NULL;
+  g_autofree char *once = NULL;
+  g_autofree char *twice = NULL;
+  g_autofree char *thrice = NULL;
+
+  g_assert ((root == NULL) == (error != NULL));
+  check_error (error);
+  if (root == NULL)
+    return;
+
+  g_assert (!confab_json_too_deep ((const char *) data, size, CONFAB_JSON_MAX_DEPTH));
+
+  once = confab_json_to_string (root);
+  /* numbers may get longer ("1e5" is 100000.0) */
+  if (strlen (once) > CONFAB_JSON_MAX_SIZE)
+    return;
+  again = confab_json_parse (once, strlen (once), &error);
+  if (again == NULL)
+    g_error ("written JSON does not parse: %s", error->message);
+  twice = confab_json_to_string (again);
+  if (strlen (twice) > CONFAB_JSON_MAX_SIZE)
+    return;
+  g_clear_pointer (&again, json_node_unref);
+  again = confab_json_parse (twice, strlen (twice), NULL);
+  g_assert (again != NULL);
+  thrice = confab_json_to_string (again);
+  g_assert_cmpstr (twice, ==, thrice);
+}
+
 static void
 check_jwt (const uint8_t *data,
            size_t         size)
@@ -269,6 +399,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   check_frame (data, size);
+  check_json (data, size);
   check_jwt (data, size);
   return 0;
 }

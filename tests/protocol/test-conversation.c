@@ -293,6 +293,170 @@ test_close_reason_strings (void)
   g_assert_null (confab_close_reason_to_string (CONFAB_CLOSE_REASON_UNKNOWN));
 }
 
+/* Round trips: what the service encodes, the client reads back. */
+
+static GPtrArray *
+round_trip (GPtrArray *changes)
+{
+  g_autoptr(JsonNode) body = confab_notification_body_to_json ("sub", changes);
+  g_autofree char *text = confab_frame_build_notification (CONFAB_NOTIFY_EX_CONVERSATION, body);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabFrame) frame = confab_frame_parse (text, -1, &error);
+  GPtrArray *parsed;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_NOTIFICATION);
+  g_assert_cmpstr (frame->type, ==, CONFAB_NOTIFY_EX_CONVERSATION);
+  g_assert_cmpstr (confab_json_get_string (confab_frame_get_body_object (frame), "subscriptionId"), ==, "sub");
+  parsed = confab_parse_conversation_notification (frame->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->len, ==, changes->len);
+  return parsed;
+}
+
+static void
+assert_round_trip (ConfabChangeType              type,
+                   const ConfabConversationInfo *info)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autoptr(JsonNode) details = confab_conversation_details_to_json (info);
+  JsonObject *details_object = json_node_get_object (details);
+  ConfabConversationState state = info->closed ? CONFAB_CONVERSATION_STATE_CLOSE : CONFAB_CONVERSATION_STATE_OPEN;
+  gboolean reason_sent = info->closed && confab_close_reason_to_string (info->close_reason) != NULL;
+  const ConfabConversationChange *change;
+  const ConfabDialog *main_dialog;
+  gint64 ts;
+
+  g_ptr_array_add (changes, confab_conversation_change_to_json (type, info));
+  parsed = round_trip (changes);
+  change = only_change (parsed);
+
+  g_assert_cmpint (change->type, ==, type);
+  g_assert_cmpstr (change->conversation_id, ==, info->conversation_id);
+  g_assert_cmpint (change->state, ==, state);
+  g_assert_cmpint (change->stage, ==, state);
+  g_assert_true (confab_conversation_change_is_closed (change) == info->closed);
+  g_assert_cmpint (change->close_reason, ==, reason_sent ? info->close_reason : CONFAB_CLOSE_REASON_NONE);
+  g_assert_cmpint (change->last_updated_ts, ==, info->last_updated_ts);
+
+  g_assert_cmpuint (change->participants->len, ==, info->agent_id != NULL ? 2 : 1);
+  g_assert_cmpstr (participant (change, 0)->id, ==, info->consumer_id);
+  g_assert_cmpint (participant (change, 0)->role, ==, CONFAB_ROLE_CONSUMER);
+  g_assert_cmpstr (participant (change, 0)->role_name, ==, "CONSUMER");
+  if (info->agent_id != NULL)
+    {
+      g_assert_cmpstr (participant (change, 1)->id, ==, info->agent_id);
+      g_assert_cmpint (participant (change, 1)->role, ==, CONFAB_ROLE_ASSIGNED_AGENT);
+    }
+  g_assert_cmpstr (confab_conversation_change_get_agent_id (change), ==, info->agent_id);
+
+  g_assert_cmpuint (change->dialogs->len, ==, 1);
+  main_dialog = dialog (change, 0);
+  g_assert_cmpstr (main_dialog->dialog_id, ==, info->conversation_id);
+  g_assert_cmpstr (main_dialog->dialog_type, ==, "MAIN");
+  g_assert_cmpint (main_dialog->state, ==, state);
+
+  /* what the client does not keep is there all the same */
+  g_assert_cmpstr (confab_json_get_string (details_object, "brandId"), ==, info->brand_id);
+  g_assert_true (confab_json_lookup_int (details_object, "startTs", &ts) && ts == info->start_ts);
+  g_assert_true (confab_json_lookup_int (details_object, "endTs", &ts) == info->closed);
+  if (info->closed)
+    g_assert_cmpint (ts, ==, info->end_ts);
+}
+
+static void
+test_round_trip (void)
+{
+  const ConfabCloseReason reasons[] = {
+    CONFAB_CLOSE_REASON_NONE, CONFAB_CLOSE_REASON_AGENT, CONFAB_CLOSE_REASON_CONSUMER,
+    CONFAB_CLOSE_REASON_SYSTEM, CONFAB_CLOSE_REASON_TIMEOUT, CONFAB_CLOSE_REASON_UNKNOWN,
+  };
+  const ConfabConversationInfo infos[] = {
+    /* just requested: no agent yet */
+    { "conv-1", "brand", "consumer-1", NULL, FALSE, CONFAB_CLOSE_REASON_NONE, 1538492183000, 0, 1538492183000 },
+    /* accepted */
+    { "conv-1", "brand", "consumer-1", "agent-7", FALSE, CONFAB_CLOSE_REASON_NONE, 1, 0, 2 },
+    /* unicode and quoting everywhere, the largest timestamps */
+    { "\xe4\xb8\xad \"c\"\\", "br\xc3\xa4nd", "c\xf0\x9f\x98\x80", "\xd7\x90gent\n", FALSE,
+      CONFAB_CLOSE_REASON_NONE, G_MAXINT64, 0, G_MAXINT64 },
+    /* empty ids are still ids */
+    { "", "", "", "", FALSE, CONFAB_CLOSE_REASON_NONE, 0, 0, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (infos); i++)
+    {
+      assert_round_trip (CONFAB_CHANGE_UPSERT, &infos[i]);
+      assert_round_trip (CONFAB_CHANGE_DELETE, &infos[i]);
+
+      for (guint r = 0; r < G_N_ELEMENTS (reasons); r++)
+        {
+          ConfabConversationInfo closed = infos[i];
+
+          closed.closed = TRUE;
+          closed.close_reason = reasons[r];
+          closed.end_ts = closed.start_ts == G_MAXINT64 ? G_MAXINT64 : closed.start_ts + 1;
+          assert_round_trip (CONFAB_CHANGE_UPSERT, &closed);
+          assert_round_trip (CONFAB_CHANGE_DELETE, &closed);
+        }
+    }
+}
+
+/* Many conversations in one notification keep their order. */
+static void
+test_round_trip_many (void)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) parsed = NULL;
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("conv-%u", i);
+      ConfabConversationInfo info = { id, "brand", "consumer", NULL, i % 2 == 1, CONFAB_CLOSE_REASON_AGENT, i, i, i };
+
+      g_ptr_array_add (changes, confab_conversation_change_to_json (CONFAB_CHANGE_UPSERT, &info));
+    }
+
+  parsed = round_trip (changes);
+  for (guint i = 0; i < parsed->len; i++)
+    {
+      const ConfabConversationChange *change = g_ptr_array_index (parsed, i);
+      g_autofree char *id = g_strdup_printf ("conv-%u", i);
+
+      g_assert_cmpstr (change->conversation_id, ==, id);
+      g_assert_true (confab_conversation_change_is_closed (change) == (i % 2 == 1));
+      g_assert_cmpint (change->last_updated_ts, ==, i);
+    }
+}
+
+/* The encoder writes LivePerson's wire form exactly, member for member and in order. */
+static void
+test_encoder (void)
+{
+  const ConfabConversationInfo open = { "c1", "b", "u", NULL, FALSE, CONFAB_CLOSE_REASON_NONE, 10, 0, 11 };
+  const ConfabConversationInfo closed = { "c1", "b", "u", "a", TRUE, CONFAB_CLOSE_REASON_AGENT, 10, 12, 13 };
+  g_autoptr(JsonNode) open_change = confab_conversation_change_to_json (CONFAB_CHANGE_UPSERT, &open);
+  g_autoptr(JsonNode) closed_details = confab_conversation_details_to_json (&closed);
+  g_autofree char *open_json = confab_json_to_string (open_change);
+  g_autofree char *closed_json = confab_json_to_string (closed_details);
+
+  g_assert_cmpstr (open_json, ==,
+                   "{\"type\":\"UPSERT\",\"result\":{\"convId\":\"c1\",\"effectiveTTR\":-1,\"conversationDetails\":"
+                   "{\"skillId\":\"-1\",\"participants\":[{\"id\":\"u\",\"role\":\"CONSUMER\"}],"
+                   "\"dialogs\":[{\"dialogId\":\"c1\",\"participantsDetails\":[{\"id\":\"u\",\"role\":\"CONSUMER\",\"state\":\"ACTIVE\"}],"
+                   "\"dialogType\":\"MAIN\",\"channelType\":\"MESSAGING\",\"state\":\"OPEN\",\"creationTs\":10,"
+                   "\"metaDataLastUpdateTs\":11}],"
+                   "\"brandId\":\"b\",\"state\":\"OPEN\",\"stage\":\"OPEN\",\"startTs\":10,\"metaDataLastUpdateTs\":11}}}");
+  g_assert_cmpstr (closed_json, ==,
+                   "{\"skillId\":\"-1\",\"participants\":[{\"id\":\"u\",\"role\":\"CONSUMER\"},{\"id\":\"a\",\"role\":\"ASSIGNED_AGENT\"}],"
+                   "\"dialogs\":[{\"dialogId\":\"c1\",\"participantsDetails\":[{\"id\":\"u\",\"role\":\"CONSUMER\",\"state\":\"ACTIVE\"},"
+                   "{\"id\":\"a\",\"role\":\"ASSIGNED_AGENT\",\"state\":\"ACTIVE\"}],"
+                   "\"dialogType\":\"MAIN\",\"channelType\":\"MESSAGING\",\"state\":\"CLOSE\",\"creationTs\":10,"
+                   "\"endTs\":12,\"closedBy\":\"AGENT\",\"metaDataLastUpdateTs\":13}],"
+                   "\"brandId\":\"b\",\"state\":\"CLOSE\",\"stage\":\"CLOSE\",\"closeReason\":\"AGENT\","
+                   "\"startTs\":10,\"endTs\":12,\"metaDataLastUpdateTs\":13}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +472,9 @@ main (int   argc,
   g_test_add_func ("/protocol/conversation/bodies", test_bodies);
   g_test_add_func ("/protocol/conversation/huge", test_huge);
   g_test_add_func ("/protocol/conversation/close-reason-strings", test_close_reason_strings);
+  g_test_add_func ("/protocol/conversation/encoder", test_encoder);
+  g_test_add_func ("/protocol/conversation/round-trip", test_round_trip);
+  g_test_add_func ("/protocol/conversation/round-trip-many", test_round_trip_many);
 
   return g_test_run ();
 }

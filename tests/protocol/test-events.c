@@ -437,6 +437,278 @@ test_strings (void)
   g_assert_cmpint (confab_role_from_string (NULL), ==, CONFAB_ROLE_UNKNOWN);
 }
 
+/* Round trips: what the service encodes, the client reads back. */
+
+typedef struct {
+  gint64 sequence;
+  gint64 server_timestamp;
+  const char *originator_id;
+  const char *role;
+  const char *conversation_id;
+  const char *dialog_id;
+} ChangeHeader;
+
+/* changes (JsonNode) → notification body → frame text → frame → the client's changes */
+static GPtrArray *
+round_trip (GPtrArray *changes)
+{
+  g_autoptr(JsonNode) body = confab_notification_body_to_json (NULL, changes);
+  g_autofree char *text = confab_frame_build_notification (CONFAB_NOTIFY_MESSAGING, body);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabFrame) frame = confab_frame_parse (text, -1, &error);
+  GPtrArray *parsed;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_NOTIFICATION);
+  g_assert_cmpstr (frame->type, ==, CONFAB_NOTIFY_MESSAGING);
+  parsed = confab_parse_messaging_notification (frame->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->len, ==, changes->len);
+  return parsed;
+}
+
+/* One change around event (taken), through round_trip(). */
+static ConfabMessagingChange *
+round_trip_one (const ChangeHeader *header,
+                JsonNode           *event)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autoptr(JsonNode) owned_event = event;
+
+  g_ptr_array_add (changes, confab_messaging_change_to_json (header->sequence, header->server_timestamp,
+                                                             header->originator_id, header->role,
+                                                             header->conversation_id, header->dialog_id,
+                                                             event));
+  parsed = round_trip (changes);
+  return g_ptr_array_steal_index (parsed, 0);
+}
+
+static void
+assert_header (const ConfabMessagingChange *change,
+               const ChangeHeader          *header)
+{
+  g_assert_cmpint (change->sequence, ==, header->sequence >= 0 ? header->sequence : -1);
+  /* a change without a sequence (typing) carries no timestamp either */
+  g_assert_cmpint (change->server_timestamp, ==, header->sequence >= 0 ? header->server_timestamp : 0);
+  g_assert_cmpstr (change->originator_id, ==, header->originator_id);
+  g_assert_cmpstr (change->role_name, ==, header->role);
+  g_assert_cmpint (change->role, ==, confab_role_from_string (header->role));
+  g_assert_cmpstr (change->conversation_id, ==, header->conversation_id);
+  g_assert_cmpstr (change->dialog_id, ==, header->dialog_id);
+}
+
+static const ChangeHeader headers[] = {
+  { 0, 0, "c0ffee", "CONSUMER", "conv", "conv" },
+  { 1, 1538492183879, "5e1b0a52-7d3c-4f6e-9a8b-2c4d6e8f0a1b", "ASSIGNED_AGENT", "conv", "dialog" },
+  { G_MAXINT64, G_MAXINT64, "ágent \xf0\x9f\x98\x80", "MANAGER", "\xe4\xb8\xad\xe6\x96\x87", "\"quoted\"\\" },
+  { 7, 1, "", "SOMETHING_NEW", "", "" },
+};
+
+static void
+test_round_trip_text (void)
+{
+  g_autofree char *long_text = g_strnfill (1024 * 1024, 'x');
+  const char *texts[] = {
+    "Hello",
+    "",
+    " ",
+    "\xc3\xa9 \xf0\x9f\x98\x80 \xe4\xb8\xad\xe6\x96\x87 e\xcc\x81 \xe2\x80\xaeRTL\xe2\x80\xac \xef\xbf\xbf \xf4\x8f\xbf\xbf",
+    "\x01\x1f\x7f\n\t\r\"\\/\b\f",
+    "<b>not markup</b> &amp; {\"json\":[1]}",
+    long_text,
+  };
+
+  for (guint h = 0; h < G_N_ELEMENTS (headers); h++)
+    for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+      {
+        g_autoptr(ConfabMessagingChange) change = round_trip_one (&headers[h], confab_text_event_to_json (texts[i]));
+
+        assert_header (change, &headers[h]);
+        g_assert_cmpint (change->type, ==, CONFAB_EVENT_CONTENT);
+        g_assert_cmpstr (change->content_type, ==, "text/plain");
+        g_assert_cmpstr (change->text, ==, texts[i]);
+        g_assert_false (change->is_placeholder);
+        g_assert_null (change->sequence_list);
+      }
+}
+
+static void
+test_round_trip_receipt (void)
+{
+  const ConfabReceiptStatus statuses[] = { CONFAB_RECEIPT_ACCEPT, CONFAB_RECEIPT_READ };
+  g_autoptr(GArray) many = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const gint64 edges[] = { 0, 1, 2, G_MAXINT32, (gint64) G_MAXINT32 + 1, G_MAXINT64 };
+  struct {
+    const gint64 *sequences;
+    guint n;
+  } lists[3];
+
+  /* the most the local service accepts in one receipt */
+  for (gint64 i = 0; i < 10000; i++)
+    g_array_append_val (many, i);
+  lists[0].sequences = NULL;
+  lists[0].n = 0;
+  lists[1].sequences = edges;
+  lists[1].n = G_N_ELEMENTS (edges);
+  lists[2].sequences = (const gint64 *) (gpointer) many->data;
+  lists[2].n = many->len;
+
+  for (guint h = 0; h < G_N_ELEMENTS (headers); h++)
+    for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
+      for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+        {
+          g_autoptr(ConfabMessagingChange) change =
+            round_trip_one (&headers[h], confab_receipt_event_to_json (statuses[s], lists[l].sequences, lists[l].n));
+
+          assert_header (change, &headers[h]);
+          g_assert_cmpint (change->type, ==, CONFAB_EVENT_ACCEPT_STATUS);
+          g_assert_cmpint (change->status, ==, statuses[s]);
+          g_assert_nonnull (change->sequence_list);
+          g_assert_cmpuint (change->sequence_list->len, ==, lists[l].n);
+          for (guint i = 0; i < lists[l].n; i++)
+            g_assert_cmpint (g_array_index (change->sequence_list, gint64, i), ==, lists[l].sequences[i]);
+          g_assert_null (change->text);
+        }
+}
+
+static void
+test_round_trip_chat_state (void)
+{
+  /* typing is forwarded without a sequence */
+  const ChangeHeader typing = { -1, 1538492183879, "agent", "ASSIGNED_AGENT", "conv", "conv" };
+
+  for (ConfabChatState state = CONFAB_CHAT_STATE_COMPOSING; state <= CONFAB_CHAT_STATE_INACTIVE; state++)
+    {
+      g_autoptr(ConfabMessagingChange) change = round_trip_one (&typing, confab_chat_state_event_to_json (state));
+      g_autoptr(ConfabMessagingChange) stored = round_trip_one (&headers[1], confab_chat_state_event_to_json (state));
+
+      assert_header (change, &typing);
+      g_assert_cmpint (change->sequence, ==, -1);
+      g_assert_cmpint (change->server_timestamp, ==, 0);
+      g_assert_cmpint (change->type, ==, CONFAB_EVENT_CHAT_STATE);
+      g_assert_cmpint (change->chat_state, ==, state);
+      g_assert_null (change->text);
+
+      assert_header (stored, &headers[1]);
+      g_assert_cmpint (stored->chat_state, ==, state);
+    }
+}
+
+/* Events the service stores as a consumer published them: the change around them must
+ * carry them whole. */
+static void
+test_round_trip_published (void)
+{
+  const struct {
+    const char *event;
+    ConfabEventType type;
+    const char *text;
+    gboolean is_placeholder;
+  } events[] = {
+    { "{\"type\":\"RichContentEvent\",\"content\":{\"type\":\"vertical\",\"elements\":[{\"type\":\"text\",\"text\":\"hi\"}]}}",
+      CONFAB_EVENT_RICH_CONTENT, "Unsupported message (rich content)", TRUE },
+    { "{\"type\":\"ContentEvent\",\"contentType\":\"hosted/file\",\"message\":{\"caption\":\"A caption \xf0\x9f\x93\x8e\",\"relativePath\":\"/x\"}}",
+      CONFAB_EVENT_CONTENT, "A caption \xf0\x9f\x93\x8e", TRUE },
+    { "{\"type\":\"ContentEvent\",\"contentType\":\"text/plain;charset=utf-8\",\"message\":\"typed\"}",
+      CONFAB_EVENT_CONTENT, "typed", FALSE },
+    { "{\"type\":\"SomeFutureEvent\",\"payload\":[1,2,3]}",
+      CONFAB_EVENT_UNKNOWN, NULL, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      JsonNode *event = confab_json_parse (events[i].event, strlen (events[i].event), &error);
+      g_autoptr(ConfabMessagingChange) change = NULL;
+
+      g_assert_no_error (error);
+      change = round_trip_one (&headers[1], event);
+      assert_header (change, &headers[1]);
+      g_assert_cmpint (change->type, ==, events[i].type);
+      g_assert_cmpstr (change->text, ==, events[i].text);
+      g_assert_true (change->is_placeholder == events[i].is_placeholder);
+    }
+}
+
+/* Several changes in one notification keep their order. */
+static void
+test_round_trip_many (void)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) parsed = NULL;
+  const gint64 seqs[] = { 0, 1 };
+  g_autoptr(JsonNode) empty_body = confab_notification_body_to_json ("sub-1", NULL);
+  g_autofree char *empty_text = confab_json_to_string (empty_body);
+
+  for (gint64 i = 0; i < 300; i++)
+    {
+      g_autoptr(JsonNode) event = NULL;
+
+      switch (i % 3)
+        {
+        case 0:
+          event = confab_text_event_to_json ("m");
+          break;
+        case 1:
+          event = confab_receipt_event_to_json (CONFAB_RECEIPT_READ, seqs, G_N_ELEMENTS (seqs));
+          break;
+        default:
+          event = confab_chat_state_event_to_json (CONFAB_CHAT_STATE_PAUSE);
+          break;
+        }
+      g_ptr_array_add (changes, confab_messaging_change_to_json (i, 1000 + i, "o", "CONSUMER", "c", "c", event));
+    }
+
+  parsed = round_trip (changes);
+  for (guint i = 0; i < parsed->len; i++)
+    {
+      const ConfabMessagingChange *change = g_ptr_array_index (parsed, i);
+      const ConfabEventType types[] = { CONFAB_EVENT_CONTENT, CONFAB_EVENT_ACCEPT_STATUS, CONFAB_EVENT_CHAT_STATE };
+
+      g_assert_cmpint (change->sequence, ==, i);
+      g_assert_cmpint (change->server_timestamp, ==, 1000 + i);
+      g_assert_cmpint (change->type, ==, types[i % 3]);
+    }
+
+  g_assert_cmpstr (empty_text, ==, "{\"subscriptionId\":\"sub-1\",\"changes\":[]}");
+}
+
+/* The encoders write LivePerson's wire form exactly, member for member and in order. */
+static void
+test_encoders (void)
+{
+  const gint64 seqs[] = { 3, 4 };
+  g_autoptr(JsonNode) text = confab_text_event_to_json ("hi");
+  g_autoptr(JsonNode) receipt = confab_receipt_event_to_json (CONFAB_RECEIPT_ACCEPT, seqs, G_N_ELEMENTS (seqs));
+  g_autoptr(JsonNode) typing = confab_chat_state_event_to_json (CONFAB_CHAT_STATE_COMPOSING);
+  g_autoptr(JsonNode) change = confab_messaging_change_to_json (2, 1538492183879, "a", "ASSIGNED_AGENT", "c", "d", text);
+  g_autoptr(JsonNode) typing_change = confab_messaging_change_to_json (-1, 99, "a", "ASSIGNED_AGENT", "c", "d", typing);
+  g_autofree char *text_json = confab_json_to_string (text);
+  g_autofree char *receipt_json = confab_json_to_string (receipt);
+  g_autofree char *typing_json = confab_json_to_string (typing);
+  g_autofree char *change_json = confab_json_to_string (change);
+  g_autofree char *typing_change_json = confab_json_to_string (typing_change);
+
+  g_assert_cmpstr (text_json, ==, "{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"hi\"}");
+  g_assert_cmpstr (receipt_json, ==, "{\"type\":\"AcceptStatusEvent\",\"status\":\"ACCEPT\",\"sequenceList\":[3,4]}");
+  g_assert_cmpstr (typing_json, ==, "{\"type\":\"ChatStateEvent\",\"chatState\":\"COMPOSING\"}");
+  g_assert_cmpstr (change_json, ==,
+                   "{\"sequence\":2,\"originatorId\":\"a\",\"originatorMetadata\":{\"id\":\"a\",\"role\":\"ASSIGNED_AGENT\"},"
+                   "\"serverTimestamp\":1538492183879,\"event\":" "{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\","
+                   "\"message\":\"hi\"},\"conversationId\":\"c\",\"dialogId\":\"d\"}");
+  g_assert_cmpstr (typing_change_json, ==,
+                   "{\"originatorId\":\"a\",\"originatorMetadata\":{\"id\":\"a\",\"role\":\"ASSIGNED_AGENT\"},"
+                   "\"event\":{\"type\":\"ChatStateEvent\",\"chatState\":\"COMPOSING\"},"
+                   "\"conversationId\":\"c\",\"dialogId\":\"d\"}");
+
+  for (ConfabEventType type = CONFAB_EVENT_CONTENT; type <= CONFAB_EVENT_CHAT_STATE; type++)
+    g_assert_cmpint (confab_event_type_from_string (confab_event_type_to_string (type)), ==, type);
+  g_assert_null (confab_event_type_to_string (CONFAB_EVENT_UNKNOWN));
+  g_assert_cmpint (confab_event_type_from_string (NULL), ==, CONFAB_EVENT_UNKNOWN);
+  g_assert_cmpint (confab_event_type_from_string ("contentevent"), ==, CONFAB_EVENT_UNKNOWN);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -458,6 +730,12 @@ main (int   argc,
   g_test_add_func ("/protocol/events/huge", test_huge);
   g_test_add_func ("/protocol/events/text-as-is", test_text_as_is);
   g_test_add_func ("/protocol/events/strings", test_strings);
+  g_test_add_func ("/protocol/events/encoders", test_encoders);
+  g_test_add_func ("/protocol/events/round-trip-text", test_round_trip_text);
+  g_test_add_func ("/protocol/events/round-trip-receipt", test_round_trip_receipt);
+  g_test_add_func ("/protocol/events/round-trip-chat-state", test_round_trip_chat_state);
+  g_test_add_func ("/protocol/events/round-trip-published", test_round_trip_published);
+  g_test_add_func ("/protocol/events/round-trip-many", test_round_trip_many);
 
   return g_test_run ();
 }

@@ -396,6 +396,26 @@ test_build_response (void)
   g_assert_cmpstr (no_type, ==, "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200}");
 }
 
+/* The answer to a request whose id could not be read names no request, but has a reqId. */
+static void
+test_build_response_without_id (void)
+{
+  g_autoptr(JsonNode) text = json_node_init_string (json_node_alloc (), "Bad Request, malformed frame");
+  g_autofree char *built = confab_frame_build_response (NULL, 400, CONFAB_RESP_GENERIC, text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabFrame) frame = NULL;
+
+  g_assert_cmpstr (built, ==,
+                   "{\"kind\":\"resp\",\"reqId\":null,\"code\":400,\"type\":\"GenericResponse\","
+                   "\"body\":\"Bad Request, malformed frame\"}");
+
+  frame = confab_frame_parse (built, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_RESPONSE);
+  g_assert_null (frame->id);
+  g_assert_cmpint (frame->code, ==, 400);
+}
+
 static void
 test_build_notification (void)
 {
@@ -469,26 +489,27 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/protocol/frame/parse/request", test_parse_request);
-  g_test_add_func ("/protocol/frame/parse/response", test_parse_response);
-  g_test_add_func ("/protocol/frame/parse/notification", test_parse_notification);
-  g_test_add_func ("/protocol/frame/parse/ids", test_parse_ids);
-  g_test_add_func ("/protocol/frame/parse/unknown-kind", test_parse_unknown_kind);
-  g_test_add_func ("/protocol/frame/parse/bodies", test_parse_bodies);
-  g_test_add_func ("/protocol/frame/parse/wrong-types", test_parse_wrong_types);
-  g_test_add_func ("/protocol/frame/parse/not-object", test_parse_not_object);
-  g_test_add_func ("/protocol/frame/parse/not-json", test_parse_not_json);
-  g_test_add_func ("/protocol/frame/parse/truncated", test_parse_truncated);
-  g_test_add_func ("/protocol/frame/parse/invalid-utf8", test_parse_invalid_utf8);
-  g_test_add_func ("/protocol/frame/parse/surrogates", test_parse_surrogates);
-  g_test_add_func ("/protocol/frame/parse/deep", test_parse_deep);
-  g_test_add_func ("/protocol/frame/parse/too-large", test_parse_too_large);
-  g_test_add_func ("/protocol/frame/parse/big-string", test_parse_big_string);
-  g_test_add_func ("/protocol/frame/build/request", test_build_request);
-  g_test_add_func ("/protocol/frame/build/response", test_build_response);
-  g_test_add_func ("/protocol/frame/build/notification", test_build_notification);
-  g_test_add_func ("/protocol/frame/build/escapes", test_build_escapes);
-  g_test_add_func ("/protocol/frame/build/numbers", test_build_numbers);
+  g_test_add_func ("/protocol/frame/parse-request", test_parse_request);
+  g_test_add_func ("/protocol/frame/parse-response", test_parse_response);
+  g_test_add_func ("/protocol/frame/parse-notification", test_parse_notification);
+  g_test_add_func ("/protocol/frame/parse-ids", test_parse_ids);
+  g_test_add_func ("/protocol/frame/parse-unknown-kind", test_parse_unknown_kind);
+  g_test_add_func ("/protocol/frame/parse-bodies", test_parse_bodies);
+  g_test_add_func ("/protocol/frame/parse-wrong-types", test_parse_wrong_types);
+  g_test_add_func ("/protocol/frame/parse-not-object", test_parse_not_object);
+  g_test_add_func ("/protocol/frame/parse-not-json", test_parse_not_json);
+  g_test_add_func ("/protocol/frame/parse-truncated", test_parse_truncated);
+  g_test_add_func ("/protocol/frame/parse-invalid-utf8", test_parse_invalid_utf8);
+  g_test_add_func ("/protocol/frame/parse-surrogates", test_parse_surrogates);
+  g_test_add_func ("/protocol/frame/parse-deep", test_parse_deep);
+  g_test_add_func ("/protocol/frame/parse-too-large", test_parse_too_large);
+  g_test_add_func ("/protocol/frame/parse-big-string", test_parse_big_string);
+  g_test_add_func ("/protocol/frame/build-request", test_build_request);
+  g_test_add_func ("/protocol/frame/build-response", test_build_response);
+  g_test_add_func ("/protocol/frame/build-response-without-id", test_build_response_without_id);
+  g_test_add_func ("/protocol/frame/build-notification", test_build_notification);
+  g_test_add_func ("/protocol/frame/build-escapes", test_build_escapes);
+  g_test_add_func ("/protocol/frame/build-numbers", test_build_numbers);
   g_test_add_func ("/protocol/frame/round-trip", test_round_trip);
   g_test_add_func ("/protocol/frame/error-quark", test_error_quark);
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "confab-protocol.h"
+#include "confab-server-state.h"
 
 typedef struct {
   char *dir;
@@ -237,6 +238,218 @@ test_bot_resumes_waiting_conversation (Fixture       *fixture,
   test_server_free (server);
 }
 
+/* {"a":…} levels deep around 1 */
+static char *
+nested_objects (guint levels)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append (out, "{\"a\":");
+  g_string_append_c (out, '1');
+  for (guint i = 0; i < levels; i++)
+    g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* A published event as deep as a frame allows; the frame's own three levels (frame, body,
+ * event) leave the message the rest. */
+static JsonNode *
+deepest_publishable_event (void)
+{
+  g_autofree char *message = nested_objects (CONFAB_FRAME_MAX_DEPTH - 3);
+  g_autofree char *deeper = nested_objects (CONFAB_FRAME_MAX_DEPTH - 2);
+  g_autofree char *frame_text = NULL;
+  g_autofree char *too_deep_text = NULL;
+  g_autoptr(ConfabFrame) frame = NULL;
+  g_autoptr(ConfabFrame) too_deep = NULL;
+  g_autoptr(GError) error = NULL;
+
+  frame_text = g_strdup_printf ("{\"kind\":\"req\",\"id\":\"1\",\"type\":\"ms.PublishEvent\",\"body\":"
+                                "{\"conversationId\":\"c\",\"event\":{\"type\":\"ContentEvent\","
+                                "\"contentType\":\"x/y\",\"message\":%s}}}", message);
+  frame = confab_frame_parse (frame_text, -1, &error);
+  g_assert_no_error (error);
+
+  too_deep_text = g_strdup_printf ("{\"kind\":\"req\",\"body\":{\"event\":{\"message\":%s}}}", deeper);
+  too_deep = confab_frame_parse (too_deep_text, -1, NULL);
+  g_assert_null (too_deep);
+
+  return json_node_copy (confab_json_get_node (confab_frame_get_body_object (frame), "event"));
+}
+
+static char *
+state_to_text (ConfabServerState *state)
+{
+  g_autoptr(JsonNode) root = confab_server_state_to_json (state);
+
+  return confab_json_to_string (root);
+}
+
+/* Whatever a consumer could publish, the state file can hold and read again. */
+static void
+test_parse_deep_event (void)
+{
+  g_autoptr(ConfabServerState) state = confab_server_state_new ();
+  g_autoptr(ConfabServerState) loaded = NULL;
+  g_autoptr(JsonNode) event = deepest_publishable_event ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *text_again = NULL;
+  ConfabStoredConversation *conversation;
+
+  confab_server_state_add_consumer (state, "consumer", "acc", 1);
+  conversation = confab_server_state_add_conversation (state, "acc", "consumer", 2);
+  confab_stored_conversation_append (conversation, "consumer", "CONSUMER", event, 3);
+  text = state_to_text (state);
+
+  /* deeper than any frame: a frame's limit would refuse the service its own state */
+  g_assert_true (confab_json_too_deep (text, strlen (text), CONFAB_FRAME_MAX_DEPTH));
+
+  loaded = confab_server_state_new_from_data (text, strlen (text), &error);
+  g_assert_no_error (error);
+  text_again = state_to_text (loaded);
+  g_assert_cmpstr (text_again, ==, text);
+}
+
+/* 1e999 is JSON a consumer may publish, and a double json-glib reads as infinity and would
+ * write back as inf.0, which is not JSON. The compact writer keeps the file readable. */
+static void
+test_parse_huge_number (void)
+{
+  static const char event_text[] = "{\"type\":\"ContentEvent\",\"contentType\":\"x/y\",\"message\":{\"n\":1e999}}";
+  g_autoptr(ConfabServerState) state = confab_server_state_new ();
+  g_autoptr(ConfabServerState) loaded = NULL;
+  g_autoptr(JsonNode) event = confab_json_parse (event_text, strlen (event_text), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *glib_text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  ConfabStoredConversation *conversation;
+
+  g_assert_nonnull (event);
+  conversation = confab_server_state_add_conversation (state, "acc", "consumer", 2);
+  confab_stored_conversation_append (conversation, "consumer", "CONSUMER", event, 3);
+
+  root = confab_server_state_to_json (state);
+  glib_text = json_to_string (root, FALSE);
+  g_assert_nonnull (strstr (glib_text, "inf"));
+  loaded = confab_server_state_new_from_data (glib_text, strlen (glib_text), &error);
+  g_assert_null (loaded);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  text = state_to_text (state);
+  loaded = confab_server_state_new_from_data (text, strlen (text), &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_parse_large (void)
+{
+  g_autoptr(ConfabServerState) state = confab_server_state_new ();
+  g_autoptr(ConfabServerState) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big_text = g_strnfill (64 * 1024, 'x');
+  g_autoptr(JsonNode) event = confab_text_event_to_json (big_text);
+  g_autofree char *text = NULL;
+  ConfabStoredConversation *conversation;
+
+  confab_server_state_add_consumer (state, "consumer", "acc", 1);
+  conversation = confab_server_state_add_conversation (state, "acc", "consumer", 2);
+  for (guint i = 0; i < 200; i++)
+    confab_stored_conversation_append (conversation, "consumer", "CONSUMER", event, 3 + i);
+  text = state_to_text (state);
+
+  /* larger than any frame: a state file has no limit but memory */
+  g_assert_cmpuint (strlen (text), >, CONFAB_FRAME_MAX_SIZE);
+  loaded = confab_server_state_new_from_data (text, strlen (text), &error);
+  g_assert_no_error (error);
+  conversation = g_ptr_array_index (loaded->conversations, 0);
+  g_assert_cmpuint (conversation->events->len, ==, 200);
+}
+
+static void
+test_parse_rejects (void)
+{
+  g_autofree char *too_deep = nested_objects (CONFAB_SERVER_STATE_MAX_DEPTH);
+  const char *broken[] = {
+    "",
+    "not json at all",
+    /* json-glib would read these, the state reader does not */
+    "/* a comment */ {\"version\":1}",
+    "{'version':1}",
+    "{\"version\":1,}",
+    too_deep,
+    /* JSON, but not a state */
+    "[]",
+    "{\"version\":99}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ConfabServerState) state = confab_server_state_new_from_data (broken[i], strlen (broken[i]), &error);
+
+      g_assert_null (state);
+      g_assert_nonnull (error);
+    }
+}
+
+/* The notifications the service builds from its state read back in the client. */
+static void
+test_changes_round_trip (void)
+{
+  g_autoptr(ConfabServerState) state = confab_server_state_new ();
+  g_autoptr(JsonNode) event = confab_text_event_to_json ("h\xc3\xa9llo");
+  g_autoptr(GPtrArray) messaging = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(JsonNode) messaging_body = NULL;
+  g_autoptr(JsonNode) conversation_body = NULL;
+  g_autoptr(GPtrArray) parsed_events = NULL;
+  g_autoptr(GPtrArray) parsed_conversations = NULL;
+  g_autoptr(GError) error = NULL;
+  ConfabStoredConversation *conversation;
+  ConfabStoredEvent *stored;
+  ConfabConversationInfo info;
+  const ConfabMessagingChange *change;
+  const ConfabConversationChange *conversation_change;
+
+  conversation = confab_server_state_add_conversation (state, "acc", "consumer", 1000);
+  conversation->agent_id = g_strdup ("agent");
+  conversation->closed = TRUE;
+  conversation->close_reason = CONFAB_CLOSE_REASON_TIMEOUT;
+  conversation->end_ts = 2000;
+  confab_stored_conversation_touch (conversation, 3000);
+  confab_stored_conversation_append (conversation, "consumer", "CONSUMER", event, 1500);
+  stored = confab_stored_conversation_append (conversation, "agent", "ASSIGNED_AGENT", event, 1600);
+
+  g_ptr_array_add (messaging, confab_stored_event_to_change_json (stored, conversation));
+  messaging_body = confab_notification_body_to_json (NULL, messaging);
+  parsed_events = confab_parse_messaging_notification (messaging_body, &error);
+  g_assert_no_error (error);
+  change = g_ptr_array_index (parsed_events, 0);
+  g_assert_cmpint (change->sequence, ==, 1);
+  g_assert_cmpint (change->server_timestamp, ==, 1600);
+  g_assert_cmpstr (change->originator_id, ==, "agent");
+  g_assert_cmpint (change->role, ==, CONFAB_ROLE_ASSIGNED_AGENT);
+  g_assert_cmpstr (change->conversation_id, ==, conversation->id);
+  g_assert_cmpstr (change->dialog_id, ==, conversation->id);
+  g_assert_cmpstr (change->text, ==, "h\xc3\xa9llo");
+
+  confab_stored_conversation_get_info (conversation, &info);
+  g_ptr_array_add (conversations, confab_conversation_change_to_json (CONFAB_CHANGE_UPSERT, &info));
+  conversation_body = confab_notification_body_to_json ("sub", conversations);
+  parsed_conversations = confab_parse_conversation_notification (conversation_body, &error);
+  g_assert_no_error (error);
+  conversation_change = g_ptr_array_index (parsed_conversations, 0);
+  g_assert_cmpstr (conversation_change->conversation_id, ==, conversation->id);
+  g_assert_true (confab_conversation_change_is_closed (conversation_change));
+  g_assert_cmpint (conversation_change->close_reason, ==, CONFAB_CLOSE_REASON_TIMEOUT);
+  g_assert_cmpint (conversation_change->last_updated_ts, ==, 3000);
+  g_assert_cmpstr (confab_conversation_change_get_agent_id (conversation_change), ==, "agent");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -246,6 +459,11 @@ main (int   argc,
   g_test_add ("/server/state/restart", Fixture, NULL, fixture_setup, test_restart_loses_nothing, fixture_teardown);
   g_test_add ("/server/state/saved-soon", Fixture, NULL, fixture_setup, test_saved_soon_after_a_change, fixture_teardown);
   g_test_add ("/server/state/corrupt", Fixture, NULL, fixture_setup, test_corrupt_file, fixture_teardown);
+  g_test_add_func ("/server/state/parse-deep-event", test_parse_deep_event);
+  g_test_add_func ("/server/state/parse-huge-number", test_parse_huge_number);
+  g_test_add_func ("/server/state/parse-large", test_parse_large);
+  g_test_add_func ("/server/state/parse-rejects", test_parse_rejects);
+  g_test_add_func ("/server/state/changes-round-trip", test_changes_round_trip);
   g_test_add ("/server/state/bot-resumes", Fixture, NULL, fixture_setup, test_bot_resumes_waiting_conversation, fixture_teardown);
 
   return g_test_run ();
