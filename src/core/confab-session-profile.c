@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include "confab-json.h"
 #include "confab-session-private.h"
 
 #define MAX_PROFILE_ANSWER         (64 * 1024)
@@ -39,9 +40,9 @@ profile_cb (GObject      *object,
   const char *agent_id = pd->agent_id;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *name = NULL;
   SoupMessage *msg;
-  JsonNode *root, *nickname;
   gsize len = 0;
   const char *data;
 
@@ -55,25 +56,17 @@ profile_cb (GObject      *object,
 
   msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   data = g_bytes_get_data (bytes, &len);
-  parser = json_parser_new ();
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) || len > MAX_PROFILE_ANSWER ||
-      !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) ||
+      (root = confab_json_parse_full (data, len, MAX_PROFILE_ANSWER, CONFAB_JSON_MAX_DEPTH, NULL)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_debug ("Agent profile answered HTTP %u without a profile", soup_message_get_status (msg));
       return;
     }
 
-  nickname = json_object_get_member (json_node_get_object (root), "nickname");
-  if (nickname != NULL && JSON_NODE_HOLDS_VALUE (nickname) &&
-      json_node_get_value_type (nickname) == G_TYPE_STRING &&
-      g_strcmp0 (agent_id, self->agent_id) == 0)
-    {
-      const char *name = json_node_get_string (nickname);
-
-      if (g_utf8_validate (name, -1, NULL) && *name != '\0')
-        _confab_session_set_string_prop (self, &self->agent_nickname, name, PROP_AGENT_NICKNAME);
-    }
+  name = confab_json_dup_string (json_node_get_object (root), "nickname");
+  if (name != NULL && *name != '\0' && g_strcmp0 (agent_id, self->agent_id) == 0)
+    _confab_session_set_string_prop (self, &self->agent_nickname, name, PROP_AGENT_NICKNAME);
 }
 
 void
