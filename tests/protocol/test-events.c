@@ -474,12 +474,11 @@ round_trip_one (const ChangeHeader *header,
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(GPtrArray) parsed = NULL;
-  g_autoptr(JsonNode) owned_event = event;
-
   g_ptr_array_add (changes, confab_messaging_change_to_json (header->sequence, header->server_timestamp,
                                                              header->originator_id, header->role,
                                                              header->conversation_id, header->dialog_id,
                                                              event));
+  json_node_unref (event);
   parsed = round_trip (changes);
   return g_ptr_array_steal_index (parsed, 0);
 }

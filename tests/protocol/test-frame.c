@@ -454,6 +454,7 @@ test_build_numbers (void)
   g_autofree char *inf_text = NULL;
   g_autoptr(ConfabFrame) frame = parse_ok (text);
 
+  g_assert_nonnull (frame);
   g_assert_nonnull (strstr (text, "\"a\":1.5,\"b\":-0.25,"));
   g_assert_nonnull (strstr (text, "\"d\":-9223372036854775807}"));
 

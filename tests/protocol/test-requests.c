@@ -255,8 +255,8 @@ test_parse_missing_bodies (void)
     "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":\"OK\"}",
     "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":[]}",
     "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":null}",
-    "{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":{\"conversationId\":\"\",\"subscriptionId\":null,"
-    "\"sequence\":\"x\",\"currentTime\":{}}}",
+    ("{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":200,\"body\":{\"conversationId\":\"\",\"subscriptionId\":null,"
+     "\"sequence\":\"x\",\"currentTime\":{}}}"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)

@@ -54,7 +54,8 @@ parse_markup (const char *markup)
 static void
 assert_valid_markup (const char *markup)
 {
-  g_autofree char *text = parse_markup (markup);
+  /* parse_markup() fails the test on markup GLib cannot parse */
+  g_free (parse_markup (markup));
 }
 
 static void
