@@ -210,9 +210,14 @@ parse_content_event (ConfabMessagingChange *change,
   else if (g_ascii_strcasecmp (change->content_type, CONFAB_CONTENT_TYPE_HOSTED_FILE) == 0 &&
            message != NULL && JSON_NODE_HOLDS_OBJECT (message))
     {
-      g_autofree char *caption = confab_json_dup_string (json_node_get_object (message), "caption");
+      g_autofree char *caption = NULL;
 
+      /* the caption as the file has it (cut to its limit) when the file is usable */
       change->file = confab_hosted_file_parse (message, NULL);
+      if (change->file != NULL)
+        caption = g_strdup (change->file->caption);
+      else
+        caption = confab_json_dup_string (json_node_get_object (message), "caption");
 
       if (caption != NULL && *g_strstrip (caption) != '\0')
         {
