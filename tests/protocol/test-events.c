@@ -396,6 +396,34 @@ test_quick_replies (void)
   g_assert_cmpstr (question, ==, "[{\"type\":\"Question\",\"id\":\"q1\",\"surveyId\":\"s\",\"provider\":\"AC\",\"replies\":[]}]");
 }
 
+/* A file's text is its caption as the file keeps it: cut to the caption limit. */
+static void
+test_hosted_file_caption (void)
+{
+  g_autofree char *caption = g_strnfill (CONFAB_FILE_CAPTION_MAX_CHARS + 100, 'c');
+  g_autofree char *body = g_strdup_printf ("{\"changes\":[{\"sequence\":1,\"event\":{\"type\":\"ContentEvent\","
+                                           "\"contentType\":\"HOSTED/FILE\",\"message\":{\"caption\":\"  %s \","
+                                           "\"relativePath\":\"/a/b.pdf\",\"fileType\":\"pdf\"}}},"
+                                           "{\"sequence\":2,\"event\":{\"type\":\"ContentEvent\","
+                                           "\"contentType\":\"hosted/file\",\"message\":{\"caption\":\"%s\","
+                                           "\"relativePath\":\"no path\"}}}]}", caption, caption);
+  g_autoptr(GPtrArray) changes = parse_body (body);
+  ConfabMessagingChange *cut = g_ptr_array_index (changes, 0);
+  ConfabMessagingChange *unusable = g_ptr_array_index (changes, 1);
+
+  g_assert_nonnull (cut->file);
+  g_assert_cmpint (cut->file->file_type, ==, CONFAB_FILE_TYPE_PDF);
+  g_assert_cmpstr (cut->file->file_type_name, ==, "pdf");
+  g_assert_cmpuint (strlen (cut->file->caption), ==, CONFAB_FILE_CAPTION_MAX_CHARS);
+  /* the two leading spaces are in the kept caption, not in the text */
+  g_assert_cmpuint (strlen (cut->text), ==, CONFAB_FILE_CAPTION_MAX_CHARS - 2);
+  g_assert_true (cut->is_placeholder);
+
+  /* without a usable path there is no file, and the caption is shown whole */
+  g_assert_null (unusable->file);
+  g_assert_cmpstr (unusable->text, ==, caption);
+}
+
 static void
 test_action_receipt (void)
 {
@@ -953,6 +981,7 @@ main (int   argc,
   g_test_add_func ("/protocol/events/other-content", test_other_content);
   g_test_add_func ("/protocol/events/rich-content", test_rich_content);
   g_test_add_func ("/protocol/events/quick-replies", test_quick_replies);
+  g_test_add_func ("/protocol/events/hosted-file-caption", test_hosted_file_caption);
   g_test_add_func ("/protocol/events/action-receipt", test_action_receipt);
   g_test_add_func ("/protocol/events/long-content-type", test_long_content_type);
   g_test_add_func ("/protocol/events/roles", test_roles);
