@@ -72,7 +72,8 @@ test_paths (void)
     "/a%20b/%C3%A9",
     "/x:y@z!$&'()*+,;=",
   };
-  g_autofree char *too_long = g_strdup_printf ("/%s", g_strnfill (CONFAB_FILE_PATH_MAX_SIZE, 'a'));
+  g_autofree char *a_run = g_strnfill (CONFAB_FILE_PATH_MAX_SIZE, 'a');
+  g_autofree char *too_long = g_strconcat ("/", a_run, NULL);
   g_autofree char *longest = g_strndup (too_long, CONFAB_FILE_PATH_MAX_SIZE);
   const char *bad[] = {
     NULL, "", "/", "relative/path", "//evil.example/x", "/a//b", "/a/", "/a/../b", "/..", "/a/./b",
@@ -95,7 +96,8 @@ test_hostile (void)
     "{\"caption\":\"x\",\"relativePath\":\"//evil.example/x\",\"fileType\":\"PNG\"}",
   };
   g_autofree char *long_caption = g_strnfill (CONFAB_FILE_CAPTION_MAX_CHARS + 10, 'c');
-  g_autofree char *huge_preview = g_strdup_printf ("data:image/png;base64,%s", g_strnfill (CONFAB_FILE_PREVIEW_MAX_SIZE, 'A'));
+  g_autofree char *a_run = g_strnfill (CONFAB_FILE_PREVIEW_MAX_SIZE, 'A');
+  g_autofree char *huge_preview = g_strconcat ("data:image/png;base64,", a_run, NULL);
   const struct {
     const char *type;
     const char *preview;

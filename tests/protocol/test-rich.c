@@ -285,7 +285,8 @@ test_string_limits (void)
 static void
 test_image_urls (void)
 {
-  g_autofree char *long_url = g_strdup_printf ("https://a.example/%s", g_strnfill (CONFAB_RICH_URL_MAX_CHARS, 'x'));
+  g_autofree char *x_run = g_strnfill (CONFAB_RICH_URL_MAX_CHARS, 'x');
+  g_autofree char *long_url = g_strconcat ("https://a.example/", x_run, NULL);
   g_autofree char *max_url = g_strndup (long_url, CONFAB_RICH_URL_MAX_CHARS);
   const struct {
     const char *url;
