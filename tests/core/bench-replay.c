@@ -103,7 +103,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  g_autoptr(ConfabServer) server = confab_server_new ();
   g_autoptr(ConfabAccount) account = NULL;
   g_autoptr(ConfabSession) first = NULL;
   g_autoptr(ConfabSession) session = NULL;

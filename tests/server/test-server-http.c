@@ -13,7 +13,7 @@
 static void
 test_csds (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *base_url = confab_server_dup_base_url (server);
   const char *services[] = { "asyncMessagingEnt", "idp", "acCdnDomain" };
   g_autoptr(JsonNode) answer = NULL;
@@ -66,7 +66,7 @@ test_csds (void)
 static void
 test_signup_tokens (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *jwt = NULL;
   g_autofree char *jwt2 = NULL;
   g_autofree char *other = NULL;
@@ -117,7 +117,7 @@ test_signup_tokens (void)
 static void
 test_agent_profile (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_BOT);
+  ConfabServer *server = test_server_new_with_bot ();
   g_autofree char *path = g_strdup_printf ("/api/account/confab-local/configuration/le-users/users/%s",
                                            confab_server_get_agent_id (server));
   g_autoptr(JsonNode) answer = NULL;
@@ -234,7 +234,7 @@ test_loopback_check (void)
 static void
 test_control_guards (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autoptr(JsonNode) answer = NULL;
   guint status = 0;
 
@@ -295,7 +295,7 @@ test_control_guards (void)
 static void
 test_http_delay (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonNode) csds = NULL;
   gint64 start;
@@ -318,7 +318,7 @@ test_http_delay (void)
 static void
 test_control_token (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(ConfabJwtClaims) claims = NULL;
   g_autoptr(GError) error = NULL;
