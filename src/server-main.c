@@ -125,18 +125,22 @@ parse_options (int      *argc,
   return -1;
 }
 
-/* Serves until SIGINT or SIGTERM. */
+/* SIGINT and SIGTERM quit loop. Watched from before the address is printed: a script may
+ * send one as soon as it has read it. */
 static void
-run_until_signalled (void)
+watch_signals (GMainLoop *loop,
+               guint      sources[2])
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  guint sigint_source = g_unix_signal_add (SIGINT, quit_cb, loop);
-  guint sigterm_source = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  sources[0] = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sources[1] = g_unix_signal_add (SIGTERM, quit_cb, loop);
+}
 
-  g_main_loop_run (loop);
-
-  g_source_remove (sigint_source);
-  g_source_remove (sigterm_source);
+/* From here on a signal stops the process at once, even in the middle of shutting down. */
+static void
+unwatch_signals (guint sources[2])
+{
+  g_source_remove (sources[0]);
+  g_source_remove (sources[1]);
 }
 
 int
@@ -145,16 +149,24 @@ main (int   argc,
 {
   g_autoptr(ConfabServer) server = NULL;
   g_autoptr(GObject) agent = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *base_url = NULL;
   g_auto(Options) options = { 0, NULL, AGENT_MODE_BOT };
+  guint signal_sources[2];
   int status;
 
   setlocale (LC_ALL, "");
+  /* stdout is for the "listening on" line (scripts read the address from it) and the
+   * console agent: every log message goes to stderr, whatever G_MESSAGES_DEBUG says. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   status = parse_options (&argc, &argv, &options);
   if (status >= 0)
     return status;
+
+  loop = g_main_loop_new (NULL, FALSE);
+  watch_signals (loop, signal_sources);
 
   server = confab_server_new ();
   /* Before the state is loaded: the agent takes the conversations that were waiting. */
@@ -176,7 +188,8 @@ main (int   argc,
   printf ("listening on %s\n", base_url);
   fflush (stdout);
 
-  run_until_signalled ();
+  g_main_loop_run (loop);
+  unwatch_signals (signal_sources);
 
   /* The agent first, so it does not act on a half-closed server. */
   g_clear_object (&agent);
