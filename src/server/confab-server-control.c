@@ -517,35 +517,31 @@ confab_server_address_is_loopback (GInetAddress *address)
   return FALSE;
 }
 
+/* Whether a Host header names this service as a local client would: exactly
+ * 127.0.0.1:PORT, localhost:PORT or [::1]:PORT with the service's own port (the port may
+ * only be left out where it is HTTP's default). Nothing else: no other name, no user
+ * info, no second port, no path. */
 static gboolean
-host_is_loopback (const char *host_header)
+host_names_this_service (const char *host_header,
+                         guint16     port)
 {
-  g_autofree char *host = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  const char *end;
+  static const char * const hosts[] = { "127.0.0.1", "localhost", "[::1]" };
+  g_autofree char *port_suffix = g_strdup_printf (":%u", port);
 
   if (host_header == NULL)
     return FALSE;
 
-  /* [::1]:port, 127.0.0.1:port, localhost:port */
-  if (host_header[0] == '[')
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
     {
-      end = strchr (host_header, ']');
-      if (end == NULL)
-        return FALSE;
-      host = g_strndup (host_header + 1, (gsize) (end - host_header - 1));
-    }
-  else
-    {
-      end = strchr (host_header, ':');
-      host = end != NULL ? g_strndup (host_header, (gsize) (end - host_header)) : g_strdup (host_header);
+      gsize len = strlen (hosts[i]);
+
+      if (g_ascii_strncasecmp (host_header, hosts[i], len) != 0)
+        continue;
+      if (g_str_equal (host_header + len, port_suffix) || (host_header[len] == '\0' && port == 80))
+        return TRUE;
     }
 
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && confab_server_address_is_loopback (address);
+  return FALSE;
 }
 
 static gboolean
@@ -560,7 +556,8 @@ peer_is_loopback (SoupServerMessage *msg)
 /* A web page could reach a loopback port through DNS rebinding or a form post; neither
  * gets past a check of the Host and Origin headers. Answers 403 when it is not local. */
 static gboolean
-check_local (SoupServerMessage *msg)
+check_local (ConfabServer      *server,
+             SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
@@ -570,7 +567,7 @@ check_local (SoupServerMessage *msg)
       return FALSE;
     }
 
-  if (!host_is_loopback (soup_message_headers_get_one (headers, "Host")) ||
+  if (!host_names_this_service (soup_message_headers_get_one (headers, "Host"), server->port) ||
       soup_message_headers_get_one (headers, "Origin") != NULL)
     {
       confab_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "the control API answers loopback hosts only");
@@ -634,7 +631,7 @@ confab_server_control_handle (SoupServer        *soup,
   ControlHandler handler = NULL;
   gboolean allows_get = FALSE;
 
-  if (!check_local (msg))
+  if (!check_local (server, msg))
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)

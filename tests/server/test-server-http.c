@@ -247,9 +247,55 @@ test_control_guards (void)
   g_assert_cmpuint (status, ==, 403);
   g_clear_pointer (&answer, json_node_unref);
 
-  answer = test_http (server, "POST", "/control/state", "{}", "Host: localhost:1234", &status);
-  g_assert_cmpuint (status, ==, 200);
-  g_clear_pointer (&answer, json_node_unref);
+  /* The loopback names with the service's own port, and nothing else. */
+  {
+    guint16 port = confab_server_get_port (server);
+    char *good[] = {
+      g_strdup_printf ("localhost:%u", port),
+      g_strdup_printf ("LocalHost:%u", port),
+      g_strdup_printf ("127.0.0.1:%u", port),
+      g_strdup_printf ("[::1]:%u", port),
+    };
+    char *bad[] = {
+      g_strdup_printf ("localhost:%u@attacker.example", port),
+      g_strdup_printf ("localhost:%u.attacker.example", port),
+      g_strdup_printf ("localhost.attacker.example:%u", port),
+      g_strdup_printf ("localhost.:%u", port),
+      g_strdup_printf ("localhost:%u", port == 1234 ? 1235 : 1234),
+      g_strdup_printf ("localhost:0%u", port),
+      g_strdup_printf ("localhost:+%u", port),
+      g_strdup_printf ("localhost:%u:%u", port, port),
+      g_strdup_printf ("localhost:%u/", port),
+      g_strdup_printf ("127.0.0.2:%u", port),
+      g_strdup_printf ("127.1:%u", port),
+      g_strdup_printf ("[::1%%25lo]:%u", port),
+      g_strdup_printf ("[::ffff:127.0.0.1]:%u", port),
+      g_strdup_printf ("user@localhost:%u", port),
+      g_strdup ("localhost"),
+      g_strdup ("localhost:"),
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+      {
+        g_autofree char *header = g_strconcat ("Host: ", good[i], NULL);
+
+        answer = test_http (server, "POST", "/control/state", "{}", header, &status);
+        g_assert_cmpuint (status, ==, 200);
+        g_clear_pointer (&answer, json_node_unref);
+        g_free (good[i]);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *header = g_strconcat ("Host: ", bad[i], NULL);
+
+        /* 403 from the control API, or 400 from libsoup when the Host makes no URL at all. */
+        g_test_message ("Host: %s", bad[i]);
+        answer = test_http (server, "POST", "/control/state", "{}", header, &status);
+        g_assert_true (status == 403 || status == 400);
+        g_clear_pointer (&answer, json_node_unref);
+        g_free (bad[i]);
+      }
+  }
 
   answer = test_http (server, "GET", "/control/state", NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
