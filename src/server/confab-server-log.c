@@ -4,11 +4,28 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The control API reads it (/control/frames), so that a test can see what a client really
- * sent. It keeps the last CONFAB_SERVER_FRAME_LOG_LIMIT frames.
+ * sent. It keeps the last CONFAB_SERVER_FRAME_LOG_LIMIT frames, and no more than
+ * CONFAB_SERVER_FRAME_LOG_MAX_BYTES of them: a client sending big frames, then going away,
+ * must not leave them all behind in memory.
  */
 #include "config.h"
 
 #include "confab-server-private.h"
+
+/* What an entry costs besides the frame's text: its own members. */
+#define ENTRY_OVERHEAD 256
+
+typedef struct {
+  JsonNode *node;
+  gsize size;
+} LogEntry;
+
+static void
+log_entry_free (LogEntry *entry)
+{
+  json_node_unref (entry->node);
+  g_free (entry);
+}
 
 static const char *
 frame_kind_name (ConfabFrameKind kind)
@@ -27,11 +44,15 @@ frame_kind_name (ConfabFrameKind kind)
     }
 }
 
+/* A body of more than CONFAB_SERVER_FRAME_LOG_MAX_BODY bytes of text is left out, and the
+ * entry says so with "bodyOmitted" and the frame's "size". */
 static void
 build_parsed_frame (JsonBuilder       *builder,
-                    const ConfabFrame *frame)
+                    const ConfabFrame *frame,
+                    gsize              raw_len)
 {
   const char *kind = frame_kind_name (frame->kind);
+  gboolean omit_body = raw_len > CONFAB_SERVER_FRAME_LOG_MAX_BODY;
 
   json_builder_set_member_name (builder, "type");
   if (frame->type != NULL)
@@ -55,12 +76,20 @@ build_parsed_frame (JsonBuilder       *builder,
       json_builder_set_member_name (builder, "type");
       json_builder_add_string_value (builder, frame->type);
     }
-  if (frame->body != NULL)
+  if (frame->body != NULL && !omit_body)
     {
       json_builder_set_member_name (builder, "body");
       json_builder_add_value (builder, json_node_copy (frame->body));
     }
   json_builder_end_object (builder);
+
+  if (omit_body)
+    {
+      json_builder_set_member_name (builder, "bodyOmitted");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, (gint64) raw_len);
+    }
 }
 
 static void
@@ -93,6 +122,7 @@ confab_server_log_frame (ConfabServer      *self,
                          gsize              raw_len)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  LogEntry *entry;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "time");
@@ -103,15 +133,26 @@ confab_server_log_frame (ConfabServer      *self,
   json_builder_add_string_value (builder, socket->consumer_id);
 
   if (frame != NULL)
-    build_parsed_frame (builder, frame);
+    build_parsed_frame (builder, frame, raw_len);
   else
     build_malformed_frame (builder, raw, raw_len);
 
   json_builder_end_object (builder);
 
-  g_queue_push_tail (&self->frame_log, json_builder_get_root (builder));
-  while (self->frame_log.length > CONFAB_SERVER_FRAME_LOG_LIMIT)
-    json_node_unref (g_queue_pop_head (&self->frame_log));
+  entry = g_new0 (LogEntry, 1);
+  entry->node = json_builder_get_root (builder);
+  entry->size = ENTRY_OVERHEAD + (frame != NULL ? MIN (raw_len, CONFAB_SERVER_FRAME_LOG_MAX_BODY) : MIN (raw_len, 1024));
+  g_queue_push_tail (&self->frame_log, entry);
+  self->frame_log_bytes += entry->size;
+
+  while (self->frame_log.length > CONFAB_SERVER_FRAME_LOG_LIMIT ||
+         self->frame_log_bytes > CONFAB_SERVER_FRAME_LOG_MAX_BYTES)
+    {
+      LogEntry *oldest = g_queue_pop_head (&self->frame_log);
+
+      self->frame_log_bytes -= oldest->size;
+      log_entry_free (oldest);
+    }
 }
 
 JsonNode *
@@ -126,13 +167,14 @@ confab_server_dup_frame_log (ConfabServer *self,
   array = json_array_new ();
   for (GList *l = self->frame_log.head; l != NULL; l = l->next)
     {
-      JsonObject *entry = json_node_get_object (l->data);
+      LogEntry *log_entry = l->data;
+      JsonObject *entry = json_node_get_object (log_entry->node);
 
       if (type != NULL && g_strcmp0 (confab_json_get_string (entry, "type"), type) != 0)
         continue;
       if (consumer_id != NULL && g_strcmp0 (confab_json_get_string (entry, "consumerId"), consumer_id) != 0)
         continue;
-      json_array_add_element (array, json_node_copy (l->data));
+      json_array_add_element (array, json_node_copy (log_entry->node));
     }
 
   return json_node_init_array (json_node_alloc (), array);
@@ -143,6 +185,7 @@ confab_server_clear_frame_log (ConfabServer *self)
 {
   g_return_if_fail (CONFAB_IS_SERVER (self));
 
-  g_queue_clear_full (&self->frame_log, (GDestroyNotify) json_node_unref);
+  g_queue_clear_full (&self->frame_log, (GDestroyNotify) log_entry_free);
   g_queue_init (&self->frame_log);
+  self->frame_log_bytes = 0;
 }

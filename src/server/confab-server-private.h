@@ -40,8 +40,11 @@ G_BEGIN_DECLS
  * needed for ordinary history. */
 #define CONFAB_SERVER_REPLAY_MAX_BYTES (96 * 1024)
 
-/* Frames kept in the log the control API reads. */
-#define CONFAB_SERVER_FRAME_LOG_LIMIT 20000
+/* The log the control API reads keeps the last this many frames, of at most this many bytes
+ * of frame text together; a frame body over CONFAB_SERVER_FRAME_LOG_MAX_BODY is not kept. */
+#define CONFAB_SERVER_FRAME_LOG_LIMIT     20000
+#define CONFAB_SERVER_FRAME_LOG_MAX_BYTES (32 * 1024 * 1024)
+#define CONFAB_SERVER_FRAME_LOG_MAX_BODY  (256 * 1024)
 
 typedef struct _ConsumerSocket ConsumerSocket;
 
@@ -102,7 +105,8 @@ struct _ConfabServer
   int fail_code;
   guint fail_count;
   guint response_delay;
-  GQueue frame_log;                 /* of JsonNode */
+  GQueue frame_log;                 /* of frames received, oldest first */
+  gsize frame_log_bytes;            /* their size, as counted against the limit */
   gint64 token_lifetime;
   guint accept_delay;
   guint typing_delay;

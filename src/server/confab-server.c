@@ -65,7 +65,7 @@ confab_server_finalize (GObject *object)
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_http, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_frames, g_ptr_array_unref);
-  g_queue_clear_full (&self->frame_log, (GDestroyNotify) json_node_unref);
+  confab_server_clear_frame_log (self);
 
   G_OBJECT_CLASS (confab_server_parent_class)->finalize (object);
 }
