@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "confab-server-private.h"
+#include "confab-server-state.h"
 
 #define GREETING \
   "Hi, I'm " CONFAB_SERVER_AGENT_NICKNAME ", the demo agent of Confab's local service. " \
@@ -61,7 +61,7 @@ struct _ConfabAgentBot
 {
   GObject parent_instance;
 
-  ConfabServer *server;     /* unowned: the server owns the bot */
+  ConfabServer *server;     /* weak: the bot does not keep the server alive */
   GHashTable *conversations; /* id → BotConversation */
 };
 

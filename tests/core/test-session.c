@@ -46,7 +46,7 @@ fixture_setup (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  f->server = confab_server_new ();
   g_assert_true (confab_server_listen (f->server, 0, &error));
   g_assert_no_error (error);
   f->base_url = confab_server_dup_base_url (f->server);

@@ -117,7 +117,7 @@ count_changes (TestClient *client,
 static void
 bench_replay (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *prober_jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
@@ -197,7 +197,7 @@ static void
 bench_flood (const char *what,
              gboolean    publish)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *prober_jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "confab-agent-bot.h"
 #include "confab-protocol.h"
 
 #define TEST_TIMEOUT_MS 10000
@@ -26,15 +27,30 @@ test_spin (guint ms)
 }
 
 ConfabServer *
-test_server_new (ConfabAgentMode mode)
+test_server_new (void)
 {
   g_autoptr(GError) error = NULL;
-  ConfabServer *server = confab_server_new (mode);
+  ConfabServer *server = confab_server_new ();
 
   confab_server_listen (server, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (confab_server_get_port (server), >, 0);
 
+  return server;
+}
+
+void
+test_server_attach_bot (ConfabServer *server)
+{
+  g_object_set_data_full (G_OBJECT (server), "test-agent-bot", confab_agent_bot_new (server), g_object_unref);
+}
+
+ConfabServer *
+test_server_new_with_bot (void)
+{
+  ConfabServer *server = test_server_new ();
+
+  test_server_attach_bot (server);
   return server;
 }
 

@@ -24,8 +24,12 @@ typedef struct {
   char *consumer_id;          /* the token's sub */
 } TestClient;
 
-/* A server on 127.0.0.1, port 0, no scripted agent unless mode says so. */
-ConfabServer *test_server_new (ConfabAgentMode mode);
+/* A server on 127.0.0.1, port 0, with nobody playing the agent. */
+ConfabServer *test_server_new (void);
+/* The same with the scripted agent, which goes when the server does. */
+ConfabServer *test_server_new_with_bot (void);
+/* Lets the scripted agent answer for server (listening or not) until the server goes. */
+void          test_server_attach_bot (ConfabServer *server);
 /* Unrefs the server and lets libsoup finish closing its connections. */
 void          test_server_free (ConfabServer *server);
 /* Spins the main context for ms milliseconds. */

@@ -21,7 +21,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  fixture->server = test_server_new ();
   fixture->jwt = test_signup (fixture->server, "confab-local");
   fixture->client = test_client_new (fixture->server, fixture->jwt);
 }
@@ -101,7 +101,7 @@ state_event (JsonNode   *state,
 static void
 test_upgrade_refused (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *other_account = test_signup (server, "other-account");
   g_autofree char *expired = confab_server_issue_token (server, NULL, NULL, -10);
@@ -114,7 +114,7 @@ test_upgrade_refused (void)
   g_autofree char *foreign = NULL;
 
   /* Signed by another server: another key. */
-  other_server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  other_server = confab_server_new ();
   foreign = confab_server_issue_token (other_server, NULL, NULL, 3600);
   bad_signature = g_strconcat ("jwt ", foreign, NULL);
 
@@ -143,7 +143,7 @@ test_upgrade_refused (void)
 static void
 test_upgrade_wrong_path (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autoptr(JsonNode) answer = NULL;
   guint status = 0;
 
@@ -161,7 +161,7 @@ test_upgrade_wrong_path (void)
 static void
 test_token_expires_on_open_socket (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   /* exp is in whole seconds: 2 leaves at least one second to open the socket. */
   g_autofree char *jwt = confab_server_issue_token (server, NULL, NULL, 2);
   TestClient *client = test_client_new (server, jwt);
@@ -1095,6 +1095,73 @@ test_frame_log (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (cleared)), ==, 0);
 }
 
+/* A GetClock request padded to about size bytes. */
+static char *
+padded_request (const char *id,
+                gsize       size)
+{
+  g_autofree char *pad = g_malloc (size + 1);
+
+  memset (pad, 'x', size);
+  pad[size] = '\0';
+  return g_strdup_printf ("{\"kind\":\"req\",\"id\":\"%s\",\"type\":\"GetClock\",\"body\":{\"pad\":\"%s\"}}", id, pad);
+}
+
+/* Big frames from a client that then goes away do not all stay in the log. */
+static void
+test_frame_log_bounded (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const gsize frame_size = 250 * 1024;
+  const guint n_frames = 140;   /* 35 MiB together */
+  g_autoptr(JsonNode) log = NULL;
+  g_autofree char *big = padded_request ("big", 300 * 1024);
+  JsonArray *entries;
+  JsonObject *entry;
+  guint n_kept;
+
+  /* A body over 256 KiB is left out, and the entry says so. */
+  test_client_send_raw (fixture->client, big);
+  g_assert_cmpint (response_code (test_client_wait_response (fixture->client, "big")), ==, 200);
+  log = test_control (fixture->server, "frames", NULL, 200);
+  entries = json_node_get_array (log);
+  entry = json_array_get_object_element (entries, json_array_get_length (entries) - 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "frame"), "id"), ==, "big");
+  g_assert_false (json_object_has_member (json_object_get_object_member (entry, "frame"), "body"));
+  g_assert_true (json_object_get_boolean_member (entry, "bodyOmitted"));
+  g_assert_cmpint (json_object_get_int_member (entry, "size"), ==, strlen (big));
+  g_clear_pointer (&log, json_node_unref);
+
+  /* Frames under that, 35 MiB of them: the oldest go, about 32 MiB stay. */
+  for (guint i = 0; i < n_frames; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("pad%u", i);
+      g_autofree char *text = padded_request (id, frame_size);
+
+      test_client_send_raw (fixture->client, text);
+    }
+  g_assert_cmpint (response_code (test_client_wait_response (fixture->client, "pad139")), ==, 200);
+  test_client_free (g_steal_pointer (&fixture->client));
+
+  /* In process: 32 MiB through HTTP would take the test longer than the rest. */
+  log = confab_server_dup_frame_log (fixture->server, NULL, NULL);
+  entries = json_node_get_array (log);
+  n_kept = json_array_get_length (entries);
+  g_test_message ("%u frames of %" G_GSIZE_FORMAT " KiB kept", n_kept, frame_size / 1024);
+  g_assert_cmpuint (n_kept * frame_size, <=, 32 * 1024 * 1024);
+  g_assert_cmpuint (n_kept * frame_size, >, 30 * 1024 * 1024);
+  entry = json_array_get_object_element (entries, n_kept - 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "frame"), "id"), ==, "pad139");
+  /* The newest ones, in order. */
+  for (guint i = 0; i < n_kept; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("pad%u", n_frames - n_kept + i);
+
+      entry = json_array_get_object_element (entries, i);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "frame"), "id"), ==, id);
+    }
+}
+
 static void
 test_agent_profile_of_participant (Fixture       *fixture,
                                    gconstpointer  data)
@@ -1181,10 +1248,11 @@ test_events_parse_with_protocol_layer (Fixture       *fixture,
 static void
 test_shutdown_with_open_sockets (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_BOT);
+  ConfabServer *server = test_server_new_with_bot ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   TestClient *client = test_client_new (server, jwt);
   g_autofree char *conversation_id = test_client_open_conversation (client);
+  g_autoptr(GError) error = NULL;
 
   test_client_subscribe (client, conversation_id, 0);
   confab_server_set_response_delay (server, 5000);
@@ -1195,6 +1263,10 @@ test_shutdown_with_open_sockets (void)
   confab_server_shutdown (server);
   test_client_wait_closed (client);
   g_assert_cmpuint (client->close_code, ==, 1001);
+
+  /* The agent cannot act on a stopped service: nothing it did would be saved. */
+  g_assert_cmpint (confab_server_agent_send_text (server, conversation_id, "too late", &error), ==, -1);
+  g_assert_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_SHUT_DOWN);
 
   test_client_free (client);
   test_server_free (server);
@@ -1234,6 +1306,7 @@ main (int   argc,
   ADD ("raw-frame", test_raw_frame);
   ADD ("response-delay", test_response_delay);
   ADD ("frame-log", test_frame_log);
+  ADD ("frame-log-bounded", test_frame_log_bounded);
   ADD ("agent-profile-of-participant", test_agent_profile_of_participant);
   ADD ("events-parse", test_events_parse_with_protocol_layer);
 

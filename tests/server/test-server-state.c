@@ -41,11 +41,10 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static ConfabServer *
-start_server (Fixture        *fixture,
-              ConfabAgentMode mode)
+start_server (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  ConfabServer *server = confab_server_new (mode);
+  ConfabServer *server = confab_server_new ();
 
   confab_server_load_state (server, fixture->path, &error);
   g_assert_no_error (error);
@@ -88,7 +87,7 @@ static void
 test_restart_loses_nothing (Fixture       *fixture,
                             gconstpointer  data)
 {
-  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = start_server (fixture);
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *closed_id = NULL;
   g_autofree char *open_id = NULL;
@@ -130,7 +129,7 @@ test_restart_loses_nothing (Fixture       *fixture,
   g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  server = start_server (fixture);
   after = dup_persistent_state (server);
   g_assert_cmpstr (before, ==, after);
 
@@ -153,7 +152,7 @@ static void
 test_saved_soon_after_a_change (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = start_server (fixture);
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
   TestClient *client = test_client_new (server, jwt);
@@ -189,7 +188,7 @@ test_corrupt_file (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
     {
-      g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+      g_autoptr(ConfabServer) server = confab_server_new ();
       g_autoptr(GError) error = NULL;
       g_autofree char *contents = NULL;
 
@@ -204,7 +203,7 @@ test_corrupt_file (Fixture       *fixture,
     }
 
   {
-    g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+    g_autoptr(ConfabServer) server = confab_server_new ();
     g_autoptr(GError) error = NULL;
 
     g_assert_false (confab_server_load_state (server, fixture->dir, &error));
@@ -216,7 +215,7 @@ static void
 test_bot_resumes_waiting_conversation (Fixture       *fixture,
                                        gconstpointer  data)
 {
-  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = start_server (fixture);
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
   TestClient *client = test_client_new (server, jwt);
@@ -227,7 +226,8 @@ test_bot_resumes_waiting_conversation (Fixture       *fixture,
   test_server_free (server);
 
   /* …taken by the bot once it runs. */
-  server = confab_server_new (CONFAB_AGENT_MODE_BOT);
+  server = confab_server_new ();
+  test_server_attach_bot (server);
   confab_server_set_accept_delay (server, 10);
   confab_server_set_typing_delay (server, 10);
   g_assert_true (confab_server_load_state (server, fixture->path, NULL));

@@ -33,7 +33,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *base = NULL;
 
-  f->server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  f->server = confab_server_new ();
   g_assert_true (confab_server_listen (f->server, 0, &error));
   base = confab_server_dup_base_url (f->server);
   f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
