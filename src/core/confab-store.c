@@ -80,6 +80,127 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (ConfabStore, confab_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (confab-store-error-quark, confab_store_error)
 
+/* The columns of each table. Every SELECT list and INSERT of a whole row is built from these
+ * names, so a column's enum value is its index in the result and, plus one, its parameter. */
+
+typedef enum {
+  EVENT_ACCOUNT,
+  EVENT_CONSUMER,
+  EVENT_DIALOG,
+  EVENT_SEQUENCE,
+  EVENT_CONVERSATION,
+  EVENT_ORIGINATOR,
+  EVENT_ROLE,
+  EVENT_OWN,
+  EVENT_SERVER_TIME,
+  EVENT_CONTENT_TYPE,
+  EVENT_TEXT,
+  EVENT_PLACEHOLDER,
+  EVENT_DELIVERY,
+  EVENT_ACCEPT_SENT,
+  EVENT_READ_SENT,
+  EVENT_LOCAL_ID,
+  N_EVENT_COLUMNS
+} EventColumn;
+
+static const char *const event_columns[N_EVENT_COLUMNS] = {
+  [EVENT_ACCOUNT] = "account",
+  [EVENT_CONSUMER] = "consumer",
+  [EVENT_DIALOG] = "dialog",
+  [EVENT_SEQUENCE] = "sequence",
+  [EVENT_CONVERSATION] = "conversation",
+  [EVENT_ORIGINATOR] = "originator",
+  [EVENT_ROLE] = "role",
+  [EVENT_OWN] = "own",
+  [EVENT_SERVER_TIME] = "server_time",
+  [EVENT_CONTENT_TYPE] = "content_type",
+  [EVENT_TEXT] = "text",
+  [EVENT_PLACEHOLDER] = "placeholder",
+  [EVENT_DELIVERY] = "delivery",
+  [EVENT_ACCEPT_SENT] = "accept_sent",
+  [EVENT_READ_SENT] = "read_sent",
+  [EVENT_LOCAL_ID] = "local_id",
+};
+
+typedef enum {
+  OUTBOX_LOCAL_ID,
+  OUTBOX_ACCOUNT,
+  OUTBOX_CONSUMER,
+  OUTBOX_TEXT,
+  OUTBOX_CREATED,
+  OUTBOX_ATTEMPTED,
+  OUTBOX_FAILED,
+  N_OUTBOX_COLUMNS
+} OutboxColumn;
+
+static const char *const outbox_columns[N_OUTBOX_COLUMNS] = {
+  [OUTBOX_LOCAL_ID] = "local_id",
+  [OUTBOX_ACCOUNT] = "account",
+  [OUTBOX_CONSUMER] = "consumer",
+  [OUTBOX_TEXT] = "text",
+  [OUTBOX_CREATED] = "created",
+  [OUTBOX_ATTEMPTED] = "attempted",
+  [OUTBOX_FAILED] = "failed",
+};
+
+typedef enum {
+  CONVERSATION_ACCOUNT,
+  CONVERSATION_CONSUMER,
+  CONVERSATION_CONVERSATION,
+  CONVERSATION_UPDATED,
+  N_CONVERSATION_COLUMNS
+} ConversationColumn;
+
+static const char *const conversation_columns[N_CONVERSATION_COLUMNS] = {
+  [CONVERSATION_ACCOUNT] = "account",
+  [CONVERSATION_CONSUMER] = "consumer",
+  [CONVERSATION_CONVERSATION] = "conversation",
+  [CONVERSATION_UPDATED] = "updated",
+};
+
+/* The SQL parameter that carries a column in an INSERT built by insert_sql() */
+#define PARAM(column) ((int) (column) + 1)
+
+/* "a, b, c" */
+static char *
+column_list (const char *const *columns,
+             guint              n_columns)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", columns[i]);
+  return g_string_free (list, FALSE);
+}
+
+/* "SELECT a, b, c FROM table tail" */
+static char *
+select_sql (const char        *table,
+            const char *const *columns,
+            guint              n_columns,
+            const char        *tail)
+{
+  g_autofree char *list = column_list (columns, n_columns);
+
+  return g_strdup_printf ("SELECT %s FROM %s %s", list, table, tail);
+}
+
+/* "INSERT [OR REPLACE] INTO table (a, b, c) VALUES (?1, ?2, ?3) tail" */
+static char *
+insert_sql (const char        *verb,
+            const char        *table,
+            const char *const *columns,
+            guint              n_columns,
+            const char        *tail)
+{
+  g_autofree char *list = column_list (columns, n_columns);
+  g_autoptr(GString) values = g_string_new (NULL);
+
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (values, "%s?%d", i > 0 ? ", " : "", PARAM (i));
+  return g_strdup_printf ("%s INTO %s (%s) VALUES (%s) %s", verb, table, list, values->str, tail);
+}
+
 static void
 row_clear (gpointer data)
 {
@@ -196,6 +317,36 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+/* A parameter written ":name" in the SQL */
+static int
+param (sqlite3_stmt *stmt,
+       const char   *name)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  g_assert (index > 0);
+  return index;
+}
+
+/* The one value a query such as "PRAGMA user_version" answers; FALSE if it answers none. */
+static gboolean
+query_int64 (ConfabStore *self,
+             const char  *sql,
+             gint64      *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_column_count (stmt) == 1 && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *value = sqlite3_column_int64 (stmt, 0);
+      ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 static char *
 column_text (sqlite3_stmt *stmt,
              int           index)
@@ -210,19 +361,19 @@ run_save_messages (ConfabStore  *self,
                    Job          *job,
                    char        **reason)
 {
-  static const char sql[] =
-    "INSERT INTO events (account, consumer, dialog, sequence, conversation, originator, role, own,"
-    " server_time, content_type, text, placeholder, delivery, accept_sent, read_sent, local_id)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-    " ON CONFLICT (account, consumer, dialog, sequence) DO UPDATE SET"
-    " delivery = MAX (delivery, excluded.delivery), accept_sent = MAX (accept_sent, excluded.accept_sent),"
-    " read_sent = MAX (read_sent, excluded.read_sent), local_id = excluded.local_id";
+  /* A row saved again keeps the furthest state either copy reached. */
+  g_autofree char *sql = insert_sql ("INSERT", "events", event_columns, N_EVENT_COLUMNS,
+                                     "ON CONFLICT (account, consumer, dialog, sequence) DO UPDATE SET"
+                                     " delivery = MAX (delivery, excluded.delivery),"
+                                     " accept_sent = MAX (accept_sent, excluded.accept_sent),"
+                                     " read_sent = MAX (read_sent, excluded.read_sent),"
+                                     " local_id = excluded.local_id");
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *unqueue = NULL;
   gboolean ok = TRUE;
 
   if (!exec (self, "BEGIN") || sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = ?", -1, &unqueue, NULL) != SQLITE_OK)
+      sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = :local_id", -1, &unqueue, NULL) != SQLITE_OK)
     {
       *reason = g_strdup (sqlite3_errmsg (self->db));
       sqlite3_finalize (stmt);
@@ -236,22 +387,22 @@ run_save_messages (ConfabStore  *self,
       Row *row = &g_array_index (job->rows, Row, i);
 
       sqlite3_reset (stmt);
-      bind_text (stmt, 1, job->account);
-      bind_text (stmt, 2, job->consumer);
-      bind_text (stmt, 3, row->dialog);
-      sqlite3_bind_int64 (stmt, 4, row->sequence);
-      bind_text (stmt, 5, row->conversation);
-      bind_text (stmt, 6, row->originator);
-      sqlite3_bind_int (stmt, 7, row->role);
-      sqlite3_bind_int (stmt, 8, row->own);
-      sqlite3_bind_int64 (stmt, 9, row->server_time);
-      bind_text (stmt, 10, row->content_type);
-      bind_text (stmt, 11, row->text);
-      sqlite3_bind_int (stmt, 12, row->placeholder);
-      sqlite3_bind_int (stmt, 13, row->delivery);
-      sqlite3_bind_int (stmt, 14, row->accept_sent);
-      sqlite3_bind_int (stmt, 15, row->read_sent);
-      sqlite3_bind_int64 (stmt, 16, row->local_id);
+      bind_text (stmt, PARAM (EVENT_ACCOUNT), job->account);
+      bind_text (stmt, PARAM (EVENT_CONSUMER), job->consumer);
+      bind_text (stmt, PARAM (EVENT_DIALOG), row->dialog);
+      sqlite3_bind_int64 (stmt, PARAM (EVENT_SEQUENCE), row->sequence);
+      bind_text (stmt, PARAM (EVENT_CONVERSATION), row->conversation);
+      bind_text (stmt, PARAM (EVENT_ORIGINATOR), row->originator);
+      sqlite3_bind_int (stmt, PARAM (EVENT_ROLE), row->role);
+      sqlite3_bind_int (stmt, PARAM (EVENT_OWN), row->own);
+      sqlite3_bind_int64 (stmt, PARAM (EVENT_SERVER_TIME), row->server_time);
+      bind_text (stmt, PARAM (EVENT_CONTENT_TYPE), row->content_type);
+      bind_text (stmt, PARAM (EVENT_TEXT), row->text);
+      sqlite3_bind_int (stmt, PARAM (EVENT_PLACEHOLDER), row->placeholder);
+      sqlite3_bind_int (stmt, PARAM (EVENT_DELIVERY), row->delivery);
+      sqlite3_bind_int (stmt, PARAM (EVENT_ACCEPT_SENT), row->accept_sent);
+      sqlite3_bind_int (stmt, PARAM (EVENT_READ_SENT), row->read_sent);
+      sqlite3_bind_int64 (stmt, PARAM (EVENT_LOCAL_ID), row->local_id);
       ok = sqlite3_step (stmt) == SQLITE_DONE;
 
       /* An own message in the history is sent: it leaves the outbox in the same step, so
@@ -259,7 +410,7 @@ run_save_messages (ConfabStore  *self,
       if (ok && row->local_id != 0)
         {
           sqlite3_reset (unqueue);
-          sqlite3_bind_int64 (unqueue, 1, row->local_id);
+          sqlite3_bind_int64 (unqueue, param (unqueue, ":local_id"), row->local_id);
           ok = sqlite3_step (unqueue) == SQLITE_DONE;
         }
     }
@@ -275,93 +426,145 @@ run_save_messages (ConfabStore  *self,
   return TRUE;
 }
 
+/* Prepares sql, lets bind fill in its parameters and runs it once. */
 static gboolean
-run_simple (ConfabStore *self,
-            const char  *sql,
-            Job         *job)
+run_one (ConfabStore *self,
+         const char  *sql,
+         void       (*bind) (sqlite3_stmt *stmt,
+                             Job          *job),
+         Job         *job)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return FALSE;
-
-  switch (job->type)
-    {
-    case JOB_SAVE_CONVERSATION:
-      bind_text (stmt, 1, job->account);
-      bind_text (stmt, 2, job->consumer);
-      bind_text (stmt, 3, job->conversation);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
-      break;
-    case JOB_OUTBOX_PUT:
-      {
-        Row *row = &g_array_index (job->rows, Row, 0);
-
-        sqlite3_bind_int64 (stmt, 1, row->local_id);
-        bind_text (stmt, 2, job->account);
-        bind_text (stmt, 3, job->consumer);
-        bind_text (stmt, 4, row->text);
-        sqlite3_bind_int64 (stmt, 5, row->server_time);
-        sqlite3_bind_int (stmt, 6, row->attempted);
-        sqlite3_bind_int (stmt, 7, row->delivery == CONFAB_DELIVERY_FAILED);
-      }
-      break;
-    case JOB_OUTBOX_REMOVE:
-      sqlite3_bind_int64 (stmt, 1, job->local_id);
-      break;
-    case JOB_SAVE_MESSAGES:
-    case JOB_LOAD:
-    case JOB_FLUSH:
-    case JOB_QUIT:
-    default:
-      break;
-    }
-
+  bind (stmt, job);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
   return ok;
 }
 
-static ConfabMessage *
-message_from_row (sqlite3_stmt *stmt,
-                  const char   *consumer)
+static void
+bind_conversation (sqlite3_stmt *stmt,
+                   Job          *job)
 {
-  ConfabMessagingChange change = { 0 };
-  g_autofree char *dialog = column_text (stmt, 0);
-  g_autofree char *conversation = column_text (stmt, 2);
-  g_autofree char *originator = column_text (stmt, 3);
-  g_autofree char *content_type = column_text (stmt, 7);
-  g_autofree char *text = column_text (stmt, 8);
-  ConfabMessage *message;
-  int delivery = sqlite3_column_int (stmt, 10);
+  bind_text (stmt, PARAM (CONVERSATION_ACCOUNT), job->account);
+  bind_text (stmt, PARAM (CONVERSATION_CONSUMER), job->consumer);
+  bind_text (stmt, PARAM (CONVERSATION_CONVERSATION), job->conversation);
+  sqlite3_bind_int64 (stmt, PARAM (CONVERSATION_UPDATED), g_get_real_time () / 1000);
+}
 
-  change.sequence = sqlite3_column_int64 (stmt, 1);
-  change.dialog_id = dialog;
-  change.conversation_id = conversation;
-  change.originator_id = originator;
-  change.role = sqlite3_column_int (stmt, 4);
-  change.server_timestamp = sqlite3_column_int64 (stmt, 6);
-  change.type = CONFAB_EVENT_CONTENT;
-  change.content_type = content_type;
-  change.text = text;
-  change.is_placeholder = sqlite3_column_int (stmt, 9);
+static gboolean
+run_save_conversation (ConfabStore *self,
+                       Job         *job)
+{
+  g_autofree char *sql = insert_sql ("INSERT", "conversations", conversation_columns, N_CONVERSATION_COLUMNS,
+                                     "ON CONFLICT (account, consumer) DO UPDATE SET"
+                                     " conversation = excluded.conversation, updated = excluded.updated");
+
+  return run_one (self, sql, bind_conversation, job);
+}
+
+static void
+bind_outbox (sqlite3_stmt *stmt,
+             Job          *job)
+{
+  Row *row = &g_array_index (job->rows, Row, 0);
+
+  sqlite3_bind_int64 (stmt, PARAM (OUTBOX_LOCAL_ID), row->local_id);
+  bind_text (stmt, PARAM (OUTBOX_ACCOUNT), job->account);
+  bind_text (stmt, PARAM (OUTBOX_CONSUMER), job->consumer);
+  bind_text (stmt, PARAM (OUTBOX_TEXT), row->text);
+  sqlite3_bind_int64 (stmt, PARAM (OUTBOX_CREATED), row->server_time);
+  sqlite3_bind_int (stmt, PARAM (OUTBOX_ATTEMPTED), row->attempted);
+  sqlite3_bind_int (stmt, PARAM (OUTBOX_FAILED), row->delivery == CONFAB_DELIVERY_FAILED);
+}
+
+static gboolean
+run_outbox_put (ConfabStore *self,
+                Job         *job)
+{
+  g_autofree char *sql = insert_sql ("INSERT OR REPLACE", "outbox", outbox_columns, N_OUTBOX_COLUMNS, "");
+
+  return run_one (self, sql, bind_outbox, job);
+}
+
+static void
+bind_local_id (sqlite3_stmt *stmt,
+               Job          *job)
+{
+  sqlite3_bind_int64 (stmt, param (stmt, ":local_id"), job->local_id);
+}
+
+static gboolean
+run_outbox_remove (ConfabStore *self,
+                   Job         *job)
+{
+  return run_one (self, "DELETE FROM outbox WHERE local_id = :local_id", bind_local_id, job);
+}
+
+/* A row of events, read with every column of event_columns */
+static ConfabMessage *
+message_from_event (sqlite3_stmt *stmt,
+                    const char   *consumer)
+{
+  ConfabMessageFields fields = { 0 };
+  const char *originator = (const char *) sqlite3_column_text (stmt, EVENT_ORIGINATOR);
+  int delivery = sqlite3_column_int (stmt, EVENT_DELIVERY);
+
+  fields.dialog_id = (const char *) sqlite3_column_text (stmt, EVENT_DIALOG);
+  fields.sequence = sqlite3_column_int64 (stmt, EVENT_SEQUENCE);
+  fields.conversation_id = (const char *) sqlite3_column_text (stmt, EVENT_CONVERSATION);
+  fields.role = sqlite3_column_int (stmt, EVENT_ROLE);
+  fields.server_time = sqlite3_column_int64 (stmt, EVENT_SERVER_TIME);
+  fields.content_type = (const char *) sqlite3_column_text (stmt, EVENT_CONTENT_TYPE);
+  fields.text = (const char *) sqlite3_column_text (stmt, EVENT_TEXT);
+  fields.is_placeholder = sqlite3_column_int (stmt, EVENT_PLACEHOLDER);
+  fields.accept_sent = sqlite3_column_int (stmt, EVENT_ACCEPT_SENT);
+  fields.read_sent = sqlite3_column_int (stmt, EVENT_READ_SENT);
+  fields.local_id = MAX (sqlite3_column_int64 (stmt, EVENT_LOCAL_ID), 0);
+  fields.own = sqlite3_column_int (stmt, EVENT_OWN) || g_strcmp0 (originator, consumer) == 0;
 
   /* An own message written here has no originator id of its own: it is the consumer's. */
-  if (sqlite3_column_int (stmt, 5))
+  fields.originator_id = fields.own && originator == NULL ? consumer : originator;
+  if (fields.own)
     {
-      if (change.originator_id == NULL)
-        change.originator_id = (char *) consumer;
-      message = confab_message_new_from_change (&change, change.originator_id);
+      /* In the history it has reached the service at least. */
+      fields.role = CONFAB_ROLE_CONSUMER;
+      fields.delivery_state = delivery > CONFAB_DELIVERY_SENT && delivery <= CONFAB_DELIVERY_READ
+                              ? delivery : CONFAB_DELIVERY_SENT;
     }
-  else
-    message = confab_message_new_from_change (&change, consumer);
-  if (confab_message_get_own (message) && delivery > CONFAB_DELIVERY_SENT && delivery <= CONFAB_DELIVERY_READ)
-    confab_message_advance_delivery (message, delivery);
-  confab_message_set_accept_sent (message, sqlite3_column_int (stmt, 11));
-  confab_message_set_read_sent (message, sqlite3_column_int (stmt, 12));
-  confab_message_set_local_id (message, sqlite3_column_int64 (stmt, 13));
-  return message;
+
+  return confab_message_new (&fields);
+}
+
+/* A row of outbox, read with every column of outbox_columns */
+static ConfabMessage *
+message_from_outbox (sqlite3_stmt *stmt)
+{
+  ConfabMessageFields fields = { 0 };
+
+  fields.sequence = -1;
+  fields.own = TRUE;
+  fields.role = CONFAB_ROLE_CONSUMER;
+  fields.content_type = "text/plain";
+  fields.text = (const char *) sqlite3_column_text (stmt, OUTBOX_TEXT);
+  fields.server_time = sqlite3_column_int64 (stmt, OUTBOX_CREATED);
+  fields.local_id = MAX (sqlite3_column_int64 (stmt, OUTBOX_LOCAL_ID), 0);
+  fields.attempted = sqlite3_column_int (stmt, OUTBOX_ATTEMPTED);
+  fields.delivery_state = sqlite3_column_int (stmt, OUTBOX_FAILED) ? CONFAB_DELIVERY_FAILED
+                                                                   : CONFAB_DELIVERY_QUEUED;
+
+  return confab_message_new (&fields);
+}
+
+static void
+bind_identity (sqlite3_stmt *stmt,
+               Job          *job)
+{
+  bind_text (stmt, param (stmt, ":account"), job->account);
+  bind_text (stmt, param (stmt, ":consumer"), job->consumer);
 }
 
 static ConfabStoreSnapshot *
@@ -370,60 +573,48 @@ run_load (ConfabStore  *self,
           GError      **error)
 {
   g_autoptr(ConfabStoreSnapshot) snapshot = g_new0 (ConfabStoreSnapshot, 1);
+  g_autofree char *conversation_sql = NULL;
+  g_autofree char *events_sql = NULL;
+  g_autofree char *outbox_sql = NULL;
   sqlite3_stmt *stmt = NULL;
 
   snapshot->messages = g_ptr_array_new_with_free_func (g_object_unref);
   snapshot->outbox = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT conversation FROM conversations WHERE account = ? AND consumer = ?",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  conversation_sql = select_sql ("conversations", conversation_columns, N_CONVERSATION_COLUMNS,
+                                 "WHERE account = :account AND consumer = :consumer");
+  if (sqlite3_prepare_v2 (self->db, conversation_sql, -1, &stmt, NULL) != SQLITE_OK)
     goto failed;
-  bind_text (stmt, 1, job->account);
-  bind_text (stmt, 2, job->consumer);
+  bind_identity (stmt, job);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    snapshot->conversation_id = column_text (stmt, 0);
+    snapshot->conversation_id = column_text (stmt, CONVERSATION_CONVERSATION);
   sqlite3_finalize (stmt);
   stmt = NULL;
 
   if (snapshot->conversation_id != NULL)
     {
-      if (sqlite3_prepare_v2 (self->db,
-                              "SELECT dialog, sequence, conversation, originator, role, own, server_time,"
-                              " content_type, text, placeholder, delivery, accept_sent, read_sent, local_id"
-                              " FROM events WHERE account = ? AND consumer = ? AND conversation = ?"
-                              " ORDER BY dialog, sequence", -1, &stmt, NULL) != SQLITE_OK)
+      events_sql = select_sql ("events", event_columns, N_EVENT_COLUMNS,
+                               "WHERE account = :account AND consumer = :consumer"
+                               " AND conversation = :conversation ORDER BY dialog, sequence");
+      if (sqlite3_prepare_v2 (self->db, events_sql, -1, &stmt, NULL) != SQLITE_OK)
         goto failed;
-      bind_text (stmt, 1, job->account);
-      bind_text (stmt, 2, job->consumer);
-      bind_text (stmt, 3, snapshot->conversation_id);
+      bind_identity (stmt, job);
+      bind_text (stmt, param (stmt, ":conversation"), snapshot->conversation_id);
       while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_ptr_array_add (snapshot->messages, message_from_row (stmt, job->consumer));
+        g_ptr_array_add (snapshot->messages, message_from_event (stmt, job->consumer));
       sqlite3_finalize (stmt);
       stmt = NULL;
     }
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT local_id, text, created, attempted, failed FROM outbox"
-                          " WHERE account = ? AND consumer = ? AND local_id NOT IN"
-                          " (SELECT local_id FROM events WHERE local_id != 0)"
-                          " ORDER BY local_id", -1, &stmt, NULL) != SQLITE_OK)
+  outbox_sql = select_sql ("outbox", outbox_columns, N_OUTBOX_COLUMNS,
+                           "WHERE account = :account AND consumer = :consumer AND local_id NOT IN"
+                           " (SELECT local_id FROM events WHERE local_id != 0)"
+                           " ORDER BY local_id");
+  if (sqlite3_prepare_v2 (self->db, outbox_sql, -1, &stmt, NULL) != SQLITE_OK)
     goto failed;
-  bind_text (stmt, 1, job->account);
-  bind_text (stmt, 2, job->consumer);
+  bind_identity (stmt, job);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_autofree char *text = column_text (stmt, 1);
-      ConfabMessage *message = confab_message_new_outgoing (text != NULL ? text : "", sqlite3_column_int64 (stmt, 2));
-
-      confab_message_set_local_id (message, sqlite3_column_int64 (stmt, 0));
-      confab_message_set_attempted (message, sqlite3_column_int (stmt, 3));
-      if (sqlite3_column_int (stmt, 4))
-        {
-          confab_message_advance_delivery (message, CONFAB_DELIVERY_SENDING);
-          confab_message_fail (message);
-        }
-      g_ptr_array_add (snapshot->outbox, message);
-    }
+    g_ptr_array_add (snapshot->outbox, message_from_outbox (stmt));
   sqlite3_finalize (stmt);
 
   return g_steal_pointer (&snapshot);
@@ -454,18 +645,15 @@ worker (gpointer data)
           what = _("messages");
           break;
         case JOB_SAVE_CONVERSATION:
-          ok = run_simple (self, "INSERT INTO conversations (account, consumer, conversation, updated)"
-                                 " VALUES (?,?,?,?) ON CONFLICT (account, consumer) DO UPDATE SET"
-                                 " conversation = excluded.conversation, updated = excluded.updated", job);
+          ok = run_save_conversation (self, job);
           what = _("the conversation");
           break;
         case JOB_OUTBOX_PUT:
-          ok = run_simple (self, "INSERT OR REPLACE INTO outbox (local_id, account, consumer, text, created,"
-                                 " attempted, failed) VALUES (?,?,?,?,?,?,?)", job);
+          ok = run_outbox_put (self, job);
           what = _("a message waiting to be sent");
           break;
         case JOB_OUTBOX_REMOVE:
-          ok = run_simple (self, "DELETE FROM outbox WHERE local_id = ?", job);
+          ok = run_outbox_remove (self, job);
           what = _("a sent message");
           break;
         case JOB_LOAD:
@@ -507,18 +695,13 @@ static gboolean
 migrate (ConfabStore  *self,
          GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int version = 0;
+  gint64 version = 0;
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-
+  query_int64 (self, "PRAGMA user_version", &version);
   if (version > CONFAB_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_VERSION,
-                   _("The history was written by a newer Confab (version %d)"), version);
+                   _("The history was written by a newer Confab (version %d)"), (int) version);
       return FALSE;
     }
 
@@ -563,7 +746,7 @@ confab_store_new (const char  *path,
 {
   g_autoptr(ConfabStore) self = NULL;
   g_autofree char *dir = NULL;
-  sqlite3_stmt *stmt = NULL;
+  gint64 max_local_id = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -597,10 +780,8 @@ confab_store_new (const char  *path,
 
   /* Local ids: above every id in the outbox and above this moment, so they stay unique. */
   self->next_local_id = g_get_real_time ();
-  if (sqlite3_prepare_v2 (self->db, "SELECT MAX (local_id) FROM outbox", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    self->next_local_id = MAX (self->next_local_id, sqlite3_column_int64 (stmt, 0) + 1);
-  sqlite3_finalize (stmt);
+  if (query_int64 (self, "SELECT MAX (local_id) FROM outbox", &max_local_id))
+    self->next_local_id = MAX (self->next_local_id, max_local_id + 1);
 
   self->context = g_main_context_ref_thread_default ();
   self->jobs = g_async_queue_new ();

@@ -183,6 +183,95 @@ test_store_round_trip (void)
   remove_db (path);
 }
 
+/* The plain constructor takes the fields as they are: no protocol rule changes them. */
+static void
+test_message_new_from_fields (void)
+{
+  ConfabMessageFields fields = { 0 };
+  g_autoptr(ConfabMessage) message = NULL;
+  g_autoptr(ConfabMessage) empty = NULL;
+
+  fields.dialog_id = "d1";
+  fields.conversation_id = "c1";
+  fields.originator_id = "agent";
+  fields.content_type = "text/plain";
+  fields.text = "hello";
+  fields.sequence = 42;
+  fields.server_time = 1700000000042;
+  fields.local_id = 7;
+  fields.role = CONFAB_ROLE_ASSIGNED_AGENT;
+  fields.delivery_state = CONFAB_DELIVERY_DELIVERED;
+  fields.own = TRUE;
+  fields.is_placeholder = TRUE;
+  fields.accept_sent = TRUE;
+  fields.read_sent = TRUE;
+  fields.attempted = TRUE;
+  message = confab_message_new (&fields);
+
+  g_assert_cmpstr (confab_message_get_dialog_id (message), ==, "d1");
+  g_assert_cmpstr (confab_message_get_conversation_id (message), ==, "c1");
+  g_assert_cmpstr (confab_message_get_originator_id (message), ==, "agent");
+  g_assert_cmpstr (confab_message_get_content_type (message), ==, "text/plain");
+  g_assert_cmpstr (confab_message_get_text (message), ==, "hello");
+  g_assert_cmpint (confab_message_get_sequence (message), ==, 42);
+  g_assert_cmpint (confab_message_get_server_time (message), ==, 1700000000042);
+  g_assert_cmpint (confab_message_get_local_id (message), ==, 7);
+  g_assert_cmpint (confab_message_get_role (message), ==, CONFAB_ROLE_ASSIGNED_AGENT);
+  g_assert_cmpint (confab_message_get_delivery_state (message), ==, CONFAB_DELIVERY_DELIVERED);
+  g_assert_true (confab_message_get_own (message));
+  g_assert_true (confab_message_get_is_placeholder (message));
+  g_assert_true (confab_message_get_accept_sent (message));
+  g_assert_true (confab_message_get_read_sent (message));
+  g_assert_true (confab_message_get_attempted (message));
+
+  /* the fields were copied */
+  fields.text = "changed";
+  g_assert_cmpstr (confab_message_get_text (message), ==, "hello");
+
+  fields = (ConfabMessageFields) { .sequence = -1 };
+  empty = confab_message_new (&fields);
+  g_assert_cmpstr (confab_message_get_text (empty), ==, "");
+  g_assert_null (confab_message_get_dialog_id (empty));
+  g_assert_cmpint (confab_message_get_sequence (empty), ==, -1);
+  g_assert_false (confab_message_get_own (empty));
+}
+
+/* An own message sent from here has no originator id until it comes back from the service;
+ * saved like that, it is still the consumer's own when it is read again. */
+static void
+test_store_own_without_originator (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
+  ConfabMessage *sent = confab_message_new_outgoing ("sent from here", 1700000000100);
+  ConfabStore *store = confab_store_new (path, &error);
+  ConfabMessage *read_back;
+
+  g_assert_no_error (error);
+  confab_message_set_sequence (sent, 3);
+  confab_message_set_dialog_id (sent, "c1");
+  confab_message_set_conversation_id (sent, "c1");
+  confab_message_advance_delivery (sent, CONFAB_DELIVERY_DELIVERED);
+  g_ptr_array_add (messages, sent);
+  confab_store_save_conversation (store, ACCOUNT, CONSUMER, "c1");
+  confab_store_save_messages (store, ACCOUNT, CONSUMER, messages);
+
+  snapshot = load (store, CONSUMER);
+  g_assert_cmpuint (snapshot->messages->len, ==, 1);
+  read_back = g_ptr_array_index (snapshot->messages, 0);
+  g_assert_true (confab_message_get_own (read_back));
+  g_assert_cmpstr (confab_message_get_originator_id (read_back), ==, CONSUMER);
+  g_assert_cmpint (confab_message_get_role (read_back), ==, CONFAB_ROLE_CONSUMER);
+  g_assert_cmpint (confab_message_get_delivery_state (read_back), ==, CONFAB_DELIVERY_DELIVERED);
+  g_assert_cmpstr (confab_message_get_content_type (read_back), ==, "text/plain");
+  g_assert_cmpint (confab_message_get_server_time (read_back), ==, 1700000000100);
+
+  g_object_unref (store);
+  remove_db (path);
+}
+
 static void
 test_store_refuses_newer_and_broken (void)
 {
@@ -259,7 +348,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/message/new-from-fields", test_message_new_from_fields);
   g_test_add_func ("/store/round-trip", test_store_round_trip);
+  g_test_add_func ("/store/own-without-originator", test_store_own_without_originator);
   g_test_add_func ("/store/refuses-newer-and-broken", test_store_refuses_newer_and_broken);
   g_test_add_func ("/store/write-failure-reported", test_store_write_failure_reported);
 
