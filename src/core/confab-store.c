@@ -44,6 +44,16 @@ typedef struct
   gboolean attempted;
 } Row;
 
+/* The caller of a job that must be done before its call returns waits on this. */
+typedef struct
+{
+  GMutex mutex;
+  GCond cond;
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} Waiter;
+
 typedef struct
 {
   JobType type;
@@ -53,9 +63,7 @@ typedef struct
   gint64 local_id;
   GArray *rows;        /* of Row */
   GTask *task;         /* JOB_LOAD */
-  GMutex *mutex;       /* JOB_FLUSH */
-  GCond *cond;
-  gboolean *done;
+  Waiter *waiter;      /* JOB_FLUSH, JOB_OUTBOX_PUT: owned by the caller */
 } Job;
 
 struct _ConfabStore
@@ -290,6 +298,45 @@ report_write_error (ConfabStore *self,
   run_on_owner (self, emit_error_cb, ed);
 }
 
+/* Pushes job and waits until the worker is done with it; the worker's answer, with its error. */
+static gboolean
+run_and_wait (ConfabStore  *self,
+              Job          *job,
+              GError      **error)
+{
+  Waiter waiter = { .ok = FALSE };
+
+  g_mutex_init (&waiter.mutex);
+  g_cond_init (&waiter.cond);
+  job->waiter = &waiter;
+
+  g_mutex_lock (&waiter.mutex);
+  g_async_queue_push (self->jobs, job);
+  while (!waiter.done)
+    g_cond_wait (&waiter.cond, &waiter.mutex);
+  g_mutex_unlock (&waiter.mutex);
+  g_mutex_clear (&waiter.mutex);
+  g_cond_clear (&waiter.cond);
+
+  if (waiter.error != NULL)
+    g_propagate_error (error, waiter.error);
+  return waiter.ok;
+}
+
+/* On the worker: the waiting caller may go on. */
+static void
+wake_waiter (Waiter  *waiter,
+             gboolean ok,
+             GError  *error)
+{
+  g_mutex_lock (&waiter->mutex);
+  waiter->ok = ok;
+  waiter->error = error;
+  waiter->done = TRUE;
+  g_cond_signal (&waiter->cond);
+  g_mutex_unlock (&waiter->mutex);
+}
+
 static gboolean
 unref_cb (gpointer data)
 {
@@ -486,8 +533,16 @@ run_outbox_put (ConfabStore *self,
                 Job         *job)
 {
   g_autofree char *sql = insert_sql ("INSERT OR REPLACE", "outbox", outbox_columns, N_OUTBOX_COLUMNS, "");
+  gboolean ok;
 
-  return run_one (self, sql, bind_outbox, job);
+  /* The person's words: committed with the write-ahead log synced to the disk, so they
+   * survive a crash or a power cut from the moment put returns. Other writes can be
+   * fetched again from the service and keep the cheaper NORMAL. */
+  if (!exec (self, "PRAGMA synchronous = FULL"))
+    return FALSE;
+  ok = run_one (self, sql, bind_outbox, job);
+  exec (self, "PRAGMA synchronous = NORMAL");
+  return ok;
 }
 
 static void
@@ -671,10 +726,6 @@ worker (gpointer data)
           }
           break;
         case JOB_FLUSH:
-          g_mutex_lock (job->mutex);
-          *job->done = TRUE;
-          g_cond_signal (job->cond);
-          g_mutex_unlock (job->mutex);
           break;
         case JOB_QUIT:
           job_free (job);
@@ -685,6 +736,15 @@ worker (gpointer data)
 
       if (!ok)
         report_write_error (self, what, reason != NULL ? reason : sqlite3_errmsg (self->db));
+      if (job->waiter != NULL)
+        {
+          GError *error = NULL;
+
+          if (!ok)
+            error = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_WRITE, _("Could not save %s: %s"),
+                                 what, reason != NULL ? reason : sqlite3_errmsg (self->db));
+          wake_waiter (job->waiter, ok, error);
+        }
       job_free (job);
     }
 }
@@ -877,24 +937,26 @@ confab_store_save_conversation (ConfabStore *self,
   g_async_queue_push (self->jobs, job);
 }
 
-void
+gboolean
 confab_store_outbox_put (ConfabStore   *self,
                          const char    *account_id,
                          const char    *consumer_id,
-                         ConfabMessage *message)
+                         ConfabMessage *message,
+                         GError       **error)
 {
   Job *job;
   Row row = { 0 };
 
-  g_return_if_fail (CONFAB_IS_STORE (self));
-  g_return_if_fail (account_id != NULL && consumer_id != NULL);
-  g_return_if_fail (confab_message_get_local_id (message) != 0);
+  g_return_val_if_fail (CONFAB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL && consumer_id != NULL, FALSE);
+  g_return_val_if_fail (confab_message_get_local_id (message) != 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   job = job_new (JOB_OUTBOX_PUT, account_id, consumer_id);
   job->rows = new_rows (1);
   fill_row (&row, message);
   g_array_append_val (job->rows, row);
-  g_async_queue_push (self->jobs, job);
+  return run_and_wait (self, job, error);
 }
 
 void
@@ -942,27 +1004,9 @@ confab_store_load_finish (ConfabStore   *self,
 void
 confab_store_flush (ConfabStore *self)
 {
-  GMutex mutex;
-  GCond cond;
-  gboolean done = FALSE;
-  Job *job;
-
   g_return_if_fail (CONFAB_IS_STORE (self));
 
-  g_mutex_init (&mutex);
-  g_cond_init (&cond);
-  job = job_new (JOB_FLUSH, NULL, NULL);
-  job->mutex = &mutex;
-  job->cond = &cond;
-  job->done = &done;
-
-  g_mutex_lock (&mutex);
-  g_async_queue_push (self->jobs, job);
-  while (!done)
-    g_cond_wait (&cond, &mutex);
-  g_mutex_unlock (&mutex);
-  g_mutex_clear (&mutex);
-  g_cond_clear (&cond);
+  run_and_wait (self, job_new (JOB_FLUSH, NULL, NULL), NULL);
 }
 
 void

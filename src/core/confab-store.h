@@ -64,11 +64,15 @@ void confab_store_save_conversation (ConfabStore *self,
                                      const char  *account_id,
                                      const char  *consumer_id,
                                      const char  *conversation_id);
-/* An own message not sent yet, by its local id (set one first). */
-void confab_store_outbox_put        (ConfabStore   *self,
+/* An own message not sent yet, by its local id (set one first). Unlike the writes above it is
+ * done before the call returns, committed and synced to the disk: on TRUE the message survives
+ * a crash or a power cut. On FALSE (full disk, read-only file, …) nothing was written; the
+ * error is also reported by ::error, like every failed write. */
+gboolean confab_store_outbox_put    (ConfabStore   *self,
                                      const char    *account_id,
                                      const char    *consumer_id,
-                                     ConfabMessage *message);
+                                     ConfabMessage *message,
+                                     GError       **error);
 void confab_store_outbox_remove     (ConfabStore   *self,
                                      gint64         local_id);
 /* Waits until every queued write is done (shutdown, tests). */

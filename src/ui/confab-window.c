@@ -545,7 +545,9 @@ send_action (GtkWidget  *widget,
   g_strchomp (text);
   while (*text == '\n')
     memmove (text, text + 1, strlen (text));
-  confab_session_send_text (self->session, text);
+  /* Not saved: the words stay in the composer (the store's error says why). */
+  if (confab_session_send_text (self->session, text) == NULL)
+    return;
   /* Answering means the person has caught up. */
   set_first_unread (self, NULL);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->composer)), "", 0);

@@ -8,36 +8,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "confab-test-util.h"
-#include "confab-store.h"
-
-#define ACCOUNT "acc"
-#define CONSUMER "me"
-
-static char *
-temp_db (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("confab-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return g_build_filename (dir, "sub", "history.db", NULL);
-}
-
-static void
-remove_db (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *parent = g_path_get_dirname (dir);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
-  g_rmdir (parent);
-}
+#include "store-test-util.h"
 
 static ConfabMessage *
 received (const char *dialog,
@@ -59,33 +30,17 @@ received (const char *dialog,
   return confab_message_new_from_change (&change, CONSUMER);
 }
 
-static void
-load_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ConfabStoreSnapshot **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = confab_store_load_finish (CONFAB_STORE (object), result, &error);
-  g_assert_no_error (error);
-}
-
 static ConfabStoreSnapshot *
 load (ConfabStore *store,
       const char  *consumer)
 {
-  ConfabStoreSnapshot *snapshot = NULL;
-
-  confab_store_load_async (store, ACCOUNT, consumer, NULL, load_cb, &snapshot);
-  CONFAB_TEST_WAIT_UNTIL (snapshot != NULL, 5000);
-  return snapshot;
+  return store_test_load (store, consumer);
 }
 
 static void
 test_store_round_trip (void)
 {
-  g_autofree char *path = temp_db ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(ConfabMessage) queued = confab_message_new_outgoing ("not sent yet", 1700000000500);
@@ -108,11 +63,11 @@ test_store_round_trip (void)
 
   confab_message_set_local_id (queued, confab_store_next_local_id (store));
   confab_message_set_attempted (queued, TRUE);
-  confab_store_outbox_put (store, ACCOUNT, CONSUMER, queued);
+  g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, queued, &error));
   confab_message_set_local_id (failed, confab_store_next_local_id (store));
   confab_message_advance_delivery (failed, CONFAB_DELIVERY_SENDING);
   confab_message_fail (failed);
-  confab_store_outbox_put (store, ACCOUNT, CONSUMER, failed);
+  g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, failed, &error));
   g_assert_cmpint (confab_message_get_local_id (failed), >, confab_message_get_local_id (queued));
 
   /* closing writes everything asked for */
@@ -180,7 +135,7 @@ test_store_round_trip (void)
   g_assert_cmpuint (other->outbox->len, ==, 0);
 
   g_object_unref (store);
-  remove_db (path);
+  store_test_remove_db (path);
 }
 
 /* The plain constructor takes the fields as they are: no protocol rule changes them. */
@@ -241,7 +196,7 @@ test_message_new_from_fields (void)
 static void
 test_store_own_without_originator (void)
 {
-  g_autofree char *path = temp_db ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
@@ -269,13 +224,13 @@ test_store_own_without_originator (void)
   g_assert_cmpint (confab_message_get_server_time (read_back), ==, 1700000000100);
 
   g_object_unref (store);
-  remove_db (path);
+  store_test_remove_db (path);
 }
 
 static void
 test_store_refuses_newer_and_broken (void)
 {
-  g_autofree char *path = temp_db ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   ConfabStore *store = confab_store_new (path, &error);
   sqlite3 *db = NULL;
@@ -291,7 +246,7 @@ test_store_refuses_newer_and_broken (void)
   g_assert_null (store);
   g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_VERSION);
   g_clear_error (&error);
-  remove_db (path);
+  store_test_remove_db (path);
 
   /* a file that is not a database */
   {
@@ -303,7 +258,7 @@ test_store_refuses_newer_and_broken (void)
     g_assert_null (store);
     g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN);
     g_clear_error (&error);
-    remove_db (path);
+    store_test_remove_db (path);
   }
 }
 
@@ -318,7 +273,7 @@ error_cb (ConfabStore  *store,
 static void
 test_store_write_failure_reported (void)
 {
-  g_autofree char *path = temp_db ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) reported = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
@@ -339,7 +294,7 @@ test_store_write_failure_reported (void)
   sqlite3_close (db);
 
   g_object_unref (store);
-  remove_db (path);
+  store_test_remove_db (path);
 }
 
 int
