@@ -14,9 +14,11 @@ G_BEGIN_DECLS
 #define CONFAB_STORE_ERROR (confab_store_error_quark ())
 
 typedef enum {
-  CONFAB_STORE_ERROR_OPEN,      /* cannot open or create the database */
+  CONFAB_STORE_ERROR_OPEN,      /* cannot open, create or read the database */
   CONFAB_STORE_ERROR_VERSION,   /* written by a newer Confab */
   CONFAB_STORE_ERROR_WRITE,     /* a write failed: full disk, read-only file, … */
+  CONFAB_STORE_ERROR_READ_ONLY, /* the file or its folder cannot be written; left as it is */
+  CONFAB_STORE_ERROR_DAMAGED,   /* the file was damaged: moved aside, see ::problem */
 } ConfabStoreError;
 
 GQuark confab_store_error_quark (void);
@@ -27,7 +29,15 @@ GQuark confab_store_error_quark (void);
 G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
 
 /* Opens (creating and migrating as needed) the database at path; every later read and write
- * runs in order on the store's own thread. */
+ * runs in order on the store's own thread. The file is private to the person (0600, in a 0700
+ * folder). One that is read-only, or written by a newer Confab, is refused and left as it is.
+ *
+ * One that is damaged (not SQLite, or with corrupt pages, found now, by the check of every
+ * page the store's thread makes first, or by a later read or write) is never written to nor
+ * deleted: what can still be read of it (the outbox first) is
+ * copied into a fresh history, and the file is renamed with its journals to
+ * path.damaged-YYYYMMDD-HHMMSS. ::problem then says so, in words for the person; connect to it
+ * right after this returns, as it is emitted from the main loop, even for damage found here. */
 ConfabStore *confab_store_new               (const char *path,
                                              GError    **error);
 /* $XDG_DATA_HOME/confab/history.db */

@@ -7,6 +7,8 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "store-test-util.h"
 
@@ -228,7 +230,7 @@ test_store_own_without_originator (void)
 }
 
 static void
-test_store_refuses_newer_and_broken (void)
+test_store_refuses_newer (void)
 {
   g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
@@ -246,20 +248,54 @@ test_store_refuses_newer_and_broken (void)
   g_assert_null (store);
   g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_VERSION);
   g_clear_error (&error);
-  store_test_remove_db (path);
-
-  /* a file that is not a database */
+  /* not taken for damage: nothing was moved aside */
   {
     g_autofree char *dir = g_path_get_dirname (path);
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
 
-    g_mkdir_with_parents (dir, 0700);
-    g_file_set_contents (path, "this is not SQLite, just text that is long enough to be a header", -1, NULL);
-    store = confab_store_new (path, &error);
-    g_assert_null (store);
-    g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN);
-    g_clear_error (&error);
-    store_test_remove_db (path);
+    while ((name = g_dir_read_name (listing)) != NULL)
+      g_assert_null (strstr (name, "damaged"));
   }
+  store_test_remove_db (path);
+}
+
+/* Nobody else may read what the person wrote: the file is 0600, its folder 0700, and an
+ * older file or folder open to others is closed to them. */
+static void
+test_store_private (void)
+{
+  g_autofree char *path = store_test_temp_db ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabMessage) message = NULL;
+  ConfabStore *store;
+  GStatBuf st;
+
+  umask (022);
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  message = store_test_put (store, "private");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_object_unref (store);
+
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_object_unref (store);
+
+  store_test_remove_db (path);
 }
 
 static void
@@ -306,7 +342,8 @@ main (int   argc,
   g_test_add_func ("/message/new-from-fields", test_message_new_from_fields);
   g_test_add_func ("/store/round-trip", test_store_round_trip);
   g_test_add_func ("/store/own-without-originator", test_store_own_without_originator);
-  g_test_add_func ("/store/refuses-newer-and-broken", test_store_refuses_newer_and_broken);
+  g_test_add_func ("/store/refuses-newer", test_store_refuses_newer);
+  g_test_add_func ("/store/private", test_store_private);
   g_test_add_func ("/store/write-failure-reported", test_store_write_failure_reported);
 
   return g_test_run ();
