@@ -34,10 +34,12 @@ G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
  *
  * One that is damaged (not SQLite, or with corrupt pages, found now, by the check of every
  * page the store's thread makes first, or by a later read or write) is never written to nor
- * deleted: what can still be read of it (the outbox first) is
- * copied into a fresh history, and the file is renamed with its journals to
- * path.damaged-YYYYMMDD-HHMMSS. ::problem then says so, in words for the person; connect to it
- * right after this returns, as it is emitted from the main loop, even for damage found here. */
+ * deleted: what can still be read of it (the outbox first) is copied into a fresh history,
+ * and the file is renamed with its journals to path.damaged-YYYYMMDD-HHMMSS. ::problem then
+ * says so, in words for the person; connect to it right after this returns: it is emitted
+ * from the main loop, even for damage found here.
+ *
+ * ::error reports, in words for the person, a read or write that failed for another reason. */
 ConfabStore *confab_store_new               (const char *path,
                                              GError    **error);
 /* $XDG_DATA_HOME/confab/history.db */
