@@ -186,8 +186,9 @@ void         _confab_session_notification_cb       (ConfabConnection          *c
 
 /* Sends the head of the outbox if it can go now; asks for a conversation if none is open. */
 void         _confab_session_flush_outbox          (ConfabSession             *self);
-/* The message into the store's outbox, once the identity is known. */
-void         _confab_session_outbox_save           (ConfabSession             *self,
+/* The message into the store's outbox, once the identity is known. FALSE: not on disk (the
+ * store's ::error has told the person why). */
+gboolean     _confab_session_outbox_save           (ConfabSession             *self,
                                                     ConfabMessage             *message);
 /* The outbox a store snapshot held: ahead of what this run queued, failed ones not queued. */
 void         _confab_session_restore_outbox        (ConfabSession             *self,

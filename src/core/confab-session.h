@@ -56,7 +56,8 @@ gboolean                 confab_session_get_agent_typing      (ConfabSession *se
 ConfabMessageList       *confab_session_get_messages          (ConfabSession *self);
 
 /* Queues an own message and sends it as soon as there is an open conversation and a
- * connection; asks for a conversation when there is none. The message is in the list. */
+ * connection; asks for a conversation when there is none. The message is in the list.
+ * NULL when it could not be saved on disk (the store's ::error says why): nothing is queued. */
 ConfabMessage           *confab_session_send_text             (ConfabSession *self,
                                                                const char    *text);
 /* A failed message back in the queue. */

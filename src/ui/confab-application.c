@@ -63,12 +63,13 @@ start_local_service (ConfabApplication  *self,
   return account;
 }
 
+/* ::error and ::problem: the session goes on either way */
 static void
 store_error_cb (ConfabWindow *window,
                 const GError *error,
                 ConfabStore  *store)
 {
-  confab_window_show_error (window, error->message);
+  confab_window_show_problem (window, error->message);
 }
 
 static void
@@ -89,10 +90,11 @@ start_session (ConfabApplication *self,
       if (store != NULL)
         {
           g_signal_connect_object (store, "error", G_CALLBACK (store_error_cb), window, G_CONNECT_SWAPPED);
+          g_signal_connect_object (store, "problem", G_CALLBACK (store_error_cb), window, G_CONNECT_SWAPPED);
           confab_session_set_store (self->session, store);
         }
       else
-        confab_window_show_error (window, error->message);
+        confab_window_show_problem (window, error->message);
     }
 
   if (self->settings != NULL)

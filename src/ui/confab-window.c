@@ -53,6 +53,7 @@ struct _ConfabWindow
   GtkWidget *new_conversation_button;
   guint scroll_source;
   GtkWidget *closed_label;
+  AdwToastOverlay *toast_overlay;
 };
 
 G_DEFINE_FINAL_TYPE (ConfabWindow, confab_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -545,7 +546,9 @@ send_action (GtkWidget  *widget,
   g_strchomp (text);
   while (*text == '\n')
     memmove (text, text + 1, strlen (text));
-  confab_session_send_text (self->session, text);
+  /* Not saved: the words stay in the composer (the store's error says why). */
+  if (confab_session_send_text (self->session, text) == NULL)
+    return;
   /* Answering means the person has caught up. */
   set_first_unread (self, NULL);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->composer)), "", 0);
@@ -646,6 +649,30 @@ confab_window_show_error (ConfabWindow *self,
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), "dialog-warning-symbolic");
   gtk_widget_set_visible (self->retry_now_button, FALSE);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), TRUE);
+}
+
+void
+confab_window_show_problem (ConfabWindow *self,
+                            const char   *message)
+{
+  GtkWidget *label;
+  AdwToast *toast;
+
+  g_return_if_fail (CONFAB_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* Said in full (it names where the old history went), as plain text, and it stays until
+   * the person closes it. */
+  label = gtk_label_new (message);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  toast = g_object_new (ADW_TYPE_TOAST,
+                        "custom-title", label,
+                        "timeout", 0,
+                        "priority", ADW_TOAST_PRIORITY_HIGH,
+                        NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 ConfabSession *
@@ -815,6 +842,19 @@ confab_window_init (ConfabWindow *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Toasts over the whole window, for what the person must know about the history. Put
+   * around the content here rather than in the template, which it would reindent whole. */
+  {
+    GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (self));
+
+    g_object_ref (content);
+    adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
+    self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+    adw_toast_overlay_set_child (self->toast_overlay, content);
+    adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toast_overlay));
+    g_object_unref (content);
+  }
 
   confab_ui_name_mnemonic_button (self->retry_now_button, _("Retry Now"));
   confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
