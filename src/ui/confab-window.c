@@ -54,6 +54,7 @@ struct _ConfabWindow
   guint scroll_source;
   GtkWidget *closed_label;
   AdwToastOverlay *toast_overlay;
+  char *problem_shown;           /* the text of the problem toast not dismissed yet, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabWindow, confab_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -651,6 +652,13 @@ confab_window_show_error (ConfabWindow *self,
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), TRUE);
 }
 
+static void
+problem_dismissed_cb (ConfabWindow *self,
+                      AdwToast     *toast)
+{
+  g_clear_pointer (&self->problem_shown, g_free);
+}
+
 void
 confab_window_show_problem (ConfabWindow *self,
                             const char   *message)
@@ -660,6 +668,10 @@ confab_window_show_problem (ConfabWindow *self,
 
   g_return_if_fail (CONFAB_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
+
+  /* A disk that stays full fails every save the same way: once is enough. */
+  if (g_strcmp0 (self->problem_shown, message) == 0)
+    return;
 
   /* Said in full (it names where the old history went), as plain text, and it stays until
    * the person closes it. */
@@ -672,6 +684,9 @@ confab_window_show_problem (ConfabWindow *self,
                         "timeout", 0,
                         "priority", ADW_TOAST_PRIORITY_HIGH,
                         NULL);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (problem_dismissed_cb), self, G_CONNECT_SWAPPED);
+  g_free (self->problem_shown);
+  self->problem_shown = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -788,6 +803,7 @@ confab_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->notified, g_hash_table_unref);
+  g_clear_pointer (&self->problem_shown, g_free);
 
   G_OBJECT_CLASS (confab_window_parent_class)->dispose (object);
 }
