@@ -91,6 +91,7 @@ struct _ConfabSession
   /* Receipts out, and the agent's receipts in (-receipts.c) */
   GArray *accept_batch;       /* of gint64 */
   GArray *read_batch;
+  GPtrArray *receipts_in_flight; /* ReceiptData (unowned): published, not answered yet */
   guint receipt_source;
   GHashTable *early_receipts; /* "dialog\x1fseq" → ConfabDeliveryState, for messages not held yet */
   gboolean send_read_receipts;

@@ -314,6 +314,7 @@ confab_session_finalize (GObject *object)
   g_clear_object (&self->messages);
   g_clear_pointer (&self->accept_batch, g_array_unref);
   g_clear_pointer (&self->read_batch, g_array_unref);
+  g_clear_pointer (&self->receipts_in_flight, g_ptr_array_unref);
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
   g_free (self->loaded_consumer);
@@ -417,6 +418,7 @@ confab_session_init (ConfabSession *self)
   g_queue_init (&self->outbox);
   self->accept_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->read_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->receipts_in_flight = g_ptr_array_new ();
   self->early_receipts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->send_read_receipts = TRUE;
   self->receipt_batch_ms = DEFAULT_RECEIPT_BATCH_MS;
