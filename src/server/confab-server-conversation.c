@@ -87,6 +87,7 @@ confab_server_store_event (ConfabServer             *self,
 
   stored = confab_stored_conversation_append (conversation, originator_id, role, event,
                                               confab_server_now_ms ());
+  json_node_seal (stored->event);
   confab_server_send_event (self, conversation, stored);
   confab_server_schedule_save (self);
 

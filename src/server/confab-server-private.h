@@ -47,6 +47,7 @@ G_BEGIN_DECLS
 #define CONFAB_SERVER_FRAME_LOG_MAX_BODY  (256 * 1024)
 
 typedef struct _ConsumerSocket ConsumerSocket;
+typedef struct _ConfabServerSave ConfabServerSave;
 
 typedef enum {
   STATE_MASK_OPEN = 1 << 0,
@@ -90,8 +91,9 @@ struct _ConfabServer
 
   ConfabServerState *state;
   char *state_path;
-  guint save_source;
-  gboolean dirty;
+  guint save_source;                /* the next save, soon */
+  ConfabServerSave *save;           /* the save that runs, on a worker thread */
+  gboolean dirty;                   /* changed since the last snapshot was saved */
 
   GPtrArray *sockets;               /* of ConsumerSocket */
   guint next_socket_serial;
@@ -131,6 +133,9 @@ consumer_socket_is_open (ConsumerSocket *socket)
 gboolean confab_server_storage_load   (ConfabServer  *self,
                                        const char    *path,
                                        GError       **error);
+void     confab_server_storage_stop   (ConfabServer  *self);
+/* Saves a little later, off the main loop. Stored event JSON must be sealed first: saves
+ * read it on a worker thread. */
 void     confab_server_schedule_save  (ConfabServer  *self);
 
 /* confab-server-log.c */

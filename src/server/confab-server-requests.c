@@ -459,6 +459,7 @@ handle_update_field (ConsumerSocket    *socket,
     {
       g_clear_pointer (&conversation->csat, json_node_unref);
       conversation->csat = json_node_init_object (json_node_alloc (), csat);
+      json_node_seal (conversation->csat);
       confab_server_schedule_save (self);
     }
 

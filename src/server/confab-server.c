@@ -6,7 +6,7 @@
  * One SoupServer on a loopback port speaks sections 1–4 of protocol.md: the CSDS lookup,
  * signup, the agent profile, and the consumer WebSocket. Everything runs on the main context
  * the server was created in; nothing blocks it for long (replays go out in chunks from an
- * idle source, the state file is written a little after changes, not at each).
+ * idle source, the state file is written by a worker thread a little after changes).
  *
  * This file is the object: its properties, its life (load, listen, shut down) and the
  * wiring of the other files of the class (confab-server-private.h lists them) to the
@@ -292,8 +292,6 @@ confab_server_get_agent_id (ConfabServer *self)
 void
 confab_server_shutdown (ConfabServer *self)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (CONFAB_IS_SERVER (self));
 
   if (self->is_shut_down)
@@ -309,9 +307,7 @@ confab_server_shutdown (ConfabServer *self)
   g_ptr_array_set_size (self->delayed_http, 0);
   g_ptr_array_set_size (self->delayed_frames, 0);
 
-  if (self->dirty && !confab_server_save_state (self, &error))
-    g_warning ("%s", error->message);
-  g_clear_handle_id (&self->save_source, g_source_remove);
+  confab_server_storage_stop (self);
 }
 
 guint
