@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "confab-markup.h"
 #include "confab-message-row.h"
 #include "confab-ui.h"
 
@@ -42,56 +43,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ConfabMessageRow, confab_message_row, GTK_TYPE_WIDGET)
-
-char *
-confab_text_to_markup (const char *text)
-{
-  static GRegex *links = NULL;
-  g_autoptr(GMatchInfo) match = NULL;
-  GString *out;
-  gint last = 0;
-
-  if (text == NULL)
-    return g_strdup ("");
-
-  if (g_once_init_enter (&links))
-    {
-      GRegex *regex = g_regex_new ("\\b(?:https?://|www\\.)[^\\s<>\"]+[^\\s<>\".,;:!?)\\]}']",
-                                   G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
-      g_once_init_leave (&links, regex);
-    }
-
-  out = g_string_new (NULL);
-  g_regex_match (links, text, 0, &match);
-  while (g_match_info_matches (match))
-    {
-      gint start = 0, end = 0;
-      g_autofree char *before = NULL;
-      g_autofree char *url = NULL;
-      g_autofree char *href = NULL;
-      g_autofree char *escaped_url = NULL;
-      g_autofree char *escaped_href = NULL;
-
-      g_match_info_fetch_pos (match, 0, &start, &end);
-      before = g_markup_escape_text (text + last, start - last);
-      url = g_strndup (text + start, (gsize) (end - start));
-      href = g_str_has_prefix (url, "www.") || g_str_has_prefix (url, "WWW.")
-             ? g_strconcat ("https://", url, NULL) : g_strdup (url);
-      escaped_url = g_markup_escape_text (url, -1);
-      escaped_href = g_markup_escape_text (href, -1);
-      g_string_append (out, before);
-      g_string_append_printf (out, "<a href=\"%s\">%s</a>", escaped_href, escaped_url);
-      last = end;
-      g_match_info_next (match, NULL);
-    }
-  {
-    g_autofree char *rest = g_markup_escape_text (text + last, -1);
-
-    g_string_append (out, rest);
-  }
-
-  return g_string_free (out, FALSE);
-}
 
 static char *
 format_time (gint64 time_ms)
@@ -400,7 +351,7 @@ activate_link_cb (GtkLabel   *label,
 {
   GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (label)));
 
-  /* Only web addresses reach here: the markup is built by confab_text_to_markup(). */
+  /* Only web and mailto: addresses reach here: the markup is built by confab_text_to_markup(). */
   gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
   return TRUE;
 }
