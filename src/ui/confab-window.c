@@ -46,6 +46,7 @@ struct _ConfabWindow
   GtkWidget *status_label;
   GtkWidget *status_icon;
   GtkWidget *retry_now_button;
+  GtkWidget *preferences_button;
   GtkWidget *jump_revealer;
   GtkWidget *jump_button;
   GtkWidget *jump_label;
@@ -241,9 +242,33 @@ vadjustment_changed_cb (ConfabWindow  *self,
   update_jump_button (self);
 }
 
+/* Why the session signed out, in words for where the account came from. An account saved in
+ * Preferences is mended there, not through the LP_JWT the session's words name for an
+ * lp.env or environment account. *in_preferences: Preferences can put it right. */
+static char *
+dup_signed_out_text (ConfabWindow *self,
+                     gboolean     *in_preferences)
+{
+  ConfabAccount *account = confab_session_get_account (self->session);
+  const char *reason = confab_session_get_signed_out_reason (self->session);
+
+  *in_preferences = account != NULL &&
+                    confab_account_get_source (account) == CONFAB_ACCOUNT_SOURCE_SETTINGS;
+  if (reason == NULL)
+    reason = _("Signed out.");
+  /* The session's own sentence, as it says it (translated the same way). */
+  if (*in_preferences &&
+      g_strcmp0 (reason, g_dgettext (GETTEXT_PACKAGE, "The service did not accept the token. "
+                                                      "Set a new token (LP_JWT) and try again.")) == 0)
+    return g_strdup (_("The service did not accept the token. Set a new token in Preferences, "
+                       "then start Confab again."));
+  return g_strdup (reason);
+}
+
 static void
 update_status (ConfabWindow *self)
 {
+  gboolean in_preferences = FALSE;
   ConfabSessionState state = confab_session_get_state (self->session);
   const char *nickname = confab_session_get_agent_nickname (self->session);
   g_autofree char *subtitle = NULL;
@@ -281,7 +306,7 @@ update_status (ConfabWindow *self)
     case CONFAB_SESSION_SIGNED_OUT:
       subtitle = g_strdup (_("Signed out"));
       icon = "dialog-password-symbolic";
-      status = g_strdup (confab_session_get_signed_out_reason (self->session));
+      status = dup_signed_out_text (self, &in_preferences);
       break;
     case CONFAB_SESSION_OFFLINE:
     default:
@@ -292,8 +317,10 @@ update_status (ConfabWindow *self)
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
   /* A bar that goes must not take the keyboard focus with it. */
-  if (status == NULL && gtk_widget_has_focus (self->retry_now_button))
+  if ((status == NULL && gtk_widget_has_focus (self->retry_now_button)) ||
+      (!in_preferences && gtk_widget_has_focus (self->preferences_button)))
     gtk_widget_grab_focus (self->composer);
+  gtk_widget_set_visible (self->preferences_button, in_preferences);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), status != NULL);
   if (status != NULL)
     {
@@ -791,6 +818,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, retry_now_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, preferences_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_label);
@@ -817,6 +845,7 @@ confab_window_init (ConfabWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   confab_ui_name_mnemonic_button (self->retry_now_button, _("Retry Now"));
+  confab_ui_name_mnemonic_button (self->preferences_button, _("Open Preferences"));
   confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
 
   self->stick_to_bottom = TRUE;
@@ -912,4 +941,16 @@ GtkWidget *
 _confab_window_get_menu_button (ConfabWindow *self)
 {
   return self->menu_button;
+}
+
+GtkWidget *
+_confab_window_get_status_label (ConfabWindow *self)
+{
+  return self->status_label;
+}
+
+GtkWidget *
+_confab_window_get_preferences_button (ConfabWindow *self)
+{
+  return self->preferences_button;
 }

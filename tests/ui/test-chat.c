@@ -12,6 +12,7 @@
 #include "ui-test-util.h"
 #include "confab-application.h"
 #include "confab-message-row.h"
+#include "confab-preferences.h"
 #include "confab-server.h"
 #include "confab-window.h"
 #include "confab-window-private.h"
@@ -292,6 +293,87 @@ test_status_and_close (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.retry-now", NULL));
 }
 
+static ConfabPreferences *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CONFAB_IS_PREFERENCES (window))
+        return CONFAB_PREFERENCES (window);
+    }
+  return NULL;
+}
+
+/* A refused token: the window says where to set a new one, and takes the person there
+ * when that is Preferences. */
+static void
+test_token_refused (void)
+{
+  const struct {
+    ConfabAccountSource source;
+    const char *text;
+    gboolean button;
+  } cases[] = {
+    { CONFAB_ACCOUNT_SOURCE_SETTINGS,
+      "The service did not accept the token. Set a new token in Preferences, then start Confab again.", TRUE },
+    /* an lp.env or environment account is mended there: Preferences would not help */
+    { CONFAB_ACCOUNT_SOURCE_ENVIRONMENT,
+      "The service did not accept the token. Set a new token (LP_JWT) and try again.", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+      g_autoptr(ConfabAccount) account = NULL;
+      g_autoptr(ConfabSession) session = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *token = NULL;
+      ConfabWindow *window;
+      GtkWidget *button;
+
+      g_assert_true (confab_server_listen (server, 0, &error));
+      base = confab_server_dup_base_url (server);
+      token = confab_server_issue_token (server, NULL, NULL, 3600);
+      confab_server_set_refuse_tokens (server, TRUE);
+      account = confab_account_new (cases[i].source, confab_server_get_account_id (server));
+      confab_account_set_csds (account, base);
+      confab_account_set_jwt (account, token);
+      session = confab_session_new (account, NULL);
+      confab_session_set_timings (session, 30, 50, 400, 200);
+
+      window = confab_window_new (the_app);
+      confab_window_set_session (window, session);
+      gtk_window_present (GTK_WINDOW (window));
+      confab_session_start (session);
+      CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (session) == CONFAB_SESSION_SIGNED_OUT, 10000);
+      confab_test_spin (300);
+
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (_confab_window_get_status_label (window))), ==, cases[i].text);
+      button = _confab_window_get_preferences_button (window);
+      g_assert_cmpint (gtk_widget_get_mapped (button), ==, cases[i].button);
+      if (cases[i].button)
+        {
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                               "Open Preferences");
+          g_assert_null (find_preferences ());
+          g_assert_true (gtk_widget_activate (button));
+          CONFAB_TEST_WAIT_UNTIL (find_preferences () != NULL, 5000);
+          gtk_window_destroy (GTK_WINDOW (find_preferences ()));
+        }
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      confab_session_stop (session);
+      confab_server_shutdown (server);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -310,6 +392,7 @@ main (int   argc,
   ADD ("stays-at-bottom", test_stays_at_bottom);
   ADD ("status-and-close", test_status_and_close);
 #undef ADD
+  g_test_add_func ("/chat/token-refused", test_token_refused);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
