@@ -749,6 +749,39 @@ composer_key_pressed_cb (ConfabWindow          *self,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* GTK names Page Up and Page Down in the shortcuts window by their key symbols, "Page_Up",
+ * unless its own translation has words for them, and in English it has none. */
+static void
+name_keys_readably (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && GTK_IS_SHORTCUT_LABEL (widget))
+        {
+          const char *text = gtk_label_get_label (GTK_LABEL (child));
+
+          if (g_str_equal (text, "Page_Up"))
+            gtk_label_set_text (GTK_LABEL (child), _("Page Up"));
+          else if (g_str_equal (text, "Page_Down"))
+            gtk_label_set_text (GTK_LABEL (child), _("Page Down"));
+        }
+      name_keys_readably (child);
+    }
+}
+
+/* The application gives the window its shortcuts window as it takes the window in. */
+static void
+application_cb (ConfabWindow *self,
+                GParamSpec   *pspec,
+                gpointer      user_data)
+{
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+
+  if (overlay != NULL)
+    name_keys_readably (GTK_WIDGET (overlay));
+}
+
 static void
 confab_window_save_size (ConfabWindow *self)
 {
@@ -853,6 +886,7 @@ confab_window_init (ConfabWindow *self)
   self->read_tracker = confab_read_tracker_new (GTK_SCROLLED_WINDOW (self->scroller), self->message_list);
   g_signal_connect_object (self->read_tracker, "seen", G_CALLBACK (seen_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (window_active_cb), NULL);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_cb), NULL);
   {
     GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
 

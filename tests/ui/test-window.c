@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "confab-test-util.h"
@@ -97,6 +99,84 @@ test_window_keyboard (void)
   close_window (window, app);
 }
 
+/* The words GTK shows on the keycaps of one shortcut, joined by spaces. */
+static void
+collect_keycaps (GtkWidget *widget,
+                 GString   *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "keycap"))
+        g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", gtk_label_get_text (GTK_LABEL (child)));
+      collect_keycaps (child, out);
+    }
+}
+
+static void
+check_shortcuts (GtkWidget  *widget,
+                 GHashTable *shown)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SHORTCUTS_SHORTCUT (child))
+        {
+          g_autofree char *title = NULL;
+          g_autofree char *accelerator = NULL;
+          g_auto(GStrv) accels = NULL;
+          GString *keys = g_string_new (NULL);
+
+          g_object_get (child, "title", &title, "accelerator", &accelerator, NULL);
+          /* every shortcut shows keys, and each of them is one GTK knows */
+          g_assert_nonnull (accelerator);
+          accels = g_strsplit (accelerator, " ", -1);
+          for (guint i = 0; accels[i] != NULL; i++)
+            {
+              guint key = 0;
+              GdkModifierType mods = 0;
+
+              g_assert_true (gtk_accelerator_parse (accels[i], &key, &mods));
+              g_assert_cmpuint (key, !=, 0);
+            }
+          collect_keycaps (child, keys);
+          /* readable key names everywhere, the search results too: no key symbol like "Page_Up" */
+          g_assert_null (strchr (keys->str, '_'));
+          g_hash_table_insert (shown, g_steal_pointer (&title), g_string_free (keys, FALSE));
+        }
+      check_shortcuts (child, shown);
+    }
+}
+
+static void
+test_window_shortcuts (void)
+{
+  GtkApplication *app = NULL;
+  ConfabWindow *window = open_window (&app);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_autoptr(GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const struct { const char *title; const char *keys; } expected[] = {
+    { "Show Shortcuts", "Ctrl ?" },
+    { "Preferences", "Ctrl ," },
+    { "Main Menu", "F10" },
+    { "Quit", "Ctrl Q" },
+    { "Send Message", "\u23ce" },
+    { "New Line", "Shift \u23ce" },
+    { "Move Between Messages and Composer", "F6" },
+    { "Previous and Next Message", "\u2191 \u2193" },
+    { "Scroll a Page", "Page Up Page Down" },
+    { "Oldest and Newest Message", "Home End" },
+    { "Leave the Composer", "Escape" },
+  };
+
+  g_assert_nonnull (overlay);
+  check_shortcuts (GTK_WIDGET (overlay), shown);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_hash_table_lookup (shown, expected[i].title), ==, expected[i].keys);
+
+  close_window (window, app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -112,6 +192,7 @@ main (int   argc,
   g_test_add_func ("/window/roles-and-names", test_window_roles_and_names);
   g_test_add_func ("/window/empty-state", test_window_empty_state);
   g_test_add_func ("/window/keyboard", test_window_keyboard);
+  g_test_add_func ("/window/shortcuts", test_window_shortcuts);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
