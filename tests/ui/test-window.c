@@ -60,6 +60,20 @@ test_window_roles_and_names (void)
 
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (send), GTK_ACCESSIBLE_ROLE_BUTTON);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (send), GTK_ACCESSIBLE_PROPERTY_LABEL, "Send");
+  /* a paper plane of our own (Adwaita 43 has none), mirrored for right-to-left text */
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (send)), ==, "confab-send-symbolic");
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (send));
+      g_autoptr(GtkIconPaintable) icon = gtk_icon_theme_lookup_icon (theme, "confab-send-symbolic", NULL, 16, 1,
+                                                                     i == 0 ? GTK_TEXT_DIR_LTR : GTK_TEXT_DIR_RTL, 0);
+      g_autoptr(GFile) file = gtk_icon_paintable_get_file (icon);
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_assert_cmpstr (uri, ==, i == 0
+                       ? "resource:///io/github/confab/Confab/icons/scalable/actions/confab-send-symbolic.svg"
+                       : "resource:///io/github/confab/Confab/icons/scalable/actions/confab-send-symbolic-rtl.svg");
+    }
 
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_ROLE_LIST);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, "Messages");
