@@ -103,12 +103,49 @@ confab_message_row_get_first_unread (ConfabMessageRow *self)
   return gtk_widget_get_visible (self->unread_divider);
 }
 
+/* Whether TEXT ends a sentence of its own, maybe inside quotes or brackets: "Thanks!",
+ * "(See the docs.)", „Gut.“ Then the label adds no full stop after it. */
+static gboolean
+ends_sentence (const char *text)
+{
+  const char *end = text + strlen (text);
+
+  while (end > text)
+    {
+      const char *prev = g_utf8_find_prev_char (text, end);
+      gunichar c = g_utf8_get_char (prev);
+
+      switch (g_unichar_type (c))
+        {
+        case G_UNICODE_CLOSE_PUNCTUATION:     /* ) ] } 」 』 ） */
+        case G_UNICODE_FINAL_PUNCTUATION:     /* ” ’ » */
+        case G_UNICODE_INITIAL_PUNCTUATION:   /* “ closes German quotes */
+        case G_UNICODE_SPACE_SEPARATOR:
+        case G_UNICODE_LINE_SEPARATOR:
+        case G_UNICODE_PARAGRAPH_SEPARATOR:
+        case G_UNICODE_CONTROL:               /* a trailing newline */
+          end = prev;
+          continue;
+        default:
+          break;
+        }
+      if (c == '"' || c == '\'')
+        {
+          end = prev;
+          continue;
+        }
+      return c == '.' || c == '!' || c == '?' || c == 0x2026 /* … */ ||
+             c == 0x3002 /* 。 */ || c == 0xFF01 /* ！ */ || c == 0xFF0E /* ． */ || c == 0xFF1F /* ？ */;
+    }
+  return FALSE;
+}
+
 char *
 confab_message_row_dup_label (ConfabMessageRow *self)
 {
   g_autofree char *time = NULL;
   g_autofree char *label = NULL;
-  const char *text;
+  g_autofree char *text = NULL;
   gboolean ends;
 
   g_return_val_if_fail (CONFAB_IS_MESSAGE_ROW (self), NULL);
@@ -117,9 +154,10 @@ confab_message_row_dup_label (ConfabMessageRow *self)
     return g_strdup ("");
 
   time = format_time (confab_message_get_server_time (self->message));
-  text = confab_message_get_text (self->message);
+  /* Blank lines after the text would read as a pause before the delivery state. */
+  text = g_strchomp (g_strdup (confab_message_get_text (self->message)));
   /* A sentence that ends itself gets no second full stop. */
-  ends = *text != '\0' && strchr (".!?…", text[strlen (text) - 1]) != NULL;
+  ends = ends_sentence (text);
   if (confab_message_get_own (self->message))
     return ends
       /* Translators: sender, time: message text (which ends in its own punctuation) Delivery state. */

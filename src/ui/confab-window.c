@@ -182,32 +182,23 @@ count_unread (ConfabWindow *self)
 static void
 update_jump_button (ConfabWindow *self)
 {
-  guint unread;
+  gboolean away = self->session != NULL && !self->stick_to_bottom;
+  guint unread = away ? count_unread (self) : 0;
 
-  if (self->session == NULL || self->stick_to_bottom)
-    {
-      gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), FALSE);
-      return;
-    }
-
-  unread = count_unread (self);
   if (unread > 0)
     {
       g_autofree char *text = g_strdup_printf ("%u", unread);
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Jump to the latest message, %u unread",
-                                                             "Jump to the latest message, %u unread", unread), unread);
+      g_autofree char *description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unread message",
+                                                                   "%u unread messages", unread), unread);
 
       gtk_label_set_text (GTK_LABEL (self->jump_label), text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      gtk_widget_set_visible (self->jump_label, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
     }
   else
-    {
-      gtk_widget_set_visible (self->jump_label, FALSE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Jump to the latest message"), -1);
-    }
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), TRUE);
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  gtk_widget_set_visible (self->jump_label, unread > 0);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), away);
 }
 
 static void
@@ -916,6 +907,8 @@ confab_window_init (ConfabWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->composer, keys);
 
+  /* The tooltip only repeats the button's name; its description is the unread count. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->message_list),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("The conversation with the agent, oldest message first"),
@@ -987,4 +980,10 @@ GtkWidget *
 _confab_window_get_preferences_button (ConfabWindow *self)
 {
   return self->preferences_button;
+}
+
+GtkWidget *
+_confab_window_get_jump_button (ConfabWindow *self)
+{
+  return self->jump_button;
 }

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -79,6 +80,13 @@ test_window_roles_and_names (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, "Messages");
 
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu");
+
+  /* named before it is ever shown, and with no description while nothing is unread */
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (_confab_window_get_jump_button (window)), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (_confab_window_get_jump_button (window)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Jump to latest messages");
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (_confab_window_get_jump_button (window)),
+                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
 
   close_window (window, app);
 }
@@ -191,6 +199,42 @@ test_window_shortcuts (void)
   close_window (window, app);
 }
 
+/* A wide window: the conversation keeps a readable width in the middle, and its scroll bar
+ * stays at the window's edge. */
+static void
+test_window_clamped (void)
+{
+  ConfabWindow *window = confab_window_new (the_app);
+  GtkWidget *list = _confab_window_get_message_list (window);
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *composer = _confab_window_get_composer (window);
+  graphene_rect_t bounds;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) >= 1200, 5000);
+  /* the chat page, as when there are messages */
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (scroller, GTK_TYPE_STACK)), "chat");
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (list) &&
+                          gtk_widget_get_width (scroller) == gtk_widget_get_width (GTK_WIDGET (window)), 5000);
+
+  g_assert_true (gtk_widget_compute_bounds (list, GTK_WIDGET (window), &bounds));
+  g_assert_cmpfloat (bounds.size.width, ==, 800);
+  /* centred */
+  g_assert_cmpfloat (fabs (bounds.origin.x + bounds.size.width / 2 - gtk_widget_get_width (GTK_WIDGET (window)) / 2.0), <, 2);
+  /* the composer lines up with it */
+  g_assert_true (gtk_widget_compute_bounds (composer, GTK_WIDGET (window), &bounds));
+  g_assert_cmpfloat (bounds.size.width, <=, 800);
+
+  /* a narrow window: all of its width */
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) <= 400, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_compute_bounds (list, scroller, &bounds) &&
+                          bounds.size.width == gtk_widget_get_width (scroller), 5000);
+
+  close_window (window, the_app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -207,6 +251,7 @@ main (int   argc,
   g_test_add_func ("/window/empty-state", test_window_empty_state);
   g_test_add_func ("/window/keyboard", test_window_keyboard);
   g_test_add_func ("/window/shortcuts", test_window_shortcuts);
+  g_test_add_func ("/window/clamped", test_window_clamped);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
