@@ -10,6 +10,7 @@
 
 #include "confab-window.h"
 #include "confab-window-private.h"
+#include "confab-a11y.h"
 #include "confab-message-row.h"
 #include "confab-read-tracker.h"
 #include "confab-ui.h"
@@ -761,6 +762,40 @@ name_keys_readably (GtkWidget *widget)
     }
 }
 
+/* Parts of GTK 4.8's shortcuts window with no name, where confab_a11y_name_parts() would
+ * not find a better one than the window's title. */
+static void
+name_shortcuts_window_parts (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *name = NULL;
+
+      if (GTK_IS_SEARCH_ENTRY (child))
+        name = _("Search Shortcuts");
+      /* the list of sections, shown when there is more than one */
+      else if (GTK_IS_MENU_BUTTON (child))
+        name = _("Sections");
+      /* the search results page */
+      else if (GTK_IS_SCROLLED_WINDOW (child) && GTK_IS_STACK (widget))
+        name = _("Search Results");
+
+      if (name != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      name_shortcuts_window_parts (child);
+    }
+}
+
+static void
+overlay_map_cb (GtkWidget *overlay,
+                gpointer   user_data)
+{
+  /* Not before it is on screen: with GTK 4.8, accessible names given any earlier can keep
+   * the window off the accessibility bus. */
+  name_shortcuts_window_parts (overlay);
+}
+
 /* The application gives the window its shortcuts window as it takes the window in. */
 static void
 application_cb (ConfabWindow *self,
@@ -769,8 +804,11 @@ application_cb (ConfabWindow *self,
 {
   GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
 
-  if (overlay != NULL)
-    name_keys_readably (GTK_WIDGET (overlay));
+  if (overlay == NULL)
+    return;
+  name_keys_readably (GTK_WIDGET (overlay));
+  g_signal_handlers_disconnect_by_func (overlay, overlay_map_cb, NULL);
+  g_signal_connect (overlay, "map", G_CALLBACK (overlay_map_cb), NULL);
 }
 
 static void
@@ -907,6 +945,8 @@ confab_window_init (ConfabWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->composer, keys);
 
+  /* Every window of the app, the ones GTK and libadwaita build too, names its parts. */
+  confab_a11y_watch_windows ();
   /* The tooltip only repeats the button's name; its description is the unread count. */
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->message_list),
