@@ -10,6 +10,7 @@
 
 #include "confab-window.h"
 #include "confab-window-private.h"
+#include "confab-a11y.h"
 #include "confab-message-row.h"
 #include "confab-read-tracker.h"
 #include "confab-ui.h"
@@ -46,6 +47,7 @@ struct _ConfabWindow
   GtkWidget *status_label;
   GtkWidget *status_icon;
   GtkWidget *retry_now_button;
+  GtkWidget *preferences_button;
   GtkWidget *jump_revealer;
   GtkWidget *jump_button;
   GtkWidget *jump_label;
@@ -183,32 +185,23 @@ count_unread (ConfabWindow *self)
 static void
 update_jump_button (ConfabWindow *self)
 {
-  guint unread;
+  gboolean away = self->session != NULL && !self->stick_to_bottom;
+  guint unread = away ? count_unread (self) : 0;
 
-  if (self->session == NULL || self->stick_to_bottom)
-    {
-      gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), FALSE);
-      return;
-    }
-
-  unread = count_unread (self);
   if (unread > 0)
     {
       g_autofree char *text = g_strdup_printf ("%u", unread);
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Jump to the latest message, %u unread",
-                                                             "Jump to the latest message, %u unread", unread), unread);
+      g_autofree char *description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unread message",
+                                                                   "%u unread messages", unread), unread);
 
       gtk_label_set_text (GTK_LABEL (self->jump_label), text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      gtk_widget_set_visible (self->jump_label, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
     }
   else
-    {
-      gtk_widget_set_visible (self->jump_label, FALSE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Jump to the latest message"), -1);
-    }
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), TRUE);
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  gtk_widget_set_visible (self->jump_label, unread > 0);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), away);
 }
 
 static void
@@ -243,9 +236,33 @@ vadjustment_changed_cb (ConfabWindow  *self,
   update_jump_button (self);
 }
 
+/* Why the session signed out, in words for where the account came from. An account saved in
+ * Preferences is mended there, not through the LP_JWT the session's words name for an
+ * lp.env or environment account. *in_preferences: Preferences can put it right. */
+static char *
+dup_signed_out_text (ConfabWindow *self,
+                     gboolean     *in_preferences)
+{
+  ConfabAccount *account = confab_session_get_account (self->session);
+  const char *reason = confab_session_get_signed_out_reason (self->session);
+
+  *in_preferences = account != NULL &&
+                    confab_account_get_source (account) == CONFAB_ACCOUNT_SOURCE_SETTINGS;
+  if (reason == NULL)
+    reason = _("Signed out.");
+  /* The session's own sentence, as it says it (translated the same way). */
+  if (*in_preferences &&
+      g_strcmp0 (reason, g_dgettext (GETTEXT_PACKAGE, "The service did not accept the token. "
+                                                      "Set a new token (LP_JWT) and try again.")) == 0)
+    return g_strdup (_("The service did not accept the token. Set a new token in Preferences, "
+                       "then start Confab again."));
+  return g_strdup (reason);
+}
+
 static void
 update_status (ConfabWindow *self)
 {
+  gboolean in_preferences = FALSE;
   ConfabSessionState state = confab_session_get_state (self->session);
   const char *nickname = confab_session_get_agent_nickname (self->session);
   g_autofree char *subtitle = NULL;
@@ -283,7 +300,7 @@ update_status (ConfabWindow *self)
     case CONFAB_SESSION_SIGNED_OUT:
       subtitle = g_strdup (_("Signed out"));
       icon = "dialog-password-symbolic";
-      status = g_strdup (confab_session_get_signed_out_reason (self->session));
+      status = dup_signed_out_text (self, &in_preferences);
       break;
     case CONFAB_SESSION_OFFLINE:
     default:
@@ -294,8 +311,10 @@ update_status (ConfabWindow *self)
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
   /* A bar that goes must not take the keyboard focus with it. */
-  if (status == NULL && gtk_widget_has_focus (self->retry_now_button))
+  if ((status == NULL && gtk_widget_has_focus (self->retry_now_button)) ||
+      (!in_preferences && gtk_widget_has_focus (self->preferences_button)))
     gtk_widget_grab_focus (self->composer);
+  gtk_widget_set_visible (self->preferences_button, in_preferences);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), status != NULL);
   if (status != NULL)
     {
@@ -764,6 +783,76 @@ composer_key_pressed_cb (ConfabWindow          *self,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* GTK names Page Up and Page Down in the shortcuts window by their key symbols, "Page_Up",
+ * unless its own translation has words for them, and in English it has none. */
+static void
+name_keys_readably (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && GTK_IS_SHORTCUT_LABEL (widget))
+        {
+          const char *text = gtk_label_get_label (GTK_LABEL (child));
+
+          if (g_str_equal (text, "Page_Up"))
+            gtk_label_set_text (GTK_LABEL (child), _("Page Up"));
+          else if (g_str_equal (text, "Page_Down"))
+            gtk_label_set_text (GTK_LABEL (child), _("Page Down"));
+        }
+      name_keys_readably (child);
+    }
+}
+
+/* Parts of GTK 4.8's shortcuts window with no name, where confab_a11y_name_parts() would
+ * not find a better one than the window's title. */
+static void
+name_shortcuts_window_parts (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *name = NULL;
+
+      if (GTK_IS_SEARCH_ENTRY (child))
+        name = _("Search Shortcuts");
+      /* the list of sections, shown when there is more than one */
+      else if (GTK_IS_MENU_BUTTON (child))
+        name = _("Sections");
+      /* the search results page */
+      else if (GTK_IS_SCROLLED_WINDOW (child) && GTK_IS_STACK (widget))
+        name = _("Search Results");
+
+      if (name != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      name_shortcuts_window_parts (child);
+    }
+}
+
+static void
+overlay_map_cb (GtkWidget *overlay,
+                gpointer   user_data)
+{
+  /* Not before it is on screen: with GTK 4.8, accessible names given any earlier can keep
+   * the window off the accessibility bus. */
+  name_shortcuts_window_parts (overlay);
+}
+
+/* The application gives the window its shortcuts window as it takes the window in. */
+static void
+application_cb (ConfabWindow *self,
+                GParamSpec   *pspec,
+                gpointer      user_data)
+{
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+
+  if (overlay == NULL)
+    return;
+  name_keys_readably (GTK_WIDGET (overlay));
+  g_signal_handlers_disconnect_by_func (overlay, overlay_map_cb, NULL);
+  g_signal_connect (overlay, "map", G_CALLBACK (overlay_map_cb), NULL);
+}
+
 static void
 confab_window_save_size (ConfabWindow *self)
 {
@@ -834,6 +923,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, retry_now_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, preferences_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_label);
@@ -873,6 +963,7 @@ confab_window_init (ConfabWindow *self)
   }
 
   confab_ui_name_mnemonic_button (self->retry_now_button, _("Retry Now"));
+  confab_ui_name_mnemonic_button (self->preferences_button, _("Open Preferences"));
   confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
 
   self->stick_to_bottom = TRUE;
@@ -880,6 +971,7 @@ confab_window_init (ConfabWindow *self)
   self->read_tracker = confab_read_tracker_new (GTK_SCROLLED_WINDOW (self->scroller), self->message_list);
   g_signal_connect_object (self->read_tracker, "seen", G_CALLBACK (seen_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (window_active_cb), NULL);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_cb), NULL);
   {
     GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
 
@@ -909,6 +1001,10 @@ confab_window_init (ConfabWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->composer, keys);
 
+  /* Every window of the app, the ones GTK and libadwaita build too, names its parts. */
+  confab_a11y_watch_windows ();
+  /* The tooltip only repeats the button's name; its description is the unread count. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->message_list),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("The conversation with the agent, oldest message first"),
@@ -968,4 +1064,22 @@ GtkWidget *
 _confab_window_get_menu_button (ConfabWindow *self)
 {
   return self->menu_button;
+}
+
+GtkWidget *
+_confab_window_get_status_label (ConfabWindow *self)
+{
+  return self->status_label;
+}
+
+GtkWidget *
+_confab_window_get_preferences_button (ConfabWindow *self)
+{
+  return self->preferences_button;
+}
+
+GtkWidget *
+_confab_window_get_jump_button (ConfabWindow *self)
+{
+  return self->jump_button;
 }
