@@ -434,7 +434,7 @@ test_token_refused (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+      g_autoptr(ConfabServer) server = confab_server_new ();
       g_autoptr(ConfabAccount) account = NULL;
       g_autoptr(ConfabSession) session = NULL;
       g_autofree char *base = NULL;
