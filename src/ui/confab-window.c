@@ -43,6 +43,10 @@ struct _ConfabWindow
   GtkWidget *composer;
   GtkWidget *composer_placeholder;
   GtkWidget *send_button;
+  GtkWidget *demo_revealer;
+  GtkWidget *demo_banner;
+  GtkWidget *demo_label;
+  GtkWidget *use_account_button;
   GtkWidget *status_revealer;
   GtkWidget *status_label;
   GtkWidget *status_icon;
@@ -653,6 +657,11 @@ confab_window_set_session (ConfabWindow  *self,
   g_signal_connect_object (messages, "items-changed", G_CALLBACK (messages_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
 
+  /* The built-in service is the demo: the window says so, and how to leave it. */
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->demo_revealer),
+                                 confab_account_get_source (confab_session_get_account (session)) ==
+                                 CONFAB_ACCOUNT_SOURCE_LOCAL);
+
   update_page (self);
   update_status (self);
   update_closed (self);
@@ -879,6 +888,28 @@ confab_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (confab_window_parent_class)->close_request (window);
 }
 
+/* Below this width the demo banner puts its button under its words, as AdwBanner does. */
+#define BANNER_NARROW_WIDTH 600
+
+static void
+confab_window_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+  gboolean narrow = width < BANNER_NARROW_WIDTH;
+
+  if (narrow != (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->demo_banner)) == GTK_ORIENTATION_VERTICAL))
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->demo_banner),
+                                      narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_set_halign (self->use_account_button, narrow ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+    }
+
+  GTK_WIDGET_CLASS (confab_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
 static void
 confab_window_dispose (GObject *object)
 {
@@ -906,6 +937,7 @@ confab_window_class_init (ConfabWindowClass *klass)
 
   object_class->dispose = confab_window_dispose;
   window_class->close_request = confab_window_close_request;
+  widget_class->size_allocate = confab_window_size_allocate;
 
   confab_ui_register_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-window.ui");
@@ -919,6 +951,10 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer_placeholder);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, send_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, use_account_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_icon);
@@ -964,6 +1000,7 @@ confab_window_init (ConfabWindow *self)
 
   confab_ui_name_mnemonic_button (self->retry_now_button, _("Retry Now"));
   confab_ui_name_mnemonic_button (self->preferences_button, _("Open Preferences"));
+  confab_ui_name_mnemonic_button (self->use_account_button, _("Use a LivePerson Account…"));
   confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
 
   self->stick_to_bottom = TRUE;
@@ -1076,6 +1113,18 @@ GtkWidget *
 _confab_window_get_preferences_button (ConfabWindow *self)
 {
   return self->preferences_button;
+}
+
+GtkWidget *
+_confab_window_get_demo_banner (ConfabWindow *self)
+{
+  return self->demo_revealer;
+}
+
+GtkWidget *
+_confab_window_get_use_account_button (ConfabWindow *self)
+{
+  return self->use_account_button;
 }
 
 GtkWidget *
