@@ -207,7 +207,8 @@ write_chunk (FILE                *f,
   put_be32 (head, len);
   memcpy (head + 4, type, 4);
   put_be32 (tail, (uint32_t) crc);
-  return fwrite (head, 1, 8, f) == 8 && fwrite (data, 1, len, f) == len && fwrite (tail, 1, 4, f) == 4;
+  return fwrite (head, 1, 8, f) == 8 && (len == 0 || fwrite (data, 1, len, f) == len) &&
+         fwrite (tail, 1, 4, f) == 4;
 }
 
 /* An 8-bit RGB PNG; pixels are 0x00RRGGBB, stride words a row. */
@@ -532,8 +533,17 @@ main (int   argc,
   if (final_png != NULL && !write_png (final_png, prev, rw, rh, stride))
     fprintf (stderr, "framewatch: cannot write %s\n", final_png);
 
+  for (size_t k = 0; k < n_frames; k++)
+    free (frames[k].runs);
+  free (frames);
+  free (first);
+  free (prev);
+  free (replay);
   XShmDetach (dpy, &shm);
   shmdt (shm.shmaddr);
+  /* The pixels were the shared segment, not Xlib's to free. */
+  image->data = NULL;
+  XDestroyImage (image);
   XCloseDisplay (dpy);
   return 0;
 }
