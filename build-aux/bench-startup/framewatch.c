@@ -541,7 +541,7 @@ main (int   argc,
   free (replay);
   XShmDetach (dpy, &shm);
   shmdt (shm.shmaddr);
-  /* The pixels were the shared segment, not Xlib's to free. */
+  /* The pixels were the MIT-SHM segment, not Xlib's to free. */
   image->data = NULL;
   XDestroyImage (image);
   XCloseDisplay (dpy);
