@@ -155,13 +155,47 @@ scroll_to_bottom_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Later, not now: during the list's own layout (configure()) GtkListView does not follow a
- * new value, and a row just added has no height yet. */
+/* The frame clock's layout phase, after the window's own layout: a scroll asked for while
+ * the list was laid out (it grew) is carried out here. The new value makes the list ask
+ * for layout again, and the frame clock lays out again before it paints, so the frame that
+ * first lays out a new row already shows it at the bottom. */
+static void
+frame_layout_cb (GdkFrameClock *clock,
+                 ConfabWindow  *self)
+{
+  if (self->scroll_source != 0)
+    {
+      g_clear_handle_id (&self->scroll_source, g_source_remove);
+      scroll_to_bottom_cb (self);
+    }
+}
+
+static void
+window_realize_cb (ConfabWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "layout",
+                           G_CALLBACK (frame_layout_cb), self, G_CONNECT_AFTER);
+}
+
+static void
+window_unrealize_cb (ConfabWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)),
+                                        frame_layout_cb, self);
+}
+
+/* Not now: during the list's own layout (configure()) GtkListView does not follow a new
+ * value, and a row just added has no height yet. At the end of this frame's layout (see
+ * above), or, when the window is not drawing, in an idle that comes before drawing. */
 static void
 scroll_to_bottom (ConfabWindow *self)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
   if (self->scroll_source == 0)
-    self->scroll_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_bottom_cb, self, NULL);
+    self->scroll_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scroll_to_bottom_cb, self, NULL);
+  if (clock != NULL)
+    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
 }
 
 /* Agent messages not read yet: the count on the "jump to latest" button. */
@@ -984,6 +1018,8 @@ confab_window_init (ConfabWindow *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "realize", G_CALLBACK (window_realize_cb), NULL);
+  g_signal_connect (self, "unrealize", G_CALLBACK (window_unrealize_cb), NULL);
 
   /* Toasts over the whole window, for what the person must know about the history. Put
    * around the content here rather than in the template, which it would reindent whole. */
