@@ -274,7 +274,7 @@ vadjustment_changed_cb (ConfabWindow  *self,
   update_jump_button (self);
 }
 
-/* Why the session signed out, in words for where the account came from. An account saved in
+/* Why the session signed out, in words for where the account came from: a token saved in
  * Preferences is mended there, not through the LP_JWT the session's words name for an
  * lp.env or environment account. *in_preferences: Preferences can put it right. */
 static char *
@@ -286,15 +286,10 @@ dup_signed_out_text (ConfabWindow *self,
 
   *in_preferences = account != NULL &&
                     confab_account_get_source (account) == CONFAB_ACCOUNT_SOURCE_SETTINGS;
-  if (reason == NULL)
-    reason = _("Signed out.");
-  /* The session's own sentence, as it says it (translated the same way). */
-  if (*in_preferences &&
-      g_strcmp0 (reason, g_dgettext (GETTEXT_PACKAGE, "The service did not accept the token. "
-                                                      "Set a new token (LP_JWT) and try again.")) == 0)
+  if (*in_preferences && confab_session_get_token_refused (self->session))
     return g_strdup (_("The service did not accept the token. Set a new token in Preferences, "
                        "then start Confab again."));
-  return g_strdup (reason);
+  return g_strdup (reason != NULL ? reason : _("Signed out."));
 }
 
 static void
