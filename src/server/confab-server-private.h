@@ -6,6 +6,7 @@
  * ConfabServer is one class in several files, each a part of the service, from the bottom
  * up (a file calls only into the files above it in this list, never back):
  *
+ *   confab-server-listener.c      TCP connections: accepting them, and their limits
  *   confab-server-storage.c       the state file
  *   confab-server-log.c           the log of frames received
  *   confab-server-send.c          what goes out on a consumer socket
@@ -48,6 +49,7 @@ G_BEGIN_DECLS
 
 typedef struct _ConsumerSocket ConsumerSocket;
 typedef struct _ConfabServerSave ConfabServerSave;
+typedef struct _ConfabServerListener ConfabServerListener;
 
 typedef enum {
   STATE_MASK_OPEN = 1 << 0,
@@ -87,7 +89,11 @@ struct _ConfabServer
   GObject parent_instance;
 
   SoupServer *soup;
+  ConfabServerListener *listener;   /* once listening */
   guint16 port;
+  guint handshake_timeout;          /* ms */
+  guint idle_timeout;               /* ms */
+  guint max_sockets_per_peer;
 
   ConfabServerState *state;
   char *state_path;
@@ -128,6 +134,17 @@ consumer_socket_is_open (ConsumerSocket *socket)
 {
   return soup_websocket_connection_get_state (socket->conn) == SOUP_WEBSOCKET_STATE_OPEN;
 }
+
+/* confab-server-listener.c */
+ConfabServerListener *
+         confab_server_listener_new      (ConfabServer  *server,
+                                          guint16        port,
+                                          GError       **error);
+guint16  confab_server_listener_get_port (ConfabServerListener *listener);
+void     confab_server_listener_free     (ConfabServerListener *listener);
+GSocket *confab_server_listener_upgraded (ConfabServerListener    *listener,
+                                          SoupServerMessage       *msg,
+                                          SoupWebsocketConnection *websocket);
 
 /* confab-server-storage.c */
 gboolean confab_server_storage_load   (ConfabServer  *self,

@@ -184,7 +184,7 @@ socket_expired_cb (gpointer user_data)
 
 static ConsumerSocket *
 consumer_socket_new (ConfabServer            *self,
-                     SoupServerMessage       *msg,
+                     GSocket                 *tcp,
                      SoupWebsocketConnection *conn,
                      UpgradeAuth             *auth)
 {
@@ -192,7 +192,7 @@ consumer_socket_new (ConfabServer            *self,
 
   socket->server = self;
   socket->conn = g_object_ref (conn);
-  socket->socket = g_object_ref (soup_server_message_get_socket (msg));
+  socket->socket = g_object_ref (tcp);
   socket->serial = ++self->next_socket_serial;
   socket->consumer_id = g_strdup (auth->consumer_id);
   socket->account_id = g_strdup (auth->account_id);
@@ -215,15 +215,20 @@ confab_server_socket_open (SoupServer              *server,
   ConfabServer *self = user_data;
   UpgradeAuth *auth = g_object_get_data (G_OBJECT (msg), "confab-upgrade-auth");
   ConsumerSocket *socket;
+  GSocket *tcp = NULL;
   gint64 remaining;
 
-  if (auth == NULL || self->is_shut_down)
+  /* Every connection came through the listener, which knows its socket. */
+  if (auth != NULL && !self->is_shut_down && self->listener != NULL)
+    tcp = confab_server_listener_upgraded (self->listener, msg, conn);
+
+  if (tcp == NULL)
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
       return;
     }
 
-  socket = consumer_socket_new (self, msg, conn, auth);
+  socket = consumer_socket_new (self, tcp, conn, auth);
   g_ptr_array_add (self->sockets, socket);
 
   /* Large frames are the protocol layer's to refuse; pings are answered by libsoup;
