@@ -38,6 +38,7 @@ typedef struct {
   char *peer;                          /* the peer's address */
   GSocket *socket;
   GSocketConnection *connection;       /* weak: libsoup, then the WebSocket, own it */
+  ConfabFrameGuard *guard;             /* weak: its input, as libsoup reads it */
   SoupWebsocketConnection *websocket;  /* weak, once upgraded */
   gboolean upgraded;
   gboolean closing;                    /* told to close; cut off if it does not */
@@ -92,6 +93,8 @@ tcp_connection_free (TcpConnection *connection)
   g_clear_handle_id (&connection->timer, g_source_remove);
   if (connection->websocket != NULL)
     g_object_remove_weak_pointer (G_OBJECT (connection->websocket), (gpointer *) &connection->websocket);
+  if (connection->guard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (connection->guard), (gpointer *) &connection->guard);
   g_clear_object (&connection->socket);
   g_free (connection->key);
   g_free (connection->peer);
@@ -289,6 +292,7 @@ take (ConfabServerListener *listener,
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
   g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
   g_autoptr(GSocketConnection) stream = NULL;
+  g_autoptr(GIOStream) guarded = NULL;
   g_autofree char *peer = NULL;
   TcpConnection *connection;
 
@@ -322,13 +326,15 @@ take (ConfabServerListener *listener,
   connection->connection = stream;
   connection->quiet_since = g_get_monotonic_time ();
   g_object_weak_ref (G_OBJECT (stream), connection_gone, connection);
+  guarded = confab_frame_guard_wrap (G_IO_STREAM (stream), &connection->guard);
+  g_object_add_weak_pointer (G_OBJECT (connection->guard), (gpointer *) &connection->guard);
   g_hash_table_insert (listener->connections, connection->key, connection);
   g_hash_table_insert (listener->per_peer, g_strdup (connection->peer),
                        GUINT_TO_POINTER (peer_count (listener, connection->peer) + 1));
   arm (connection, listener->server->handshake_timeout);
 
   /* libsoup takes a reference; connection may be gone when this returns. */
-  soup_server_accept_iostream (listener->server->soup, G_IO_STREAM (stream), local, remote, NULL);
+  soup_server_accept_iostream (listener->server->soup, guarded, local, remote, NULL);
 }
 
 static gboolean
@@ -491,22 +497,25 @@ confab_server_listener_free (ConfabServerListener *listener)
   g_free (listener);
 }
 
-/* The connection of msg became a WebSocket: from now on it is closed when idle. Returns its
- * socket, or NULL when the connection is not known. */
-GSocket *
-confab_server_listener_upgraded (ConfabServerListener    *listener,
-                                 SoupServerMessage       *msg,
-                                 SoupWebsocketConnection *websocket)
+gboolean
+confab_server_listener_upgraded (ConfabServerListener     *listener,
+                                 SoupServerMessage        *msg,
+                                 SoupWebsocketConnection  *websocket,
+                                 GSocket                 **socket,
+                                 ConfabFrameGuard        **guard)
 {
   TcpConnection *connection = lookup (listener, msg);
 
-  if (connection == NULL)
-    return NULL;
+  if (connection == NULL || connection->guard == NULL)
+    return FALSE;
 
   connection->upgraded = TRUE;
   connection->websocket = websocket;
   g_object_add_weak_pointer (G_OBJECT (websocket), (gpointer *) &connection->websocket);
   arm (connection, listener->server->idle_timeout);
+  confab_frame_guard_start_frames (connection->guard, CONFAB_FRAME_MAX_SIZE);
 
-  return connection->socket;
+  *socket = connection->socket;
+  *guard = connection->guard;
+  return TRUE;
 }

@@ -243,6 +243,9 @@ confab_server_init (ConfabServer *self)
   self->max_sockets_per_peer = DEFAULT_MAX_SOCKETS_PER_PEER;
 
   self->soup = soup_server_new ("server-header", "confab-server ", NULL);
+  /* Too large messages are dropped as they arrive, which a compressed stream would not
+   * survive (confab-server-frame-guard.c); on loopback compression gains nothing anyway. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (self->soup, NULL, confab_server_http_unknown, self, NULL);
   soup_server_add_handler (self->soup, "/api", confab_server_http_api, self, NULL);
   soup_server_add_handler (self->soup, "/control", confab_server_control_handle, self, NULL);

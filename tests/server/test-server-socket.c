@@ -1162,6 +1162,147 @@ test_frame_log_bounded (Fixture       *fixture,
     }
 }
 
+/* Over 8 MiB is answered 413 whatever the size, and the socket goes on serving (libsoup
+ * alone cut the connection at a frame over 16 MiB). */
+static void
+test_too_large_any_size (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *big = padded_request ("big", 24 * 1024 * 1024);
+  g_autofree char *other_jwt = test_signup (fixture->server, "confab-local");
+  g_autoptr(JsonNode) log = NULL;
+  TestClient *other = test_client_new (fixture->server, other_jwt);
+  JsonArray *entries;
+  JsonObject *response;
+
+  test_client_send_raw (fixture->client, big);
+  response = test_client_wait_response (fixture->client, "big");
+  g_assert_cmpint (response_code (response), ==, 413);
+
+  response = test_client_request (fixture->client, CONFAB_REQ_GET_CLOCK, NULL);
+  g_assert_cmpint (response_code (response), ==, 200);
+  response = test_client_request (other, CONFAB_REQ_GET_CLOCK, NULL);
+  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_false (fixture->client->closed);
+
+  /* Logged as what did not parse, with its start. */
+  log = confab_server_dup_frame_log (fixture->server, NULL, fixture->client->consumer_id);
+  entries = json_node_get_array (log);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (entries, 0), "malformed"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (json_array_get_object_element (entries, 0), "raw"),
+                                   "{\"kind\":\"req\",\"id\":\"big\""));
+
+  test_client_free (other);
+}
+
+/* A WebSocket frame from a client: masked, as RFC 6455 wants. */
+static void
+raw_send_frame (TestRaw    *raw,
+                guint8      opcode,
+                gboolean    fin,
+                const char *payload,
+                gsize       len)
+{
+  static const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  guint8 byte = (fin ? 0x80 : 0) | opcode;
+  gsize sent = 0;
+
+  g_byte_array_append (frame, &byte, 1);
+  if (len < 126)
+    {
+      byte = 0x80 | (guint8) len;
+      g_byte_array_append (frame, &byte, 1);
+    }
+  else
+    {
+      byte = 0x80 | 127;
+      g_byte_array_append (frame, &byte, 1);
+      for (int shift = 56; shift >= 0; shift -= 8)
+        {
+          byte = (guint8) ((guint64) len >> shift);
+          g_byte_array_append (frame, &byte, 1);
+        }
+    }
+  g_byte_array_append (frame, mask, 4);
+  for (gsize i = 0; i < len; i++)
+    {
+      byte = (guint8) payload[i] ^ mask[i % 4];
+      g_byte_array_append (frame, &byte, 1);
+    }
+
+  /* The server reads in this same main loop. */
+  while (sent < frame->len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_send (raw->socket, (const char *) frame->data + sent, frame->len - sent, NULL, &error);
+
+      if (n > 0)
+        sent += (gsize) n;
+      else
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+/* Reads from raw until received holds needle. */
+static void
+raw_wait_for (TestRaw    *raw,
+              GString    *received,
+              const char *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (strstr (received->str, needle) == NULL)
+    {
+      char buffer[4096];
+      gssize n = g_socket_receive (raw->socket, buffer, sizeof buffer, NULL, NULL);
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_cmpint (n, !=, 0);
+      /* The server's frames are text: NUL bytes in their headers would end the string. */
+      for (gssize i = 0; i < n; i++)
+        g_string_append_c (received, buffer[i] != '\0' ? buffer[i] : ' ');
+      test_spin (1);
+    }
+}
+
+/* A message may go over the limit a fragment at a time, pings in between: it is answered
+ * 413 all the same, with its id, and the next one goes through. */
+static void
+test_too_large_fragmented (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  TestRaw *raw = test_raw_new (confab_server_get_port (fixture->server));
+  g_autoptr(GString) received = g_string_new (NULL);
+  g_autofree char *upgrade = NULL;
+  g_autofree char *pad = g_strnfill (17 * 1024 * 1024, 'x');
+  const char *start = "{\"kind\":\"req\",\"id\":\"fragmented\",\"type\":\"GetClock\",\"body\":{\"pad\":\"";
+  const char *clock = "{\"kind\":\"req\",\"id\":\"after\",\"type\":\"GetClock\"}";
+
+  upgrade = g_strdup_printf ("GET /ws_api/account/confab-local/messaging/consumer?v=3 HTTP/1.1\r\n"
+                             "Host: 127.0.0.1:%u\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                             "Authorization: jwt %s\r\n\r\n",
+                             confab_server_get_port (fixture->server), fixture->jwt);
+  test_raw_send (raw, upgrade);
+  raw_wait_for (raw, received, "\r\n\r\n");
+  g_assert_true (g_str_has_prefix (received->str, "HTTP/1.1 101"));
+
+  /* A fragment over libsoup's own limit, too. */
+  raw_send_frame (raw, 0x1, FALSE, start, strlen (start));
+  raw_send_frame (raw, 0x9, TRUE, "ping", 4);
+  raw_send_frame (raw, 0x0, FALSE, pad, strlen (pad));
+  raw_send_frame (raw, 0x9, TRUE, "ping", 4);
+  raw_send_frame (raw, 0x0, TRUE, "\"}}", 3);
+  raw_wait_for (raw, received, "\"reqId\":\"fragmented\",\"code\":413");
+
+  raw_send_frame (raw, 0x1, TRUE, clock, strlen (clock));
+  raw_wait_for (raw, received, "\"reqId\":\"after\",\"code\":200");
+
+  test_raw_free (raw);
+}
+
 static void
 test_agent_profile_of_participant (Fixture       *fixture,
                                    gconstpointer  data)
@@ -1307,6 +1448,8 @@ main (int   argc,
   ADD ("response-delay", test_response_delay);
   ADD ("frame-log", test_frame_log);
   ADD ("frame-log-bounded", test_frame_log_bounded);
+  ADD ("too-large-any-size", test_too_large_any_size);
+  ADD ("too-large-fragmented", test_too_large_fragmented);
   ADD ("agent-profile-of-participant", test_agent_profile_of_participant);
   ADD ("events-parse", test_events_parse_with_protocol_layer);
 
