@@ -62,6 +62,7 @@ struct _ConfabFrameGuard
   guint8 mask[4];
   gboolean fin;
   gboolean control;
+  gboolean keep_head;              /* the frame's message may yet be dropped */
 
   guint64 message_size;            /* of the data message under way */
   gboolean message_passed;         /* some of it went to libsoup */
@@ -184,6 +185,9 @@ begin_frame (ConfabFrameGuard *self)
         self->message_dropped = TRUE;
     }
 
+  /* A message in one frame that passes is never dropped: no need to keep its start. */
+  self->keep_head = !self->control && (self->message_dropped || !self->fin || opcode == OPCODE_CONTINUATION);
+
   if (!self->control && self->message_dropped)
     {
       self->state = GUARD_DROP;
@@ -211,17 +215,21 @@ take_header_bytes (ConfabFrameGuard *self)
     begin_frame (self);
 }
 
-/* Keeps the start of a data message, unmasked, to find its request id in should it be
- * dropped; then takes n bytes of payload from in. */
+/* Keeps the start of a data message that may be dropped, unmasked, to find its request id
+ * in; then takes n bytes of payload from in. */
 static void
 consume_payload (ConfabFrameGuard *self,
                  gsize             n)
 {
-  for (gsize i = 0; !self->control && i < n && self->head->len < HEAD_SIZE; i++)
-    {
-      guint8 byte = self->in[self->in_pos + i] ^ self->mask[(self->payload_offset + i) % 4];
+  gsize kept = self->keep_head ? MIN (n, HEAD_SIZE - self->head->len) : 0;
+  guint8 *head;
 
-      g_byte_array_append (self->head, &byte, 1);
+  if (kept > 0)
+    {
+      g_byte_array_append (self->head, self->in + self->in_pos, kept);
+      head = self->head->data + self->head->len - kept;
+      for (gsize i = 0; i < kept; i++)
+        head[i] ^= self->mask[(self->payload_offset + i) % 4];
     }
 
   self->in_pos += n;
