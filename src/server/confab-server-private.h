@@ -33,8 +33,9 @@ G_BEGIN_DECLS
 #define CONFAB_SERVER_AGENT_FULL_NAME   "Dana Whitfield"
 #define CONFAB_SERVER_AGENT_EMPLOYEE_ID "confab-agent-1"
 
-/* Largest frame a consumer may send, on purpose larger than CONFAB_FRAME_MAX_SIZE so the
- * protocol layer, not libsoup, answers a too-large frame. */
+/* libsoup's limit on a frame: never reached, as the frame guard drops a message over
+ * CONFAB_FRAME_MAX_SIZE before libsoup sees it (and libsoup cuts the connection at one over
+ * its limit, where the service answers 413). */
 #define CONFAB_SERVER_MAX_INCOMING_PAYLOAD (16 * 1024 * 1024)
 
 /* Replayed notifications stay under this many bytes (but carry at least one change), below
