@@ -623,6 +623,19 @@ consumer_socket_handle_frame (ConsumerSocket *socket,
 }
 
 void
+consumer_socket_handle_too_large (ConsumerSocket *socket,
+                                  GBytes         *head)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (head, &len);
+  g_autofree char *req_id = guess_request_id (data != NULL ? data : "", len);
+
+  g_debug ("socket %u: message over %u bytes dropped", socket->serial, CONFAB_FRAME_MAX_SIZE);
+  confab_server_log_frame (socket->server, socket, NULL, data != NULL ? data : "", len);
+  consumer_socket_respond_string (socket, req_id, 413, RESP_GENERIC, "Payload Too Large");
+}
+
+void
 confab_server_fail_requests (ConfabServer *self,
                              const char   *type,
                              int           code,
