@@ -11,7 +11,16 @@
 
 #include <glib-unix.h>
 
+#include "server/confab-agent-bot.h"
+#include "server/confab-agent-console.h"
 #include "server/confab-server.h"
+
+/* Who plays the agent: --agent bot|console|none */
+typedef enum {
+  AGENT_MODE_BOT,      /* the scripted agent answers */
+  AGENT_MODE_CONSOLE,  /* a person plays the agent from stdin */
+  AGENT_MODE_NONE,     /* the agent acts only through the control API */
+} AgentMode;
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -21,52 +30,75 @@ quit_cb (gpointer user_data)
 }
 
 static gboolean
-parse_agent_mode (const char      *name,
-                  ConfabAgentMode *mode)
+parse_agent_mode (const char *name,
+                  AgentMode  *mode)
 {
   if (g_strcmp0 (name, "bot") == 0)
-    *mode = CONFAB_AGENT_MODE_BOT;
+    *mode = AGENT_MODE_BOT;
   else if (g_strcmp0 (name, "console") == 0)
-    *mode = CONFAB_AGENT_MODE_CONSOLE;
+    *mode = AGENT_MODE_CONSOLE;
   else if (g_strcmp0 (name, "none") == 0)
-    *mode = CONFAB_AGENT_MODE_NONE;
+    *mode = AGENT_MODE_NONE;
   else
     return FALSE;
   return TRUE;
 }
 
-int
-main (int   argc,
-      char *argv[])
+static GObject *
+attach_agent (ConfabServer *server,
+              AgentMode     mode)
+{
+  switch (mode)
+    {
+    case AGENT_MODE_BOT:
+      return G_OBJECT (confab_agent_bot_new (server));
+    case AGENT_MODE_CONSOLE:
+      return G_OBJECT (confab_agent_console_new (server));
+    case AGENT_MODE_NONE:
+    default:
+      return NULL;
+    }
+}
+
+typedef struct {
+  int port;
+  char *state_path;
+  AgentMode mode;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_clear_pointer (&options->state_path, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* Fills options from the command line; returns the exit status when the program should
+ * stop here (--version, a bad option), else -1. */
+static int
+parse_options (int      *argc,
+               char   ***argv,
+               Options  *options)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(ConfabServer) server = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *state_path = NULL;
-  g_autofree char *agent = NULL;
-  g_autofree char *base_url = NULL;
-  ConfabAgentMode mode = CONFAB_AGENT_MODE_BOT;
+  g_autofree char *agent_name = NULL;
   gboolean version = FALSE;
-  int port = 0;
-  guint sigint_source;
-  guint sigterm_source;
   GOptionEntry entries[] = {
-    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0, the default, picks a free one)", "N" },
-    { "state", 's', 0, G_OPTION_ARG_FILENAME, &state_path, "Keep conversations, consumers and the signing key in FILE", "FILE" },
-    { "agent", 'a', 0, G_OPTION_ARG_STRING, &agent, "Who answers: bot (default), console or none", "bot|console|none" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &options->port, "Port on 127.0.0.1 (0, the default, picks a free one)", "N" },
+    { "state", 's', 0, G_OPTION_ARG_FILENAME, &options->state_path, "Keep conversations, consumers and the signing key in FILE", "FILE" },
+    { "agent", 'a', 0, G_OPTION_ARG_STRING, &agent_name, "Who answers: bot (default), console or none", "bot|console|none" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
-
-  setlocale (LC_ALL, "");
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
                                 "Confab's local messaging service: speaks LivePerson's consumer messaging "
                                 "protocol on a loopback port, with a scripted agent.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, argc, argv, &error))
     {
       g_printerr ("confab-server: %s\n", error->message);
       return 2;
@@ -78,27 +110,75 @@ main (int   argc,
       return 0;
     }
 
-  if (port < 0 || port > G_MAXUINT16)
+  if (options->port < 0 || options->port > G_MAXUINT16)
     {
       g_printerr ("confab-server: --port takes 0 to 65535\n");
       return 2;
     }
 
-  if (agent != NULL && !parse_agent_mode (agent, &mode))
+  if (agent_name != NULL && !parse_agent_mode (agent_name, &options->mode))
     {
       g_printerr ("confab-server: --agent takes bot, console or none\n");
       return 2;
     }
 
-  server = confab_server_new (mode);
+  return -1;
+}
 
-  if (state_path != NULL && !confab_server_load_state (server, state_path, &error))
+/* SIGINT and SIGTERM quit loop. Watched from before the address is printed: a script may
+ * send one as soon as it has read it. */
+static void
+watch_signals (GMainLoop *loop,
+               guint      sources[2])
+{
+  sources[0] = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sources[1] = g_unix_signal_add (SIGTERM, quit_cb, loop);
+}
+
+/* From here on a signal stops the process at once, even in the middle of shutting down. */
+static void
+unwatch_signals (guint sources[2])
+{
+  g_source_remove (sources[0]);
+  g_source_remove (sources[1]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(ConfabServer) server = NULL;
+  g_autoptr(GObject) agent = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  g_auto(Options) options = { 0, NULL, AGENT_MODE_BOT };
+  guint signal_sources[2];
+  int status;
+
+  setlocale (LC_ALL, "");
+  /* stdout is for the "listening on" line (scripts read the address from it) and the
+   * console agent: every log message goes to stderr, whatever G_MESSAGES_DEBUG says. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
+  status = parse_options (&argc, &argv, &options);
+  if (status >= 0)
+    return status;
+
+  loop = g_main_loop_new (NULL, FALSE);
+  watch_signals (loop, signal_sources);
+
+  server = confab_server_new ();
+  /* Before the state is loaded: the agent takes the conversations that were waiting. */
+  agent = attach_agent (server, options.mode);
+
+  if (options.state_path != NULL && !confab_server_load_state (server, options.state_path, &error))
     {
       g_printerr ("confab-server: %s\n", error->message);
       return 1;
     }
 
-  if (!confab_server_listen (server, (guint16) port, &error))
+  if (!confab_server_listen (server, (guint16) options.port, &error))
     {
       g_printerr ("confab-server: cannot listen: %s\n", error->message);
       return 1;
@@ -108,14 +188,11 @@ main (int   argc,
   printf ("listening on %s\n", base_url);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  sigint_source = g_unix_signal_add (SIGINT, quit_cb, loop);
-  sigterm_source = g_unix_signal_add (SIGTERM, quit_cb, loop);
-
   g_main_loop_run (loop);
+  unwatch_signals (signal_sources);
 
-  g_source_remove (sigint_source);
-  g_source_remove (sigterm_source);
+  /* The agent first, so it does not act on a half-closed server. */
+  g_clear_object (&agent);
   confab_server_shutdown (server);
 
   return 0;

@@ -143,50 +143,79 @@ confab_message_init (ConfabMessage *self)
 }
 
 ConfabMessage *
-confab_message_new_from_change (const ConfabMessagingChange *change,
-                                const char                  *consumer_id)
+confab_message_new (const ConfabMessageFields *fields)
 {
   ConfabMessage *self;
 
-  g_return_val_if_fail (change != NULL, NULL);
+  g_return_val_if_fail (fields != NULL, NULL);
+  g_return_val_if_fail (fields->sequence >= -1, NULL);
+  g_return_val_if_fail (fields->local_id >= 0, NULL);
 
   self = g_object_new (CONFAB_TYPE_MESSAGE, NULL);
-  self->sequence = change->sequence;
-  self->server_time = MAX (change->server_timestamp, 0);
-  self->dialog_id = g_strdup (change->dialog_id);
-  self->conversation_id = g_strdup (change->conversation_id);
-  self->originator_id = g_strdup (change->originator_id);
-  self->content_type = g_strdup (change->content_type);
-  self->text = g_strdup (change->text != NULL ? change->text : "");
-  self->is_placeholder = change->is_placeholder;
-  self->role = change->role;
-  self->own = consumer_id != NULL && g_strcmp0 (change->originator_id, consumer_id) == 0;
-  if (self->own)
-    {
-      self->role = CONFAB_ROLE_CONSUMER;
-      self->delivery_state = CONFAB_DELIVERY_SENT;
-    }
+  self->sequence = fields->sequence;
+  self->server_time = MAX (fields->server_time, 0);
+  self->local_id = fields->local_id;
+  self->dialog_id = g_strdup (fields->dialog_id);
+  self->conversation_id = g_strdup (fields->conversation_id);
+  self->originator_id = g_strdup (fields->originator_id);
+  self->content_type = g_strdup (fields->content_type);
+  self->text = g_strdup (fields->text != NULL ? fields->text : "");
+  self->role = fields->role;
+  self->delivery_state = fields->delivery_state;
+  self->own = !!fields->own;
+  self->is_placeholder = !!fields->is_placeholder;
+  self->accept_sent = !!fields->accept_sent;
+  self->read_sent = !!fields->read_sent;
+  self->attempted = !!fields->attempted;
 
   return self;
+}
+
+ConfabMessage *
+confab_message_new_from_change (const ConfabMessagingChange *change,
+                                const char                  *consumer_id)
+{
+  ConfabMessageFields fields = { 0 };
+
+  g_return_val_if_fail (change != NULL, NULL);
+
+  fields.sequence = change->sequence;
+  fields.server_time = change->server_timestamp;
+  fields.dialog_id = change->dialog_id;
+  fields.conversation_id = change->conversation_id;
+  fields.originator_id = change->originator_id;
+  fields.content_type = change->content_type;
+  fields.text = change->text;
+  fields.is_placeholder = change->is_placeholder;
+  fields.role = change->role;
+  fields.own = consumer_id != NULL && g_strcmp0 (change->originator_id, consumer_id) == 0;
+  fields.delivery_state = CONFAB_DELIVERY_QUEUED;
+  if (fields.own)
+    {
+      fields.role = CONFAB_ROLE_CONSUMER;
+      fields.delivery_state = CONFAB_DELIVERY_SENT;
+    }
+
+  return confab_message_new (&fields);
 }
 
 ConfabMessage *
 confab_message_new_outgoing (const char *text,
                              gint64      local_time_ms)
 {
-  ConfabMessage *self;
+  ConfabMessageFields fields = { 0 };
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  self = g_object_new (CONFAB_TYPE_MESSAGE, NULL);
-  self->own = TRUE;
-  self->role = CONFAB_ROLE_CONSUMER;
-  self->text = g_strdup (text);
-  self->content_type = g_strdup ("text/plain");
-  self->server_time = local_time_ms;
-  self->delivery_state = CONFAB_DELIVERY_QUEUED;
+  fields.sequence = -1;
+  fields.own = TRUE;
+  fields.role = CONFAB_ROLE_CONSUMER;
+  fields.text = text;
+  fields.content_type = "text/plain";
+  fields.server_time = local_time_ms;
+  fields.delivery_state = CONFAB_DELIVERY_QUEUED;
 
-  return self;
+  return confab_message_new (&fields);
 }
 
 #define SET_SCALAR(field, value, prop)                                   \

@@ -25,6 +25,29 @@ typedef enum {
 #define CONFAB_TYPE_MESSAGE (confab_message_get_type ())
 G_DECLARE_FINAL_TYPE (ConfabMessage, confab_message, CONFAB, MESSAGE, GObject)
 
+/* Everything a message is, for building one from anything but the wire (the history on
+ * disk, the outbox). Strings are copied; NULL text is taken as "". */
+typedef struct
+{
+  const char *dialog_id;
+  const char *conversation_id;
+  const char *originator_id;
+  const char *content_type;
+  const char *text;
+  gint64 sequence;                    /* -1: not in a dialog yet */
+  gint64 server_time;                 /* ms since the epoch; the local time for one not sent */
+  gint64 local_id;                    /* 0 unless own and kept in an outbox */
+  ConfabRole role;
+  ConfabDeliveryState delivery_state; /* own messages only */
+  gboolean own;
+  gboolean is_placeholder;
+  gboolean accept_sent;
+  gboolean read_sent;
+  gboolean attempted;
+} ConfabMessageFields;
+
+/* Exactly the message fields describes; no rule of the protocol is applied. */
+ConfabMessage      *confab_message_new             (const ConfabMessageFields *fields);
 /* A message that arrived: own when its originator is consumer_id. */
 ConfabMessage      *confab_message_new_from_change (const ConfabMessagingChange *change,
                                                     const char                  *consumer_id);

@@ -16,12 +16,14 @@
 #define MAX_BUSY_RETRIES           3
 #define BUSY_RETRY_BASE_MS         1000
 
-void
+gboolean
 _confab_session_outbox_save (ConfabSession *self,
                              ConfabMessage *message)
 {
-  if (self->store != NULL && self->consumer_id != NULL && confab_message_get_local_id (message) != 0)
-    confab_store_outbox_put (self->store, _confab_session_account_id (self), self->consumer_id, message);
+  if (self->store == NULL || self->consumer_id == NULL || confab_message_get_local_id (message) == 0)
+    return TRUE;
+  return confab_store_outbox_put (self->store, _confab_session_account_id (self), self->consumer_id,
+                                  message, NULL);
 }
 
 /* The head of the outbox is done with: sent (it leaves the store's outbox) or failed (it stays,
@@ -229,10 +231,12 @@ confab_session_send_text (ConfabSession *self,
   message = confab_message_new_outgoing (text, g_get_real_time () / 1000);
   if (self->store != NULL)
     confab_message_set_local_id (message, confab_store_next_local_id (self->store));
+  /* On disk before it is shown or goes anywhere: a crash or a restart does not lose it, and
+   * what could not be saved is not shown as queued. */
+  if (!_confab_session_outbox_save (self, message))
+    return NULL;
   confab_message_list_append_outgoing (self->messages, message);
   g_queue_push_tail (&self->outbox, g_object_ref (message));
-  /* On disk before it goes anywhere: a crash or a restart does not lose it. */
-  _confab_session_outbox_save (self, message);
   _confab_session_flush_outbox (self);
 
   return message;

@@ -42,6 +42,7 @@ struct _ConfabSession
   GNetworkMonitor *monitor;
   gint64 next_retry;
   char *signed_out_reason;
+  gboolean token_refused;     /* signed out because the token was refused */
   guint attempt;
   guint retry_source;
   guint reconnects;
@@ -91,6 +92,7 @@ struct _ConfabSession
   /* Receipts out, and the agent's receipts in (-receipts.c) */
   GArray *accept_batch;       /* of gint64 */
   GArray *read_batch;
+  GPtrArray *receipts_in_flight; /* ReceiptData (unowned): published, not answered yet */
   guint receipt_source;
   GHashTable *early_receipts; /* "dialog\x1fseq" → ConfabDeliveryState, for messages not held yet */
   gboolean send_read_receipts;
@@ -186,8 +188,9 @@ void         _confab_session_notification_cb       (ConfabConnection          *c
 
 /* Sends the head of the outbox if it can go now; asks for a conversation if none is open. */
 void         _confab_session_flush_outbox          (ConfabSession             *self);
-/* The message into the store's outbox, once the identity is known. */
-void         _confab_session_outbox_save           (ConfabSession             *self,
+/* The message into the store's outbox, once the identity is known. FALSE: not on disk (the
+ * store's ::error has told the person why). */
+gboolean     _confab_session_outbox_save           (ConfabSession             *self,
                                                     ConfabMessage             *message);
 /* The outbox a store snapshot held: ahead of what this run queued, failed ones not queued. */
 void         _confab_session_restore_outbox        (ConfabSession             *self,

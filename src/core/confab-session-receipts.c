@@ -84,7 +84,13 @@ receipt_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
-  if (frame == NULL)
+  if (self->receipts_in_flight != NULL)
+    g_ptr_array_remove_fast (self->receipts_in_flight, data);
+  if (frame != NULL)
+    /* Only now: the flag is saved with the history, and a receipt lost with its socket or
+     * with the process must go again after a restart. */
+    mark_receipt_sent (self, data->dialog_id, data->sequences, data->status, TRUE);
+  else
     {
       g_debug ("Receipt not published: %s", error->message);
       if (g_error_matches (error, CONFAB_CONNECTION_ERROR, CONFAB_CONNECTION_ERROR_TIMEOUT) &&
@@ -97,7 +103,6 @@ receipt_cb (GObject      *object,
         {
           GArray *batch = data->status == CONFAB_RECEIPT_ACCEPT ? self->accept_batch : self->read_batch;
 
-          mark_receipt_sent (self, data->dialog_id, data->sequences, data->status, FALSE);
           for (guint i = 0; i < data->sequences->len; i++)
             if (!batch_contains (batch, g_array_index (data->sequences, gint64, i)))
               g_array_append_val (batch, g_array_index (data->sequences, gint64, i));
@@ -121,14 +126,13 @@ publish_receipts (ConfabSession       *self,
   g_array_append_vals (sequences, batch->data, batch->len);
   g_array_set_size (batch, 0);
 
-  /* Marked at once, so a second mark_read before the answer sends nothing. */
-  mark_receipt_sent (self, self->conversation_id, sequences, status, TRUE);
-
   data = g_new0 (ReceiptData, 1);
   data->self = g_object_ref (self);
   data->status = status;
   data->dialog_id = g_strdup (self->conversation_id);
   data->sequences = sequences;
+  /* in flight: a second mark_read before the answer sends nothing */
+  g_ptr_array_add (self->receipts_in_flight, data);
 
   g_debug ("Publishing %s for %u messages", confab_receipt_status_to_string (status), sequences->len);
   confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
@@ -136,6 +140,23 @@ publish_receipts (ConfabSession       *self,
                                                                status, &g_array_index (sequences, gint64, 0),
                                                                sequences->len),
                                   NULL, receipt_cb, data);
+}
+
+/* Whether a receipt of this status for the sequence of the current dialog is on its way. */
+static gboolean
+in_flight (ConfabSession       *self,
+           ConfabReceiptStatus  status,
+           gint64               sequence)
+{
+  for (guint i = 0; i < self->receipts_in_flight->len; i++)
+    {
+      ReceiptData *data = g_ptr_array_index (self->receipts_in_flight, i);
+
+      if (data->status == status && g_strcmp0 (data->dialog_id, self->conversation_id) == 0 &&
+          batch_contains (data->sequences, sequence))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -180,7 +201,7 @@ _confab_session_queue_accept (ConfabSession *self,
   gint64 sequence = confab_message_get_sequence (message);
 
   if (!wants_receipt (self, message) || confab_message_get_accept_sent (message) ||
-      batch_contains (self->accept_batch, sequence))
+      batch_contains (self->accept_batch, sequence) || in_flight (self, CONFAB_RECEIPT_ACCEPT, sequence))
     return;
   g_array_append_val (self->accept_batch, sequence);
 }
@@ -205,7 +226,7 @@ confab_session_mark_read (ConfabSession *self,
       gint64 sequence = confab_message_get_sequence (message);
 
       if (!wants_receipt (self, message) || confab_message_get_read_sent (message) ||
-          batch_contains (self->read_batch, sequence))
+          batch_contains (self->read_batch, sequence) || in_flight (self, CONFAB_RECEIPT_READ, sequence))
         continue;
       g_array_append_val (self->read_batch, sequence);
     }

@@ -128,6 +128,14 @@ confab_session_get_next_retry (ConfabSession *self)
   return self->next_retry;
 }
 
+gboolean
+confab_session_get_token_refused (ConfabSession *self)
+{
+  g_return_val_if_fail (CONFAB_IS_SESSION (self), FALSE);
+
+  return self->state == CONFAB_SESSION_SIGNED_OUT && self->token_refused;
+}
+
 const char *
 confab_session_get_signed_out_reason (ConfabSession *self)
 {
@@ -314,6 +322,7 @@ confab_session_finalize (GObject *object)
   g_clear_object (&self->messages);
   g_clear_pointer (&self->accept_batch, g_array_unref);
   g_clear_pointer (&self->read_batch, g_array_unref);
+  g_clear_pointer (&self->receipts_in_flight, g_ptr_array_unref);
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
   g_free (self->loaded_consumer);
@@ -417,6 +426,7 @@ confab_session_init (ConfabSession *self)
   g_queue_init (&self->outbox);
   self->accept_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->read_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->receipts_in_flight = g_ptr_array_new ();
   self->early_receipts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->send_read_receipts = TRUE;
   self->receipt_batch_ms = DEFAULT_RECEIPT_BATCH_MS;

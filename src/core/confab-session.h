@@ -43,6 +43,8 @@ ConfabSessionState       confab_session_get_state             (ConfabSession *se
 /* Real time (µs) of the next try while WAITING, else 0. */
 gint64                   confab_session_get_next_retry        (ConfabSession *self);
 const char              *confab_session_get_signed_out_reason (ConfabSession *self);
+/* Signed out because the service refused the token: a new token is what helps. */
+gboolean                 confab_session_get_token_refused     (ConfabSession *self);
 const char              *confab_session_get_consumer_id       (ConfabSession *self);
 ConfabAccount           *confab_session_get_account           (ConfabSession *self);
 
@@ -56,7 +58,8 @@ gboolean                 confab_session_get_agent_typing      (ConfabSession *se
 ConfabMessageList       *confab_session_get_messages          (ConfabSession *self);
 
 /* Queues an own message and sends it as soon as there is an open conversation and a
- * connection; asks for a conversation when there is none. The message is in the list. */
+ * connection; asks for a conversation when there is none. The message is in the list.
+ * NULL when it could not be saved on disk (the store's ::error says why): nothing is queued. */
 ConfabMessage           *confab_session_send_text             (ConfabSession *self,
                                                                const char    *text);
 /* A failed message back in the queue. */

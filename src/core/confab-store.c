@@ -5,13 +5,19 @@
  *
  * One SQLite connection, used only by the store's own thread; the main thread hands it jobs
  * through a queue, so writes happen in the order they were asked for and never block the UI.
+ *
+ * A history that turns out damaged (at open or when a read or write meets a corrupt page) is
+ * never written to again nor deleted: what can still be read of it is copied, the file is
+ * moved aside with its log, and a fresh history starts with the copy; ::problem says so.
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "confab-store.h"
 
@@ -21,6 +27,7 @@ typedef enum {
   JOB_OUTBOX_PUT,
   JOB_OUTBOX_REMOVE,
   JOB_LOAD,
+  JOB_CHECK,
   JOB_FLUSH,
   JOB_QUIT,
 } JobType;
@@ -44,6 +51,16 @@ typedef struct
   gboolean attempted;
 } Row;
 
+/* The caller of a job that must be done before its call returns waits on this. */
+typedef struct
+{
+  GMutex mutex;
+  GCond cond;
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} Waiter;
+
 typedef struct
 {
   JobType type;
@@ -53,16 +70,17 @@ typedef struct
   gint64 local_id;
   GArray *rows;        /* of Row */
   GTask *task;         /* JOB_LOAD */
-  GMutex *mutex;       /* JOB_FLUSH */
-  GCond *cond;
-  gboolean *done;
+  Waiter *waiter;      /* JOB_FLUSH, JOB_OUTBOX_PUT: owned by the caller */
 } Job;
 
 struct _ConfabStore
 {
   GObject parent_instance;
 
-  sqlite3 *db;
+  char *path;
+  sqlite3 *db;             /* NULL when a damaged history could not be replaced */
+  int failure_code;        /* why the last step failed, for the thread using db */
+  char *failure;
   GThread *thread;
   GAsyncQueue *jobs;
   GMainContext *context;   /* where ::error is emitted */
@@ -72,6 +90,7 @@ struct _ConfabStore
 
 enum {
   SIGNAL_ERROR,
+  SIGNAL_PROBLEM,
   N_SIGNALS
 };
 
@@ -79,6 +98,141 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ConfabStore, confab_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (confab-store-error-quark, confab_store_error)
+
+/* The columns of each table. Every SELECT list and INSERT of a whole row is built from these
+ * names, so a column's enum value is its index in the result and, plus one, its parameter. */
+
+typedef enum {
+  EVENT_ACCOUNT,
+  EVENT_CONSUMER,
+  EVENT_DIALOG,
+  EVENT_SEQUENCE,
+  EVENT_CONVERSATION,
+  EVENT_ORIGINATOR,
+  EVENT_ROLE,
+  EVENT_OWN,
+  EVENT_SERVER_TIME,
+  EVENT_CONTENT_TYPE,
+  EVENT_TEXT,
+  EVENT_PLACEHOLDER,
+  EVENT_DELIVERY,
+  EVENT_ACCEPT_SENT,
+  EVENT_READ_SENT,
+  EVENT_LOCAL_ID,
+  N_EVENT_COLUMNS
+} EventColumn;
+
+static const char *const event_columns[N_EVENT_COLUMNS] = {
+  [EVENT_ACCOUNT] = "account",
+  [EVENT_CONSUMER] = "consumer",
+  [EVENT_DIALOG] = "dialog",
+  [EVENT_SEQUENCE] = "sequence",
+  [EVENT_CONVERSATION] = "conversation",
+  [EVENT_ORIGINATOR] = "originator",
+  [EVENT_ROLE] = "role",
+  [EVENT_OWN] = "own",
+  [EVENT_SERVER_TIME] = "server_time",
+  [EVENT_CONTENT_TYPE] = "content_type",
+  [EVENT_TEXT] = "text",
+  [EVENT_PLACEHOLDER] = "placeholder",
+  [EVENT_DELIVERY] = "delivery",
+  [EVENT_ACCEPT_SENT] = "accept_sent",
+  [EVENT_READ_SENT] = "read_sent",
+  [EVENT_LOCAL_ID] = "local_id",
+};
+
+typedef enum {
+  OUTBOX_LOCAL_ID,
+  OUTBOX_ACCOUNT,
+  OUTBOX_CONSUMER,
+  OUTBOX_TEXT,
+  OUTBOX_CREATED,
+  OUTBOX_ATTEMPTED,
+  OUTBOX_FAILED,
+  N_OUTBOX_COLUMNS
+} OutboxColumn;
+
+static const char *const outbox_columns[N_OUTBOX_COLUMNS] = {
+  [OUTBOX_LOCAL_ID] = "local_id",
+  [OUTBOX_ACCOUNT] = "account",
+  [OUTBOX_CONSUMER] = "consumer",
+  [OUTBOX_TEXT] = "text",
+  [OUTBOX_CREATED] = "created",
+  [OUTBOX_ATTEMPTED] = "attempted",
+  [OUTBOX_FAILED] = "failed",
+};
+
+typedef enum {
+  CONVERSATION_ACCOUNT,
+  CONVERSATION_CONSUMER,
+  CONVERSATION_CONVERSATION,
+  CONVERSATION_UPDATED,
+  N_CONVERSATION_COLUMNS
+} ConversationColumn;
+
+static const char *const conversation_columns[N_CONVERSATION_COLUMNS] = {
+  [CONVERSATION_ACCOUNT] = "account",
+  [CONVERSATION_CONSUMER] = "consumer",
+  [CONVERSATION_CONVERSATION] = "conversation",
+  [CONVERSATION_UPDATED] = "updated",
+};
+
+typedef struct
+{
+  const char *name;
+  const char *const *columns;
+  guint n_columns;
+} Table;
+
+/* Outbox first: if anything of a damaged history is copied, the words not sent yet are. */
+static const Table tables[] = {
+  { "outbox", outbox_columns, N_OUTBOX_COLUMNS },
+  { "conversations", conversation_columns, N_CONVERSATION_COLUMNS },
+  { "events", event_columns, N_EVENT_COLUMNS },
+};
+
+/* The SQL parameter that carries a column in an INSERT built by insert_sql() */
+#define PARAM(column) ((int) (column) + 1)
+
+/* "a, b, c" */
+static char *
+column_list (const char *const *columns,
+             guint              n_columns)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", columns[i]);
+  return g_string_free (list, FALSE);
+}
+
+/* "SELECT a, b, c FROM table tail" */
+static char *
+select_sql (const char        *table,
+            const char *const *columns,
+            guint              n_columns,
+            const char        *tail)
+{
+  g_autofree char *list = column_list (columns, n_columns);
+
+  return g_strdup_printf ("SELECT %s FROM %s %s", list, table, tail);
+}
+
+/* "INSERT [OR REPLACE] INTO table (a, b, c) VALUES (?1, ?2, ?3) tail" */
+static char *
+insert_sql (const char        *verb,
+            const char        *table,
+            const char *const *columns,
+            guint              n_columns,
+            const char        *tail)
+{
+  g_autofree char *list = column_list (columns, n_columns);
+  g_autoptr(GString) values = g_string_new (NULL);
+
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (values, "%s?%d", i > 0 ? ", " : "", PARAM (i));
+  return g_strdup_printf ("%s INTO %s (%s) VALUES (%s) %s", verb, table, list, values->str, tail);
+}
 
 static void
 row_clear (gpointer data)
@@ -121,6 +275,7 @@ job_new (JobType     type,
 typedef struct
 {
   ConfabStore *self;
+  guint signal;
   GError *error;
 } ErrorData;
 
@@ -129,7 +284,7 @@ emit_error_cb (gpointer data)
 {
   ErrorData *ed = data;
 
-  g_signal_emit (ed->self, signals[SIGNAL_ERROR], 0, ed->error);
+  g_signal_emit (ed->self, signals[ed->signal], 0, ed->error);
   g_object_unref (ed->self);
   g_error_free (ed->error);
   g_free (ed);
@@ -149,24 +304,65 @@ run_on_owner (ConfabStore *self,
   g_source_unref (source);
 }
 
+/* ::error or ::problem with error (taken), on the owner's thread */
 static void
-report_write_error (ConfabStore *self,
-                    const char  *what,
-                    const char  *reason)
+emit_later (ConfabStore *self,
+            guint        signal,
+            GError      *error)
 {
   ErrorData *ed;
 
   if (g_atomic_int_get (&self->closing))
     {
-      g_message ("Could not save %s while closing the history: %s", what, reason);
+      g_message ("While closing the history: %s", error->message);
+      g_error_free (error);
       return;
     }
 
   ed = g_new0 (ErrorData, 1);
   ed->self = g_object_ref (self);
-  ed->error = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_WRITE,
-                           _("Could not save %s: %s"), what, reason);
+  ed->signal = signal;
+  ed->error = error;
   run_on_owner (self, emit_error_cb, ed);
+}
+
+/* Pushes job and waits until the worker is done with it; the worker's answer, with its error. */
+static gboolean
+run_and_wait (ConfabStore  *self,
+              Job          *job,
+              GError      **error)
+{
+  Waiter waiter = { .ok = FALSE };
+
+  g_mutex_init (&waiter.mutex);
+  g_cond_init (&waiter.cond);
+  job->waiter = &waiter;
+
+  g_mutex_lock (&waiter.mutex);
+  g_async_queue_push (self->jobs, job);
+  while (!waiter.done)
+    g_cond_wait (&waiter.cond, &waiter.mutex);
+  g_mutex_unlock (&waiter.mutex);
+  g_mutex_clear (&waiter.mutex);
+  g_cond_clear (&waiter.cond);
+
+  if (waiter.error != NULL)
+    g_propagate_error (error, waiter.error);
+  return waiter.ok;
+}
+
+/* On the worker: the waiting caller may go on. */
+static void
+wake_waiter (Waiter  *waiter,
+             gboolean ok,
+             GError  *error)
+{
+  g_mutex_lock (&waiter->mutex);
+  waiter->ok = ok;
+  waiter->error = error;
+  waiter->done = TRUE;
+  g_cond_signal (&waiter->cond);
+  g_mutex_unlock (&waiter->mutex);
 }
 
 static gboolean
@@ -176,13 +372,58 @@ unref_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* SQL helpers, on the store's thread */
+/* SQL helpers, on the thread that uses the connection: the store's own, or the creating one
+ * before the store's thread starts */
+
+/* Notes why a step failed, in SQLite's words while they are still about this failure.
+ * Always FALSE. */
+static gboolean
+failed (ConfabStore *self,
+        int          rc)
+{
+  self->failure_code = rc;
+  g_free (self->failure);
+  self->failure = g_strdup (self->db != NULL && sqlite3_errcode (self->db) == rc ? sqlite3_errmsg (self->db)
+                                                                                 : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+/* The last failure in plain words where there are some */
+static const char *
+failure_reason (ConfabStore *self)
+{
+  switch (self->failure_code & 0xff)
+    {
+    case SQLITE_FULL:
+      return _("the disk is full");
+    case SQLITE_READONLY:
+      return _("the file is read-only");
+    default:
+      return self->failure != NULL ? self->failure : sqlite3_errstr (self->failure_code);
+    }
+}
+
+/* The file is not (any more) a database SQLite can read: no retry will help. */
+static gboolean
+failure_is_damage (ConfabStore *self)
+{
+  return (self->failure_code & 0xff) == SQLITE_CORRUPT || (self->failure_code & 0xff) == SQLITE_NOTADB;
+}
 
 static gboolean
 exec (ConfabStore *self,
       const char  *sql)
 {
-  return sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK;
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  return rc == SQLITE_OK || failed (self, rc);
+}
+
+/* After a failure: undoes what the transaction did without hiding why it failed. */
+static void
+rollback (ConfabStore *self)
+{
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static void
@@ -196,6 +437,36 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+/* A parameter written ":name" in the SQL */
+static int
+param (sqlite3_stmt *stmt,
+       const char   *name)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  g_assert (index > 0);
+  return index;
+}
+
+/* The one value a query such as "PRAGMA user_version" answers; FALSE if it answers none. */
+static gboolean
+query_int64 (ConfabStore *self,
+             const char  *sql,
+             gint64      *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_column_count (stmt) == 1 && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *value = sqlite3_column_int64 (stmt, 0);
+      ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 static char *
 column_text (sqlite3_stmt *stmt,
              int           index)
@@ -206,28 +477,31 @@ column_text (sqlite3_stmt *stmt,
 }
 
 static gboolean
-run_save_messages (ConfabStore  *self,
-                   Job          *job,
-                   char        **reason)
+run_save_messages (ConfabStore *self,
+                   Job         *job)
 {
-  static const char sql[] =
-    "INSERT INTO events (account, consumer, dialog, sequence, conversation, originator, role, own,"
-    " server_time, content_type, text, placeholder, delivery, accept_sent, read_sent, local_id)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-    " ON CONFLICT (account, consumer, dialog, sequence) DO UPDATE SET"
-    " delivery = MAX (delivery, excluded.delivery), accept_sent = MAX (accept_sent, excluded.accept_sent),"
-    " read_sent = MAX (read_sent, excluded.read_sent), local_id = excluded.local_id";
+  /* A row saved again keeps the furthest state either copy reached. */
+  g_autofree char *sql = insert_sql ("INSERT", "events", event_columns, N_EVENT_COLUMNS,
+                                     "ON CONFLICT (account, consumer, dialog, sequence) DO UPDATE SET"
+                                     " delivery = MAX (delivery, excluded.delivery),"
+                                     " accept_sent = MAX (accept_sent, excluded.accept_sent),"
+                                     " read_sent = MAX (read_sent, excluded.read_sent),"
+                                     " local_id = excluded.local_id");
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *unqueue = NULL;
   gboolean ok = TRUE;
+  int rc;
 
-  if (!exec (self, "BEGIN") || sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = ?", -1, &unqueue, NULL) != SQLITE_OK)
+  if (!exec (self, "BEGIN"))
+    return FALSE;
+  if ((rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = :local_id", -1, &unqueue,
+                                NULL)) != SQLITE_OK)
     {
-      *reason = g_strdup (sqlite3_errmsg (self->db));
+      failed (self, rc);
       sqlite3_finalize (stmt);
       sqlite3_finalize (unqueue);
-      exec (self, "ROLLBACK");
+      rollback (self);
       return FALSE;
     }
 
@@ -236,31 +510,33 @@ run_save_messages (ConfabStore  *self,
       Row *row = &g_array_index (job->rows, Row, i);
 
       sqlite3_reset (stmt);
-      bind_text (stmt, 1, job->account);
-      bind_text (stmt, 2, job->consumer);
-      bind_text (stmt, 3, row->dialog);
-      sqlite3_bind_int64 (stmt, 4, row->sequence);
-      bind_text (stmt, 5, row->conversation);
-      bind_text (stmt, 6, row->originator);
-      sqlite3_bind_int (stmt, 7, row->role);
-      sqlite3_bind_int (stmt, 8, row->own);
-      sqlite3_bind_int64 (stmt, 9, row->server_time);
-      bind_text (stmt, 10, row->content_type);
-      bind_text (stmt, 11, row->text);
-      sqlite3_bind_int (stmt, 12, row->placeholder);
-      sqlite3_bind_int (stmt, 13, row->delivery);
-      sqlite3_bind_int (stmt, 14, row->accept_sent);
-      sqlite3_bind_int (stmt, 15, row->read_sent);
-      sqlite3_bind_int64 (stmt, 16, row->local_id);
-      ok = sqlite3_step (stmt) == SQLITE_DONE;
+      bind_text (stmt, PARAM (EVENT_ACCOUNT), job->account);
+      bind_text (stmt, PARAM (EVENT_CONSUMER), job->consumer);
+      bind_text (stmt, PARAM (EVENT_DIALOG), row->dialog);
+      sqlite3_bind_int64 (stmt, PARAM (EVENT_SEQUENCE), row->sequence);
+      bind_text (stmt, PARAM (EVENT_CONVERSATION), row->conversation);
+      bind_text (stmt, PARAM (EVENT_ORIGINATOR), row->originator);
+      sqlite3_bind_int (stmt, PARAM (EVENT_ROLE), row->role);
+      sqlite3_bind_int (stmt, PARAM (EVENT_OWN), row->own);
+      sqlite3_bind_int64 (stmt, PARAM (EVENT_SERVER_TIME), row->server_time);
+      bind_text (stmt, PARAM (EVENT_CONTENT_TYPE), row->content_type);
+      bind_text (stmt, PARAM (EVENT_TEXT), row->text);
+      sqlite3_bind_int (stmt, PARAM (EVENT_PLACEHOLDER), row->placeholder);
+      sqlite3_bind_int (stmt, PARAM (EVENT_DELIVERY), row->delivery);
+      sqlite3_bind_int (stmt, PARAM (EVENT_ACCEPT_SENT), row->accept_sent);
+      sqlite3_bind_int (stmt, PARAM (EVENT_READ_SENT), row->read_sent);
+      sqlite3_bind_int64 (stmt, PARAM (EVENT_LOCAL_ID), row->local_id);
+      if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+        ok = failed (self, rc);
 
       /* An own message in the history is sent: it leaves the outbox in the same step, so
        * no restart can find it in both. */
       if (ok && row->local_id != 0)
         {
           sqlite3_reset (unqueue);
-          sqlite3_bind_int64 (unqueue, 1, row->local_id);
-          ok = sqlite3_step (unqueue) == SQLITE_DONE;
+          sqlite3_bind_int64 (unqueue, param (unqueue, ":local_id"), row->local_id);
+          if ((rc = sqlite3_step (unqueue)) != SQLITE_DONE)
+            ok = failed (self, rc);
         }
     }
   sqlite3_finalize (stmt);
@@ -268,237 +544,249 @@ run_save_messages (ConfabStore  *self,
 
   if (!ok || !exec (self, "COMMIT"))
     {
-      *reason = g_strdup (sqlite3_errmsg (self->db));
-      exec (self, "ROLLBACK");
+      rollback (self);
       return FALSE;
     }
   return TRUE;
 }
 
+/* Prepares sql, lets bind fill in its parameters and runs it once. */
 static gboolean
-run_simple (ConfabStore *self,
-            const char  *sql,
-            Job         *job)
+run_one (ConfabStore *self,
+         const char  *sql,
+         void       (*bind) (sqlite3_stmt *stmt,
+                             Job          *job),
+         Job         *job)
 {
   sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if ((rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+    return failed (self, rc);
+  bind (stmt, job);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    failed (self, rc);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+static void
+bind_conversation (sqlite3_stmt *stmt,
+                   Job          *job)
+{
+  bind_text (stmt, PARAM (CONVERSATION_ACCOUNT), job->account);
+  bind_text (stmt, PARAM (CONVERSATION_CONSUMER), job->consumer);
+  bind_text (stmt, PARAM (CONVERSATION_CONVERSATION), job->conversation);
+  sqlite3_bind_int64 (stmt, PARAM (CONVERSATION_UPDATED), g_get_real_time () / 1000);
+}
+
+static gboolean
+run_save_conversation (ConfabStore *self,
+                       Job         *job)
+{
+  g_autofree char *sql = insert_sql ("INSERT", "conversations", conversation_columns, N_CONVERSATION_COLUMNS,
+                                     "ON CONFLICT (account, consumer) DO UPDATE SET"
+                                     " conversation = excluded.conversation, updated = excluded.updated");
+
+  return run_one (self, sql, bind_conversation, job);
+}
+
+static void
+bind_outbox (sqlite3_stmt *stmt,
+             Job          *job)
+{
+  Row *row = &g_array_index (job->rows, Row, 0);
+
+  sqlite3_bind_int64 (stmt, PARAM (OUTBOX_LOCAL_ID), row->local_id);
+  bind_text (stmt, PARAM (OUTBOX_ACCOUNT), job->account);
+  bind_text (stmt, PARAM (OUTBOX_CONSUMER), job->consumer);
+  bind_text (stmt, PARAM (OUTBOX_TEXT), row->text);
+  sqlite3_bind_int64 (stmt, PARAM (OUTBOX_CREATED), row->server_time);
+  sqlite3_bind_int (stmt, PARAM (OUTBOX_ATTEMPTED), row->attempted);
+  sqlite3_bind_int (stmt, PARAM (OUTBOX_FAILED), row->delivery == CONFAB_DELIVERY_FAILED);
+}
+
+static gboolean
+run_outbox_put (ConfabStore *self,
+                Job         *job)
+{
+  g_autofree char *sql = insert_sql ("INSERT OR REPLACE", "outbox", outbox_columns, N_OUTBOX_COLUMNS, "");
   gboolean ok;
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  /* The person's words: committed with the write-ahead log synced to the disk, so they
+   * survive a crash or a power cut from the moment put returns. Other writes can be
+   * fetched again from the service and keep the cheaper NORMAL. */
+  if (!exec (self, "PRAGMA synchronous = FULL"))
     return FALSE;
-
-  switch (job->type)
-    {
-    case JOB_SAVE_CONVERSATION:
-      bind_text (stmt, 1, job->account);
-      bind_text (stmt, 2, job->consumer);
-      bind_text (stmt, 3, job->conversation);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
-      break;
-    case JOB_OUTBOX_PUT:
-      {
-        Row *row = &g_array_index (job->rows, Row, 0);
-
-        sqlite3_bind_int64 (stmt, 1, row->local_id);
-        bind_text (stmt, 2, job->account);
-        bind_text (stmt, 3, job->consumer);
-        bind_text (stmt, 4, row->text);
-        sqlite3_bind_int64 (stmt, 5, row->server_time);
-        sqlite3_bind_int (stmt, 6, row->attempted);
-        sqlite3_bind_int (stmt, 7, row->delivery == CONFAB_DELIVERY_FAILED);
-      }
-      break;
-    case JOB_OUTBOX_REMOVE:
-      sqlite3_bind_int64 (stmt, 1, job->local_id);
-      break;
-    case JOB_SAVE_MESSAGES:
-    case JOB_LOAD:
-    case JOB_FLUSH:
-    case JOB_QUIT:
-    default:
-      break;
-    }
-
-  ok = sqlite3_step (stmt) == SQLITE_DONE;
-  sqlite3_finalize (stmt);
+  ok = run_one (self, sql, bind_outbox, job);
+  sqlite3_exec (self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
   return ok;
 }
 
-static ConfabMessage *
-message_from_row (sqlite3_stmt *stmt,
-                  const char   *consumer)
+static void
+bind_local_id (sqlite3_stmt *stmt,
+               Job          *job)
 {
-  ConfabMessagingChange change = { 0 };
-  g_autofree char *dialog = column_text (stmt, 0);
-  g_autofree char *conversation = column_text (stmt, 2);
-  g_autofree char *originator = column_text (stmt, 3);
-  g_autofree char *content_type = column_text (stmt, 7);
-  g_autofree char *text = column_text (stmt, 8);
-  ConfabMessage *message;
-  int delivery = sqlite3_column_int (stmt, 10);
+  sqlite3_bind_int64 (stmt, param (stmt, ":local_id"), job->local_id);
+}
 
-  change.sequence = sqlite3_column_int64 (stmt, 1);
-  change.dialog_id = dialog;
-  change.conversation_id = conversation;
-  change.originator_id = originator;
-  change.role = sqlite3_column_int (stmt, 4);
-  change.server_timestamp = sqlite3_column_int64 (stmt, 6);
-  change.type = CONFAB_EVENT_CONTENT;
-  change.content_type = content_type;
-  change.text = text;
-  change.is_placeholder = sqlite3_column_int (stmt, 9);
+static gboolean
+run_outbox_remove (ConfabStore *self,
+                   Job         *job)
+{
+  return run_one (self, "DELETE FROM outbox WHERE local_id = :local_id", bind_local_id, job);
+}
+
+/* A row of events, read with every column of event_columns */
+static ConfabMessage *
+message_from_event (sqlite3_stmt *stmt,
+                    const char   *consumer)
+{
+  ConfabMessageFields fields = { 0 };
+  const char *originator = (const char *) sqlite3_column_text (stmt, EVENT_ORIGINATOR);
+  int delivery = sqlite3_column_int (stmt, EVENT_DELIVERY);
+
+  fields.dialog_id = (const char *) sqlite3_column_text (stmt, EVENT_DIALOG);
+  fields.sequence = sqlite3_column_int64 (stmt, EVENT_SEQUENCE);
+  fields.conversation_id = (const char *) sqlite3_column_text (stmt, EVENT_CONVERSATION);
+  fields.role = sqlite3_column_int (stmt, EVENT_ROLE);
+  fields.server_time = sqlite3_column_int64 (stmt, EVENT_SERVER_TIME);
+  fields.content_type = (const char *) sqlite3_column_text (stmt, EVENT_CONTENT_TYPE);
+  fields.text = (const char *) sqlite3_column_text (stmt, EVENT_TEXT);
+  fields.is_placeholder = sqlite3_column_int (stmt, EVENT_PLACEHOLDER);
+  fields.accept_sent = sqlite3_column_int (stmt, EVENT_ACCEPT_SENT);
+  fields.read_sent = sqlite3_column_int (stmt, EVENT_READ_SENT);
+  fields.local_id = MAX (sqlite3_column_int64 (stmt, EVENT_LOCAL_ID), 0);
+  fields.own = sqlite3_column_int (stmt, EVENT_OWN) || g_strcmp0 (originator, consumer) == 0;
 
   /* An own message written here has no originator id of its own: it is the consumer's. */
-  if (sqlite3_column_int (stmt, 5))
+  fields.originator_id = fields.own && originator == NULL ? consumer : originator;
+  if (fields.own)
     {
-      if (change.originator_id == NULL)
-        change.originator_id = (char *) consumer;
-      message = confab_message_new_from_change (&change, change.originator_id);
+      /* In the history it has reached the service at least. */
+      fields.role = CONFAB_ROLE_CONSUMER;
+      fields.delivery_state = delivery > CONFAB_DELIVERY_SENT && delivery <= CONFAB_DELIVERY_READ
+                              ? delivery : CONFAB_DELIVERY_SENT;
     }
-  else
-    message = confab_message_new_from_change (&change, consumer);
-  if (confab_message_get_own (message) && delivery > CONFAB_DELIVERY_SENT && delivery <= CONFAB_DELIVERY_READ)
-    confab_message_advance_delivery (message, delivery);
-  confab_message_set_accept_sent (message, sqlite3_column_int (stmt, 11));
-  confab_message_set_read_sent (message, sqlite3_column_int (stmt, 12));
-  confab_message_set_local_id (message, sqlite3_column_int64 (stmt, 13));
-  return message;
+
+  return confab_message_new (&fields);
+}
+
+/* A row of outbox, read with every column of outbox_columns */
+static ConfabMessage *
+message_from_outbox (sqlite3_stmt *stmt)
+{
+  ConfabMessageFields fields = { 0 };
+
+  fields.sequence = -1;
+  fields.own = TRUE;
+  fields.role = CONFAB_ROLE_CONSUMER;
+  fields.content_type = "text/plain";
+  fields.text = (const char *) sqlite3_column_text (stmt, OUTBOX_TEXT);
+  fields.server_time = sqlite3_column_int64 (stmt, OUTBOX_CREATED);
+  fields.local_id = MAX (sqlite3_column_int64 (stmt, OUTBOX_LOCAL_ID), 0);
+  fields.attempted = sqlite3_column_int (stmt, OUTBOX_ATTEMPTED);
+  fields.delivery_state = sqlite3_column_int (stmt, OUTBOX_FAILED) ? CONFAB_DELIVERY_FAILED
+                                                                   : CONFAB_DELIVERY_QUEUED;
+
+  return confab_message_new (&fields);
+}
+
+static void
+bind_identity (sqlite3_stmt *stmt,
+               Job          *job)
+{
+  bind_text (stmt, param (stmt, ":account"), job->account);
+  bind_text (stmt, param (stmt, ":consumer"), job->consumer);
+}
+
+/* Steps through the rows of stmt, each added to into by make; FALSE if a step failed before
+ * the last row: an error reading is an error, never the end of the rows. */
+static gboolean
+read_rows (ConfabStore   *self,
+           sqlite3_stmt  *stmt,
+           GPtrArray     *into,
+           ConfabMessage *(*make) (sqlite3_stmt *stmt,
+                                   const char   *consumer),
+           const char    *consumer)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (into, make (stmt, consumer));
+  return rc == SQLITE_DONE || failed (self, rc);
+}
+
+static ConfabMessage *
+make_outbox_message (sqlite3_stmt *stmt,
+                     const char   *consumer)
+{
+  return message_from_outbox (stmt);
 }
 
 static ConfabStoreSnapshot *
-run_load (ConfabStore  *self,
-          Job          *job,
-          GError      **error)
+run_load (ConfabStore *self,
+          Job         *job)
 {
   g_autoptr(ConfabStoreSnapshot) snapshot = g_new0 (ConfabStoreSnapshot, 1);
+  g_autofree char *conversation_sql = NULL;
+  g_autofree char *events_sql = NULL;
+  g_autofree char *outbox_sql = NULL;
   sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+  int rc;
 
   snapshot->messages = g_ptr_array_new_with_free_func (g_object_unref);
   snapshot->outbox = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT conversation FROM conversations WHERE account = ? AND consumer = ?",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    goto failed;
-  bind_text (stmt, 1, job->account);
-  bind_text (stmt, 2, job->consumer);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    snapshot->conversation_id = column_text (stmt, 0);
+  conversation_sql = select_sql ("conversations", conversation_columns, N_CONVERSATION_COLUMNS,
+                                 "WHERE account = :account AND consumer = :consumer");
+  if ((rc = sqlite3_prepare_v2 (self->db, conversation_sql, -1, &stmt, NULL)) != SQLITE_OK)
+    goto step_failed;
+  bind_identity (stmt, job);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    snapshot->conversation_id = column_text (stmt, CONVERSATION_CONVERSATION);
+  else if (rc != SQLITE_DONE)
+    goto step_failed;
   sqlite3_finalize (stmt);
   stmt = NULL;
 
   if (snapshot->conversation_id != NULL)
     {
-      if (sqlite3_prepare_v2 (self->db,
-                              "SELECT dialog, sequence, conversation, originator, role, own, server_time,"
-                              " content_type, text, placeholder, delivery, accept_sent, read_sent, local_id"
-                              " FROM events WHERE account = ? AND consumer = ? AND conversation = ?"
-                              " ORDER BY dialog, sequence", -1, &stmt, NULL) != SQLITE_OK)
-        goto failed;
-      bind_text (stmt, 1, job->account);
-      bind_text (stmt, 2, job->consumer);
-      bind_text (stmt, 3, snapshot->conversation_id);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_ptr_array_add (snapshot->messages, message_from_row (stmt, job->consumer));
+      events_sql = select_sql ("events", event_columns, N_EVENT_COLUMNS,
+                               "WHERE account = :account AND consumer = :consumer"
+                               " AND conversation = :conversation ORDER BY dialog, sequence");
+      if ((rc = sqlite3_prepare_v2 (self->db, events_sql, -1, &stmt, NULL)) != SQLITE_OK)
+        goto step_failed;
+      bind_identity (stmt, job);
+      bind_text (stmt, param (stmt, ":conversation"), snapshot->conversation_id);
+      ok = read_rows (self, stmt, snapshot->messages, message_from_event, job->consumer);
       sqlite3_finalize (stmt);
       stmt = NULL;
+      if (!ok)
+        return NULL;
     }
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT local_id, text, created, attempted, failed FROM outbox"
-                          " WHERE account = ? AND consumer = ? AND local_id NOT IN"
-                          " (SELECT local_id FROM events WHERE local_id != 0)"
-                          " ORDER BY local_id", -1, &stmt, NULL) != SQLITE_OK)
-    goto failed;
-  bind_text (stmt, 1, job->account);
-  bind_text (stmt, 2, job->consumer);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_autofree char *text = column_text (stmt, 1);
-      ConfabMessage *message = confab_message_new_outgoing (text != NULL ? text : "", sqlite3_column_int64 (stmt, 2));
-
-      confab_message_set_local_id (message, sqlite3_column_int64 (stmt, 0));
-      confab_message_set_attempted (message, sqlite3_column_int (stmt, 3));
-      if (sqlite3_column_int (stmt, 4))
-        {
-          confab_message_advance_delivery (message, CONFAB_DELIVERY_SENDING);
-          confab_message_fail (message);
-        }
-      g_ptr_array_add (snapshot->outbox, message);
-    }
+  outbox_sql = select_sql ("outbox", outbox_columns, N_OUTBOX_COLUMNS,
+                           "WHERE account = :account AND consumer = :consumer AND local_id NOT IN"
+                           " (SELECT local_id FROM events WHERE local_id != 0)"
+                           " ORDER BY local_id");
+  if ((rc = sqlite3_prepare_v2 (self->db, outbox_sql, -1, &stmt, NULL)) != SQLITE_OK)
+    goto step_failed;
+  bind_identity (stmt, job);
+  ok = read_rows (self, stmt, snapshot->outbox, make_outbox_message, NULL);
   sqlite3_finalize (stmt);
+  if (!ok)
+    return NULL;
 
   return g_steal_pointer (&snapshot);
 
-failed:
-  g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
-               _("Could not read the history: %s"), sqlite3_errmsg (self->db));
+step_failed:
+  failed (self, rc);
   sqlite3_finalize (stmt);
   return NULL;
-}
-
-static gpointer
-worker (gpointer data)
-{
-  ConfabStore *self = data;
-
-  for (;;)
-    {
-      Job *job = g_async_queue_pop (self->jobs);
-      g_autofree char *reason = NULL;
-      gboolean ok = TRUE;
-      const char *what = NULL;
-
-      switch (job->type)
-        {
-        case JOB_SAVE_MESSAGES:
-          ok = run_save_messages (self, job, &reason);
-          what = _("messages");
-          break;
-        case JOB_SAVE_CONVERSATION:
-          ok = run_simple (self, "INSERT INTO conversations (account, consumer, conversation, updated)"
-                                 " VALUES (?,?,?,?) ON CONFLICT (account, consumer) DO UPDATE SET"
-                                 " conversation = excluded.conversation, updated = excluded.updated", job);
-          what = _("the conversation");
-          break;
-        case JOB_OUTBOX_PUT:
-          ok = run_simple (self, "INSERT OR REPLACE INTO outbox (local_id, account, consumer, text, created,"
-                                 " attempted, failed) VALUES (?,?,?,?,?,?,?)", job);
-          what = _("a message waiting to be sent");
-          break;
-        case JOB_OUTBOX_REMOVE:
-          ok = run_simple (self, "DELETE FROM outbox WHERE local_id = ?", job);
-          what = _("a sent message");
-          break;
-        case JOB_LOAD:
-          {
-            GError *error = NULL;
-            ConfabStoreSnapshot *snapshot = run_load (self, job, &error);
-
-            if (snapshot != NULL)
-              g_task_return_pointer (job->task, snapshot, (GDestroyNotify) confab_store_snapshot_free);
-            else
-              g_task_return_error (job->task, error);
-            /* The last reference to the task (and so to the store) goes on the owner's thread:
-             * a store must not be finalized on its own worker. */
-            run_on_owner (self, unref_cb, g_steal_pointer (&job->task));
-          }
-          break;
-        case JOB_FLUSH:
-          g_mutex_lock (job->mutex);
-          *job->done = TRUE;
-          g_cond_signal (job->cond);
-          g_mutex_unlock (job->mutex);
-          break;
-        case JOB_QUIT:
-          job_free (job);
-          return NULL;
-        default:
-          break;
-        }
-
-      if (!ok)
-        report_write_error (self, what, reason != NULL ? reason : sqlite3_errmsg (self->db));
-      job_free (job);
-    }
 }
 
 /* Schema */
@@ -507,18 +795,18 @@ static gboolean
 migrate (ConfabStore  *self,
          GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int version = 0;
+  gint64 version = 0;
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-
+  if (!query_int64 (self, "PRAGMA user_version", &version))
+    {
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
+                   _("Could not read the history: %s"), failure_reason (self));
+      return FALSE;
+    }
   if (version > CONFAB_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_VERSION,
-                   _("The history was written by a newer Confab (version %d)"), version);
+                   _("The history was written by a newer Confab (version %d)"), (int) version);
       return FALSE;
     }
 
@@ -541,12 +829,412 @@ migrate (ConfabStore  *self,
              "COMMIT;"))
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
-                   _("Could not create the history: %s"), sqlite3_errmsg (self->db));
-      exec (self, "ROLLBACK");
+                   _("Could not create the history: %s"), failure_reason (self));
+      rollback (self);
       return FALSE;
     }
 
   return TRUE;
+}
+
+/* Opening, checking and replacing the file */
+
+/* The history file, created private to the person if it is not there yet (SQLite would
+ * create it readable by everyone); its journals take its permissions. */
+static gboolean
+create_private (const char  *path,
+                GError     **error)
+{
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  GStatBuf st;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
+                   _("Could not open the history “%s”: %s"), display, g_strerror (saved));
+      return FALSE;
+    }
+  /* One made by an older Confab may be readable by others. */
+  if (fstat (fd, &st) == 0 && (st.st_mode & 077) != 0)
+    fchmod (fd, st.st_mode & 0700);
+  close (fd);
+  return TRUE;
+}
+
+/* Opens self->path; FALSE (the failure noted) when it cannot be read as a database. */
+static gboolean
+open_db (ConfabStore *self)
+{
+  int rc = sqlite3_open_v2 (self->path, &self->db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      failed (self, rc);
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (self->db, 2000);
+  return exec (self, "PRAGMA journal_mode = WAL") && exec (self, "PRAGMA synchronous = NORMAL");
+}
+
+/* FALSE (the failure noted) when SQLite finds the file damaged or cannot read it */
+static gboolean
+check_db (ConfabStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  /* Every page and every row's format, not the indexes against the tables: linear in the
+   * size of the file. */
+  if ((rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL)) != SQLITE_OK)
+    return failed (self, rc);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *verdict = (const char *) sqlite3_column_text (stmt, 0);
+
+      ok = g_strcmp0 (verdict, "ok") == 0;
+      if (!ok)
+        {
+          self->failure_code = SQLITE_CORRUPT;
+          g_free (self->failure);
+          self->failure = g_strdup (verdict != NULL ? verdict : sqlite3_errstr (SQLITE_CORRUPT));
+        }
+    }
+  else
+    failed (self, rc);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* The first column of a salvage query is the rowid, then the table's columns in order. */
+#define SALVAGE_ROWID 0
+#define SALVAGE_VALUE(column) ((int) (column) + 1)
+
+/* What can still be read of one table of a damaged history: a GPtrArray of sqlite3_value
+ * per row. Read forwards up to the first damaged page, then backwards from the end down to
+ * it, so rows behind the damage are kept too. */
+static GPtrArray *
+salvage_table (ConfabStore *self,
+               const Table *table)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autofree char *list = column_list (table->columns, table->n_columns);
+  gboolean any = FALSE;
+  gint64 last = 0;
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT rowid, %s FROM %s ORDER BY rowid %s", list, table->name,
+                                              pass == 0 ? "ASC" : "DESC");
+      sqlite3_stmt *stmt = NULL;
+
+      if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        {
+          sqlite3_finalize (stmt);
+          break;
+        }
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 rowid = sqlite3_column_int64 (stmt, SALVAGE_ROWID);
+          GPtrArray *row;
+
+          if (pass == 1 && any && rowid <= last)
+            break;
+          if (pass == 0)
+            {
+              any = TRUE;
+              last = rowid;
+            }
+          row = g_ptr_array_new_full (table->n_columns, (GDestroyNotify) sqlite3_value_free);
+          for (guint i = 0; i < table->n_columns; i++)
+            g_ptr_array_add (row, sqlite3_value_dup (sqlite3_column_value (stmt, SALVAGE_VALUE (i))));
+          g_ptr_array_add (rows, row);
+        }
+      sqlite3_finalize (stmt);
+    }
+
+  return rows;
+}
+
+/* Writes the salvaged rows (parallel to tables[]) into the fresh history, synced like the
+ * outbox: they may be the only copy of words not sent yet. */
+static gboolean
+restore (ConfabStore *self,
+         GPtrArray   *salvaged)
+{
+  gboolean ok;
+
+  if (!exec (self, "PRAGMA synchronous = FULL"))
+    return FALSE;
+  ok = exec (self, "BEGIN");
+  for (guint t = 0; ok && t < salvaged->len; t++)
+    {
+      GPtrArray *rows = g_ptr_array_index (salvaged, t);
+      /* Half-read rows that break a constraint are left out, not the whole table. */
+      g_autofree char *sql = insert_sql ("INSERT OR IGNORE", tables[t].name, tables[t].columns,
+                                         tables[t].n_columns, "");
+      sqlite3_stmt *stmt = NULL;
+      int rc;
+
+      if ((rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+        ok = failed (self, rc);
+      for (guint r = 0; ok && r < rows->len; r++)
+        {
+          GPtrArray *row = g_ptr_array_index (rows, r);
+
+          sqlite3_reset (stmt);
+          for (guint i = 0; i < row->len; i++)
+            {
+              sqlite3_value *value = g_ptr_array_index (row, i);
+
+              if (value != NULL)
+                sqlite3_bind_value (stmt, PARAM (i), value);
+              else
+                sqlite3_bind_null (stmt, PARAM (i));
+            }
+          if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+            ok = failed (self, rc);
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (!ok || !exec (self, "COMMIT"))
+    {
+      rollback (self);
+      ok = FALSE;
+    }
+  sqlite3_exec (self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+  return ok;
+}
+
+static const char *const journal_suffixes[] = { "", "-wal", "-shm" };
+
+/* Renames path and its journals to path.damaged-DATE-TIME (and -wal, -shm, so SQLite still
+ * sees them as one database), never over anything that exists. The new name, or NULL. */
+static char *
+move_aside (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *aside = NULL;
+
+  for (guint n = 1; aside == NULL; n++)
+    {
+      g_autofree char *candidate = n == 1 ? g_strdup_printf ("%s.damaged-%s", path, stamp)
+                                          : g_strdup_printf ("%s.damaged-%s-%u", path, stamp, n);
+      gboolean taken = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (journal_suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (candidate, journal_suffixes[i], NULL);
+
+          taken |= g_file_test (file, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK);
+        }
+      if (!taken)
+        aside = g_steal_pointer (&candidate);
+    }
+
+  /* The journals go first: a log left behind under the old name would be replayed into the
+   * fresh history. The database itself last, so a failure leaves it where it was. */
+  for (guint i = G_N_ELEMENTS (journal_suffixes); i > 0; i--)
+    {
+      g_autofree char *from = g_strconcat (path, journal_suffixes[i - 1], NULL);
+      g_autofree char *to = g_strconcat (aside, journal_suffixes[i - 1], NULL);
+
+      if (g_rename (from, to) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          g_autofree char *display = g_filename_display_name (from);
+
+          g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_DAMAGED,
+                       _("The history “%s” is damaged and could not be moved aside: %s"),
+                       display, g_strerror (saved));
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&aside);
+}
+
+/* The history cannot be read (any more): keeps what can be read of it, moves the file aside
+ * untouched and goes on with a fresh one holding the copy. ::problem tells the person. On
+ * FALSE there is no database; every later job fails with the reason. */
+static gboolean
+set_aside (ConfabStore  *self,
+           GError      **error)
+{
+  g_autoptr(GPtrArray) salvaged = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *damage = g_strdup (self->failure);
+  GError *problem;
+  guint waiting = 0;
+
+  if (self->db != NULL)
+    {
+      for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+        g_ptr_array_add (salvaged, salvage_table (self, &tables[t]));
+      waiting = ((GPtrArray *) g_ptr_array_index (salvaged, 0))->len;
+      /* Closing must not checkpoint the log into the damaged file: it stays as it was. */
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+      g_clear_pointer (&self->db, sqlite3_close);
+    }
+
+  aside = move_aside (self->path, &local_error);
+  if (aside == NULL || !create_private (self->path, &local_error) || !open_db (self) ||
+      !migrate (self, &local_error) || !restore (self, salvaged))
+    {
+      if (local_error == NULL)
+        local_error = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_DAMAGED,
+                                   _("The history was damaged and a new one could not be started: %s"),
+                                   failure_reason (self));
+      g_clear_pointer (&self->db, sqlite3_close);
+      self->failure_code = SQLITE_CANTOPEN;
+      g_free (self->failure);
+      self->failure = g_strdup (local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_message ("The history was damaged (%s) and set aside", damage != NULL ? damage : "?");
+  display = g_filename_display_name (aside);
+  if (waiting > 0)
+    problem = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_DAMAGED,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "The history was damaged and could not be read. It was moved to “%s” "
+                                        "and a new history was started; %u message waiting to be sent was kept.",
+                                        "The history was damaged and could not be read. It was moved to “%s” "
+                                        "and a new history was started; %u messages waiting to be sent were kept.",
+                                        waiting),
+                           display, waiting);
+  else
+    problem = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_DAMAGED,
+                           _("The history was damaged and could not be read. It was moved to “%s” "
+                             "and a new history was started."), display);
+  emit_later (self, SIGNAL_PROBLEM, problem);
+  return TRUE;
+}
+
+/* A step failed on a damaged file: moves it aside and says whether the job may be tried
+ * again on the fresh one. */
+static gboolean
+recover (ConfabStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!failure_is_damage (self) || self->db == NULL)
+    return FALSE;
+  if (set_aside (self, &error))
+    return TRUE;
+  emit_later (self, SIGNAL_PROBLEM, g_steal_pointer (&error));
+  return FALSE;
+}
+
+/* Runs one job on the database; FALSE with the failure noted. */
+static gboolean
+run_job (ConfabStore          *self,
+         Job                  *job,
+         ConfabStoreSnapshot **snapshot)
+{
+  /* A damaged history that could not be replaced: its reason stands for every job. */
+  if (self->db == NULL)
+    return FALSE;
+
+  switch (job->type)
+    {
+    case JOB_SAVE_MESSAGES:
+      return run_save_messages (self, job);
+    case JOB_SAVE_CONVERSATION:
+      return run_save_conversation (self, job);
+    case JOB_OUTBOX_PUT:
+      return run_outbox_put (self, job);
+    case JOB_OUTBOX_REMOVE:
+      return run_outbox_remove (self, job);
+    case JOB_LOAD:
+      *snapshot = run_load (self, job);
+      return *snapshot != NULL;
+    case JOB_CHECK:
+      return check_db (self);
+    case JOB_FLUSH:
+    case JOB_QUIT:
+    default:
+      return TRUE;
+    }
+}
+
+static const char *
+job_description (JobType type)
+{
+  switch (type)
+    {
+    case JOB_SAVE_MESSAGES: return _("messages");
+    case JOB_SAVE_CONVERSATION: return _("the conversation");
+    case JOB_OUTBOX_PUT: return _("a message waiting to be sent");
+    case JOB_OUTBOX_REMOVE: return _("a sent message");
+    case JOB_LOAD:
+    case JOB_CHECK:
+    case JOB_FLUSH:
+    case JOB_QUIT:
+    default: return "";
+    }
+}
+
+static gpointer
+worker (gpointer data)
+{
+  ConfabStore *self = data;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (self->jobs);
+      ConfabStoreSnapshot *snapshot = NULL;
+      GError *error = NULL;
+      gboolean ok;
+
+      if (job->type == JOB_QUIT)
+        {
+          job_free (job);
+          return NULL;
+        }
+
+      ok = run_job (self, job, &snapshot);
+      /* A damaged page met on the way: the job is done again on the fresh history, which
+       * holds what could be read of the old one. */
+      if (!ok && recover (self))
+        ok = run_job (self, job, &snapshot);
+
+      if (!ok && (job->type == JOB_LOAD || job->type == JOB_CHECK))
+        error = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN, _("Could not read the history: %s"),
+                             failure_reason (self));
+      else if (!ok)
+        error = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_WRITE, _("Could not save %s: %s"),
+                             job_description (job->type), failure_reason (self));
+      /* Told to the person whoever asked; a caller that waits also gets it back. */
+      if (error != NULL)
+        emit_later (self, SIGNAL_ERROR, g_error_copy (error));
+
+      if (job->type == JOB_LOAD)
+        {
+          if (ok)
+            g_task_return_pointer (job->task, snapshot, (GDestroyNotify) confab_store_snapshot_free);
+          else
+            g_task_return_error (job->task, g_steal_pointer (&error));
+          /* The last reference to the task (and so to the store) goes on the owner's thread:
+           * a store must not be finalized on its own worker. */
+          run_on_owner (self, unref_cb, g_steal_pointer (&job->task));
+        }
+      if (job->waiter != NULL)
+        wake_waiter (job->waiter, ok, g_steal_pointer (&error));
+      g_clear_error (&error);
+      job_free (job);
+    }
 }
 
 /* Public API */
@@ -557,54 +1245,95 @@ confab_store_dup_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "confab", "history.db", NULL);
 }
 
+/* Refuses a history Confab may read but not write, before SQLite opens it read-only and
+ * every write fails later; makes its folder private. */
+static gboolean
+check_location (const char  *path,
+                GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *display = NULL;
+  GStatBuf st;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      display = g_filename_display_name (dir);
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
+                   _("Could not create the folder “%s” for the history: %s"), display, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* Confab needs the folder too: for the history's log, and to move a damaged one aside. */
+  if (g_access (dir, W_OK) != 0)
+    {
+      display = g_filename_display_name (dir);
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_READ_ONLY,
+                   _("The folder “%s” is read-only. Confab leaves the history in it as it is and keeps no "
+                     "history until it can write there."), display);
+      return FALSE;
+    }
+  if (g_access (path, F_OK) == 0 && g_access (path, W_OK) != 0)
+    {
+      display = g_filename_display_name (path);
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_READ_ONLY,
+                   _("The history “%s” is read-only. Confab leaves it as it is and keeps no history "
+                     "until it can write to it."), display);
+      return FALSE;
+    }
+
+  /* What others may read of it: nothing. Only ever tightened, and only when it is ours. */
+  if (g_stat (dir, &st) == 0 && st.st_uid == getuid () && (st.st_mode & 077) != 0)
+    g_chmod (dir, st.st_mode & 0700);
+
+  return TRUE;
+}
+
 ConfabStore *
 confab_store_new (const char  *path,
                   GError     **error)
 {
   g_autoptr(ConfabStore) self = NULL;
-  g_autofree char *dir = NULL;
-  sqlite3_stmt *stmt = NULL;
+  gint64 max_local_id = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
-                   _("Could not create %s: %s"), dir, g_strerror (saved));
-      return NULL;
-    }
+  if (!check_location (path, error) || !create_private (path, error))
+    return NULL;
 
   self = g_object_new (CONFAB_TYPE_STORE, NULL);
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                       NULL) != SQLITE_OK ||
-      !exec (self, "PRAGMA journal_mode = WAL") ||
-      !exec (self, "PRAGMA synchronous = NORMAL"))
+  self->path = g_strdup (path);
+  self->context = g_main_context_ref_thread_default ();
+
+  if (!open_db (self))
     {
       g_autofree char *display = g_filename_display_name (path);
 
-      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
-                   _("Could not open the history %s: %s"), display,
-                   self->db != NULL ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
-      return NULL;
+      if (!failure_is_damage (self))
+        {
+          g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
+                       _("Could not open the history “%s”: %s"), display, failure_reason (self));
+          return NULL;
+        }
+      if (!set_aside (self, error))
+        return NULL;
     }
-  sqlite3_busy_timeout (self->db, 2000);
 
   if (!migrate (self, error))
     return NULL;
 
   /* Local ids: above every id in the outbox and above this moment, so they stay unique. */
   self->next_local_id = g_get_real_time ();
-  if (sqlite3_prepare_v2 (self->db, "SELECT MAX (local_id) FROM outbox", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    self->next_local_id = MAX (self->next_local_id, sqlite3_column_int64 (stmt, 0) + 1);
-  sqlite3_finalize (stmt);
+  if (query_int64 (self, "SELECT MAX (local_id) FROM outbox", &max_local_id))
+    self->next_local_id = MAX (self->next_local_id, max_local_id + 1);
 
-  self->context = g_main_context_ref_thread_default ();
   self->jobs = g_async_queue_new ();
   self->thread = g_thread_new ("confab-store", worker, self);
+  /* Reading every page takes long for a long history (1.3 s for 10 MB not in the cache):
+   * the store's thread does it first, before any load or write. */
+  g_async_queue_push (self->jobs, job_new (JOB_CHECK, NULL, NULL));
 
   return g_steal_pointer (&self);
 }
@@ -696,24 +1425,26 @@ confab_store_save_conversation (ConfabStore *self,
   g_async_queue_push (self->jobs, job);
 }
 
-void
+gboolean
 confab_store_outbox_put (ConfabStore   *self,
                          const char    *account_id,
                          const char    *consumer_id,
-                         ConfabMessage *message)
+                         ConfabMessage *message,
+                         GError       **error)
 {
   Job *job;
   Row row = { 0 };
 
-  g_return_if_fail (CONFAB_IS_STORE (self));
-  g_return_if_fail (account_id != NULL && consumer_id != NULL);
-  g_return_if_fail (confab_message_get_local_id (message) != 0);
+  g_return_val_if_fail (CONFAB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL && consumer_id != NULL, FALSE);
+  g_return_val_if_fail (confab_message_get_local_id (message) != 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   job = job_new (JOB_OUTBOX_PUT, account_id, consumer_id);
   job->rows = new_rows (1);
   fill_row (&row, message);
   g_array_append_val (job->rows, row);
-  g_async_queue_push (self->jobs, job);
+  return run_and_wait (self, job, error);
 }
 
 void
@@ -761,27 +1492,9 @@ confab_store_load_finish (ConfabStore   *self,
 void
 confab_store_flush (ConfabStore *self)
 {
-  GMutex mutex;
-  GCond cond;
-  gboolean done = FALSE;
-  Job *job;
-
   g_return_if_fail (CONFAB_IS_STORE (self));
 
-  g_mutex_init (&mutex);
-  g_cond_init (&cond);
-  job = job_new (JOB_FLUSH, NULL, NULL);
-  job->mutex = &mutex;
-  job->cond = &cond;
-  job->done = &done;
-
-  g_mutex_lock (&mutex);
-  g_async_queue_push (self->jobs, job);
-  while (!done)
-    g_cond_wait (&cond, &mutex);
-  g_mutex_unlock (&mutex);
-  g_mutex_clear (&mutex);
-  g_cond_clear (&cond);
+  run_and_wait (self, job_new (JOB_FLUSH, NULL, NULL), NULL);
 }
 
 void
@@ -819,8 +1532,9 @@ confab_store_finalize (GObject *object)
     }
   g_clear_pointer (&self->jobs, g_async_queue_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
-  if (self->db != NULL)
-    sqlite3_close (self->db);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_free (self->failure);
+  g_free (self->path);
 
   G_OBJECT_CLASS (confab_store_parent_class)->finalize (object);
 }
@@ -834,6 +1548,12 @@ confab_store_class_init (ConfabStoreClass *klass)
   /* ConfabStore::error: (error: a GError) a write failed; what it was for is in the message */
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /* ConfabStore::problem: (error: a GError) the history was damaged and dealt with (or could
+   * not be): what happened and where the old file went, in words for the person */
+  signals[SIGNAL_PROBLEM] =
+    g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 

@@ -14,9 +14,11 @@ G_BEGIN_DECLS
 #define CONFAB_STORE_ERROR (confab_store_error_quark ())
 
 typedef enum {
-  CONFAB_STORE_ERROR_OPEN,      /* cannot open or create the database */
+  CONFAB_STORE_ERROR_OPEN,      /* cannot open, create or read the database */
   CONFAB_STORE_ERROR_VERSION,   /* written by a newer Confab */
   CONFAB_STORE_ERROR_WRITE,     /* a write failed: full disk, read-only file, … */
+  CONFAB_STORE_ERROR_READ_ONLY, /* the file or its folder cannot be written; left as it is */
+  CONFAB_STORE_ERROR_DAMAGED,   /* the file was damaged: moved aside, see ::problem */
 } ConfabStoreError;
 
 GQuark confab_store_error_quark (void);
@@ -27,7 +29,17 @@ GQuark confab_store_error_quark (void);
 G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
 
 /* Opens (creating and migrating as needed) the database at path; every later read and write
- * runs in order on the store's own thread. */
+ * runs in order on the store's own thread. The file is private to the person (0600, in a 0700
+ * folder). One that is read-only, or written by a newer Confab, is refused and left as it is.
+ *
+ * One that is damaged (not SQLite, or with corrupt pages, found now, by the check of every
+ * page the store's thread makes first, or by a later read or write) is never written to nor
+ * deleted: what can still be read of it (the outbox first) is copied into a fresh history,
+ * and the file is renamed with its journals to path.damaged-YYYYMMDD-HHMMSS. ::problem then
+ * says so, in words for the person; connect to it right after this returns: it is emitted
+ * from the main loop, even for damage found here.
+ *
+ * ::error reports, in words for the person, a read or write that failed for another reason. */
 ConfabStore *confab_store_new               (const char *path,
                                              GError    **error);
 /* $XDG_DATA_HOME/confab/history.db */
@@ -64,11 +76,15 @@ void confab_store_save_conversation (ConfabStore *self,
                                      const char  *account_id,
                                      const char  *consumer_id,
                                      const char  *conversation_id);
-/* An own message not sent yet, by its local id (set one first). */
-void confab_store_outbox_put        (ConfabStore   *self,
+/* An own message not sent yet, by its local id (set one first). Unlike the writes above it is
+ * done before the call returns, committed and synced to the disk: on TRUE the message survives
+ * a crash or a power cut. On FALSE (full disk, read-only file, …) nothing was written; the
+ * error is also reported by ::error, like every failed write. */
+gboolean confab_store_outbox_put    (ConfabStore   *self,
                                      const char    *account_id,
                                      const char    *consumer_id,
-                                     ConfabMessage *message);
+                                     ConfabMessage *message,
+                                     GError       **error);
 void confab_store_outbox_remove     (ConfabStore   *self,
                                      gint64         local_id);
 /* Waits until every queued write is done (shutdown, tests). */

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ConfabAgentBot, confab_agent_bot, CONFAB, AGENT_BOT, GObject)
 
-/* The bot does not keep server alive; the server owns the bot. */
+/* From now on the bot answers the consumers of server, until the bot or the server goes.
+ * The caller owns the bot; the bot does not keep server alive. */
 ConfabAgentBot *confab_agent_bot_new (ConfabServer *server);
 
 /* What the bot answers to a consumer's text; *close_after is set for "bye". */

@@ -16,7 +16,7 @@
 
 #include <gio/gunixinputstream.h>
 
-#include "confab-server-private.h"
+#include "confab-server-state.h"
 
 #define CONSOLE_HELP \
   "agent console: type a line to answer in the current conversation.\n" \
@@ -30,7 +30,7 @@ struct _ConfabAgentConsole
 {
   GObject parent_instance;
 
-  ConfabServer *server;          /* unowned: the server owns the console */
+  ConfabServer *server;          /* weak: the console does not keep the server alive */
   GDataInputStream *input;
   GCancellable *cancellable;
   GHashTable *unread;            /* conversation id → GArray of gint64 */

@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ConfabAgentConsole, confab_agent_console, CONFAB, AGENT_CONSOLE, GObject)
 
-/* Reads agent lines from stdin and prints what consumers do to stdout. */
+/* Reads agent lines from stdin and prints what consumers do to stdout, for server, until
+ * the console or the server goes. The caller owns the console; it does not keep server
+ * alive. */
 ConfabAgentConsole *confab_agent_console_new (ConfabServer *server);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* confab-server-control.c: the control API of the local service, for tests and demos
+/* confab-server-control.c: ConfabServer's control API, for tests and demos
  *
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,6 +32,8 @@ reply_from_error (SoupServerMessage *msg,
     status = SOUP_STATUS_CONFLICT;
   else if (g_error_matches (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE))
     status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  else if (g_error_matches (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_SHUT_DOWN))
+    status = SOUP_STATUS_SERVICE_UNAVAILABLE;
 
   confab_server_reply_error (msg, status, error->message);
 }
@@ -317,7 +319,7 @@ control_refuse_tokens (ConfabServer      *server,
   gboolean refuse = TRUE;
 
   confab_json_lookup_boolean (body, "refuse", &refuse);
-  confab_server_set_refuse_tokens (server, refuse);
+  g_object_set (server, "refuse-tokens", refuse, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "refuse");
@@ -340,7 +342,7 @@ control_delay (ConfabServer      *server,
       return;
     }
 
-  confab_server_set_response_delay (server, (guint) ms);
+  g_object_set (server, "response-delay", (guint) ms, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "ms");
@@ -392,6 +394,47 @@ control_frames (ConfabServer      *server,
   confab_server_reply_json (msg, SOUP_STATUS_OK, log);
 }
 
+JsonNode *
+confab_server_dup_state (ConfabServer *self)
+{
+  JsonNode *root;
+  JsonObject *object;
+  JsonArray *sockets;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), NULL);
+
+  root = confab_server_state_to_json (self->state);
+  object = json_node_get_object (root);
+  json_object_remove_member (object, "key");
+
+  sockets = json_array_new ();
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      ConsumerSocket *socket = g_ptr_array_index (self->sockets, i);
+      JsonObject *entry = json_object_new ();
+      JsonArray *dialogs = json_array_new ();
+      GHashTableIter iter;
+      gpointer key;
+
+      json_object_set_int_member (entry, "socket", socket->serial);
+      json_object_set_string_member (entry, "consumerId", socket->consumer_id);
+      json_object_set_string_member (entry, "accountId", socket->account_id);
+      json_object_set_int_member (entry, "exSubscriptions", socket->ex_subscriptions->len);
+      g_hash_table_iter_init (&iter, socket->dialog_subscriptions);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        json_array_add_string_element (dialogs, key);
+      json_object_set_array_member (entry, "dialogs", dialogs);
+      json_array_add_object_element (sockets, entry);
+    }
+  json_object_set_array_member (object, "sockets", sockets);
+
+  json_object_set_string_member (object, "agentId", CONFAB_SERVER_AGENT_ID);
+  json_object_set_boolean_member (object, "refuseTokens", self->refuse_tokens);
+  json_object_set_int_member (object, "responseDelay", self->response_delay);
+
+  return root;
+}
+
 static void
 control_state (ConfabServer      *server,
                SoupServerMessage *msg,
@@ -410,7 +453,7 @@ control_token (ConfabServer      *server,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(ConfabJwtClaims) claims = NULL;
   g_autofree char *jwt = NULL;
-  gint64 lifetime = confab_server_get_token_lifetime (server);
+  gint64 lifetime = server->token_lifetime;
 
   if (confab_json_lookup_int (body, "lifetime", &lifetime) && (lifetime < G_MININT32 || lifetime > G_MAXINT32))
     {
@@ -454,35 +497,51 @@ static const struct {
   { "/control/token", control_token, FALSE },
 };
 
-static gboolean
-host_is_loopback (const char *host_header)
+gboolean
+confab_server_address_is_loopback (GInetAddress *address)
 {
-  g_autofree char *host = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  const char *end;
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), FALSE);
+
+  if (g_inet_address_get_is_loopback (address))
+    return TRUE;
+
+  /* ::ffff:127.x.y.z, as a dual-stack socket reports an IPv4 peer */
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    {
+      const guint8 *bytes = g_inet_address_to_bytes (address);
+      static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+      return memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0 && bytes[12] == 127;
+    }
+
+  return FALSE;
+}
+
+/* Whether a Host header names this service as a local client would: exactly
+ * 127.0.0.1:PORT, localhost:PORT or [::1]:PORT with the service's own port (the port may
+ * only be left out where it is HTTP's default). Nothing else: no other name, no user
+ * info, no second port, no path. */
+static gboolean
+host_names_this_service (const char *host_header,
+                         guint16     port)
+{
+  static const char * const hosts[] = { "127.0.0.1", "localhost", "[::1]" };
+  g_autofree char *port_suffix = g_strdup_printf (":%u", port);
 
   if (host_header == NULL)
     return FALSE;
 
-  /* [::1]:port, 127.0.0.1:port, localhost:port */
-  if (host_header[0] == '[')
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
     {
-      end = strchr (host_header, ']');
-      if (end == NULL)
-        return FALSE;
-      host = g_strndup (host_header + 1, (gsize) (end - host_header - 1));
-    }
-  else
-    {
-      end = strchr (host_header, ':');
-      host = end != NULL ? g_strndup (host_header, (gsize) (end - host_header)) : g_strdup (host_header);
+      gsize len = strlen (hosts[i]);
+
+      if (g_ascii_strncasecmp (host_header, hosts[i], len) != 0)
+        continue;
+      if (g_str_equal (host_header + len, port_suffix) || (host_header[len] == '\0' && port == 80))
+        return TRUE;
     }
 
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && confab_server_address_is_loopback (address);
+  return FALSE;
 }
 
 static gboolean
@@ -494,32 +553,86 @@ peer_is_loopback (SoupServerMessage *msg)
          confab_server_address_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
 }
 
-void
-confab_server_control_handle (ConfabServer      *server,
-                              SoupServerMessage *msg,
-                              const char        *path,
-                              GHashTable        *query)
+/* A web page could reach a loopback port through DNS rebinding or a form post; neither
+ * gets past a check of the Host and Origin headers. Answers 403 when it is not local. */
+static gboolean
+check_local (ConfabServer      *server,
+             SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (!peer_is_loopback (msg))
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "the control API answers loopback peers only");
+      return FALSE;
+    }
+
+  if (!host_names_this_service (soup_message_headers_get_one (headers, "Host"), server->port) ||
+      soup_message_headers_get_one (headers, "Origin") != NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "the control API answers loopback hosts only");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* GET takes its arguments from the query: /control/frames?type=ms.PublishEvent */
+static JsonObject *
+body_from_query (GHashTable *query)
+{
+  JsonObject *body = json_object_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (query != NULL)
+    {
+      g_hash_table_iter_init (&iter, query);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        json_object_set_string_member (body, key, value);
+    }
+
+  return body;
+}
+
+/* The POST body as an object (an empty one counts as {}), or NULL when it is not one. */
+static JsonObject *
+body_from_post (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(JsonParser) parser = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  JsonNode *root;
+
+  if (len == 0)
+    return json_object_new ();
+
+  parser = json_parser_new ();
+  if (len > CONTROL_MAX_BODY || confab_server_json_too_deep (data, len, 64) ||
+      !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The SoupServer handler of /control. */
+void
+confab_server_control_handle (SoupServer        *soup,
+                              SoupServerMessage *msg,
+                              const char        *path,
+                              GHashTable        *query,
+                              gpointer           user_data)
+{
+  ConfabServer *server = user_data;
   const char *method = soup_server_message_get_method (msg);
   g_autoptr(JsonObject) body = NULL;
   ControlHandler handler = NULL;
   gboolean allows_get = FALSE;
 
-  if (!peer_is_loopback (msg))
-    {
-      confab_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "the control API answers loopback peers only");
-      return;
-    }
-
-  /* A web page could reach a loopback port through DNS rebinding or a form post; neither
-   * gets past a check of the Host and Origin headers. */
-  if (!host_is_loopback (soup_message_headers_get_one (headers, "Host")) ||
-      soup_message_headers_get_one (headers, "Origin") != NULL)
-    {
-      confab_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "the control API answers loopback hosts only");
-      return;
-    }
+  if (!check_local (server, msg))
+    return;
 
   for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
     {
@@ -539,41 +652,15 @@ confab_server_control_handle (ConfabServer      *server,
 
   if (g_str_equal (method, SOUP_METHOD_GET) && allows_get)
     {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      /* GET takes its arguments from the query: /control/frames?type=ms.PublishEvent */
-      body = json_object_new ();
-      if (query != NULL)
-        {
-          g_hash_table_iter_init (&iter, query);
-          while (g_hash_table_iter_next (&iter, &key, &value))
-            json_object_set_string_member (body, key, value);
-        }
+      body = body_from_query (query);
     }
   else if (g_str_equal (method, SOUP_METHOD_POST))
     {
-      g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-      gsize len = 0;
-      const char *data = g_bytes_get_data (bytes, &len);
-
-      if (len == 0)
+      body = body_from_post (msg);
+      if (body == NULL)
         {
-          body = json_object_new ();
-        }
-      else
-        {
-          g_autoptr(JsonParser) parser = json_parser_new ();
-          JsonNode *root;
-
-          if (len > CONTROL_MAX_BODY || confab_server_json_too_deep (data, len, 64) ||
-              !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-              (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-            {
-              confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body is a JSON object");
-              return;
-            }
-          body = json_object_ref (json_node_get_object (root));
+          confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body is a JSON object");
+          return;
         }
     }
   else

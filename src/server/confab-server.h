@@ -14,11 +14,8 @@ G_BEGIN_DECLS
 
 #define CONFAB_SERVER_DEFAULT_ACCOUNT "confab-local"
 
-typedef enum {
-  CONFAB_AGENT_MODE_BOT,      /* the scripted agent answers */
-  CONFAB_AGENT_MODE_CONSOLE,  /* a person plays the agent from stdin */
-  CONFAB_AGENT_MODE_NONE,     /* the agent acts only through the control API */
-} ConfabAgentMode;
+/* The agent's nickname in its profile, whoever plays it. */
+#define CONFAB_SERVER_AGENT_NICKNAME "Dana"
 
 #define CONFAB_SERVER_ERROR (confab_server_error_quark ())
 
@@ -27,6 +24,7 @@ typedef enum {
   CONFAB_SERVER_ERROR_CLOSED,      /* the conversation is closed */
   CONFAB_SERVER_ERROR_INVALID,     /* a bad argument */
   CONFAB_SERVER_ERROR_STATE,       /* the state file cannot be read or written */
+  CONFAB_SERVER_ERROR_SHUT_DOWN,   /* the service has stopped */
 } ConfabServerError;
 
 GQuark confab_server_error_quark (void);
@@ -35,7 +33,9 @@ GQuark confab_server_error_quark (void);
 
 G_DECLARE_FINAL_TYPE (ConfabServer, confab_server, CONFAB, SERVER, GObject)
 
-ConfabServer *confab_server_new              (ConfabAgentMode mode);
+/* Nobody plays the agent until someone attaches one (ConfabAgentBot, ConfabAgentConsole)
+ * or uses the agent's side below. */
+ConfabServer *confab_server_new              (void);
 
 /* Loads path if it exists (else starts empty) and from then on saves there, atomically,
  * shortly after every change and at shutdown. Call before confab_server_listen(). */
@@ -54,11 +54,10 @@ guint16       confab_server_get_port         (ConfabServer   *self);
 char         *confab_server_dup_base_url     (ConfabServer   *self);
 const char   *confab_server_get_account_id   (ConfabServer   *self);
 const char   *confab_server_get_agent_id     (ConfabServer   *self);
-ConfabAgentMode confab_server_get_agent_mode (ConfabServer   *self);
 /* Stops listening, closes every socket, saves the state. Safe to call twice. */
 void          confab_server_shutdown         (ConfabServer   *self);
 
-/* Scripted agent timings, in ms. */
+/* Scripted agent timings, in ms: the bot reads them. */
 guint         confab_server_get_accept_delay (ConfabServer   *self);
 void          confab_server_set_accept_delay (ConfabServer   *self,
                                               guint           delay_ms);
@@ -85,9 +84,16 @@ char         *confab_server_issue_token      (ConfabServer   *self,
                                               const char     *consumer_id,
                                               gint64          lifetime_s);
 
-/* The agent's side. conversation_id NULL means the open conversation updated last. */
+/* The agent's side. conversation_id NULL means the open conversation updated last.
+ * After confab_server_shutdown() they fail with CONFAB_SERVER_ERROR_SHUT_DOWN. */
 char         *confab_server_dup_current_conversation_id (ConfabServer *self,
                                                          const char   *consumer_id);
+/* A read-only look at one conversation; FALSE when there is none of that id. */
+gboolean      confab_server_peek_conversation (ConfabServer *self,
+                                               const char   *conversation_id,
+                                               guint        *n_events,
+                                               gboolean     *closed,
+                                               gboolean     *accepted);
 gboolean      confab_server_agent_accept     (ConfabServer   *self,
                                               const char     *conversation_id,
                                               GError        **error);

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "confab-application.h"
+#include "confab-agent-bot.h"
 #include "confab-preferences.h"
 #include "confab-server.h"
 #include "confab-window.h"
@@ -46,7 +47,10 @@ start_local_service (ConfabApplication  *self,
   g_autofree char *base_url = NULL;
   ConfabAccount *account;
 
-  self->server = confab_server_new (CONFAB_AGENT_MODE_BOT);
+  self->server = confab_server_new ();
+  /* The bot goes with the server. */
+  g_object_set_data_full (G_OBJECT (self->server), "confab-agent",
+                          confab_agent_bot_new (self->server), g_object_unref);
   if (!confab_server_listen (self->server, 0, error))
     {
       g_clear_object (&self->server);
@@ -59,12 +63,13 @@ start_local_service (ConfabApplication  *self,
   return account;
 }
 
+/* ::error and ::problem: the session goes on either way */
 static void
 store_error_cb (ConfabWindow *window,
                 const GError *error,
                 ConfabStore  *store)
 {
-  confab_window_show_error (window, error->message);
+  confab_window_show_problem (window, error->message);
 }
 
 static void
@@ -85,10 +90,11 @@ start_session (ConfabApplication *self,
       if (store != NULL)
         {
           g_signal_connect_object (store, "error", G_CALLBACK (store_error_cb), window, G_CONNECT_SWAPPED);
+          g_signal_connect_object (store, "problem", G_CALLBACK (store_error_cb), window, G_CONNECT_SWAPPED);
           confab_session_set_store (self->session, store);
         }
       else
-        confab_window_show_error (window, error->message);
+        confab_window_show_problem (window, error->message);
     }
 
   if (self->settings != NULL)

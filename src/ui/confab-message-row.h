@@ -27,7 +27,4 @@ gboolean       confab_message_row_get_first_unread (ConfabMessageRow *self);
 /* The accessible label, e.g. "Dana, 10:42: Hello. Read." */
 char          *confab_message_row_dup_label     (ConfabMessageRow *self);
 
-/* Plain text to Pango markup: everything escaped, web addresses made links. */
-char          *confab_text_to_markup            (const char *text);
-
 G_END_DECLS

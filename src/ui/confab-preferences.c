@@ -20,10 +20,15 @@ struct _ConfabPreferences
   GtkWidget *read_receipts_switch;
   GtkWidget *account_row;
   GtkWidget *token_row;
+  GtkWidget *advanced_row;
   GtkWidget *messaging_row;
+  GtkWidget *messaging_entry;
   GtkWidget *idp_row;
+  GtkWidget *idp_entry;
   GtkWidget *accdn_row;
+  GtkWidget *accdn_entry;
   GtkWidget *csds_row;
+  GtkWidget *csds_entry;
 };
 
 G_DEFINE_FINAL_TYPE (ConfabPreferences, confab_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -56,7 +61,7 @@ token_apply_cb (ConfabPreferences *self,
   if (*account_id == '\0')
     {
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (_("Set the account ID first")));
+                                        adw_toast_new (_("Set the account number first")));
       return;
     }
 
@@ -91,17 +96,39 @@ confab_preferences_class_init (ConfabPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, read_receipts_switch);
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, account_row);
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, token_row);
+  gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, advanced_row);
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, messaging_row);
+  gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, messaging_entry);
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, idp_row);
+  gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, idp_entry);
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, accdn_row);
+  gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, accdn_entry);
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, csds_row);
+  gtk_widget_class_bind_template_child (widget_class, ConfabPreferences, csds_entry);
   gtk_widget_class_bind_template_callback (widget_class, token_apply_cb);
+}
+
+/* The row names its entry (activatable-widget makes the title its label); the subtitle,
+ * what happens when the entry is empty, is its description. */
+static void
+describe_server_entry (GtkWidget *row,
+                       GtkWidget *entry)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                  -1);
 }
 
 static void
 confab_preferences_init (ConfabPreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  describe_server_entry (self->messaging_row, self->messaging_entry);
+  describe_server_entry (self->idp_row, self->idp_entry);
+  describe_server_entry (self->accdn_row, self->accdn_entry);
+  describe_server_entry (self->csds_row, self->csds_entry);
 }
 
 ConfabPreferences *
@@ -124,11 +151,20 @@ confab_preferences_new (GtkWindow *parent,
 
   g_settings_bind (settings, "send-read-receipts", self->read_receipts_switch, "active", G_SETTINGS_BIND_DEFAULT);
   {
-    GtkWidget *widgets[] = { self->account_row, self->messaging_row, self->idp_row, self->accdn_row, self->csds_row };
+    GtkWidget *widgets[] = { self->account_row, self->messaging_entry, self->idp_entry, self->accdn_entry, self->csds_entry };
 
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
       g_settings_bind (settings, rows[i].key, widgets[i], "text", G_SETTINGS_BIND_DEFAULT);
   }
+  /* Servers someone has set stay in view; the others are details most people never need. */
+  for (guint i = 1; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, rows[i].key);
+      g_autoptr(GVariant) fallback = g_settings_get_default_value (settings, rows[i].key);
+
+      if (!g_variant_equal (value, fallback))
+        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->advanced_row), TRUE);
+    }
 
   return self;
 }

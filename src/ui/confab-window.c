@@ -10,6 +10,7 @@
 
 #include "confab-window.h"
 #include "confab-window-private.h"
+#include "confab-a11y.h"
 #include "confab-message-row.h"
 #include "confab-read-tracker.h"
 #include "confab-ui.h"
@@ -42,10 +43,15 @@ struct _ConfabWindow
   GtkWidget *composer;
   GtkWidget *composer_placeholder;
   GtkWidget *send_button;
+  GtkWidget *demo_revealer;
+  GtkWidget *demo_banner;
+  GtkWidget *demo_label;
+  GtkWidget *use_account_button;
   GtkWidget *status_revealer;
   GtkWidget *status_label;
   GtkWidget *status_icon;
   GtkWidget *retry_now_button;
+  GtkWidget *preferences_button;
   GtkWidget *jump_revealer;
   GtkWidget *jump_button;
   GtkWidget *jump_label;
@@ -53,6 +59,8 @@ struct _ConfabWindow
   GtkWidget *new_conversation_button;
   guint scroll_source;
   GtkWidget *closed_label;
+  AdwToastOverlay *toast_overlay;
+  char *problem_shown;           /* the text of the problem toast not dismissed yet, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabWindow, confab_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -147,13 +155,47 @@ scroll_to_bottom_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Later, not now: during the list's own layout (configure()) GtkListView does not follow a
- * new value, and a row just added has no height yet. */
+/* The frame clock's layout phase, after the window's own layout: a scroll asked for while
+ * the list was laid out (it grew) is carried out here. The new value makes the list ask
+ * for layout again, and the frame clock lays out again before it paints, so the frame that
+ * first lays out a new row already shows it at the bottom. */
+static void
+frame_layout_cb (GdkFrameClock *clock,
+                 ConfabWindow  *self)
+{
+  if (self->scroll_source != 0)
+    {
+      g_clear_handle_id (&self->scroll_source, g_source_remove);
+      scroll_to_bottom_cb (self);
+    }
+}
+
+static void
+window_realize_cb (ConfabWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "layout",
+                           G_CALLBACK (frame_layout_cb), self, G_CONNECT_AFTER);
+}
+
+static void
+window_unrealize_cb (ConfabWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)),
+                                        frame_layout_cb, self);
+}
+
+/* Not now: during the list's own layout (configure()) GtkListView does not follow a new
+ * value, and a row just added has no height yet. At the end of this frame's layout (see
+ * above), or, when the window is not drawing, in an idle that comes before drawing. */
 static void
 scroll_to_bottom (ConfabWindow *self)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
   if (self->scroll_source == 0)
-    self->scroll_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_bottom_cb, self, NULL);
+    self->scroll_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scroll_to_bottom_cb, self, NULL);
+  if (clock != NULL)
+    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
 }
 
 /* Agent messages not read yet: the count on the "jump to latest" button. */
@@ -181,32 +223,23 @@ count_unread (ConfabWindow *self)
 static void
 update_jump_button (ConfabWindow *self)
 {
-  guint unread;
+  gboolean away = self->session != NULL && !self->stick_to_bottom;
+  guint unread = away ? count_unread (self) : 0;
 
-  if (self->session == NULL || self->stick_to_bottom)
-    {
-      gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), FALSE);
-      return;
-    }
-
-  unread = count_unread (self);
   if (unread > 0)
     {
       g_autofree char *text = g_strdup_printf ("%u", unread);
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Jump to the latest message, %u unread",
-                                                             "Jump to the latest message, %u unread", unread), unread);
+      g_autofree char *description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unread message",
+                                                                   "%u unread messages", unread), unread);
 
       gtk_label_set_text (GTK_LABEL (self->jump_label), text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      gtk_widget_set_visible (self->jump_label, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
     }
   else
-    {
-      gtk_widget_set_visible (self->jump_label, FALSE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Jump to the latest message"), -1);
-    }
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), TRUE);
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  gtk_widget_set_visible (self->jump_label, unread > 0);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), away);
 }
 
 static void
@@ -241,9 +274,28 @@ vadjustment_changed_cb (ConfabWindow  *self,
   update_jump_button (self);
 }
 
+/* Why the session signed out, in words for where the account came from: a token saved in
+ * Preferences is mended there, not through the LP_JWT the session's words name for an
+ * lp.env or environment account. *in_preferences: Preferences can put it right. */
+static char *
+dup_signed_out_text (ConfabWindow *self,
+                     gboolean     *in_preferences)
+{
+  ConfabAccount *account = confab_session_get_account (self->session);
+  const char *reason = confab_session_get_signed_out_reason (self->session);
+
+  *in_preferences = account != NULL &&
+                    confab_account_get_source (account) == CONFAB_ACCOUNT_SOURCE_SETTINGS;
+  if (*in_preferences && confab_session_get_token_refused (self->session))
+    return g_strdup (_("The service did not accept the token. Set a new token in Preferences, "
+                       "then start Confab again."));
+  return g_strdup (reason != NULL ? reason : _("Signed out."));
+}
+
 static void
 update_status (ConfabWindow *self)
 {
+  gboolean in_preferences = FALSE;
   ConfabSessionState state = confab_session_get_state (self->session);
   const char *nickname = confab_session_get_agent_nickname (self->session);
   g_autofree char *subtitle = NULL;
@@ -281,7 +333,7 @@ update_status (ConfabWindow *self)
     case CONFAB_SESSION_SIGNED_OUT:
       subtitle = g_strdup (_("Signed out"));
       icon = "dialog-password-symbolic";
-      status = g_strdup (confab_session_get_signed_out_reason (self->session));
+      status = dup_signed_out_text (self, &in_preferences);
       break;
     case CONFAB_SESSION_OFFLINE:
     default:
@@ -292,8 +344,10 @@ update_status (ConfabWindow *self)
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
   /* A bar that goes must not take the keyboard focus with it. */
-  if (status == NULL && gtk_widget_has_focus (self->retry_now_button))
+  if ((status == NULL && gtk_widget_has_focus (self->retry_now_button)) ||
+      (!in_preferences && gtk_widget_has_focus (self->preferences_button)))
     gtk_widget_grab_focus (self->composer);
+  gtk_widget_set_visible (self->preferences_button, in_preferences);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), status != NULL);
   if (status != NULL)
     {
@@ -545,7 +599,9 @@ send_action (GtkWidget  *widget,
   g_strchomp (text);
   while (*text == '\n')
     memmove (text, text + 1, strlen (text));
-  confab_session_send_text (self->session, text);
+  /* Not saved: the words stay in the composer (the store's error says why). */
+  if (confab_session_send_text (self->session, text) == NULL)
+    return;
   /* Answering means the person has caught up. */
   set_first_unread (self, NULL);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->composer)), "", 0);
@@ -630,6 +686,11 @@ confab_window_set_session (ConfabWindow  *self,
   g_signal_connect_object (messages, "items-changed", G_CALLBACK (messages_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
 
+  /* The built-in service is the demo: the window says so, and how to leave it. */
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->demo_revealer),
+                                 confab_account_get_source (confab_session_get_account (session)) ==
+                                 CONFAB_ACCOUNT_SOURCE_LOCAL);
+
   update_page (self);
   update_status (self);
   update_closed (self);
@@ -646,6 +707,44 @@ confab_window_show_error (ConfabWindow *self,
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), "dialog-warning-symbolic");
   gtk_widget_set_visible (self->retry_now_button, FALSE);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), TRUE);
+}
+
+static void
+problem_dismissed_cb (ConfabWindow *self,
+                      AdwToast     *toast)
+{
+  g_clear_pointer (&self->problem_shown, g_free);
+}
+
+void
+confab_window_show_problem (ConfabWindow *self,
+                            const char   *message)
+{
+  GtkWidget *label;
+  AdwToast *toast;
+
+  g_return_if_fail (CONFAB_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* A disk that stays full fails every save the same way: once is enough. */
+  if (g_strcmp0 (self->problem_shown, message) == 0)
+    return;
+
+  /* Said in full (it names where the old history went), as plain text, and it stays until
+   * the person closes it. */
+  label = gtk_label_new (message);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  toast = g_object_new (ADW_TYPE_TOAST,
+                        "custom-title", label,
+                        "timeout", 0,
+                        "priority", ADW_TOAST_PRIORITY_HIGH,
+                        NULL);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (problem_dismissed_cb), self, G_CONNECT_SWAPPED);
+  g_free (self->problem_shown);
+  self->problem_shown = g_strdup (message);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 ConfabSession *
@@ -722,6 +821,76 @@ composer_key_pressed_cb (ConfabWindow          *self,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* GTK names Page Up and Page Down in the shortcuts window by their key symbols, "Page_Up",
+ * unless its own translation has words for them, and in English it has none. */
+static void
+name_keys_readably (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && GTK_IS_SHORTCUT_LABEL (widget))
+        {
+          const char *text = gtk_label_get_label (GTK_LABEL (child));
+
+          if (g_str_equal (text, "Page_Up"))
+            gtk_label_set_text (GTK_LABEL (child), _("Page Up"));
+          else if (g_str_equal (text, "Page_Down"))
+            gtk_label_set_text (GTK_LABEL (child), _("Page Down"));
+        }
+      name_keys_readably (child);
+    }
+}
+
+/* Parts of GTK 4.8's shortcuts window with no name, where confab_a11y_name_parts() would
+ * not find a better one than the window's title. */
+static void
+name_shortcuts_window_parts (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *name = NULL;
+
+      if (GTK_IS_SEARCH_ENTRY (child))
+        name = _("Search Shortcuts");
+      /* the list of sections, shown when there is more than one */
+      else if (GTK_IS_MENU_BUTTON (child))
+        name = _("Sections");
+      /* the search results page */
+      else if (GTK_IS_SCROLLED_WINDOW (child) && GTK_IS_STACK (widget))
+        name = _("Search Results");
+
+      if (name != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      name_shortcuts_window_parts (child);
+    }
+}
+
+static void
+overlay_map_cb (GtkWidget *overlay,
+                gpointer   user_data)
+{
+  /* Not before it is on screen: with GTK 4.8, accessible names given any earlier can keep
+   * the window off the accessibility bus. */
+  name_shortcuts_window_parts (overlay);
+}
+
+/* The application gives the window its shortcuts window as it takes the window in. */
+static void
+application_cb (ConfabWindow *self,
+                GParamSpec   *pspec,
+                gpointer      user_data)
+{
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+
+  if (overlay == NULL)
+    return;
+  name_keys_readably (GTK_WIDGET (overlay));
+  g_signal_handlers_disconnect_by_func (overlay, overlay_map_cb, NULL);
+  g_signal_connect (overlay, "map", G_CALLBACK (overlay_map_cb), NULL);
+}
+
 static void
 confab_window_save_size (ConfabWindow *self)
 {
@@ -748,6 +917,28 @@ confab_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (confab_window_parent_class)->close_request (window);
 }
 
+/* Below this width the demo banner puts its button under its words, as AdwBanner does. */
+#define BANNER_NARROW_WIDTH 600
+
+static void
+confab_window_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+  gboolean narrow = width < BANNER_NARROW_WIDTH;
+
+  if (narrow != (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->demo_banner)) == GTK_ORIENTATION_VERTICAL))
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->demo_banner),
+                                      narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_set_halign (self->use_account_button, narrow ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+    }
+
+  GTK_WIDGET_CLASS (confab_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
 static void
 confab_window_dispose (GObject *object)
 {
@@ -761,6 +952,7 @@ confab_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->notified, g_hash_table_unref);
+  g_clear_pointer (&self->problem_shown, g_free);
 
   G_OBJECT_CLASS (confab_window_parent_class)->dispose (object);
 }
@@ -774,6 +966,7 @@ confab_window_class_init (ConfabWindowClass *klass)
 
   object_class->dispose = confab_window_dispose;
   window_class->close_request = confab_window_close_request;
+  widget_class->size_allocate = confab_window_size_allocate;
 
   confab_ui_register_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-window.ui");
@@ -787,10 +980,15 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer_placeholder);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, send_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, use_account_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, retry_now_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, preferences_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_label);
@@ -815,8 +1013,25 @@ confab_window_init (ConfabWindow *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "realize", G_CALLBACK (window_realize_cb), NULL);
+  g_signal_connect (self, "unrealize", G_CALLBACK (window_unrealize_cb), NULL);
+
+  /* Toasts over the whole window, for what the person must know about the history. Put
+   * around the content here rather than in the template, which it would reindent whole. */
+  {
+    GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (self));
+
+    g_object_ref (content);
+    adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
+    self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+    adw_toast_overlay_set_child (self->toast_overlay, content);
+    adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toast_overlay));
+    g_object_unref (content);
+  }
 
   confab_ui_name_mnemonic_button (self->retry_now_button, _("Retry Now"));
+  confab_ui_name_mnemonic_button (self->preferences_button, _("Open Preferences"));
+  confab_ui_name_mnemonic_button (self->use_account_button, _("Use a LivePerson Account…"));
   confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
 
   self->stick_to_bottom = TRUE;
@@ -824,6 +1039,7 @@ confab_window_init (ConfabWindow *self)
   self->read_tracker = confab_read_tracker_new (GTK_SCROLLED_WINDOW (self->scroller), self->message_list);
   g_signal_connect_object (self->read_tracker, "seen", G_CALLBACK (seen_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (window_active_cb), NULL);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_cb), NULL);
   {
     GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
 
@@ -853,6 +1069,10 @@ confab_window_init (ConfabWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->composer, keys);
 
+  /* Every window of the app, the ones GTK and libadwaita build too, names its parts. */
+  confab_a11y_watch_windows ();
+  /* The tooltip only repeats the button's name; its description is the unread count. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->jump_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->message_list),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("The conversation with the agent, oldest message first"),
@@ -912,4 +1132,34 @@ GtkWidget *
 _confab_window_get_menu_button (ConfabWindow *self)
 {
   return self->menu_button;
+}
+
+GtkWidget *
+_confab_window_get_status_label (ConfabWindow *self)
+{
+  return self->status_label;
+}
+
+GtkWidget *
+_confab_window_get_preferences_button (ConfabWindow *self)
+{
+  return self->preferences_button;
+}
+
+GtkWidget *
+_confab_window_get_demo_banner (ConfabWindow *self)
+{
+  return self->demo_revealer;
+}
+
+GtkWidget *
+_confab_window_get_use_account_button (ConfabWindow *self)
+{
+  return self->use_account_button;
+}
+
+GtkWidget *
+_confab_window_get_jump_button (ConfabWindow *self)
+{
+  return self->jump_button;
 }

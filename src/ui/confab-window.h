@@ -21,5 +21,9 @@ ConfabSession *confab_window_get_session (ConfabWindow   *self);
 /* A problem that keeps Confab from starting its session (a broken lp.env, …). */
 void           confab_window_show_error  (ConfabWindow   *self,
                                           const char     *message);
+/* Something the person must know that does not stop the session (the history was damaged and
+ * set aside, a message could not be saved, …): stays until dismissed. */
+void           confab_window_show_problem (ConfabWindow  *self,
+                                           const char    *message);
 
 G_END_DECLS

@@ -3,7 +3,9 @@
 # AT-SPI bus, check the main window's widgets have the roles and names a
 # screen reader needs, then send a message through the accessibility
 # interfaces only and wait for it (and the scripted agent's reply) to show up
-# in the message list.
+# in the message list. Then walk the whole tree of the application, with the
+# windows its menu opens (Preferences, Keyboard Shortcuts, About), and fail on
+# every object that can take the keyboard focus but has no name.
 #
 # Usage: check-atspi.py PATH-TO-CONFAB
 # Exit status: 0 pass, 1 fail, 77 skip (no display, no session bus, no pyatspi).
@@ -22,6 +24,7 @@ APP_DEADLINE = 60        # seconds the app may live, whatever happens
 FIND_TIMEOUT = 15        # seconds to wait for the window on the bus
 OWN_TIMEOUT = 10         # seconds to wait for our message in the list
 REPLY_TIMEOUT = 10       # seconds to wait for the agent's reply
+WINDOW_TIMEOUT = 10      # seconds to wait for a window the menu opens
 TEXT = "hello from at-spi"
 
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
@@ -226,6 +229,118 @@ def find_confab(pyatspi, pid, check_app):
                   "(applications: %r)" % (FIND_TIMEOUT, seen))
 
 
+def is_unnamed(acc):
+    """No name a screen reader could say: empty, or GTK's stand-in, the
+    widget's type name ("GtkButton", "AdwGizmo")."""
+    n = name(acc).strip()
+    return n == "" or (n[:3] in ("Gtk", "Adw") and n.isalnum())
+
+
+def path_of(acc, root):
+    """Where ACC is, as the roles and names from ROOT down, for the report."""
+    parts = []
+    a = acc
+    while a is not None and len(parts) < 40:
+        parts.append(describe(a))
+        if a == root:
+            break
+        a = safe(lambda: a.parent)
+    return " > ".join(reversed(parts[:4]))
+
+
+CONTROLS = ("push button", "toggle button", "check box", "radio button",
+            "menu item", "switch", "page tab")
+
+
+def badly_named(acc):
+    """A control whose name is read twice ("Send Read Receipts Send Read
+    Receipts") or keeps a mnemonic's underline ("_Copy Text")."""
+    if role(acc) not in CONTROLS:
+        return False
+    words = name(acc).split()
+    half = len(words) // 2
+    doubled = len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]
+    underline = any(w.startswith("_") and len(w) > 1 and w[1].isalpha() for w in words)
+    return doubled or underline
+
+
+def unnamed_focusable(pyatspi, root):
+    """Every object under ROOT that can take the focus and has no name."""
+    found = []
+    for a, _ in walk(root):
+        states = safe(a.getState)
+        if states is None or not states.contains(pyatspi.STATE_FOCUSABLE):
+            continue
+        if is_unnamed(a):
+            found.append(a)
+    return found
+
+
+def check_names(pyatspi, root, what):
+    found = unnamed_focusable(pyatspi, root)
+    n = sum(1 for a, _ in walk(root)
+            if safe(lambda: a.getState().contains(pyatspi.STATE_FOCUSABLE), False))
+    if found:
+        raise Failure("%d focusable object(s) without a name in %s:\n      %s"
+                      % (len(found), what,
+                         "\n      ".join(path_of(a, root) for a in found)))
+    twice = [a for a, _ in walk(root) if safe(lambda: badly_named(a), False)]
+    if twice:
+        raise Failure("%d control(s) in %s named twice or with a mnemonic's underline:\n      %s"
+                      % (len(twice), what,
+                         "\n      ".join(path_of(a, root) for a in twice)))
+    log("    %s: all %d focusable objects have names" % (what, n))
+
+
+def click(acc, what):
+    """Do ACC's first action (a button's or menu item's "click")."""
+    action = safe(acc.queryAction)
+    if action is None or safe(lambda: action.nActions, 0) == 0:
+        raise Failure("%s (%s) has no action" % (what, describe(acc)))
+    if not action.doAction(0):
+        raise Failure("%s: doAction(0) returned false" % what)
+
+
+def open_from_menu(frame, app, item, title, check_app):
+    """Open the main menu and choose ITEM; return the window titled TITLE."""
+    # The menu button's own object has no action; the toggle inside it does.
+    menu = find_one(frame, "a 'Main Menu' button that can be pressed",
+                    lambda a: name(a) == "Main Menu" and safe(lambda: a.queryAction().nActions, 0) > 0)
+    click(menu, "Main Menu")
+    entry = []
+    if not wait_for(lambda: entry.extend(find_all(frame, lambda a: role(a) == "menu item" and name(a) == item))
+                    or bool(entry), WINDOW_TIMEOUT, check_app):
+        raise Failure("no menu item %r after opening the main menu" % item)
+    click(entry[0], item)
+    return wait_window(app, title, check_app)
+
+
+def close_window(window, app, title, check_app):
+    """Close WINDOW through the window.close action GTK offers on it."""
+    action = safe(window.queryAction)
+    names = [action.getName(i) for i in range(action.nActions)] if action else []
+    if "window.close" not in names:
+        raise Failure("%r offers no window.close action (it has %r)" % (title, names))
+    action.doAction(names.index("window.close"))
+    if not wait_for(lambda: not any(name(c) == title for c in children(app)),
+                    WINDOW_TIMEOUT, check_app):
+        raise Failure("%r did not close" % title)
+
+
+def wait_window(app, title, check_app):
+    found = []
+
+    def look():
+        found[:] = [c for c in children(app)
+                    if role(c) in ("frame", "dialog", "window") and name(c) == title]
+        return bool(found)
+
+    if not wait_for(look, WINDOW_TIMEOUT, check_app):
+        raise Failure("no %r window; the application has: %r"
+                      % (title, [describe(c) for c in children(app)]))
+    return found[0]
+
+
 def composer_text(entry):
     return entry.queryText().getText(0, -1)
 
@@ -332,6 +447,14 @@ def run_checks(pyatspi, pid, check_app):
     for a in (menu, entry, send, msgs):
         log("    %s" % describe(a))
 
+    # The demo says it is one, with the way to a real account next to it.
+    demo = find_one(frame, "label saying this is a demo",
+                    lambda a: role(a) == "label" and name(a).startswith("This is a demo"))
+    account = find_one(frame, "button 'Use a LivePerson Account…'",
+                       lambda a: role(a) == "push button" and name(a) == "Use a LivePerson Account\u2026")
+    for a in (demo, account):
+        log("    %s" % describe(a))
+
     # Type like a person: focus the composer, put the text in, press Send.
     focus_composer(pyatspi, entry, check_app)
     put_text(pyatspi, entry, check_app)
@@ -373,6 +496,20 @@ def run_checks(pyatspi, pid, check_app):
     for a, d in walk(msgs):
         if d > 0 and name(a):
             log("    %s%s" % ("  " * (d - 1), describe(a)))
+
+    # Everything that can take the focus has a name: the main window with
+    # messages in it and its menu open, then each window the menu opens.
+    log("names:")
+    check_names(pyatspi, frame, "the main window")
+    for item, title in (("Preferences", "Preferences"),
+                        ("Keyboard Shortcuts", "Keyboard Shortcuts"),
+                        ("About Confab", "About")):
+        window = open_from_menu(frame, app, item, title, check_app)
+        if item == "Preferences":
+            # the menu is still in the tree, closed; check it once, with its items
+            check_names(pyatspi, frame, "the main window with its menu")
+        check_names(pyatspi, window, "the %r window" % title)
+        close_window(window, app, title, check_app)
 
 
 if __name__ == "__main__":

@@ -338,7 +338,7 @@ record (const char *path,
         guint      *n_frames,
         gsize      *n_bytes)
 {
-  g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  g_autoptr(ConfabServer) server = confab_server_new ();
   g_autoptr(ConfabAccount) account = NULL;
   g_autoptr(ConfabSession) first = NULL;
   g_autoptr(GError) error = NULL;

@@ -109,6 +109,32 @@ class Client:
         self.proc.stdin.close()
 
 
+def content_events(state):
+    for conv in state.get("conversations", []):
+        for ev in conv.get("events", []):
+            if ev.get("event", {}).get("type") == "ContentEvent":
+                yield ev
+
+
+def consumer_texts(state):
+    return [ev["event"].get("message") for ev in content_events(state)
+            if ev.get("originatorId") == "chaos-consumer"]
+
+
+def agent_sequences(state):
+    return {ev["event"].get("message"): ev.get("sequence") for ev in content_events(state)
+            if ev.get("originatorId") != "chaos-consumer"}
+
+
+def accepted_sequences(frames):
+    acked = []
+    for entry in frames if isinstance(frames, list) else []:
+        event = entry.get("frame", {}).get("body", {}).get("event", {})
+        if event.get("type") == "AcceptStatusEvent" and event.get("status") == "ACCEPT":
+            acked.extend(event.get("sequenceList", []))
+    return acked
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
@@ -185,10 +211,16 @@ def main():
             if wanted_own <= have_own and wanted_agent <= have_agent:
                 break
             client.pump(timeout=0.2)
+        # receipts go out once the replay has settled: give them the time a person would
+        settle = time.monotonic() + 20
+        while time.monotonic() < settle:
+            state = service.call("state")
+            frames = service.call("frames", {"type": "ms.PublishEvent"})
+            if set(agent_sequences(state).values()) <= set(accepted_sequences(frames)):
+                break
+            client.pump(timeout=0.2)
         client.finish()
         client.pump(lambda l: l == "DONE", timeout=30)
-        time.sleep(0.5)  # receipts batched after the last rows
-
         state = service.call("state")
         frames = service.call("frames", {"type": "ms.PublishEvent"})
     finally:
@@ -198,17 +230,8 @@ def main():
         shutil.rmtree(folder, ignore_errors=True)
 
     failures = []
-    stored = []
-    agent_seqs = {}
-    for conv in state.get("conversations", []):
-        for ev in conv.get("events", []):
-            event = ev.get("event", {})
-            if event.get("type") != "ContentEvent":
-                continue
-            if ev.get("originatorId") == "chaos-consumer":
-                stored.append(event.get("message"))
-            else:
-                agent_seqs[event.get("message")] = ev.get("sequence")
+    stored = consumer_texts(state)
+    agent_seqs = agent_sequences(state)
     for text in sorted(accepted):
         if stored.count(text) != 1:
             failures.append("accepted %s is in the conversation %d times" % (text, stored.count(text)))
@@ -227,11 +250,7 @@ def main():
         c = sum(1 for _, w, t in rows if w == "own" and t == text)
         if c != 1:
             failures.append("own message %s is shown %d times" % (text, c))
-    acked = []
-    for entry in frames if isinstance(frames, list) else []:
-        event = entry.get("frame", {}).get("body", {}).get("event", {})
-        if event.get("type") == "AcceptStatusEvent" and event.get("status") == "ACCEPT":
-            acked.extend(event.get("sequenceList", []))
+    acked = accepted_sequences(frames)
     for text, seq in agent_seqs.items():
         if text in agent_texts and seq not in acked:
             failures.append("agent message %s (sequence %s) was never acknowledged" % (text, seq))

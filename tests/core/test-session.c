@@ -46,7 +46,7 @@ fixture_setup (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  f->server = confab_server_new ();
   g_assert_true (confab_server_listen (f->server, 0, &error));
   g_assert_no_error (error);
   f->base_url = confab_server_dup_base_url (f->server);
@@ -809,6 +809,54 @@ test_restart_shows_history_then_catches_up (Fixture       *f,
   remove_store (path);
 }
 
+/* An ACCEPT the service did not take is not remembered as sent: the next run sends it. */
+static void
+test_unanswered_accept_sent_after_restart (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_autofree char *path = temp_store_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+  g_autoptr(ConfabSession) later = NULL;
+  g_autoptr(GArray) accepts = NULL;
+  gint64 sequence;
+  guint frames = 0;
+
+  g_assert_no_error (error);
+  confab_session_set_store (f->session, store);
+  start_conversation (f);
+
+  /* the ACCEPT for this answer meets a failing service */
+  confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1);
+  sequence = confab_server_agent_send_text (f->server, NULL, "answered while the service failed", &error);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 1, 10000);
+  confab_test_spin (300);
+  accepts = receipt_sequences (f, "ACCEPT", &frames);
+  g_assert_cmpuint (frames, ==, 1);
+  g_clear_pointer (&accepts, g_array_unref);
+
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  confab_store_flush (store);
+  g_clear_object (&store);
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  later = new_session (f);
+  confab_session_set_store (later, store);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 2, 10000);
+  accepts = receipt_sequences (f, "ACCEPT", &frames);
+  g_assert_cmpuint (frames, ==, 2);
+  g_assert_cmpint (g_array_index (accepts, gint64, accepts->len - 1), ==, sequence);
+
+  confab_session_stop (later);
+  g_clear_object (&later);
+  g_clear_object (&store);
+  remove_store (path);
+}
+
 static void
 test_outbox_survives_restart (Fixture       *f,
                               gconstpointer  data)
@@ -1067,6 +1115,7 @@ main (int   argc,
   ADD ("busy-service-retried", test_busy_service_retried);
   ADD ("restart-shows-history-then-catches-up", test_restart_shows_history_then_catches_up);
   ADD ("outbox-survives-restart", test_outbox_survives_restart);
+  ADD ("unanswered-accept-sent-after-restart", test_unanswered_accept_sent_after_restart);
   ADD ("offline-start-keeps-everything", test_offline_start_keeps_everything);
   ADD ("new-identity-keeps-queue-once", test_new_identity_keeps_queue_once);
   ADD ("echo-then-drop-sends-once", test_echo_then_drop_sends_once);

@@ -7,37 +7,10 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
 
-#include "confab-test-util.h"
-#include "confab-store.h"
-
-#define ACCOUNT "acc"
-#define CONSUMER "me"
-
-static char *
-temp_db (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("confab-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return g_build_filename (dir, "sub", "history.db", NULL);
-}
-
-static void
-remove_db (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *parent = g_path_get_dirname (dir);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
-  g_rmdir (parent);
-}
+#include "store-test-util.h"
 
 static ConfabMessage *
 received (const char *dialog,
@@ -59,33 +32,17 @@ received (const char *dialog,
   return confab_message_new_from_change (&change, CONSUMER);
 }
 
-static void
-load_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ConfabStoreSnapshot **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = confab_store_load_finish (CONFAB_STORE (object), result, &error);
-  g_assert_no_error (error);
-}
-
 static ConfabStoreSnapshot *
 load (ConfabStore *store,
       const char  *consumer)
 {
-  ConfabStoreSnapshot *snapshot = NULL;
-
-  confab_store_load_async (store, ACCOUNT, consumer, NULL, load_cb, &snapshot);
-  CONFAB_TEST_WAIT_UNTIL (snapshot != NULL, 5000);
-  return snapshot;
+  return store_test_load (store, consumer);
 }
 
 static void
 test_store_round_trip (void)
 {
-  g_autofree char *path = temp_db ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(ConfabMessage) queued = confab_message_new_outgoing ("not sent yet", 1700000000500);
@@ -108,11 +65,11 @@ test_store_round_trip (void)
 
   confab_message_set_local_id (queued, confab_store_next_local_id (store));
   confab_message_set_attempted (queued, TRUE);
-  confab_store_outbox_put (store, ACCOUNT, CONSUMER, queued);
+  g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, queued, &error));
   confab_message_set_local_id (failed, confab_store_next_local_id (store));
   confab_message_advance_delivery (failed, CONFAB_DELIVERY_SENDING);
   confab_message_fail (failed);
-  confab_store_outbox_put (store, ACCOUNT, CONSUMER, failed);
+  g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, failed, &error));
   g_assert_cmpint (confab_message_get_local_id (failed), >, confab_message_get_local_id (queued));
 
   /* closing writes everything asked for */
@@ -180,13 +137,102 @@ test_store_round_trip (void)
   g_assert_cmpuint (other->outbox->len, ==, 0);
 
   g_object_unref (store);
-  remove_db (path);
+  store_test_remove_db (path);
+}
+
+/* The plain constructor takes the fields as they are: no protocol rule changes them. */
+static void
+test_message_new_from_fields (void)
+{
+  ConfabMessageFields fields = { 0 };
+  g_autoptr(ConfabMessage) message = NULL;
+  g_autoptr(ConfabMessage) empty = NULL;
+
+  fields.dialog_id = "d1";
+  fields.conversation_id = "c1";
+  fields.originator_id = "agent";
+  fields.content_type = "text/plain";
+  fields.text = "hello";
+  fields.sequence = 42;
+  fields.server_time = 1700000000042;
+  fields.local_id = 7;
+  fields.role = CONFAB_ROLE_ASSIGNED_AGENT;
+  fields.delivery_state = CONFAB_DELIVERY_DELIVERED;
+  fields.own = TRUE;
+  fields.is_placeholder = TRUE;
+  fields.accept_sent = TRUE;
+  fields.read_sent = TRUE;
+  fields.attempted = TRUE;
+  message = confab_message_new (&fields);
+
+  g_assert_cmpstr (confab_message_get_dialog_id (message), ==, "d1");
+  g_assert_cmpstr (confab_message_get_conversation_id (message), ==, "c1");
+  g_assert_cmpstr (confab_message_get_originator_id (message), ==, "agent");
+  g_assert_cmpstr (confab_message_get_content_type (message), ==, "text/plain");
+  g_assert_cmpstr (confab_message_get_text (message), ==, "hello");
+  g_assert_cmpint (confab_message_get_sequence (message), ==, 42);
+  g_assert_cmpint (confab_message_get_server_time (message), ==, 1700000000042);
+  g_assert_cmpint (confab_message_get_local_id (message), ==, 7);
+  g_assert_cmpint (confab_message_get_role (message), ==, CONFAB_ROLE_ASSIGNED_AGENT);
+  g_assert_cmpint (confab_message_get_delivery_state (message), ==, CONFAB_DELIVERY_DELIVERED);
+  g_assert_true (confab_message_get_own (message));
+  g_assert_true (confab_message_get_is_placeholder (message));
+  g_assert_true (confab_message_get_accept_sent (message));
+  g_assert_true (confab_message_get_read_sent (message));
+  g_assert_true (confab_message_get_attempted (message));
+
+  /* the fields were copied */
+  fields.text = "changed";
+  g_assert_cmpstr (confab_message_get_text (message), ==, "hello");
+
+  fields = (ConfabMessageFields) { .sequence = -1 };
+  empty = confab_message_new (&fields);
+  g_assert_cmpstr (confab_message_get_text (empty), ==, "");
+  g_assert_null (confab_message_get_dialog_id (empty));
+  g_assert_cmpint (confab_message_get_sequence (empty), ==, -1);
+  g_assert_false (confab_message_get_own (empty));
+}
+
+/* An own message sent from here has no originator id until it comes back from the service;
+ * saved like that, it is still the consumer's own when it is read again. */
+static void
+test_store_own_without_originator (void)
+{
+  g_autofree char *path = store_test_temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
+  ConfabMessage *sent = confab_message_new_outgoing ("sent from here", 1700000000100);
+  ConfabStore *store = confab_store_new (path, &error);
+  ConfabMessage *read_back;
+
+  g_assert_no_error (error);
+  confab_message_set_sequence (sent, 3);
+  confab_message_set_dialog_id (sent, "c1");
+  confab_message_set_conversation_id (sent, "c1");
+  confab_message_advance_delivery (sent, CONFAB_DELIVERY_DELIVERED);
+  g_ptr_array_add (messages, sent);
+  confab_store_save_conversation (store, ACCOUNT, CONSUMER, "c1");
+  confab_store_save_messages (store, ACCOUNT, CONSUMER, messages);
+
+  snapshot = load (store, CONSUMER);
+  g_assert_cmpuint (snapshot->messages->len, ==, 1);
+  read_back = g_ptr_array_index (snapshot->messages, 0);
+  g_assert_true (confab_message_get_own (read_back));
+  g_assert_cmpstr (confab_message_get_originator_id (read_back), ==, CONSUMER);
+  g_assert_cmpint (confab_message_get_role (read_back), ==, CONFAB_ROLE_CONSUMER);
+  g_assert_cmpint (confab_message_get_delivery_state (read_back), ==, CONFAB_DELIVERY_DELIVERED);
+  g_assert_cmpstr (confab_message_get_content_type (read_back), ==, "text/plain");
+  g_assert_cmpint (confab_message_get_server_time (read_back), ==, 1700000000100);
+
+  g_object_unref (store);
+  store_test_remove_db (path);
 }
 
 static void
-test_store_refuses_newer_and_broken (void)
+test_store_refuses_newer (void)
 {
-  g_autofree char *path = temp_db ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   ConfabStore *store = confab_store_new (path, &error);
   sqlite3 *db = NULL;
@@ -202,20 +248,54 @@ test_store_refuses_newer_and_broken (void)
   g_assert_null (store);
   g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_VERSION);
   g_clear_error (&error);
-  remove_db (path);
-
-  /* a file that is not a database */
+  /* not taken for damage: nothing was moved aside */
   {
     g_autofree char *dir = g_path_get_dirname (path);
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
 
-    g_mkdir_with_parents (dir, 0700);
-    g_file_set_contents (path, "this is not SQLite, just text that is long enough to be a header", -1, NULL);
-    store = confab_store_new (path, &error);
-    g_assert_null (store);
-    g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN);
-    g_clear_error (&error);
-    remove_db (path);
+    while ((name = g_dir_read_name (listing)) != NULL)
+      g_assert_null (strstr (name, "damaged"));
   }
+  store_test_remove_db (path);
+}
+
+/* Nobody else may read what the person wrote: the file is 0600, its folder 0700, and an
+ * older file or folder open to others is closed to them. */
+static void
+test_store_private (void)
+{
+  g_autofree char *path = store_test_temp_db ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabMessage) message = NULL;
+  ConfabStore *store;
+  GStatBuf st;
+
+  umask (022);
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  message = store_test_put (store, "private");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_object_unref (store);
+
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_object_unref (store);
+
+  store_test_remove_db (path);
 }
 
 static void
@@ -229,7 +309,7 @@ error_cb (ConfabStore  *store,
 static void
 test_store_write_failure_reported (void)
 {
-  g_autofree char *path = temp_db ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) reported = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
@@ -250,7 +330,7 @@ test_store_write_failure_reported (void)
   sqlite3_close (db);
 
   g_object_unref (store);
-  remove_db (path);
+  store_test_remove_db (path);
 }
 
 int
@@ -259,8 +339,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/message/new-from-fields", test_message_new_from_fields);
   g_test_add_func ("/store/round-trip", test_store_round_trip);
-  g_test_add_func ("/store/refuses-newer-and-broken", test_store_refuses_newer_and_broken);
+  g_test_add_func ("/store/own-without-originator", test_store_own_without_originator);
+  g_test_add_func ("/store/refuses-newer", test_store_refuses_newer);
+  g_test_add_func ("/store/private", test_store_private);
   g_test_add_func ("/store/write-failure-reported", test_store_write_failure_reported);
 
   return g_test_run ();

@@ -1,16 +1,18 @@
-/* bench-server.c: the local service under load — a long replay, and a flood from one socket
+/* bench-server.c: the local service under load — a long replay, a flood, saves of a big state
  *
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Server and clients share one process and one main loop, as in the tests, so the figures
- * include the clients' own work (parsing every frame). Printed to stdout; run with
+ * include the clients' own work (parsing every frame). The third one saves a big state
+ * while another socket's round trips are timed. Printed to stdout; run with
  * `meson test --benchmark --suite server -v`.
  */
 #include "config.h"
 
 #include "server-test-util.h"
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,10 @@
 #define HISTORY_SIZE 10000
 #define FLOOD_SIZE   20000
 #define BENCH_TIMEOUT_S 120
+/* About 80 MiB of state. */
+#define SAVE_HISTORY_SIZE 40000
+#define SAVE_MESSAGE_SIZE 2000
+#define SAVE_DURATION_MS  3000
 
 typedef struct {
   TestClient *client;
@@ -117,7 +123,7 @@ count_changes (TestClient *client,
 static void
 bench_replay (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *prober_jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
@@ -197,7 +203,7 @@ static void
 bench_flood (const char *what,
              gboolean    publish)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *prober_jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
@@ -252,7 +258,78 @@ bench_flood (const char *what,
   test_server_free (server);
 }
 
-/* bench-server [replay|flood]: both when no argument is given. */
+static gsize
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gsize) st.st_size : 0;
+}
+
+/* An agent message every 50 ms into a big state with a state file, while another socket's
+ * round trips are timed: the state is saved about every quarter of a second meanwhile. */
+static void
+bench_save (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("confab-bench-save-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "state.json", NULL);
+  g_autofree char *filler = g_strnfill (SAVE_MESSAGE_SIZE, 'x');
+  g_autofree char *conversation_id = NULL;
+  g_autofree char *prober_jwt = NULL;
+  ConfabServer *server = confab_server_new ();
+  Prober prober = { NULL };
+  gint64 end;
+  gint64 next_change = 0;
+  guint changes = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (confab_server_load_state (server, path, &error));
+  g_assert_true (confab_server_listen (server, 0, &error));
+  g_free (confab_server_issue_token (server, NULL, "bench-consumer", 3600));
+
+  /* A big history, then a first save out of the way. */
+  prober_jwt = test_signup (server, "confab-local");
+  prober.client = test_client_new (server, prober_jwt);
+  conversation_id = test_client_open_conversation (prober.client);
+  for (guint i = 0; i < SAVE_HISTORY_SIZE; i++)
+    {
+      confab_server_agent_send_text (server, conversation_id, filler, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (confab_server_save_state (server, &error));
+  prober.latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+  prober.scanned = prober.client->frames->len;
+
+  prober_send (&prober);
+  end = g_get_monotonic_time () + SAVE_DURATION_MS * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      if (g_get_monotonic_time () >= next_change)
+        {
+          confab_server_agent_send_text (server, conversation_id, "one more", &error);
+          g_assert_no_error (error);
+          next_change = g_get_monotonic_time () + 50 * 1000;
+          changes++;
+        }
+      g_main_context_iteration (NULL, FALSE);
+      prober_poll (&prober);
+    }
+
+  printf ("save: %u changes in %d s to a state of %u messages (file %.1f MiB), saved as they come\n",
+          changes, SAVE_DURATION_MS / 1000, SAVE_HISTORY_SIZE, file_size (path) / 1048576.0);
+  prober_report (&prober, "meanwhile");
+
+  test_client_wait_response (prober.client, prober.pending_id);
+  g_array_unref (prober.latencies);
+  g_free (prober.pending_id);
+  test_client_free (prober.client);
+  test_server_free (server);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* bench-server [replay|flood|save]: all when no argument is given. */
 int
 main (int   argc,
       char *argv[])
@@ -268,6 +345,8 @@ main (int   argc,
       bench_flood ("GetClock", FALSE);
       bench_flood ("PublishEvent (text)", TRUE);
     }
+  if (g_str_equal (which, "save") || g_str_equal (which, "all"))
+    bench_save ();
   fflush (stdout);
 
   return 0;

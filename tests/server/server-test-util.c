@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "confab-agent-bot.h"
 #include "confab-protocol.h"
 
 #define TEST_TIMEOUT_MS 10000
@@ -26,15 +27,30 @@ test_spin (guint ms)
 }
 
 ConfabServer *
-test_server_new (ConfabAgentMode mode)
+test_server_new (void)
 {
   g_autoptr(GError) error = NULL;
-  ConfabServer *server = confab_server_new (mode);
+  ConfabServer *server = confab_server_new ();
 
   confab_server_listen (server, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (confab_server_get_port (server), >, 0);
 
+  return server;
+}
+
+void
+test_server_attach_bot (ConfabServer *server)
+{
+  g_object_set_data_full (G_OBJECT (server), "test-agent-bot", confab_agent_bot_new (server), g_object_unref);
+}
+
+ConfabServer *
+test_server_new_with_bot (void)
+{
+  ConfabServer *server = test_server_new ();
+
+  test_server_attach_bot (server);
   return server;
 }
 
@@ -570,4 +586,63 @@ test_client_publish_text (TestClient *client,
   g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 200);
 
   return json_object_get_int_member (test_frame_body_object (response), "sequence");
+}
+
+TestRaw *
+test_raw_new (guint16 port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+  TestRaw *raw = g_new0 (TestRaw, 1);
+
+  raw->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  /* The kernel completes the connection from the listen queue, accepted or not. */
+  g_socket_connect (raw->socket, address, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (raw->socket, FALSE);
+
+  return raw;
+}
+
+void
+test_raw_send (TestRaw    *raw,
+               const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_socket_send (raw->socket, text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+}
+
+gboolean
+test_raw_closed (TestRaw *raw)
+{
+  char buffer[4096];
+
+  while (!raw->closed)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize received = g_socket_receive (raw->socket, buffer, sizeof buffer, NULL, &error);
+
+      if (received > 0)
+        continue;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      raw->closed = TRUE;
+    }
+
+  return raw->closed;
+}
+
+void
+test_raw_free (TestRaw *raw)
+{
+  if (raw == NULL)
+    return;
+
+  g_socket_close (raw->socket, NULL);
+  g_object_unref (raw->socket);
+  g_free (raw);
 }

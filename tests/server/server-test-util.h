@@ -24,8 +24,12 @@ typedef struct {
   char *consumer_id;          /* the token's sub */
 } TestClient;
 
-/* A server on 127.0.0.1, port 0, no scripted agent unless mode says so. */
-ConfabServer *test_server_new (ConfabAgentMode mode);
+/* A server on 127.0.0.1, port 0, with nobody playing the agent. */
+ConfabServer *test_server_new (void);
+/* The same with the scripted agent, which goes when the server does. */
+ConfabServer *test_server_new_with_bot (void);
+/* Lets the scripted agent answer for server (listening or not) until the server goes. */
+void          test_server_attach_bot (ConfabServer *server);
 /* Unrefs the server and lets libsoup finish closing its connections. */
 void          test_server_free (ConfabServer *server);
 /* Spins the main context for ms milliseconds. */
@@ -109,6 +113,19 @@ void          test_client_subscribe (TestClient *client,
 gint64        test_client_publish_text (TestClient *client,
                                         const char *conversation_id,
                                         const char *text);
+
+/* A plain TCP connection to the server's port, for what no HTTP client would do. */
+typedef struct {
+  GSocket *socket;
+  gboolean closed;            /* the server closed it (end of stream or reset) */
+} TestRaw;
+
+TestRaw      *test_raw_new (guint16 port);
+void          test_raw_send (TestRaw    *raw,
+                             const char *text);
+/* Whether the server has closed it by now; reads and drops what it sent. */
+gboolean      test_raw_closed (TestRaw *raw);
+void          test_raw_free (TestRaw *raw);
 
 const char   *test_frame_body_string (JsonObject *frame);
 JsonObject   *test_frame_body_object (JsonObject *frame);

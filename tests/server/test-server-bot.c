@@ -25,7 +25,7 @@ fixture_setup (Fixture       *fixture,
 {
   g_autofree char *jwt = NULL;
 
-  fixture->server = test_server_new (CONFAB_AGENT_MODE_BOT);
+  fixture->server = test_server_new_with_bot ();
   g_object_set (fixture->server,
                 "accept-delay", 50,
                 "typing-delay", 40,
@@ -212,7 +212,7 @@ test_bye_closes (Fixture       *fixture,
 static void
 test_message_before_accept (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_BOT);
+  ConfabServer *server = test_server_new_with_bot ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
   g_autoptr(GPtrArray) texts = NULL;
@@ -234,25 +234,56 @@ test_message_before_accept (void)
   test_server_free (server);
 }
 
+/* Where in client->frames the response to id is. */
+static guint
+find_response_index (TestClient *client,
+                     const char *id)
+{
+  for (guint i = 0; i < client->frames->len; i++)
+    {
+      JsonObject *frame = json_node_get_object (g_ptr_array_index (client->frames, i));
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (frame, "kind", ""), "resp") == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (frame, "reqId", ""), id) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
 static void
 test_consumer_close_stops_bot (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_BOT);
+  ConfabServer *server = test_server_new_with_bot ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
+  g_autofree char *close_id = NULL;
   TestClient *client;
   JsonObject *response;
+  guint close_index;
 
   confab_server_set_typing_delay (server, 100);
   confab_server_set_read_delay (server, 100);
   client = test_client_new (server, jwt);
   conversation_id = test_client_open_conversation (client);
+  test_client_subscribe (client, conversation_id, 0);
   test_client_publish_text (client, conversation_id, "hi");
-  response = test_client_request (client, CONFAB_REQ_UPDATE_CONVERSATION, confab_close_conversation_body (conversation_id));
-  g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 200);
 
-  /* Its pending answer and READ are dropped, without complaint. */
-  test_spin (250);
+  /* The bot is at work: it took the conversation, is typing its greeting and answer, and
+   * has acknowledged "hi", with READ to follow. */
+  g_ptr_array_unref (test_client_wait_changes (client, "ChatStateEvent", 1));
+  g_ptr_array_unref (test_client_wait_changes (client, "AcceptStatusEvent", 1));
+
+  close_id = test_client_send (client, CONFAB_REQ_UPDATE_CONVERSATION, confab_close_conversation_body (conversation_id));
+  response = test_client_wait_response (client, close_id);
+  g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 200);
+  close_index = find_response_index (client, close_id);
+
+  /* Its pending greeting, answer, typing and READ are dropped, without complaint: long past
+   * the bot's delays, nothing has come after the answer to the close. */
+  test_spin (500);
+  for (guint i = close_index + 1; i < client->raw->len; i++)
+    g_test_message ("after the close: %s", (const char *) g_ptr_array_index (client->raw, i));
+  g_assert_cmpuint (client->frames->len, ==, close_index + 1);
 
   test_client_free (client);
   test_server_free (server);
@@ -276,6 +307,9 @@ test_compose_reply (void)
     { "link", "https://", FALSE },
     { "hello", "Hello", FALSE },
     { "<b>not markup</b>", "<b>not markup</b>", FALSE },
+    /* the person's words isolated, so right-to-left text keeps its place in the sentence */
+    { "طلبي رقم 12345 \"عاجل\"", "“\u2068طلبي رقم 12345 \"عاجل\"\u2069”", FALSE },
+    { "order 7 שלום", "“\u2068order 7 שלום\u2069”", FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

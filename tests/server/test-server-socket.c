@@ -21,7 +21,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  fixture->server = test_server_new ();
   fixture->jwt = test_signup (fixture->server, "confab-local");
   fixture->client = test_client_new (fixture->server, fixture->jwt);
 }
@@ -101,7 +101,7 @@ state_event (JsonNode   *state,
 static void
 test_upgrade_refused (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *other_account = test_signup (server, "other-account");
   g_autofree char *expired = confab_server_issue_token (server, NULL, NULL, -10);
@@ -114,7 +114,7 @@ test_upgrade_refused (void)
   g_autofree char *foreign = NULL;
 
   /* Signed by another server: another key. */
-  other_server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  other_server = confab_server_new ();
   foreign = confab_server_issue_token (other_server, NULL, NULL, 3600);
   bad_signature = g_strconcat ("jwt ", foreign, NULL);
 
@@ -143,7 +143,7 @@ test_upgrade_refused (void)
 static void
 test_upgrade_wrong_path (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   g_autoptr(JsonNode) answer = NULL;
   guint status = 0;
 
@@ -161,7 +161,7 @@ test_upgrade_wrong_path (void)
 static void
 test_token_expires_on_open_socket (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = test_server_new ();
   /* exp is in whole seconds: 2 leaves at least one second to open the socket. */
   g_autofree char *jwt = confab_server_issue_token (server, NULL, NULL, 2);
   TestClient *client = test_client_new (server, jwt);
@@ -1181,10 +1181,11 @@ test_events_parse_with_protocol_layer (Fixture       *fixture,
 static void
 test_shutdown_with_open_sockets (void)
 {
-  ConfabServer *server = test_server_new (CONFAB_AGENT_MODE_BOT);
+  ConfabServer *server = test_server_new_with_bot ();
   g_autofree char *jwt = test_signup (server, "confab-local");
   TestClient *client = test_client_new (server, jwt);
   g_autofree char *conversation_id = test_client_open_conversation (client);
+  g_autoptr(GError) error = NULL;
 
   test_client_subscribe (client, conversation_id, 0);
   confab_server_set_response_delay (server, 5000);
@@ -1195,6 +1196,10 @@ test_shutdown_with_open_sockets (void)
   confab_server_shutdown (server);
   test_client_wait_closed (client);
   g_assert_cmpuint (client->close_code, ==, 1001);
+
+  /* The agent cannot act on a stopped service: nothing it did would be saved. */
+  g_assert_cmpint (confab_server_agent_send_text (server, conversation_id, "too late", &error), ==, -1);
+  g_assert_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_SHUT_DOWN);
 
   test_client_free (client);
   test_server_free (server);

@@ -41,11 +41,10 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static ConfabServer *
-start_server (Fixture        *fixture,
-              ConfabAgentMode mode)
+start_server (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  ConfabServer *server = confab_server_new (mode);
+  ConfabServer *server = confab_server_new ();
 
   confab_server_load_state (server, fixture->path, &error);
   g_assert_no_error (error);
@@ -88,7 +87,7 @@ static void
 test_restart_loses_nothing (Fixture       *fixture,
                             gconstpointer  data)
 {
-  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = start_server (fixture);
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *closed_id = NULL;
   g_autofree char *open_id = NULL;
@@ -130,7 +129,7 @@ test_restart_loses_nothing (Fixture       *fixture,
   g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  server = start_server (fixture);
   after = dup_persistent_state (server);
   g_assert_cmpstr (before, ==, after);
 
@@ -153,7 +152,7 @@ static void
 test_saved_soon_after_a_change (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = start_server (fixture);
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
   TestClient *client = test_client_new (server, jwt);
@@ -168,6 +167,125 @@ test_saved_soon_after_a_change (Fixture       *fixture,
   CONFAB_TEST_WAIT_UNTIL (file_contains (fixture->path, "kept without a clean shutdown"), 5000);
 
   test_client_free (client);
+  test_server_free (server);
+}
+
+/* The file holds what the server knows, as confab-server-state.c puts it. */
+static void
+test_file_is_the_state (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  ConfabServer *server = start_server (fixture);
+  g_autofree char *jwt = test_signup (server, "confab-local");
+  g_autofree char *closed_id = NULL;
+  g_autofree char *open_id = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) state = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClient *client = test_client_new (server, jwt);
+  JsonObject *file;
+  JsonObject *known;
+  gint64 sequence;
+
+  closed_id = test_client_open_conversation (client);
+  test_client_publish_text (client, closed_id, "first");
+  test_client_request (client, CONFAB_REQ_UPDATE_CONVERSATION, confab_close_conversation_body (closed_id));
+  test_client_request (client, CONFAB_REQ_UPDATE_CONVERSATION, confab_csat_body (closed_id, 4, TRUE, FALSE));
+  open_id = test_client_open_conversation (client);
+  sequence = test_client_publish_text (client, open_id, "second");
+  confab_server_agent_send_receipt (server, open_id, CONFAB_RECEIPT_READ, &sequence, 1, &error);
+  g_assert_no_error (error);
+  confab_server_agent_send_text (server, open_id, "an answer", &error);
+  g_assert_no_error (error);
+
+  g_assert_true (confab_server_save_state (server, &error));
+  g_assert_true (json_parser_load_from_file (parser, fixture->path, &error));
+  file = json_node_get_object (json_parser_get_root (parser));
+  g_assert_nonnull (json_object_get_string_member (file, "key"));
+  json_object_remove_member (file, "key");
+
+  state = confab_server_dup_state (server);
+  known = json_node_get_object (state);
+  json_object_remove_member (known, "sockets");
+  json_object_remove_member (known, "agentId");
+  json_object_remove_member (known, "refuseTokens");
+  json_object_remove_member (known, "responseDelay");
+  g_assert_true (json_node_equal (json_parser_get_root (parser), state));
+
+  test_client_free (client);
+  test_server_free (server);
+}
+
+/* A save killed midway left its new file behind; the next start removes it, and only it. */
+static void
+test_stale_temp_removed (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *stale = g_strconcat (fixture->path, ".saving-Ab12Yz", NULL);
+  const char *kept_suffixes[] = { ".saving-Ab12Yz0", ".saving-", ".backup", "~" };
+  ConfabServer *server;
+
+  g_assert_true (g_file_set_contents (stale, "{\"version\":1,\"ke", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (kept_suffixes); i++)
+    {
+      g_autofree char *kept = g_strconcat (fixture->path, kept_suffixes[i], NULL);
+
+      g_assert_true (g_file_set_contents (kept, "mine", -1, NULL));
+    }
+
+  server = start_server (fixture);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  test_server_free (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kept_suffixes); i++)
+    {
+      g_autofree char *kept = g_strconcat (fixture->path, kept_suffixes[i], NULL);
+
+      g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+      g_unlink (kept);
+    }
+}
+
+/* Saves run on a worker thread: changes made during one go into the next, and shutdown
+ * waits for the one that runs before it saves the rest. */
+static void
+test_changes_during_a_save (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  ConfabServer *server = start_server (fixture);
+  g_autofree char *jwt = test_signup (server, "confab-local");
+  g_autofree char *filler = g_strnfill (2000, 'x');
+  g_autofree char *conversation_id = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClient *client = test_client_new (server, jwt);
+
+  conversation_id = test_client_open_conversation (client);
+  test_client_free (client);
+  for (guint i = 0; i < 5000; i++)
+    {
+      confab_server_agent_send_text (server, conversation_id, filler, &error);
+      g_assert_no_error (error);
+    }
+
+  /* Changes every few milliseconds, saves starting all the while. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("change %u", i);
+
+      confab_server_agent_send_text (server, conversation_id, text, &error);
+      g_assert_no_error (error);
+      test_spin (5);
+    }
+  CONFAB_TEST_WAIT_UNTIL (file_contains (fixture->path, "change 99"), 10000);
+
+  /* The last change right before shutdown. */
+  confab_server_agent_send_text (server, conversation_id, "the very last", &error);
+  g_assert_no_error (error);
+  test_server_free (server);
+  g_assert_true (file_contains (fixture->path, "the very last"));
+
+  server = start_server (fixture);
+  g_assert_true (confab_server_peek_conversation (server, conversation_id, NULL, NULL, NULL));
   test_server_free (server);
 }
 
@@ -189,7 +307,7 @@ test_corrupt_file (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
     {
-      g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+      g_autoptr(ConfabServer) server = confab_server_new ();
       g_autoptr(GError) error = NULL;
       g_autofree char *contents = NULL;
 
@@ -204,7 +322,7 @@ test_corrupt_file (Fixture       *fixture,
     }
 
   {
-    g_autoptr(ConfabServer) server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+    g_autoptr(ConfabServer) server = confab_server_new ();
     g_autoptr(GError) error = NULL;
 
     g_assert_false (confab_server_load_state (server, fixture->dir, &error));
@@ -216,7 +334,7 @@ static void
 test_bot_resumes_waiting_conversation (Fixture       *fixture,
                                        gconstpointer  data)
 {
-  ConfabServer *server = start_server (fixture, CONFAB_AGENT_MODE_NONE);
+  ConfabServer *server = start_server (fixture);
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
   TestClient *client = test_client_new (server, jwt);
@@ -227,7 +345,8 @@ test_bot_resumes_waiting_conversation (Fixture       *fixture,
   test_server_free (server);
 
   /* …taken by the bot once it runs. */
-  server = confab_server_new (CONFAB_AGENT_MODE_BOT);
+  server = confab_server_new ();
+  test_server_attach_bot (server);
   confab_server_set_accept_delay (server, 10);
   confab_server_set_typing_delay (server, 10);
   g_assert_true (confab_server_load_state (server, fixture->path, NULL));
@@ -464,6 +583,9 @@ main (int   argc,
   g_test_add_func ("/server/state/parse-large", test_parse_large);
   g_test_add_func ("/server/state/parse-rejects", test_parse_rejects);
   g_test_add_func ("/server/state/changes-round-trip", test_changes_round_trip);
+  g_test_add ("/server/state/file-is-the-state", Fixture, NULL, fixture_setup, test_file_is_the_state, fixture_teardown);
+  g_test_add ("/server/state/stale-temp-removed", Fixture, NULL, fixture_setup, test_stale_temp_removed, fixture_teardown);
+  g_test_add ("/server/state/changes-during-a-save", Fixture, NULL, fixture_setup, test_changes_during_a_save, fixture_teardown);
   g_test_add ("/server/state/bot-resumes", Fixture, NULL, fixture_setup, test_bot_resumes_waiting_conversation, fixture_teardown);
 
   return g_test_run ();

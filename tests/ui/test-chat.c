@@ -12,11 +12,14 @@
 #include "ui-test-util.h"
 #include "confab-application.h"
 #include "confab-message-row.h"
+#include "confab-preferences.h"
 #include "confab-server.h"
 #include "confab-window.h"
 #include "confab-window-private.h"
 
 static GtkApplication *the_app;
+
+static ConfabPreferences *find_preferences (void);
 
 typedef struct
 {
@@ -33,7 +36,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *base = NULL;
 
-  f->server = confab_server_new (CONFAB_AGENT_MODE_NONE);
+  f->server = confab_server_new ();
   g_assert_true (confab_server_listen (f->server, 0, &error));
   base = confab_server_dup_base_url (f->server);
   f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
@@ -259,12 +262,94 @@ test_stays_at_bottom (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16, 10000);
   newest = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 15);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (newest), 10000);
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (_confab_window_get_message_list (f->window))));
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (_confab_window_get_message_list (f->window),
+                                                                                           GTK_TYPE_SCROLLED_WINDOW)));
   g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), >=,
                      gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 2);
   /* and nothing asks the person to jump */
   g_assert_null (_confab_window_get_first_unread (f->window));
+}
+
+/* Scrolled up when answers arrive: the jump button says how many wait, in its description. */
+static void
+test_jump_button (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabMessage) newest = NULL;
+  GtkWidget *jump = _confab_window_get_jump_button (f->window);
+  GtkRevealer *revealer = GTK_REVEALER (gtk_widget_get_ancestor (jump, GTK_TYPE_REVEALER));
+  g_autoptr(ConfabMessage) mine = NULL;
+  GtkAdjustment *adj;
+
+  type_and_send (f, "Tell me everything");
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
+  for (guint i = 0; i < 15; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Answer %u, long enough to take a line or two of the window's height.", i);
+
+      confab_server_agent_send_text (f->server, NULL, text, &error);
+      g_assert_no_error (error);
+      confab_test_spin (40);
+    }
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16, 10000);
+  newest = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 15);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (newest), 10000);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (_confab_window_get_message_list (f->window),
+                                                                                           GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (adj, 0);
+  CONFAB_TEST_WAIT_UNTIL (gtk_revealer_get_reveal_child (revealer), 5000);
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      confab_server_agent_send_text (f->server, NULL, "One more thing", &error);
+      g_assert_no_error (error);
+      CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16 + i, 10000);
+      confab_test_spin (100);
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                           "Jump to latest messages");
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                           i == 1 ? "1 unread message" : "2 unread messages");
+    }
+
+  /* there: the button goes, and with it what it said */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.jump-to-latest", NULL));
+  CONFAB_TEST_WAIT_UNTIL (!gtk_revealer_get_reveal_child (revealer), 5000);
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+}
+
+/* The built-in service: the window says it is a demo, and the way to a real account is
+ * one click away. */
+static void
+test_demo_banner (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *banner = _confab_window_get_demo_banner (f->window);
+  GtkWidget *button = _confab_window_get_use_account_button (f->window);
+
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (button), 5000);
+  {
+    GtkWidget *label = gtk_widget_get_first_child (gtk_revealer_get_child (GTK_REVEALER (banner)));
+
+    g_assert_true (GTK_IS_LABEL (label));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                     "This is a demo: you are talking to Confab\u2019s built-in agent, "
+                     "and the conversation is not kept after you quit.");
+  }
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Use a LivePerson Account\u2026");
+  g_assert_null (find_preferences ());
+  g_assert_true (gtk_widget_activate (button));
+  CONFAB_TEST_WAIT_UNTIL (find_preferences () != NULL, 5000);
+  gtk_window_destroy (GTK_WINDOW (find_preferences ()));
 }
 
 static void
@@ -292,6 +377,140 @@ test_status_and_close (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.retry-now", NULL));
 }
 
+/* A row's name reads as sentences: one full stop, never a second one after the text's own. */
+static void
+test_row_labels (void)
+{
+  const struct { gboolean own; const char *text; const char *ending; } cases[] = {
+    { FALSE, "Hello", ": Hello." },
+    { FALSE, "Thanks!", ": Thanks!" },
+    { FALSE, "Is that all?", ": Is that all?" },
+    { FALSE, "Wait\u2026", ": Wait\u2026" },
+    { FALSE, "(See the docs.)", ": (See the docs.)" },
+    { FALSE, "Call me (after 5)", ": Call me (after 5)." },
+    { FALSE, "He said \u201cyes.\u201d", ": He said \u201cyes.\u201d" },
+    { FALSE, "Sie sagte \u201eGut.\u201c", ": Sie sagte \u201eGut.\u201c" },
+    { FALSE, "\u00abD\u2019accord.\u00bb", ": \u00abD\u2019accord.\u00bb" },
+    { FALSE, "\u300c\u306f\u3044\u3002\u300d", ": \u300c\u306f\u3044\u3002\u300d" },
+    { FALSE, "It's 'done.'", ": It's 'done.'" },
+    { FALSE, "Two lines.\n\n", ": Two lines." },
+    { FALSE, "https://example.com/a.", ": https://example.com/a." },
+    { TRUE, "Hi", ": Hi. Queued." },
+    { TRUE, "(See the docs.)", ": (See the docs.) Queued." },
+    { TRUE, "Really?\n", ": Really? Queued." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GtkWidget *row = g_object_ref_sink (confab_message_row_new ());
+      g_autoptr(ConfabMessage) message = NULL;
+      g_autofree char *label = NULL;
+
+      if (cases[i].own)
+        message = confab_message_new_outgoing (cases[i].text, 1700000000000);
+      else
+        {
+          ConfabMessagingChange change = {
+            .sequence = 1, .server_timestamp = 1700000000000, .originator_id = (char *) "agent-1",
+            .role = CONFAB_ROLE_ASSIGNED_AGENT, .type = CONFAB_EVENT_CONTENT,
+            .content_type = (char *) "text/plain", .text = (char *) cases[i].text,
+          };
+
+          message = confab_message_new_from_change (&change, "consumer-1");
+        }
+      confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), message);
+      label = confab_message_row_dup_label (CONFAB_MESSAGE_ROW (row));
+      g_test_message ("%s", label);
+      g_assert_true (g_str_has_prefix (label, cases[i].own ? "You, " : "Agent, "));
+      g_assert_true (g_str_has_suffix (label, cases[i].ending));
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+      g_object_unref (row);
+    }
+}
+
+static ConfabPreferences *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CONFAB_IS_PREFERENCES (window))
+        return CONFAB_PREFERENCES (window);
+    }
+  return NULL;
+}
+
+/* A refused token: the window says where to set a new one, and takes the person there
+ * when that is Preferences. */
+static void
+test_token_refused (void)
+{
+  const struct {
+    ConfabAccountSource source;
+    const char *text;
+    gboolean button;
+  } cases[] = {
+    { CONFAB_ACCOUNT_SOURCE_SETTINGS,
+      "The service did not accept the token. Set a new token in Preferences, then start Confab again.", TRUE },
+    /* an lp.env or environment account is mended there: Preferences would not help */
+    { CONFAB_ACCOUNT_SOURCE_ENVIRONMENT,
+      "The service did not accept the token. Set a new token (LP_JWT) and try again.", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ConfabServer) server = confab_server_new ();
+      g_autoptr(ConfabAccount) account = NULL;
+      g_autoptr(ConfabSession) session = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *token = NULL;
+      ConfabWindow *window;
+      GtkWidget *button;
+
+      g_assert_true (confab_server_listen (server, 0, &error));
+      base = confab_server_dup_base_url (server);
+      token = confab_server_issue_token (server, NULL, NULL, 3600);
+      confab_server_set_refuse_tokens (server, TRUE);
+      account = confab_account_new (cases[i].source, confab_server_get_account_id (server));
+      confab_account_set_csds (account, base);
+      confab_account_set_jwt (account, token);
+      session = confab_session_new (account, NULL);
+      confab_session_set_timings (session, 30, 50, 400, 200);
+
+      window = confab_window_new (the_app);
+      confab_window_set_session (window, session);
+      gtk_window_present (GTK_WINDOW (window));
+      confab_session_start (session);
+      CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (session) == CONFAB_SESSION_SIGNED_OUT, 10000);
+      confab_test_spin (300);
+
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (_confab_window_get_status_label (window))), ==, cases[i].text);
+      /* a real account: no demo banner */
+      g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (_confab_window_get_demo_banner (window))));
+      button = _confab_window_get_preferences_button (window);
+      g_assert_cmpint (gtk_widget_get_mapped (button), ==, cases[i].button);
+      if (cases[i].button)
+        {
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                               "Open Preferences");
+          g_assert_null (find_preferences ());
+          g_assert_true (gtk_widget_activate (button));
+          CONFAB_TEST_WAIT_UNTIL (find_preferences () != NULL, 5000);
+          gtk_window_destroy (GTK_WINDOW (find_preferences ()));
+        }
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      confab_session_stop (session);
+      confab_server_shutdown (server);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,8 +527,12 @@ main (int   argc,
   ADD ("send-receive-read", test_send_receive_read);
   ADD ("not-read-when-inactive", test_not_read_when_inactive);
   ADD ("stays-at-bottom", test_stays_at_bottom);
+  ADD ("jump-button", test_jump_button);
+  ADD ("demo-banner", test_demo_banner);
   ADD ("status-and-close", test_status_and_close);
 #undef ADD
+  g_test_add_func ("/chat/token-refused", test_token_refused);
+  g_test_add_func ("/chat/row-labels", test_row_labels);
 
   ret = g_test_run ();
   g_clear_object (&the_app);

@@ -1,0 +1,412 @@
+/* confab-server-send.c: what ConfabServer sends on the consumer sockets
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Responses (held back by the response delay when one is set), conversation metadata
+ * (cqm.ExConversationChangeNotification) and dialog events (ms.MessagingEventNotification),
+ * live or replayed from the store in chunks. Notifications never wait.
+ */
+#include "config.h"
+
+#include "confab-server-private.h"
+
+/* A response held back by the response delay. */
+typedef struct {
+  ConfabServer *server;
+  SoupWebsocketConnection *conn;
+  char *text;
+  guint source;
+} DelayedFrame;
+
+void
+confab_server_delayed_frame_free (gpointer data)
+{
+  DelayedFrame *frame = data;
+
+  g_clear_handle_id (&frame->source, g_source_remove);
+  g_clear_object (&frame->conn);
+  g_free (frame->text);
+  g_free (frame);
+}
+
+static void
+socket_send_text (ConsumerSocket *socket,
+                  const char     *text)
+{
+  if (consumer_socket_is_open (socket))
+    soup_websocket_connection_send_text (socket->conn, text);
+}
+
+static gboolean
+delayed_frame_cb (gpointer user_data)
+{
+  DelayedFrame *frame = user_data;
+
+  frame->source = 0;
+  if (soup_websocket_connection_get_state (frame->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (frame->conn, frame->text);
+  g_ptr_array_remove (frame->server->delayed_frames, frame);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Responses honour the response delay; notifications never wait. */
+static void
+socket_send_response_text (ConsumerSocket *socket,
+                           char           *text)
+{
+  ConfabServer *self = socket->server;
+  DelayedFrame *frame;
+
+  if (self->response_delay == 0)
+    {
+      socket_send_text (socket, text);
+      g_free (text);
+      return;
+    }
+
+  frame = g_new0 (DelayedFrame, 1);
+  frame->server = self;
+  frame->conn = g_object_ref (socket->conn);
+  frame->text = text;
+  frame->source = g_timeout_add (self->response_delay, delayed_frame_cb, frame);
+  g_ptr_array_add (self->delayed_frames, frame);
+}
+
+/* A request whose id could not be read still gets an answer, with a null reqId. */
+static char *
+build_response_without_id (int         code,
+                           const char *type,
+                           JsonNode   *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "resp");
+  json_builder_set_member_name (builder, "reqId");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, code);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  if (body != NULL)
+    {
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_value (builder, json_node_copy (body));
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+void
+consumer_socket_respond (ConsumerSocket *socket,
+                         const char     *req_id,
+                         int             code,
+                         const char     *type,
+                         JsonNode       *body)
+{
+  char *text;
+
+  if (req_id != NULL)
+    text = confab_frame_build_response (req_id, code, type, body);
+  else
+    text = build_response_without_id (code, type, body);
+
+  g_debug ("socket %u: response %s to %s: %d", socket->serial, type,
+           req_id != NULL ? req_id : "(no id)", code);
+  socket_send_response_text (socket, text);
+}
+
+void
+consumer_socket_respond_string (ConsumerSocket *socket,
+                                const char     *req_id,
+                                int             code,
+                                const char     *type,
+                                const char     *message)
+{
+  g_autoptr(JsonNode) body = json_node_init_string (json_node_alloc (), message);
+
+  consumer_socket_respond (socket, req_id, code, type, body);
+}
+
+static void
+socket_send_notification (ConsumerSocket *socket,
+                          const char     *type,
+                          JsonNode       *body)
+{
+  g_autofree char *text = NULL;
+
+  if (!consumer_socket_is_open (socket))
+    return;
+
+  text = confab_frame_build_notification (type, body);
+  socket_send_text (socket, text);
+}
+
+/* Conversation metadata: cqm.ExConversationChangeNotification */
+
+gboolean
+ex_subscription_matches (ExSubscription           *subscription,
+                         ConfabStoredConversation *conversation)
+{
+  return (subscription->state_mask & (conversation->closed ? STATE_MASK_CLOSE : STATE_MASK_OPEN)) != 0;
+}
+
+static void
+build_ex_change (JsonBuilder              *builder,
+                 ConfabStoredConversation *conversation,
+                 gboolean                  deleted)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, deleted ? "DELETE" : "UPSERT");
+  json_builder_set_member_name (builder, "result");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "convId");
+  json_builder_add_string_value (builder, conversation->id);
+  json_builder_set_member_name (builder, "effectiveTTR");
+  json_builder_add_int_value (builder, -1);
+  json_builder_set_member_name (builder, "conversationDetails");
+  confab_stored_conversation_build_details (conversation, builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+void
+consumer_socket_send_ex_notification (ConsumerSocket *socket,
+                                      ExSubscription *subscription,
+                                      GPtrArray      *conversations,
+                                      gboolean        deleted)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "subscriptionId");
+  json_builder_add_string_value (builder, subscription->id);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < conversations->len; i++)
+    build_ex_change (builder, g_ptr_array_index (conversations, i), deleted);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  socket_send_notification (socket, CONFAB_NOTIFY_EX_CONVERSATION, body);
+}
+
+void
+confab_server_send_conversation_change (ConfabServer             *self,
+                                        ConfabStoredConversation *conversation)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+  g_ptr_array_add (one, conversation);
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      ConsumerSocket *socket = g_ptr_array_index (self->sockets, i);
+
+      if (!g_str_equal (socket->consumer_id, conversation->consumer_id))
+        continue;
+
+      for (guint j = 0; j < socket->ex_subscriptions->len; j++)
+        {
+          ExSubscription *subscription = g_ptr_array_index (socket->ex_subscriptions, j);
+
+          if (ex_subscription_matches (subscription, conversation))
+            consumer_socket_send_ex_notification (socket, subscription, one, FALSE);
+          else if (conversation->closed && (subscription->state_mask & STATE_MASK_OPEN) != 0)
+            consumer_socket_send_ex_notification (socket, subscription, one, TRUE);
+        }
+    }
+}
+
+/* Dialog events: ms.MessagingEventNotification */
+
+static void
+send_events (ConsumerSocket           *socket,
+             ConfabStoredConversation *conversation,
+             guint                     first,
+             guint                     end)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = first; i < end; i++)
+    confab_stored_event_build_change (g_ptr_array_index (conversation->events, i), conversation, builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  socket_send_notification (socket, CONFAB_NOTIFY_MESSAGING, body);
+}
+
+static gboolean
+replay_step_cb (gpointer user_data)
+{
+  DialogSubscription *subscription = user_data;
+  ConsumerSocket *socket = subscription->socket;
+  ConfabStoredConversation *conversation;
+  guint chunk = MAX (socket->server->replay_chunk_size, 1);
+  gsize bytes = 0;
+  guint end;
+
+  conversation = confab_server_state_lookup_conversation (socket->server->state,
+                                                          subscription->conversation_id);
+  if (conversation == NULL || !consumer_socket_is_open (socket))
+    {
+      subscription->replay_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  end = subscription->next_sequence;
+  while (end < conversation->events->len && end - subscription->next_sequence < chunk)
+    {
+      ConfabStoredEvent *event = g_ptr_array_index (conversation->events, end);
+
+      if (end > subscription->next_sequence && bytes + event->size > CONFAB_SERVER_REPLAY_MAX_BYTES)
+        break;
+      bytes += event->size;
+      end++;
+    }
+
+  if (end > subscription->next_sequence)
+    {
+      g_debug ("socket %u: replaying sequences %u to %u", socket->serial,
+               subscription->next_sequence, end - 1);
+      send_events (socket, conversation, subscription->next_sequence, end);
+      subscription->next_sequence = end;
+    }
+
+  if (subscription->next_sequence >= conversation->events->len)
+    {
+      /* Caught up: from now on new events go out live. */
+      subscription->replay_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+void
+dialog_subscription_start_replay (DialogSubscription       *subscription,
+                                  ConfabStoredConversation *conversation)
+{
+  /* Chunks go out from the main loop so that other sockets are served between them;
+   * default priority, so a busy socket cannot starve the replay either. */
+  if (subscription->next_sequence < conversation->events->len)
+    subscription->replay_source = g_idle_add_full (G_PRIORITY_DEFAULT, replay_step_cb, subscription, NULL);
+}
+
+void
+confab_server_send_event (ConfabServer             *self,
+                          ConfabStoredConversation *conversation,
+                          ConfabStoredEvent        *event)
+{
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      ConsumerSocket *socket = g_ptr_array_index (self->sockets, i);
+      DialogSubscription *subscription;
+
+      if (!g_str_equal (socket->consumer_id, conversation->consumer_id))
+        continue;
+
+      subscription = g_hash_table_lookup (socket->dialog_subscriptions, conversation->id);
+      /* A subscription still replaying picks the event up from the store, in order. */
+      if (subscription == NULL || subscription->replay_source != 0)
+        continue;
+
+      send_events (socket, conversation, event->sequence, event->sequence + 1);
+      subscription->next_sequence = event->sequence + 1;
+    }
+}
+
+static JsonNode *
+build_chat_state_body (ConfabStoredConversation *conversation,
+                       const char               *originator_id,
+                       const char               *role,
+                       JsonNode                 *event)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "originatorId");
+  json_builder_add_string_value (builder, originator_id);
+  json_builder_set_member_name (builder, "originatorMetadata");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, originator_id);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_value (builder, json_node_copy (event));
+  json_builder_set_member_name (builder, "conversationId");
+  json_builder_add_string_value (builder, conversation->id);
+  json_builder_set_member_name (builder, "dialogId");
+  json_builder_add_string_value (builder, conversation->id);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Typing is forwarded to sockets watching the dialog, never stored. */
+void
+confab_server_send_chat_state (ConfabServer             *self,
+                               ConfabStoredConversation *conversation,
+                               const char               *originator_id,
+                               const char               *role,
+                               JsonNode                 *event)
+{
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      ConsumerSocket *socket = g_ptr_array_index (self->sockets, i);
+      g_autoptr(JsonNode) body = NULL;
+
+      if (!g_str_equal (socket->consumer_id, conversation->consumer_id) ||
+          !g_hash_table_contains (socket->dialog_subscriptions, conversation->id))
+        continue;
+
+      body = build_chat_state_body (conversation, originator_id, role, event);
+      socket_send_notification (socket, CONFAB_NOTIFY_MESSAGING, body);
+    }
+}
+
+guint
+confab_server_send_raw_frame (ConfabServer *self,
+                              const char   *consumer_id,
+                              const char   *frame)
+{
+  guint sent = 0;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), 0);
+  g_return_val_if_fail (frame != NULL, 0);
+  g_return_val_if_fail (g_utf8_validate (frame, -1, NULL), 0);
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      ConsumerSocket *socket = g_ptr_array_index (self->sockets, i);
+
+      if ((consumer_id == NULL || g_str_equal (socket->consumer_id, consumer_id)) && consumer_socket_is_open (socket))
+        {
+          socket_send_text (socket, frame);
+          sent++;
+        }
+    }
+
+  return sent;
+}

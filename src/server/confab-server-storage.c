@@ -1,0 +1,587 @@
+/* confab-server-storage.c: ConfabServer's state file
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The whole state is one JSON file (the form confab-server-state.c reads), written
+ * atomically: into a new file beside it, then renamed over it.
+ *
+ * A big state takes long to turn into text and to write, so neither happens on the main
+ * loop, where every socket is served. A save takes a snapshot there — a copy of what can
+ * change, references to what cannot: stored events never change but for their receipt
+ * state, and their JSON is sealed — and a worker thread builds the text and writes it.
+ * Saves are coalesced: one at most runs at a time, SAVE_DEBOUNCE_MS after a change, and
+ * changes made meanwhile go into the next one.
+ *
+ * The worker reads event JSON that the main loop reads too, and must never take or drop a
+ * reference to it: json-glib counts references to objects without atomic operations. So
+ * the snapshot holds its references from the main loop, and the worker builds its own
+ * tree around the shared nodes and hands the generator only that tree's root.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "confab-server-private.h"
+
+#define SAVE_DEBOUNCE_MS 250
+
+/* The new file a save writes before renaming it over the state file: FILE.saving-XXXXXX.
+ * One left behind by a save that was killed is removed at the next start. */
+#define TEMP_INFIX ".saving-"
+#define TEMP_TEMPLATE TEMP_INFIX "XXXXXX"
+
+typedef struct {
+  ConfabStoredConversation *conversation;  /* borrowed for its id, account and consumer */
+  char *agent_id;
+  gboolean closed;
+  ConfabCloseReason close_reason;
+  gint64 start_ts;
+  gint64 end_ts;
+  gint64 last_update_ts;
+  JsonNode *csat;                          /* a reference, or NULL */
+  GPtrArray *events;                       /* of ConfabStoredEvent, borrowed */
+  guint8 *accept_status;                   /* of each event, as it was */
+} ConversationSnapshot;
+
+/* What the state was at one moment. Borrowed parts stay: a state is only freed, and its
+ * conversations, consumers and events are only dropped, once no save runs. */
+typedef struct {
+  GBytes *key;
+  GPtrArray *consumers;                    /* of ConfabStoredConsumer, borrowed */
+  GArray *conversations;                   /* of ConversationSnapshot */
+} StateSnapshot;
+
+struct _ConfabServerSave {
+  ConfabServer *server;
+  char *path;
+  StateSnapshot *snapshot;
+  GThread *thread;
+  guint done_source;                       /* set by the worker */
+  GError *error;                           /* set by the worker */
+};
+
+static void
+conversation_snapshot_clear (ConversationSnapshot *snapshot)
+{
+  g_free (snapshot->agent_id);
+  g_clear_pointer (&snapshot->csat, json_node_unref);
+  g_clear_pointer (&snapshot->events, g_ptr_array_unref);
+  g_free (snapshot->accept_status);
+}
+
+static void
+state_snapshot_free (StateSnapshot *snapshot)
+{
+  g_bytes_unref (snapshot->key);
+  g_ptr_array_unref (snapshot->consumers);
+  g_array_unref (snapshot->conversations);
+  g_free (snapshot);
+}
+
+/* The same pointers, not owned (g_ptr_array_copy() would keep the free function). */
+static GPtrArray *
+borrow_elements (GPtrArray *array)
+{
+  GPtrArray *copy = g_ptr_array_sized_new (array->len);
+
+  g_ptr_array_extend (copy, array, NULL, NULL);
+  return copy;
+}
+
+/* Main loop: cheap, it copies pointers and a few numbers. */
+static StateSnapshot *
+state_snapshot_new (ConfabServerState *state)
+{
+  StateSnapshot *snapshot = g_new0 (StateSnapshot, 1);
+
+  snapshot->key = g_bytes_ref (state->key);
+  snapshot->consumers = borrow_elements (state->consumers);
+  snapshot->conversations = g_array_sized_new (FALSE, TRUE, sizeof (ConversationSnapshot),
+                                               state->conversations->len);
+  g_array_set_clear_func (snapshot->conversations, (GDestroyNotify) conversation_snapshot_clear);
+
+  for (guint i = 0; i < state->conversations->len; i++)
+    {
+      ConfabStoredConversation *conversation = g_ptr_array_index (state->conversations, i);
+      ConversationSnapshot one = { conversation, g_strdup (conversation->agent_id), conversation->closed,
+                                   conversation->close_reason, conversation->start_ts, conversation->end_ts,
+                                   conversation->last_update_ts, NULL, NULL, NULL };
+
+      if (conversation->csat != NULL)
+        one.csat = json_node_ref (conversation->csat);
+      one.events = borrow_elements (conversation->events);
+      one.accept_status = g_new (guint8, MAX (one.events->len, 1));
+      for (guint j = 0; j < one.events->len; j++)
+        one.accept_status[j] = ((ConfabStoredEvent *) g_ptr_array_index (one.events, j))->accept_status;
+      g_array_append_val (snapshot->conversations, one);
+    }
+
+  return snapshot;
+}
+
+/* The rest runs on the worker: the same form as confab_server_state_to_json(), with the
+ * stored JSON added by reference (json_node_ref() is atomic) instead of copied. */
+
+static void
+build_event (JsonBuilder       *builder,
+             ConfabStoredEvent *event,
+             guint8             accept_status)
+{
+  const char *status = confab_receipt_status_to_string (accept_status);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sequence");
+  json_builder_add_int_value (builder, event->sequence);
+  json_builder_set_member_name (builder, "serverTimestamp");
+  json_builder_add_int_value (builder, event->server_timestamp);
+  json_builder_set_member_name (builder, "originatorId");
+  json_builder_add_string_value (builder, event->originator_id);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, event->role);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_value (builder, json_node_ref (event->event));
+  if (status != NULL)
+    {
+      json_builder_set_member_name (builder, "acceptStatus");
+      json_builder_add_string_value (builder, status);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+build_conversation (JsonBuilder          *builder,
+                    ConversationSnapshot *snapshot)
+{
+  const char *close_reason = confab_close_reason_to_string (snapshot->close_reason);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, snapshot->conversation->id);
+  json_builder_set_member_name (builder, "accountId");
+  json_builder_add_string_value (builder, snapshot->conversation->account_id);
+  json_builder_set_member_name (builder, "consumerId");
+  json_builder_add_string_value (builder, snapshot->conversation->consumer_id);
+  if (snapshot->agent_id != NULL)
+    {
+      json_builder_set_member_name (builder, "agentId");
+      json_builder_add_string_value (builder, snapshot->agent_id);
+    }
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, snapshot->closed ? "CLOSE" : "OPEN");
+  if (close_reason != NULL)
+    {
+      json_builder_set_member_name (builder, "closeReason");
+      json_builder_add_string_value (builder, close_reason);
+    }
+  json_builder_set_member_name (builder, "startTs");
+  json_builder_add_int_value (builder, snapshot->start_ts);
+  json_builder_set_member_name (builder, "endTs");
+  json_builder_add_int_value (builder, snapshot->end_ts);
+  json_builder_set_member_name (builder, "metaDataLastUpdateTs");
+  json_builder_add_int_value (builder, snapshot->last_update_ts);
+  if (snapshot->csat != NULL)
+    {
+      json_builder_set_member_name (builder, "csat");
+      json_builder_add_value (builder, json_node_ref (snapshot->csat));
+    }
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < snapshot->events->len; i++)
+    build_event (builder, g_ptr_array_index (snapshot->events, i), snapshot->accept_status[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+build_consumer (JsonBuilder          *builder,
+                ConfabStoredConsumer *consumer)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, consumer->id);
+  json_builder_set_member_name (builder, "accountId");
+  json_builder_add_string_value (builder, consumer->account_id);
+  json_builder_set_member_name (builder, "createdTs");
+  json_builder_add_int_value (builder, consumer->created_ts);
+  json_builder_end_object (builder);
+}
+
+static char *
+state_snapshot_to_text (StateSnapshot *snapshot)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *key = NULL;
+  gsize key_len = 0;
+  const guint8 *key_data = g_bytes_get_data (snapshot->key, &key_len);
+
+  key = g_base64_encode (key_data, key_len);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, CONFAB_SERVER_STATE_VERSION);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, key);
+  json_builder_set_member_name (builder, "consumers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < snapshot->consumers->len; i++)
+    build_consumer (builder, g_ptr_array_index (snapshot->consumers, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "conversations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < snapshot->conversations->len; i++)
+    build_conversation (builder, &g_array_index (snapshot->conversations, ConversationSnapshot, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  /* The root is this save's own: the generator's reference to it touches nothing shared. */
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        len,
+           GError     **error)
+{
+  while (len > 0)
+    {
+      gssize written = write (fd, data, len);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                               g_strerror (saved_errno));
+          return FALSE;
+        }
+      data += written;
+      len -= (gsize) written;
+    }
+
+  return TRUE;
+}
+
+static void
+set_error_from_errno (GError     **error,
+                      int          saved_errno,
+                      const char  *what,
+                      const char  *path)
+{
+  if (error != NULL && *error == NULL)
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                 "Cannot %s %s: %s", what, path, g_strerror (saved_errno));
+}
+
+/* A new file beside path, flushed to disk, then renamed over path. Readable by its owner
+ * only: the file holds the signing key. */
+static gboolean
+write_atomically (const char  *path,
+                  const char  *data,
+                  gsize        len,
+                  GError     **error)
+{
+  g_autofree char *temp_path = g_strconcat (path, TEMP_TEMPLATE, NULL);
+  int fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0600);
+  gboolean ok;
+
+  if (fd < 0)
+    {
+      set_error_from_errno (error, errno, "create", temp_path);
+      return FALSE;
+    }
+
+  ok = write_all (fd, data, len, error);
+  if (ok && fsync (fd) != 0)
+    {
+      set_error_from_errno (error, errno, "write", temp_path);
+      ok = FALSE;
+    }
+  if (close (fd) != 0 && ok)
+    {
+      set_error_from_errno (error, errno, "write", temp_path);
+      ok = FALSE;
+    }
+  if (ok && g_rename (temp_path, path) != 0)
+    {
+      set_error_from_errno (error, errno, "replace", path);
+      ok = FALSE;
+    }
+
+  if (!ok)
+    g_unlink (temp_path);
+  return ok;
+}
+
+static gboolean
+write_snapshot (const char     *path,
+                StateSnapshot  *snapshot,
+                GError        **error)
+{
+  g_autofree char *text = state_snapshot_to_text (snapshot);
+
+  return write_atomically (path, text, strlen (text), error);
+}
+
+/* Saves in the background */
+
+static void
+save_free (ConfabServerSave *save)
+{
+  g_clear_pointer (&save->snapshot, state_snapshot_free);
+  g_clear_error (&save->error);
+  g_free (save->path);
+  g_free (save);
+}
+
+/* Main loop: the save is over, its worker gone or about to return. */
+static void
+finish_save (ConfabServerSave *save)
+{
+  ConfabServer *self = save->server;
+
+  if (save->thread != NULL)
+    g_thread_join (save->thread);
+  self->save = NULL;
+
+  if (save->error != NULL)
+    {
+      /* What it held is still to be saved, with the next change or at shutdown. */
+      self->dirty = TRUE;
+      g_warning ("Cannot save the state: %s", save->error->message);
+      save_free (save);
+      return;
+    }
+
+  save_free (save);
+  /* Changes made meanwhile. */
+  if (self->dirty)
+    confab_server_schedule_save (self);
+}
+
+static gboolean
+save_done_cb (gpointer user_data)
+{
+  /* Not save->done_source: the worker may still be storing it. */
+  finish_save (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+save_thread (gpointer data)
+{
+  ConfabServerSave *save = data;
+
+  write_snapshot (save->path, save->snapshot, &save->error);
+  save->done_source = g_idle_add_full (G_PRIORITY_DEFAULT, save_done_cb, save, NULL);
+
+  return NULL;
+}
+
+static void
+start_save (ConfabServer *self)
+{
+  ConfabServerSave *save = g_new0 (ConfabServerSave, 1);
+  g_autoptr(GError) error = NULL;
+
+  save->server = self;
+  save->path = g_strdup (self->state_path);
+  save->snapshot = state_snapshot_new (self->state);
+  self->dirty = FALSE;
+  self->save = save;
+
+  save->thread = g_thread_try_new ("confab-save", save_thread, save, &error);
+  if (save->thread == NULL)
+    {
+      g_debug ("no thread to save in (%s): saving on the main loop", error->message);
+      write_snapshot (save->path, save->snapshot, &save->error);
+      finish_save (save);
+    }
+}
+
+/* Waits for the save that runs, if one does, and deals with its end at once. */
+static void
+wait_for_save (ConfabServer *self)
+{
+  ConfabServerSave *save = self->save;
+
+  if (save == NULL)
+    return;
+
+  g_thread_join (save->thread);
+  save->thread = NULL;
+  /* Its callback has not run: it would run on this thread. */
+  g_source_remove (save->done_source);
+  finish_save (save);
+}
+
+static gboolean
+save_cb (gpointer user_data)
+{
+  ConfabServer *self = user_data;
+
+  self->save_source = 0;
+  if (self->dirty && self->save == NULL && self->state_path != NULL)
+    start_save (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+confab_server_schedule_save (ConfabServer *self)
+{
+  self->dirty = TRUE;
+
+  /* A save that runs schedules the next one when it ends. */
+  if (self->state_path != NULL && self->save_source == 0 && self->save == NULL && !self->is_shut_down)
+    self->save_source = g_timeout_add (SAVE_DEBOUNCE_MS, save_cb, self);
+}
+
+gboolean
+confab_server_save_state (ConfabServer  *self,
+                          GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  StateSnapshot *snapshot;
+  gboolean ok;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
+
+  wait_for_save (self);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (self->state_path == NULL)
+    return TRUE;
+
+  snapshot = state_snapshot_new (self->state);
+  ok = write_snapshot (self->state_path, snapshot, &local_error);
+  state_snapshot_free (snapshot);
+  if (!ok)
+    {
+      g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE,
+                   "Cannot save the state: %s", local_error->message);
+      return FALSE;
+    }
+
+  self->dirty = FALSE;
+  return TRUE;
+}
+
+/* At shutdown: the save that runs ends, and what is left is saved now. */
+void
+confab_server_storage_stop (ConfabServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  wait_for_save (self);
+  if (self->dirty && !confab_server_save_state (self, &error))
+    g_warning ("%s", error->message);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+}
+
+/* Loading */
+
+/* A save killed midway leaves its new file behind: FILE.saving-XXXXXX. */
+static void
+remove_stale_temp_files (const char *path)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+  g_autofree char *base_name = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base_name, TEMP_INFIX, NULL);
+  gsize name_len = strlen (prefix) + strlen ("XXXXXX");
+  g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *stale = NULL;
+
+      if (!g_str_has_prefix (name, prefix) || strlen (name) != name_len)
+        continue;
+
+      stale = g_build_filename (dir_name, name, NULL);
+      if (g_file_test (stale, G_FILE_TEST_IS_SYMLINK) || !g_file_test (stale, G_FILE_TEST_IS_REGULAR))
+        continue;
+      g_debug ("removing %s, left by a save that did not finish", name);
+      g_unlink (stale);
+    }
+}
+
+/* The stored JSON is shared with the saves' workers: from now on nothing may change it. */
+static void
+seal_events (ConfabServerState *state)
+{
+  for (guint i = 0; i < state->conversations->len; i++)
+    {
+      ConfabStoredConversation *conversation = g_ptr_array_index (state->conversations, i);
+
+      for (guint j = 0; j < conversation->events->len; j++)
+        json_node_seal (((ConfabStoredEvent *) g_ptr_array_index (conversation->events, j))->event);
+      if (conversation->csat != NULL)
+        json_node_seal (conversation->csat);
+    }
+}
+
+/* Reads path into the server's state (a missing file is a new, empty state) and saves
+ * there from now on. */
+gboolean
+confab_server_storage_load (ConfabServer  *self,
+                            const char    *path,
+                            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(ConfabServerState) state = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  /* A save that runs may borrow from the state about to be replaced. */
+  wait_for_save (self);
+  remove_stale_temp_files (path);
+
+  if (!g_file_get_contents (path, &text, &len, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE,
+                       "Cannot read %s: %s", path, local_error->message);
+          return FALSE;
+        }
+
+      /* A new file: keep the fresh state and write it soon. */
+      g_free (self->state_path);
+      self->state_path = g_strdup (path);
+      confab_server_schedule_save (self);
+      return TRUE;
+    }
+
+  parser = json_parser_new ();
+  if (confab_server_json_too_deep (text, len, 64) ||
+      !json_parser_load_from_data (parser, text, (gssize) len, &local_error) ||
+      (state = confab_server_state_new_from_json (json_parser_get_root (parser), &local_error)) == NULL)
+    {
+      g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE,
+                   "%s is not a Confab server state: %s", path,
+                   local_error != NULL ? local_error->message : "nested too deeply");
+      return FALSE;
+    }
+
+  seal_events (state);
+  g_clear_pointer (&self->state, confab_server_state_free);
+  self->state = g_steal_pointer (&state);
+  g_free (self->state_path);
+  self->state_path = g_strdup (path);
+  self->dirty = FALSE;
+
+  return TRUE;
+}

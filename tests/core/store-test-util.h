@@ -1,0 +1,85 @@
+/* store-test-util.h: what the ConfabStore tests share
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib/gstdio.h>
+
+#include "confab-test-util.h"
+#include "confab-store.h"
+
+#define ACCOUNT "acc"
+#define CONSUMER "me"
+
+/* A path for history.db in a folder of its own that does not exist yet. */
+static inline char *
+store_test_temp_db (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("confab-store-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, "sub", "history.db", NULL);
+}
+
+/* Everything store_test_temp_db() and the store made: the database, its journals and
+ * whatever was set aside next to it. */
+static inline void
+store_test_remove_db (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  g_chmod (dir, 0700);
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (file), ==, 0);
+    }
+  g_rmdir (dir);
+  g_assert_cmpint (g_rmdir (parent), ==, 0);
+}
+
+static inline void
+store_test_load_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ConfabStoreSnapshot **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = confab_store_load_finish (CONFAB_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* What the store holds for (ACCOUNT, consumer), read as the session reads it. */
+static inline ConfabStoreSnapshot *
+store_test_load (ConfabStore *store,
+                 const char  *consumer)
+{
+  ConfabStoreSnapshot *snapshot = NULL;
+
+  confab_store_load_async (store, ACCOUNT, consumer, NULL, store_test_load_cb, &snapshot);
+  CONFAB_TEST_WAIT_UNTIL (snapshot != NULL, 10000);
+  return snapshot;
+}
+
+/* An own message written now, with its local id, put in the outbox. */
+static inline ConfabMessage *
+store_test_put (ConfabStore *store,
+                const char  *text)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabMessage *message = confab_message_new_outgoing (text, g_get_real_time () / 1000);
+
+  confab_message_set_local_id (message, confab_store_next_local_id (store));
+  g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, message, &error));
+  g_assert_no_error (error);
+  return message;
+}
