@@ -720,8 +720,8 @@ test_quick_replies_limits (void)
     "{'replies':[{'type':'button','title':'a','click':{}}]}",
     "{'type':'quickReplies','replies':[]}",
     "{'type':'quickReplies'}",
-    "{'type':'quickReplies','replies':[{'type':'button','title':'no click'},{'type':'text','text':'t','click':{}},"
-    " {'type':'button','click':{}},'x',7]}",
+    ("{'type':'quickReplies','replies':[{'type':'button','title':'no click'},{'type':'text','text':'t','click':{}},"
+     " {'type':'button','click':{}},'x',7]}"),
     "[]",
     "'quickReplies'",
   };
