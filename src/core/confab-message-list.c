@@ -7,15 +7,21 @@
  * (a new conversation comes after the old one), then the own messages that have no
  * sequence yet in the order they were written. A batch of arrivals is merged in one pass
  * and announced with one items-changed covering only what moved.
+ *
+ * The history comes a page at a time, newest first: a page of older messages goes before
+ * everything held, and the dialogs seen in it first go before the dialogs known already.
  */
 #include "config.h"
 
 #include "confab-message-list.h"
 
+/* The order of a message that has no sequence yet: after every dialog. */
+#define PENDING_ORDER G_MAXINT
+
 typedef struct
 {
   ConfabMessage *message;  /* owned */
-  guint dialog_order;      /* G_MAXUINT while the message has no sequence */
+  int dialog_order;        /* PENDING_ORDER while the message has no sequence */
   gint64 sequence;         /* for pending ones: the order they were written in */
 } Item;
 
@@ -24,13 +30,25 @@ struct _ConfabMessageList
   GObject parent_instance;
 
   GArray *items;            /* of Item */
-  GHashTable *dialogs;      /* dialog id → GUINT_TO_POINTER (order + 1) */
+  GHashTable *dialogs;      /* dialog id → GINT_TO_POINTER (order) */
+  int next_order;           /* for a dialog seen now: after all */
+  int first_order;          /* the lowest order given, to dialogs of older pages */
+  gboolean has_older;
+  guint n_unread_before;
   GHashTable *last_seq;     /* dialog id → gint64 * */
   GHashTable *by_key;       /* "dialog\x1fsequence" → ConfabMessage (unowned) */
   gint64 next_pending;
   gint64 first_pending;     /* restored ones count down from here */
   guint n_items_changed;
 };
+
+enum {
+  PROP_0,
+  PROP_HAS_OLDER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -83,7 +101,8 @@ make_key (const char *dialog_id,
   return g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, dialog_id ? dialog_id : "", sequence);
 }
 
-static guint
+/* The dialog's place; one seen first now goes after every other. */
+static int
 dialog_order (ConfabMessageList *self,
               const char        *dialog_id)
 {
@@ -91,13 +110,12 @@ dialog_order (ConfabMessageList *self,
 
   if (dialog_id == NULL)
     dialog_id = "";
-  value = g_hash_table_lookup (self->dialogs, dialog_id);
-  if (value == NULL)
+  if (!g_hash_table_lookup_extended (self->dialogs, dialog_id, NULL, &value))
     {
-      value = GUINT_TO_POINTER (g_hash_table_size (self->dialogs) + 1);
+      value = GINT_TO_POINTER (self->next_order++);
       g_hash_table_insert (self->dialogs, g_strdup (dialog_id), value);
     }
-  return GPOINTER_TO_UINT (value) - 1;
+  return GPOINTER_TO_INT (value);
 }
 
 static int
@@ -275,7 +293,7 @@ find_pending_echo (ConfabMessageList *self,
 
       ConfabDeliveryState state;
 
-      if (item->dialog_order != G_MAXUINT)
+      if (item->dialog_order != PENDING_ORDER)
         continue;
       state = confab_message_get_delivery_state (item->message);
       /* Sending now, or sent before the socket went and not answered: the service may
@@ -356,6 +374,85 @@ confab_message_list_add (ConfabMessageList *self,
   return added;
 }
 
+GPtrArray *
+confab_message_list_add_older (ConfabMessageList *self,
+                               GPtrArray         *messages,
+                               gboolean           has_older,
+                               guint              n_unread_before)
+{
+  g_autoptr(GArray) additions = NULL;
+  g_autoptr(GHashTable) new_dialogs = NULL;
+  GPtrArray *added;
+
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
+  g_return_val_if_fail (messages != NULL, NULL);
+
+  /* The dialogs first seen here go before every dialog known, in the page's order: the
+   * page's last new dialog just before the first known one. */
+  new_dialogs = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = messages->len; i > 0; i--)
+    {
+      const char *dialog_id = confab_message_get_dialog_id (g_ptr_array_index (messages, i - 1));
+
+      if (dialog_id == NULL)
+        dialog_id = "";
+      if (g_hash_table_contains (self->dialogs, dialog_id) || g_hash_table_contains (new_dialogs, dialog_id))
+        continue;
+      g_hash_table_add (new_dialogs, (gpointer) dialog_id);
+      g_hash_table_insert (self->dialogs, g_strdup (dialog_id), GINT_TO_POINTER (--self->first_order));
+    }
+
+  additions = new_item_array (messages->len);
+  g_array_set_clear_func (additions, NULL);
+  added = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConfabMessage *message = g_ptr_array_index (messages, i);
+      const char *dialog_id = confab_message_get_dialog_id (message);
+      gint64 sequence = confab_message_get_sequence (message);
+      g_autofree char *key = NULL;
+      Item item;
+
+      g_return_val_if_fail (sequence >= 0, added);
+      note_sequence (self, dialog_id, sequence);
+      key = make_key (dialog_id, sequence);
+      if (g_hash_table_contains (self->by_key, key))
+        continue;
+      g_hash_table_insert (self->by_key, g_steal_pointer (&key), message);
+      item.message = message;
+      item.dialog_order = dialog_order (self, dialog_id);
+      item.sequence = sequence;
+      g_array_append_val (additions, item);
+      g_ptr_array_add (added, g_object_ref (message));
+    }
+
+  self->n_unread_before = has_older ? n_unread_before : 0;
+  if (additions->len > 0)
+    merge_in (self, additions, NULL);
+  if (self->has_older != has_older)
+    {
+      self->has_older = has_older;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_OLDER]);
+    }
+  return added;
+}
+
+gboolean
+confab_message_list_get_has_older (ConfabMessageList *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), FALSE);
+
+  return self->has_older;
+}
+
+guint
+confab_message_list_get_n_unread_before (ConfabMessageList *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), 0);
+
+  return self->n_unread_before;
+}
+
 void
 confab_message_list_append_outgoing (ConfabMessageList *self,
                                      ConfabMessage     *message)
@@ -367,7 +464,7 @@ confab_message_list_append_outgoing (ConfabMessageList *self,
   g_return_if_fail (confab_message_get_sequence (message) < 0);
 
   item.message = g_object_ref (message);
-  item.dialog_order = G_MAXUINT;
+  item.dialog_order = PENDING_ORDER;
   item.sequence = self->next_pending++;
   g_array_append_val (self->items, item);
   update_flags (self, self->items->len - 1, self->items->len - 1);
@@ -392,7 +489,7 @@ confab_message_list_prepend_outgoing (ConfabMessageList *self,
   self->first_pending -= messages->len;
   for (guint i = 0; i < messages->len; i++)
     {
-      Item item = { g_ptr_array_index (messages, i), G_MAXUINT, self->first_pending + i };
+      Item item = { g_ptr_array_index (messages, i), PENDING_ORDER, self->first_pending + i };
 
       g_return_if_fail (confab_message_get_sequence (item.message) < 0);
       g_array_append_val (additions, item);
@@ -517,9 +614,33 @@ confab_message_list_finalize (GObject *object)
 }
 
 static void
+confab_message_list_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  ConfabMessageList *self = CONFAB_MESSAGE_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_HAS_OLDER: g_value_set_boolean (value, self->has_older); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 confab_message_list_class_init (ConfabMessageListClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = confab_message_list_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = confab_message_list_finalize;
+  object_class->get_property = confab_message_list_get_property;
+
+  /* ConfabMessageList:has-older: the history holds messages before the first row */
+  properties[PROP_HAS_OLDER] =
+    g_param_spec_boolean ("has-older", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
