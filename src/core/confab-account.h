@@ -22,7 +22,7 @@ typedef enum {
 
 GQuark confab_account_error_quark (void);
 
-/* Where the settings came from, in the order design.md gives. */
+/* Where the settings came from, in the order the README gives (Using a LivePerson account). */
 typedef enum {
   CONFAB_ACCOUNT_SOURCE_ENV_FILE,
   CONFAB_ACCOUNT_SOURCE_ENVIRONMENT,
@@ -115,7 +115,7 @@ gboolean       confab_account_store_token_finish (ConfabAccount *self,
                                                   GAsyncResult  *result,
                                                   GError       **error);
 
-/* The order of design.md: an env file when given, else the environment, else saved settings
+/* The order the README gives: an env file when given, else the environment, else saved settings
  * (settings may be NULL). NULL without error means "use the built-in local service". */
 ConfabAccount *confab_account_discover           (const char         *env_file,
                                                   const char * const *envp,

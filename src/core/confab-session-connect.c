@@ -174,9 +174,11 @@ _confab_session_subscribe_metadata (ConfabSession *self)
 
 static void
 signed_out (ConfabSession *self,
-            const char    *reason)
+            const char    *reason,
+            gboolean       token_refused)
 {
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->token_refused = token_refused;
   _confab_session_set_string_prop (self, &self->signed_out_reason, reason, PROP_SIGNED_OUT_REASON);
   _confab_session_set_state (self, CONFAB_SESSION_SIGNED_OUT);
 }
@@ -268,7 +270,8 @@ disconnected_cb (ConfabConnection       *conn,
                                        signup_again_cb, g_object_ref (self));
         }
       else
-        signed_out (self, _("The service did not accept the token. Set a new token (LP_JWT) and try again."));
+        signed_out (self, _("The service did not accept the token. Set a new token (LP_JWT) and try again."),
+                    TRUE);
       break;
 
     case CONFAB_DISCONNECT_NETWORK:
@@ -299,7 +302,7 @@ set_consumer_from_token (ConfabSession *self)
     {
       g_autofree char *reason = g_strdup_printf (_("The token is not usable: %s"), error->message);
 
-      signed_out (self, reason);
+      signed_out (self, reason, FALSE);
       return FALSE;
     }
 
@@ -332,7 +335,7 @@ _confab_session_connect_socket (ConfabSession *self)
   url = confab_account_dup_socket_url (self->account, &error);
   if (url == NULL)
     {
-      signed_out (self, error->message);
+      signed_out (self, error->message, FALSE);
       return;
     }
 
@@ -360,7 +363,7 @@ resolve_cb (GObject      *object,
       if (error->domain == CONFAB_ACCOUNT_ERROR &&
           (error->code == CONFAB_ACCOUNT_ERROR_INSECURE || error->code == CONFAB_ACCOUNT_ERROR_INVALID_URL ||
            error->code == CONFAB_ACCOUNT_ERROR_INCOMPLETE))
-        signed_out (self, error->message);
+        signed_out (self, error->message, FALSE);
       else
         schedule_retry (self);
       return;

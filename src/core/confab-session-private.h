@@ -43,6 +43,7 @@ struct _ConfabSession
   GNetworkMonitor *monitor;
   gint64 next_retry;
   char *signed_out_reason;
+  gboolean token_refused;     /* signed out because the token was refused */
   guint attempt;
   guint retry_source;
   guint reconnects;

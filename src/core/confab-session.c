@@ -128,6 +128,14 @@ confab_session_get_next_retry (ConfabSession *self)
   return self->next_retry;
 }
 
+gboolean
+confab_session_get_token_refused (ConfabSession *self)
+{
+  g_return_val_if_fail (CONFAB_IS_SESSION (self), FALSE);
+
+  return self->state == CONFAB_SESSION_SIGNED_OUT && self->token_refused;
+}
+
 const char *
 confab_session_get_signed_out_reason (ConfabSession *self)
 {

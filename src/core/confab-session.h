@@ -43,6 +43,8 @@ ConfabSessionState       confab_session_get_state             (ConfabSession *se
 /* Real time (µs) of the next try while WAITING, else 0. */
 gint64                   confab_session_get_next_retry        (ConfabSession *self);
 const char              *confab_session_get_signed_out_reason (ConfabSession *self);
+/* Signed out because the service refused the token: a new token is what helps. */
+gboolean                 confab_session_get_token_refused     (ConfabSession *self);
 const char              *confab_session_get_consumer_id       (ConfabSession *self);
 ConfabAccount           *confab_session_get_account           (ConfabSession *self);
 

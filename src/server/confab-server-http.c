@@ -3,9 +3,9 @@
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What a client asks before it opens its socket (protocol.md sections 1 and 2): the CSDS
- * lookup of the service's address, signup for a token, and the agent's profile. Answers
- * honour the response delay.
+ * What a client asks before it opens its socket (docs/protocol-notes.md, "Domains, signup
+ * and lp.env"): the CSDS lookup of the service's address, signup for a token, and the
+ * agent's profile. Answers honour the response delay.
  */
 #include "config.h"
 

@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A frame from a consumer socket is parsed, logged, and, when it is a request, answered as
- * LivePerson's Messaging Window API would (protocol.md section 3): the answer first, then
- * the notifications the change causes.
+ * LivePerson's Messaging Window API would (docs/protocol-notes.md, "Requests a consumer
+ * sends"): the answer first, then the notifications the change causes.
  */
 #include "config.h"
 

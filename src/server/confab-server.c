@@ -3,7 +3,7 @@
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One SoupServer on a loopback port speaks sections 1–4 of protocol.md: the CSDS lookup,
+ * One SoupServer on a loopback port speaks what docs/protocol-notes.md describes: the CSDS lookup,
  * signup, the agent profile, and the consumer WebSocket. Everything runs on the main context
  * the server was created in; nothing blocks it for long (replays go out in chunks from an
  * idle source, the state file is written by a worker thread a little after changes).

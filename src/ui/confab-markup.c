@@ -177,38 +177,149 @@ dup_href (const char *link)
   g_assert_not_reached ();
 }
 
+/* Pango wraps a run with no break opportunity in time that grows with the square of its
+ * length (4 KiB of base64 took 3 s in one label). A zero-width space every BREAK_RUN
+ * characters of a run longer than LONG_RUN gives it break opportunities and makes the
+ * wrapping linear; it draws as nothing. Ordinary words and addresses are shorter and stay
+ * as they are. */
+#define LONG_RUN  128
+#define BREAK_RUN 48
+
+/* Appends text[0, len) escaped for markup, with the zero-width spaces above. run carries the
+ * length of the unbroken run across calls. */
+static void
+append_breakable (GString    *out,
+                  const char *text,
+                  gsize       len,
+                  guint      *run)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, (gssize) len);
+
+  for (const char *p = escaped; *p != '\0';)
+    {
+      /* an entity counts as one character */
+      const char *next = *p == '&' ? strchr (p, ';') + 1 : g_utf8_next_char (p);
+      gunichar c = *p == '&' ? 'x' : g_utf8_get_char (p);
+
+      g_string_append_len (out, p, next - p);
+      if (g_unichar_isspace (c) || c == 0x200B)
+        *run = 0;
+      else if (++*run >= LONG_RUN + BREAK_RUN)
+        {
+          g_string_append (out, "\u200B");
+          *run = LONG_RUN;
+        }
+      p = next;
+    }
+}
+
+/* Where to cut text to at most max_chars characters: after a space near the limit when
+ * there is one, so a word is not split. */
+static gsize
+cut_point (const char *text,
+           gsize       length,
+           gsize       max_chars)
+{
+  const char *limit = text;
+  const char *p;
+
+  for (gsize n = 0; n < max_chars && *limit != '\0'; n++)
+    limit = g_utf8_next_char (limit);
+  if (*limit == '\0')
+    return length;
+  for (p = limit; p > text && limit - p < 40; p = g_utf8_prev_char (p))
+    if (g_unichar_isspace (g_utf8_get_char (p)))
+      return (gsize) (p - text);
+  return (gsize) (limit - text);
+}
+
 char *
-confab_text_to_markup (const char *text)
+confab_text_to_display_markup (const char *text,
+                               gsize       max_chars,
+                               gboolean   *cut)
 {
   g_autofree char *valid = NULL;
   GString *out;
-  gsize last = 0, start = 0, end = 0;
+  gsize last = 0, start = 0, end = 0, length, stop;
+  guint run = 0;
 
+  if (cut != NULL)
+    *cut = FALSE;
   if (text == NULL)
     return g_strdup ("");
-
-  /* The walk below reads characters; broken UTF-8 shows as replacement characters. */
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
 
-  out = g_string_new (NULL);
-  while (confab_find_link (text, last, &start, &end))
+  length = strlen (text);
+  stop = max_chars > 0 ? cut_point (text, length, max_chars) : length;
+  out = g_string_sized_new (MIN (stop, length) + 64);
+  while (last < stop && confab_find_link (text, last, &start, &end) && start < stop)
     {
-      g_autofree char *before = g_markup_escape_text (text + last, (gssize) (start - last));
       g_autofree char *link = g_strndup (text + start, end - start);
       g_autofree char *href = dup_href (link);
-      g_autofree char *escaped_link = g_markup_escape_text (link, -1);
       g_autofree char *escaped_href = g_markup_escape_text (href, -1);
 
-      g_string_append (out, before);
-      g_string_append_printf (out, "<a href=\"%s\">%s</a>", escaped_href, escaped_link);
-      last = end;
+      append_breakable (out, text + last, start - last, &run);
+      /* a link cut short still leads to the whole address */
+      g_string_append_printf (out, "<a href=\"%s\">", escaped_href);
+      append_breakable (out, text + start, MIN (end, stop) - start, &run);
+      g_string_append (out, "</a>");
+      last = MIN (end, stop);
     }
-  {
-    g_autofree char *rest = g_markup_escape_text (text + last, -1);
-
-    g_string_append (out, rest);
-  }
+  if (last < stop)
+    append_breakable (out, text + last, stop - last, &run);
+  if (stop < length)
+    {
+      g_string_append (out, "…");
+      if (cut != NULL)
+        *cut = TRUE;
+    }
 
   return g_string_free (out, FALSE);
+}
+
+/* Paragraphs longer than this are split for the text view, which lays out a paragraph at a
+ * time: one megabyte in one paragraph would be laid out in one go. */
+#define VIEWER_PARAGRAPH 4096
+
+char *
+confab_text_for_viewer (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  guint run = 0;
+  gsize paragraph = 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
+  out = g_string_sized_new (strlen (text) + strlen (text) / 32);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (out, c);
+      paragraph = c == '\n' ? 0 : paragraph + 1;
+      if (g_unichar_isspace (c) || c == 0x200B)
+        run = 0;
+      else if (++run >= LONG_RUN + BREAK_RUN)
+        {
+          g_string_append_unichar (out, 0x200B);
+          run = LONG_RUN;
+        }
+      if (paragraph >= VIEWER_PARAGRAPH && (g_unichar_isspace (c) || run == LONG_RUN))
+        {
+          g_string_append_unichar (out, 0x2029);  /* PARAGRAPH SEPARATOR */
+          paragraph = 0;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+confab_text_to_markup (const char *text)
+{
+  return confab_text_to_display_markup (text, 0, NULL);
 }

@@ -125,7 +125,6 @@ confab_preferences_init (ConfabPreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-
   describe_server_entry (self->messaging_row, self->messaging_entry);
   describe_server_entry (self->idp_row, self->idp_entry);
   describe_server_entry (self->accdn_row, self->accdn_entry);

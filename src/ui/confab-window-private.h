@@ -20,5 +20,7 @@ GtkWidget *_confab_window_get_menu_button (ConfabWindow *self);
 GtkWidget *_confab_window_get_status_label (ConfabWindow *self);
 GtkWidget *_confab_window_get_preferences_button (ConfabWindow *self);
 GtkWidget *_confab_window_get_jump_button (ConfabWindow *self);
+GtkWidget *_confab_window_get_demo_banner (ConfabWindow *self);
+GtkWidget *_confab_window_get_use_account_button (ConfabWindow *self);
 
 G_END_DECLS

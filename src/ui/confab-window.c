@@ -43,6 +43,10 @@ struct _ConfabWindow
   GtkWidget *composer;
   GtkWidget *composer_placeholder;
   GtkWidget *send_button;
+  GtkWidget *demo_revealer;
+  GtkWidget *demo_banner;
+  GtkWidget *demo_label;
+  GtkWidget *use_account_button;
   GtkWidget *status_revealer;
   GtkWidget *status_label;
   GtkWidget *status_icon;
@@ -151,13 +155,47 @@ scroll_to_bottom_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Later, not now: during the list's own layout (configure()) GtkListView does not follow a
- * new value, and a row just added has no height yet. */
+/* The frame clock's layout phase, after the window's own layout: a scroll asked for while
+ * the list was laid out (it grew) is carried out here. The new value makes the list ask
+ * for layout again, and the frame clock lays out again before it paints, so the frame that
+ * first lays out a new row already shows it at the bottom. */
+static void
+frame_layout_cb (GdkFrameClock *clock,
+                 ConfabWindow  *self)
+{
+  if (self->scroll_source != 0)
+    {
+      g_clear_handle_id (&self->scroll_source, g_source_remove);
+      scroll_to_bottom_cb (self);
+    }
+}
+
+static void
+window_realize_cb (ConfabWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "layout",
+                           G_CALLBACK (frame_layout_cb), self, G_CONNECT_AFTER);
+}
+
+static void
+window_unrealize_cb (ConfabWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)),
+                                        frame_layout_cb, self);
+}
+
+/* Not now: during the list's own layout (configure()) GtkListView does not follow a new
+ * value, and a row just added has no height yet. At the end of this frame's layout (see
+ * above), or, when the window is not drawing, in an idle that comes before drawing. */
 static void
 scroll_to_bottom (ConfabWindow *self)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
   if (self->scroll_source == 0)
-    self->scroll_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_bottom_cb, self, NULL);
+    self->scroll_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scroll_to_bottom_cb, self, NULL);
+  if (clock != NULL)
+    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
 }
 
 /* Agent messages not read yet: the count on the "jump to latest" button. */
@@ -236,7 +274,7 @@ vadjustment_changed_cb (ConfabWindow  *self,
   update_jump_button (self);
 }
 
-/* Why the session signed out, in words for where the account came from. An account saved in
+/* Why the session signed out, in words for where the account came from: a token saved in
  * Preferences is mended there, not through the LP_JWT the session's words name for an
  * lp.env or environment account. *in_preferences: Preferences can put it right. */
 static char *
@@ -248,15 +286,10 @@ dup_signed_out_text (ConfabWindow *self,
 
   *in_preferences = account != NULL &&
                     confab_account_get_source (account) == CONFAB_ACCOUNT_SOURCE_SETTINGS;
-  if (reason == NULL)
-    reason = _("Signed out.");
-  /* The session's own sentence, as it says it (translated the same way). */
-  if (*in_preferences &&
-      g_strcmp0 (reason, g_dgettext (GETTEXT_PACKAGE, "The service did not accept the token. "
-                                                      "Set a new token (LP_JWT) and try again.")) == 0)
+  if (*in_preferences && confab_session_get_token_refused (self->session))
     return g_strdup (_("The service did not accept the token. Set a new token in Preferences, "
                        "then start Confab again."));
-  return g_strdup (reason);
+  return g_strdup (reason != NULL ? reason : _("Signed out."));
 }
 
 static void
@@ -653,6 +686,11 @@ confab_window_set_session (ConfabWindow  *self,
   g_signal_connect_object (messages, "items-changed", G_CALLBACK (messages_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
 
+  /* The built-in service is the demo: the window says so, and how to leave it. */
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->demo_revealer),
+                                 confab_account_get_source (confab_session_get_account (session)) ==
+                                 CONFAB_ACCOUNT_SOURCE_LOCAL);
+
   update_page (self);
   update_status (self);
   update_closed (self);
@@ -879,6 +917,28 @@ confab_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (confab_window_parent_class)->close_request (window);
 }
 
+/* Below this width the demo banner puts its button under its words, as AdwBanner does. */
+#define BANNER_NARROW_WIDTH 600
+
+static void
+confab_window_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+  gboolean narrow = width < BANNER_NARROW_WIDTH;
+
+  if (narrow != (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->demo_banner)) == GTK_ORIENTATION_VERTICAL))
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->demo_banner),
+                                      narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_set_halign (self->use_account_button, narrow ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+    }
+
+  GTK_WIDGET_CLASS (confab_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
 static void
 confab_window_dispose (GObject *object)
 {
@@ -906,6 +966,7 @@ confab_window_class_init (ConfabWindowClass *klass)
 
   object_class->dispose = confab_window_dispose;
   window_class->close_request = confab_window_close_request;
+  widget_class->size_allocate = confab_window_size_allocate;
 
   confab_ui_register_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-window.ui");
@@ -919,6 +980,10 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, composer_placeholder);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, send_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, use_account_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, status_icon);
@@ -948,6 +1013,8 @@ confab_window_init (ConfabWindow *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "realize", G_CALLBACK (window_realize_cb), NULL);
+  g_signal_connect (self, "unrealize", G_CALLBACK (window_unrealize_cb), NULL);
 
   /* Toasts over the whole window, for what the person must know about the history. Put
    * around the content here rather than in the template, which it would reindent whole. */
@@ -964,6 +1031,7 @@ confab_window_init (ConfabWindow *self)
 
   confab_ui_name_mnemonic_button (self->retry_now_button, _("Retry Now"));
   confab_ui_name_mnemonic_button (self->preferences_button, _("Open Preferences"));
+  confab_ui_name_mnemonic_button (self->use_account_button, _("Use a LivePerson Account…"));
   confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
 
   self->stick_to_bottom = TRUE;
@@ -1076,6 +1144,18 @@ GtkWidget *
 _confab_window_get_preferences_button (ConfabWindow *self)
 {
   return self->preferences_button;
+}
+
+GtkWidget *
+_confab_window_get_demo_banner (ConfabWindow *self)
+{
+  return self->demo_revealer;
+}
+
+GtkWidget *
+_confab_window_get_use_account_button (ConfabWindow *self)
+{
+  return self->use_account_button;
 }
 
 GtkWidget *

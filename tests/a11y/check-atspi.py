@@ -447,6 +447,14 @@ def run_checks(pyatspi, pid, check_app):
     for a in (menu, entry, send, msgs):
         log("    %s" % describe(a))
 
+    # The demo says it is one, with the way to a real account next to it.
+    demo = find_one(frame, "label saying this is a demo",
+                    lambda a: role(a) == "label" and name(a).startswith("This is a demo"))
+    account = find_one(frame, "button 'Use a LivePerson Account…'",
+                       lambda a: role(a) == "push button" and name(a) == "Use a LivePerson Account\u2026")
+    for a in (demo, account):
+        log("    %s" % describe(a))
+
     # Type like a person: focus the composer, put the text in, press Send.
     focus_composer(pyatspi, entry, check_app)
     put_text(pyatspi, entry, check_app)

@@ -52,7 +52,7 @@ dialog (const ConfabConversationChange *change,
 static void
 test_documented (void)
 {
-  /* protocol.md, section 4 */
+  /* docs/protocol-notes.md, "Notifications" */
   g_autoptr(GPtrArray) changes = parse_body (
     "{\"subscriptionId\":\"s1\",\"changes\":[{\"type\":\"UPSERT\",\"result\":{\"convId\":\"conv-1\",\"effectiveTTR\":-1,"
     "\"conversationDetails\":{\"skillId\":\"-1\",\"participants\":["

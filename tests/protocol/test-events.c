@@ -44,7 +44,7 @@ only_change (GPtrArray *changes)
 static void
 test_documented (void)
 {
-  /* protocol.md, section 4 */
+  /* docs/protocol-notes.md, "Notifications" */
   g_autoptr(GPtrArray) changes = parse_body (
     "{\"changes\":[{\"sequence\":2,\"originatorId\":\"29c3…\",\"originatorMetadata\":{\"id\":\"29c3…\",\"role\":\"ASSIGNED_AGENT\"},\n"
     " \"serverTimestamp\":1538492183879,\"conversationId\":\"conv\",\"dialogId\":\"dia\",\n"

@@ -19,6 +19,8 @@
 
 static GtkApplication *the_app;
 
+static ConfabPreferences *find_preferences (void);
+
 typedef struct
 {
   ConfabServer *server;
@@ -323,6 +325,33 @@ test_jump_button (Fixture       *f,
   g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
 }
 
+/* The built-in service: the window says it is a demo, and the way to a real account is
+ * one click away. */
+static void
+test_demo_banner (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *banner = _confab_window_get_demo_banner (f->window);
+  GtkWidget *button = _confab_window_get_use_account_button (f->window);
+
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (button), 5000);
+  {
+    GtkWidget *label = gtk_widget_get_first_child (gtk_revealer_get_child (GTK_REVEALER (banner)));
+
+    g_assert_true (GTK_IS_LABEL (label));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                     "This is a demo: you are talking to Confab\u2019s built-in agent, "
+                     "and the conversation is not kept after you quit.");
+  }
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Use a LivePerson Account\u2026");
+  g_assert_null (find_preferences ());
+  g_assert_true (gtk_widget_activate (button));
+  CONFAB_TEST_WAIT_UNTIL (find_preferences () != NULL, 5000);
+  gtk_window_destroy (GTK_WINDOW (find_preferences ()));
+}
+
 static void
 test_status_and_close (Fixture       *f,
                        gconstpointer  data)
@@ -460,6 +489,8 @@ test_token_refused (void)
       confab_test_spin (300);
 
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (_confab_window_get_status_label (window))), ==, cases[i].text);
+      /* a real account: no demo banner */
+      g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (_confab_window_get_demo_banner (window))));
       button = _confab_window_get_preferences_button (window);
       g_assert_cmpint (gtk_widget_get_mapped (button), ==, cases[i].button);
       if (cases[i].button)
@@ -497,6 +528,7 @@ main (int   argc,
   ADD ("not-read-when-inactive", test_not_read_when_inactive);
   ADD ("stays-at-bottom", test_stays_at_bottom);
   ADD ("jump-button", test_jump_button);
+  ADD ("demo-banner", test_demo_banner);
   ADD ("status-and-close", test_status_and_close);
 #undef ADD
   g_test_add_func ("/chat/token-refused", test_token_refused);

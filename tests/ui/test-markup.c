@@ -209,6 +209,108 @@ test_markup_hostile (void)
     }
 }
 
+/* The markup without its zero-width spaces. */
+static char *
+strip_zwsp (const char *markup)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = markup; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_utf8_get_char (p) != 0x200B)
+      g_string_append_unichar (out, g_utf8_get_char (p));
+  return g_string_free (out, FALSE);
+}
+
+static guint
+count_zwsp (const char *markup)
+{
+  guint n = 0;
+
+  for (const char *p = markup; *p != '\0'; p = g_utf8_next_char (p))
+    n += g_utf8_get_char (p) == 0x200B;
+  return n;
+}
+
+/* A long run with no break (base64, a pasted log line) gets break opportunities; the text
+ * itself is unchanged, and ordinary words and addresses get none. */
+static void
+test_markup_long_runs (void)
+{
+  g_autoptr(GString) blob = g_string_new (NULL);
+  g_autofree char *markup = NULL;
+  g_autofree char *stripped = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *escaped = NULL;
+  const char *longest_gap;
+  guint gap = 0, worst = 0;
+
+  for (guint i = 0; i < 4096; i++)
+    g_string_append_c (blob, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/<&"[i % 66]);
+  markup = confab_text_to_markup (blob->str);
+  assert_valid_markup (markup);
+  g_assert_cmpuint (count_zwsp (markup), >=, 4096 / 48 - 4);
+  stripped = strip_zwsp (markup);
+  escaped = g_markup_escape_text (blob->str, -1);
+  g_assert_cmpstr (stripped, ==, escaped);
+
+  /* no stretch of the markup is longer than the run limit without a break */
+  for (longest_gap = markup; *longest_gap != '\0'; longest_gap = g_utf8_next_char (longest_gap))
+    {
+      gap = g_utf8_get_char (longest_gap) == 0x200B ? 0 : gap + 1;
+      worst = MAX (worst, gap);
+    }
+  g_assert_cmpuint (worst, <=, 128 + 48 + 8 * 5);  /* entities are longer than one character */
+
+  plain = confab_text_to_markup ("Dear agent, https://example.com/orders/12345 is my order.");
+  g_assert_cmpuint (count_zwsp (plain), ==, 0);
+}
+
+static void
+test_markup_cut (void)
+{
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autoptr(GString) one_link = g_string_new ("see https://example.com/");
+  g_autofree char *markup = NULL;
+  g_autofree char *link_markup = NULL;
+  g_autofree char *whole_href = NULL;
+  g_autofree char *short_text = NULL;
+  gboolean cut = FALSE;
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (words, "word ");
+
+  /* at most the limit, after a space, with an ellipsis */
+  markup = confab_text_to_display_markup (words->str, 2000, &cut);
+  g_assert_true (cut);
+  g_assert_true (g_str_has_suffix (markup, "…"));
+  g_assert_cmpuint (g_utf8_strlen (markup, -1), <=, 2001);
+  g_assert_true (g_str_has_suffix (markup, "word…") || g_str_has_suffix (markup, " …"));
+
+  /* short text is not cut */
+  short_text = confab_text_to_display_markup ("Hello.", 2000, &cut);
+  g_assert_false (cut);
+  g_assert_cmpstr (short_text, ==, "Hello.");
+
+  /* a link cut short still leads to its whole address */
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_c (one_link, 'a' + i % 26);
+  link_markup = confab_text_to_display_markup (one_link->str, 100, &cut);
+  assert_valid_markup (link_markup);
+  g_assert_true (cut);
+  whole_href = g_strdup_printf ("<a href=\"%s\">", one_link->str + strlen ("see "));
+  g_assert_nonnull (strstr (link_markup, whole_href));
+  g_assert_true (g_str_has_suffix (link_markup, "</a>…"));
+
+  /* a megabyte gives a bounded label */
+  {
+    g_autofree char *huge = g_strnfill (1024 * 1024, 'x');
+    g_autofree char *huge_markup = confab_text_to_display_markup (huge, 2000, &cut);
+
+    g_assert_true (cut);
+    g_assert_cmpuint (strlen (huge_markup), <, 2000 * 2);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -219,6 +321,8 @@ main (int   argc,
   g_test_add_func ("/markup/links", test_markup_links);
   g_test_add_func ("/markup/find-link", test_markup_find_link);
   g_test_add_func ("/markup/hostile", test_markup_hostile);
+  g_test_add_func ("/markup/long-runs", test_markup_long_runs);
+  g_test_add_func ("/markup/cut", test_markup_cut);
 
   return g_test_run ();
 }

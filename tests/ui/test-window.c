@@ -80,6 +80,8 @@ test_window_roles_and_names (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, "Messages");
 
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu");
+  /* no session, no demo: no banner */
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (_confab_window_get_demo_banner (window))));
 
   /* named before it is ever shown, and with no description while nothing is unread */
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (_confab_window_get_jump_button (window)), GTK_ACCESSIBLE_ROLE_BUTTON);
@@ -208,6 +210,7 @@ test_window_clamped (void)
   GtkWidget *list = _confab_window_get_message_list (window);
   GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
   GtkWidget *composer = _confab_window_get_composer (window);
+  GtkWidget *banner = gtk_revealer_get_child (GTK_REVEALER (_confab_window_get_demo_banner (window)));
   graphene_rect_t bounds;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 700);
@@ -226,11 +229,16 @@ test_window_clamped (void)
   g_assert_true (gtk_widget_compute_bounds (composer, GTK_WIDGET (window), &bounds));
   g_assert_cmpfloat (bounds.size.width, <=, 800);
 
+  /* the demo banner: words and button side by side */
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (banner)), ==, GTK_ORIENTATION_HORIZONTAL);
+
   /* a narrow window: all of its width */
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
   CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) <= 400, 5000);
   CONFAB_TEST_WAIT_UNTIL (gtk_widget_compute_bounds (list, scroller, &bounds) &&
                           bounds.size.width == gtk_widget_get_width (scroller), 5000);
+  /* and the banner's button under its words */
+  CONFAB_TEST_WAIT_UNTIL (gtk_orientable_get_orientation (GTK_ORIENTABLE (banner)) == GTK_ORIENTATION_VERTICAL, 5000);
 
   close_window (window, the_app);
 }

@@ -1,0 +1,372 @@
+/* bench-live.c: an agent message to its row on screen, timed by the frame clock
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * confab-server runs as a process of its own (argv[1]), so this process's main loop holds
+ * only the client. Measured:
+ *  - live: the agent's message posted to the service's control API → the first frame whose
+ *    paint included its row (the frame clock's after-paint), 40 messages, p50 and p99; the
+ *    anchor, in the same run, is a plain label in its own window given a new text → painted;
+ *  - long: one message of 1 MiB without a space → ACCEPT answered, its row painted, and the
+ *    longest frame meanwhile (the window is kept drawing by a tick callback).
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <adwaita.h>
+
+#include "confab-test-util.h"
+#include "ui-test-util.h"
+#include "confab-message-row.h"
+#include "confab-window.h"
+#include "confab-window-private.h"
+
+#define N_LIVE 40
+
+typedef struct
+{
+  SoupSession *http;
+  char *base;
+} Service;
+
+static JsonNode *
+control (Service    *service,
+         const char *what,
+         const char *body)
+{
+  g_autofree char *url = g_strdup_printf ("%s/control/%s", service->base, what);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (service->http, msg, NULL, &error);
+  if (answer == NULL)
+    g_error ("control %s: %s", what, error->message);
+  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
+  if (node == NULL)
+    g_error ("control %s: %s", what, error->message);
+  return node;
+}
+
+/* Posting without waiting: the main loop goes on while the service works. */
+static void
+post_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+}
+
+static void
+agent_says (Service    *service,
+            const char *text)
+{
+  g_autofree char *url = g_strdup_printf ("%s/control/agent/message", service->base);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+  len = strlen (body);
+  bytes = g_bytes_new_take (g_steal_pointer (&body), len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (service->http, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, NULL);
+}
+
+/* ---- watching the screen ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GtkWidget *list;
+  const char *wanted;     /* text of the row waited for */
+  gint64 painted;         /* when a frame with it was painted, 0 until then */
+  gint64 arrived;         /* when it entered the model */
+  gint64 last_paint;
+  gint64 longest_frame;
+  gboolean measuring_frames;
+} Watch;
+
+static gboolean
+row_shown (GtkWidget  *widget,
+           const char *wanted)
+{
+  if (CONFAB_IS_MESSAGE_ROW (widget))
+    {
+      ConfabMessage *message = confab_message_row_get_message (CONFAB_MESSAGE_ROW (widget));
+
+      return message != NULL && gtk_widget_get_mapped (widget) &&
+             g_str_equal (confab_message_get_text (message), wanted);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (row_shown (child, wanted))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Watch         *watch)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (watch->measuring_frames && watch->last_paint != 0)
+    watch->longest_frame = MAX (watch->longest_frame, now - watch->last_paint);
+  watch->last_paint = now;
+  if (watch->wanted != NULL && watch->painted == 0 && row_shown (watch->list, watch->wanted))
+    watch->painted = now;
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Watch      *watch)
+{
+  if (added > 0 && watch->arrived == 0)
+    watch->arrived = g_get_monotonic_time ();
+}
+
+/* Keeps the window drawing, so a blocked main loop shows as a long frame. */
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile_ms (GArray *values,
+               double  p)
+{
+  g_array_sort (values, compare_gint64);
+  return g_array_index (values, gint64, MIN (values->len - 1, (guint) (p * values->len))) / 1000.0;
+}
+
+/* The anchor: a label in a plain window, given a new text → the frame that painted it. */
+typedef struct
+{
+  GtkWidget *label;
+  const char *wanted;
+  gint64 painted;
+} LabelWatch;
+
+static void
+label_after_paint_cb (GdkFrameClock *clock,
+                      LabelWatch    *watch)
+{
+  if (watch->wanted != NULL && watch->painted == 0 &&
+      g_str_equal (gtk_label_get_text (GTK_LABEL (watch->label)), watch->wanted))
+    watch->painted = g_get_monotonic_time ();
+}
+
+static GArray *
+measure_label_anchor (GtkApplication *app)
+{
+  GtkWidget *window = adw_application_window_new (app);
+  LabelWatch watch = { gtk_label_new ("ready"), NULL, 0 };
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), watch.label);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  confab_test_spin (500);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (label_after_paint_cb), &watch);
+  for (guint i = 0; i < N_LIVE; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("label text number %u", i);
+      gint64 t0;
+
+      watch.wanted = text;
+      watch.painted = 0;
+      t0 = g_get_monotonic_time ();
+      gtk_label_set_text (GTK_LABEL (watch.label), text);
+      CONFAB_TEST_WAIT_UNTIL (watch.painted != 0, 5000);
+      g_array_append_vals (times, (gint64[]) { watch.painted - t0 }, 1);
+      watch.wanted = NULL;
+      confab_test_spin (30);
+    }
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &watch);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return times;
+}
+
+/* ---- the service ---------------------------------------------------------------------------- */
+
+static GPid
+start_service (const char *path,
+               Service    *service)
+{
+  const char *argv[] = { path, "--port", "0", "--agent", "none", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autofree char *line = NULL;
+  GPid pid;
+  int out;
+
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                 &pid, NULL, &out, NULL, &error))
+    g_error ("%s", error->message);
+  channel = g_io_channel_unix_new (out);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  if (g_io_channel_read_line (channel, &line, NULL, NULL, &error) != G_IO_STATUS_NORMAL ||
+      !g_str_has_prefix (line, "listening on "))
+    g_error ("confab-server did not start");
+  service->base = g_strstrip (g_strdup (line + strlen ("listening on ")));
+  service->http = soup_session_new ();
+  return pid;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GtkApplication) app = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autoptr(ConfabSession) session = NULL;
+  g_autoptr(JsonNode) token = NULL;
+  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) live_arrival = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) anchor = NULL;
+  g_autoptr(GString) long_text = g_string_new ("Here is the log: ");
+  Service service = { NULL, NULL };
+  Watch watch = { NULL };
+  ConfabWindow *window;
+  ConfabMessage *hello, *big;
+  GListModel *messages;
+  gint64 t0, accepted = 0;
+  guint tick;
+  GPid pid;
+  int status = 0;
+
+  if (argc != 2)
+    {
+      g_printerr ("usage: %s CONFAB-SERVER\n", argv[0]);
+      return 2;
+    }
+  app = confab_test_display_app ("live benchmark");
+  if (app == NULL)
+    return 77;
+
+  pid = start_service (argv[1], &service);
+  token = control (&service, "token", "{\"consumerId\":\"bench-live\"}");
+  account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "confab-local");
+  confab_account_set_csds (account, service.base);
+  confab_account_set_jwt (account, json_object_get_string_member (json_node_get_object (token), "jwt"));
+  session = confab_session_new (account, NULL);
+
+  window = confab_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 640);
+  confab_window_set_session (window, session);
+  gtk_window_present (GTK_WINDOW (window));
+  confab_session_start (session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (session) == CONFAB_SESSION_ONLINE, 10000);
+  hello = confab_session_send_text (session, "Hello, I have a question.");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_sequence (hello) >= 0, 10000);
+
+  messages = G_LIST_MODEL (confab_session_get_messages (session));
+  watch.list = _confab_window_get_message_list (window);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint", G_CALLBACK (after_paint_cb), &watch);
+  g_signal_connect (messages, "items-changed", G_CALLBACK (items_changed_cb), &watch);
+  agent_says (&service, "Hello, I am here to help.");
+  CONFAB_TEST_WAIT_UNTIL (g_list_model_get_n_items (messages) == 2, 10000);
+  confab_test_spin (500);
+
+  for (guint i = 0; i < N_LIVE; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Live answer number %u: your order has shipped.", i);
+
+      watch.wanted = text;
+      watch.painted = 0;
+      watch.arrived = 0;
+      t0 = g_get_monotonic_time ();
+      agent_says (&service, text);
+      CONFAB_TEST_WAIT_UNTIL (watch.painted != 0, 10000);
+      g_array_append_vals (live, (gint64[]) { watch.painted - t0 }, 1);
+      g_array_append_vals (live_arrival, (gint64[]) { watch.arrived - t0 }, 1);
+      watch.wanted = NULL;
+      confab_test_spin (60);
+    }
+
+  /* One megabyte with no space in it */
+  while (long_text->len < 1024 * 1024)
+    g_string_append (long_text, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw");
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, NULL, NULL);
+  confab_test_spin (300);
+  watch.wanted = long_text->str;
+  watch.painted = 0;
+  watch.arrived = 0;
+  watch.longest_frame = 0;
+  watch.measuring_frames = TRUE;
+  t0 = g_get_monotonic_time ();
+  agent_says (&service, long_text->str);
+  CONFAB_TEST_WAIT_UNTIL (g_list_model_get_n_items (messages) == N_LIVE + 3, 30000);
+  big = g_list_model_get_item (messages, N_LIVE + 2);
+  g_object_unref (big);  /* the list holds it */
+  while (accepted == 0 || watch.painted == 0)
+    {
+      if (g_get_monotonic_time () - t0 > 60 * G_USEC_PER_SEC)
+        g_error ("the long message was not accepted and shown within a minute");
+      g_main_context_iteration (NULL, TRUE);
+      if (accepted == 0 && confab_message_get_accept_sent (big))
+        accepted = g_get_monotonic_time ();
+    }
+  confab_test_spin (200);
+  watch.measuring_frames = FALSE;
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
+
+  anchor = measure_label_anchor (app);
+
+  g_print ("live agent message → its row painted (%u messages, the service in its own process):\n", N_LIVE);
+  g_print ("  Confab:                  p50 %6.1f ms   p99 %6.1f ms   (goal p99 ≤ 16.7 ms)\n",
+           percentile_ms (live, 0.5), percentile_ms (live, 0.99));
+  g_print ("    of which to the list:  p50 %6.1f ms   p99 %6.1f ms\n",
+           percentile_ms (live_arrival, 0.5), percentile_ms (live_arrival, 0.99));
+  g_print ("  anchor, a label's text:  p50 %6.1f ms   p99 %6.1f ms\n",
+           percentile_ms (anchor, 0.5), percentile_ms (anchor, 0.99));
+  g_print ("  ratio p50:               %6.2f x\n", percentile_ms (live, 0.5) / MAX (percentile_ms (anchor, 0.5), 0.001));
+  g_print ("one agent message of %.1f MiB without a space:\n", long_text->len / (1024.0 * 1024.0));
+  g_print ("  in the list after:       %6.1f ms\n", (watch.arrived - t0) / 1000.0);
+  g_print ("  ACCEPT answered after:   %6.1f ms   (goal ≤ 1000 ms)\n", (accepted - t0) / 1000.0);
+  g_print ("  row painted after:       %6.1f ms   (%.1f ms after it was in the list; goal ≤ 100 ms)\n",
+           (watch.painted - t0) / 1000.0, (watch.painted - watch.arrived) / 1000.0);
+  g_print ("  longest frame meanwhile: %6.1f ms   (goal ≤ 33 ms)\n", watch.longest_frame / 1000.0);
+
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (GTK_WIDGET (window)), &watch);
+  g_signal_handlers_disconnect_by_data (messages, &watch);
+  gtk_window_destroy (GTK_WINDOW (window));
+  confab_session_stop (session);
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_clear_object (&service.http);
+  g_free (service.base);
+  return 0;
+}
