@@ -34,6 +34,7 @@ struct _ConfabMessageList
   int next_order;           /* for a dialog seen now: after all */
   int first_order;          /* the lowest order given, to dialogs of older pages */
   gboolean has_older;
+  gboolean adding_older;    /* items-changed is about a page of the history */
   guint n_unread_before;
   GHashTable *last_seq;     /* dialog id → gint64 * */
   GHashTable *by_key;       /* "dialog\x1fsequence" → ConfabMessage (unowned) */
@@ -428,7 +429,11 @@ confab_message_list_add_older (ConfabMessageList *self,
 
   self->n_unread_before = has_older ? n_unread_before : 0;
   if (additions->len > 0)
-    merge_in (self, additions, NULL);
+    {
+      self->adding_older = TRUE;
+      merge_in (self, additions, NULL);
+      self->adding_older = FALSE;
+    }
   if (self->has_older != has_older)
     {
       self->has_older = has_older;
@@ -443,6 +448,14 @@ confab_message_list_get_has_older (ConfabMessageList *self)
   g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), FALSE);
 
   return self->has_older;
+}
+
+gboolean
+confab_message_list_get_adding_older (ConfabMessageList *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), FALSE);
+
+  return self->adding_older;
 }
 
 guint

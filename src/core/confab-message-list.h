@@ -31,6 +31,9 @@ GPtrArray         *confab_message_list_add_older         (ConfabMessageList *sel
                                                           GPtrArray         *messages,
                                                           gboolean           has_older,
                                                           guint              n_unread_before);
+/* TRUE during the items-changed of confab_message_list_add_older(): the rows are history,
+ * not news. */
+gboolean           confab_message_list_get_adding_older  (ConfabMessageList *self);
 /* The history holds messages before the first row (property has-older). */
 gboolean           confab_message_list_get_has_older     (ConfabMessageList *self);
 /* Agent messages with no READ published, just before the first row, that are not loaded:
