@@ -6,8 +6,8 @@
  * One SQLite connection, used only by the store's own thread; the main thread hands it jobs
  * through a queue, so writes happen in the order they were asked for and never block the UI.
  * The check of every page of the file, which takes time in proportion to its size, reads
- * through a connection of its own on a thread of its own, so the first page of history does
- * not wait for it.
+ * through a connection of its own on a thread of its own, once the store has been idle for a
+ * moment: the first page of history neither waits for it nor shares the machine with it.
  *
  * The history is read a page at a time (keyset pagination): dialogs in the order of their
  * first save (table dialogs), each read backwards by sequence through the primary key, so
@@ -105,6 +105,7 @@ struct _ConfabStore
   guint generation;        /* counts fresh histories started after damage (store's thread) */
   guint checked_generation; /* the one the checker reads */
   GThread *checker;        /* checks every page of the file once, beside the store's thread */
+  gboolean check_started;  /* (store's thread) */
   GMutex checker_mutex;
   sqlite3 *checker_db;     /* the checker's own connection while it runs */
   GMainContext *context;   /* where ::error is emitted */
@@ -1689,6 +1690,9 @@ job_description (JobType type)
     }
 }
 
+/* The store has had nothing to do for this long: the check of the file starts. */
+#define CHECK_WHEN_IDLE_US (500 * 1000)
+
 static gpointer
 worker (gpointer data)
 {
@@ -1696,11 +1700,20 @@ worker (gpointer data)
 
   for (;;)
     {
-      Job *job = g_async_queue_pop (self->jobs);
+      Job *job = self->check_started ? g_async_queue_pop (self->jobs)
+                                     : g_async_queue_timeout_pop (self->jobs, CHECK_WHEN_IDLE_US);
       gpointer result = NULL;
       GError *error = NULL;
       gboolean ok;
 
+      if (job == NULL)
+        {
+          self->check_started = TRUE;
+          self->checked_generation = self->generation;
+          if (!g_atomic_int_get (&self->closing))
+            self->checker = g_thread_new ("confab-store-check", checker, self);
+          continue;
+        }
       if (job->type == JOB_QUIT)
         {
           job_free (job);
@@ -1835,11 +1848,9 @@ confab_store_new (const char  *path,
     self->next_local_id = MAX (self->next_local_id, max_local_id + 1);
 
   self->jobs = g_async_queue_new ();
+  /* It starts the check of every page too, which takes long for a long history (1.3 s for
+   * 10 MB not in the cache): not before the first page of history is on screen. */
   self->thread = g_thread_new ("confab-store", worker, self);
-  /* Reading every page takes long for a long history (1.3 s for 10 MB not in the cache):
-   * not before the first page of history is on screen, but beside it. */
-  self->checked_generation = self->generation;
-  self->checker = g_thread_new ("confab-store-check", checker, self);
 
   return g_steal_pointer (&self);
 }
@@ -2102,20 +2113,25 @@ confab_store_finalize (GObject *object)
   ConfabStore *self = CONFAB_STORE (object);
 
   g_atomic_int_set (&self->closing, 1);
+  if (self->thread != NULL)
+    {
+      /* Everything asked for is written before the database closes. */
+      g_async_queue_push (self->jobs, job_new (JOB_QUIT, NULL, NULL));
+      g_thread_join (self->thread);
+    }
   if (self->checker != NULL)
     {
+      Job *left;
+
       /* A check of a long history is not worth waiting for at the end. */
       g_mutex_lock (&self->checker_mutex);
       if (self->checker_db != NULL)
         sqlite3_interrupt (self->checker_db);
       g_mutex_unlock (&self->checker_mutex);
       g_thread_join (self->checker);
-    }
-  if (self->thread != NULL)
-    {
-      /* Everything asked for is written before the database closes. */
-      g_async_queue_push (self->jobs, job_new (JOB_QUIT, NULL, NULL));
-      g_thread_join (self->thread);
+      /* its verdict, if it came after the last job */
+      while ((left = g_async_queue_try_pop (self->jobs)) != NULL)
+        job_free (left);
     }
   g_clear_pointer (&self->jobs, g_async_queue_unref);
   g_clear_pointer (&self->context, g_main_context_unref);

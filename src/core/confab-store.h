@@ -40,7 +40,8 @@ G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
  * folder). One that is read-only, or written by a newer Confab, is refused and left as it is.
  *
  * One that is damaged (not SQLite, or with corrupt pages, found now, by the check of every
- * page the store's thread makes first, or by a later read or write) is never written to nor
+ * page made once the store has been idle for half a second, or by a read or write) is never
+ * written to nor
  * deleted: what can still be read of it (the outbox first) is copied into a fresh history,
  * and the file is renamed with its journals to path.damaged-YYYYMMDD-HHMMSS. ::problem then
  * says so, in words for the person; connect to it right after this returns: it is emitted
