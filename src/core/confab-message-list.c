@@ -6,7 +6,9 @@
  * Rows are kept sorted by (dialog, sequence), dialogs in the order they were first seen
  * (a new conversation comes after the old one), then the own messages that have no
  * sequence yet in the order they were written. A batch of arrivals is merged in one pass
- * and announced with one items-changed covering only what moved.
+ * and announced with one items-changed covering only what moved. A message is found by its
+ * (dialog, sequence) with a binary search over the sorted rows: no index per message, which
+ * would take more memory than most messages' text.
  *
  * The history comes a page at a time, newest first: a page of older messages goes before
  * everything held, and the dialogs seen in it first go before the dialogs known already.
@@ -37,7 +39,6 @@ struct _ConfabMessageList
   gboolean adding_older;    /* items-changed is about a page of the history */
   guint n_unread_before;
   GHashTable *last_seq;     /* dialog id → gint64 * */
-  GHashTable *by_key;       /* "dialog\x1fsequence" → ConfabMessage (unowned) */
   gint64 next_pending;
   gint64 first_pending;     /* restored ones count down from here */
   guint n_items_changed;
@@ -135,6 +136,53 @@ item_compare_func (gconstpointer a,
                    gconstpointer b)
 {
   return item_compare (a, b);
+}
+
+/* The row of (dialog, sequence), if the list holds it. */
+static ConfabMessage *
+find_message (ConfabMessageList *self,
+              const char        *dialog_id,
+              gint64             sequence)
+{
+  gpointer order;
+  Item key = { NULL, 0, sequence };
+  guint lo = 0, hi = self->items->len;
+
+  if (sequence < 0 || !g_hash_table_lookup_extended (self->dialogs, dialog_id != NULL ? dialog_id : "", NULL, &order))
+    return NULL;
+  key.dialog_order = GPOINTER_TO_INT (order);
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      int c = item_compare (&g_array_index (self->items, Item, mid), &key);
+
+      if (c == 0)
+        return g_array_index (self->items, Item, mid).message;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+/* Whether (dialog, sequence) is in the list or was taken from this batch already; notes it
+ * for the batch. */
+static gboolean
+seen_before (ConfabMessageList *self,
+             GHashTable        *batch,
+             const char        *dialog_id,
+             gint64             sequence)
+{
+  g_autofree char *key = NULL;
+
+  if (find_message (self, dialog_id, sequence) != NULL)
+    return TRUE;
+  key = make_key (dialog_id, sequence);
+  if (g_hash_table_contains (batch, key))
+    return TRUE;
+  g_hash_table_add (batch, g_steal_pointer (&key));
+  return FALSE;
 }
 
 static void
@@ -313,6 +361,7 @@ confab_message_list_add (ConfabMessageList *self,
 {
   g_autoptr(GArray) additions = NULL;
   g_autoptr(GHashTable) drop = NULL;
+  g_autoptr(GHashTable) batch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *added;
 
   g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
@@ -335,32 +384,26 @@ confab_message_list_add (ConfabMessageList *self,
       Item item;
 
       note_sequence (self, dialog_id, sequence);
-      {
-        g_autofree char *key = make_key (dialog_id, sequence);
+      if (seen_before (self, batch, dialog_id, sequence))
+        continue;
 
-        if (g_hash_table_contains (self->by_key, key))
+      /* An echo of what the person just sent: the row is there already. */
+      if (confab_message_get_own (message) && (pending = find_pending_echo (self, message)) != NULL &&
+          (drop == NULL || !g_hash_table_contains (drop, pending)))
+        {
+          Item moved = { pending, dialog_order (self, dialog_id), sequence };
+
+          confab_message_set_dialog_id (pending, dialog_id);
+          confab_message_set_conversation_id (pending, confab_message_get_conversation_id (message));
+          confab_message_set_sequence (pending, sequence);
+          confab_message_set_server_time (pending, confab_message_get_server_time (message));
+          confab_message_advance_delivery (pending, CONFAB_DELIVERY_SENT);
+          if (drop == NULL)
+            drop = g_hash_table_new (NULL, NULL);
+          g_hash_table_add (drop, pending);
+          g_array_append_val (additions, moved);
           continue;
-
-        /* An echo of what the person just sent: the row is there already. */
-        if (confab_message_get_own (message) && (pending = find_pending_echo (self, message)) != NULL)
-          {
-            Item moved = { pending, dialog_order (self, dialog_id), sequence };
-
-            confab_message_set_dialog_id (pending, dialog_id);
-            confab_message_set_conversation_id (pending, confab_message_get_conversation_id (message));
-            confab_message_set_sequence (pending, sequence);
-            confab_message_set_server_time (pending, confab_message_get_server_time (message));
-            confab_message_advance_delivery (pending, CONFAB_DELIVERY_SENT);
-            g_hash_table_insert (self->by_key, g_steal_pointer (&key), pending);
-            if (drop == NULL)
-              drop = g_hash_table_new (NULL, NULL);
-            g_hash_table_add (drop, pending);
-            g_array_append_val (additions, moved);
-            continue;
-          }
-
-        g_hash_table_insert (self->by_key, g_steal_pointer (&key), message);
-      }
+        }
 
       item.message = message;
       item.dialog_order = dialog_order (self, dialog_id);
@@ -383,6 +426,7 @@ confab_message_list_add_older (ConfabMessageList *self,
 {
   g_autoptr(GArray) additions = NULL;
   g_autoptr(GHashTable) new_dialogs = NULL;
+  g_autoptr(GHashTable) batch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *added;
 
   g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
@@ -411,15 +455,12 @@ confab_message_list_add_older (ConfabMessageList *self,
       ConfabMessage *message = g_ptr_array_index (messages, i);
       const char *dialog_id = confab_message_get_dialog_id (message);
       gint64 sequence = confab_message_get_sequence (message);
-      g_autofree char *key = NULL;
       Item item;
 
       g_return_val_if_fail (sequence >= 0, added);
       note_sequence (self, dialog_id, sequence);
-      key = make_key (dialog_id, sequence);
-      if (g_hash_table_contains (self->by_key, key))
+      if (seen_before (self, batch, dialog_id, sequence))
         continue;
-      g_hash_table_insert (self->by_key, g_steal_pointer (&key), message);
       item.message = message;
       item.dialog_order = dialog_order (self, dialog_id);
       item.sequence = sequence;
@@ -516,7 +557,6 @@ confab_message_list_set_sequence (ConfabMessageList *self,
                                   const char        *dialog_id,
                                   gint64             sequence)
 {
-  g_autofree char *key = NULL;
   g_autoptr(GArray) additions = NULL;
   g_autoptr(GHashTable) drop = NULL;
   ConfabMessage *existing;
@@ -529,18 +569,7 @@ confab_message_list_set_sequence (ConfabMessageList *self,
       g_strcmp0 (confab_message_get_dialog_id (message), dialog_id) == 0)
     return TRUE;
 
-  /* The message's old place in the index goes, whatever happens next. */
-  if (confab_message_get_sequence (message) >= 0)
-    {
-      g_autofree char *old_key = make_key (confab_message_get_dialog_id (message),
-                                           confab_message_get_sequence (message));
-
-      if (g_hash_table_lookup (self->by_key, old_key) == message)
-        g_hash_table_remove (self->by_key, old_key);
-    }
-
-  key = make_key (dialog_id, sequence);
-  existing = g_hash_table_lookup (self->by_key, key);
+  existing = find_message (self, dialog_id, sequence);
   drop = g_hash_table_new (NULL, NULL);
   g_hash_table_add (drop, message);
   note_sequence (self, dialog_id, sequence);
@@ -558,7 +587,6 @@ confab_message_list_set_sequence (ConfabMessageList *self,
 
   confab_message_set_dialog_id (message, dialog_id);
   confab_message_set_sequence (message, sequence);
-  g_hash_table_insert (self->by_key, g_steal_pointer (&key), message);
 
   additions = new_item_array (1);
   g_array_set_clear_func (additions, NULL);
@@ -575,12 +603,9 @@ confab_message_list_lookup (ConfabMessageList *self,
                             const char        *dialog_id,
                             gint64             sequence)
 {
-  g_autofree char *key = NULL;
-
   g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
 
-  key = make_key (dialog_id, sequence);
-  return g_hash_table_lookup (self->by_key, key);
+  return find_message (self, dialog_id, sequence);
 }
 
 gint64
@@ -619,7 +644,6 @@ confab_message_list_finalize (GObject *object)
   ConfabMessageList *self = CONFAB_MESSAGE_LIST (object);
 
   g_clear_pointer (&self->items, g_array_unref);
-  g_clear_pointer (&self->by_key, g_hash_table_unref);
   g_clear_pointer (&self->last_seq, g_hash_table_unref);
   g_clear_pointer (&self->dialogs, g_hash_table_unref);
 
@@ -660,7 +684,6 @@ static void
 confab_message_list_init (ConfabMessageList *self)
 {
   self->items = new_item_array (0);
-  self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->last_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->dialogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
