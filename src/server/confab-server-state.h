@@ -120,6 +120,3 @@ void                      confab_stored_conversation_build_details (ConfabStored
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabServerState, confab_server_state_free)
 
 G_END_DECLS
-
-/* LEAD-MERGE: compatibility for callers in files being split; remove after merge */
-#define confab_server_json_too_deep(data, length, max_depth) confab_json_too_deep ((data), (length), (max_depth))
