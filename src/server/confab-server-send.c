@@ -74,35 +74,6 @@ socket_send_response_text (ConsumerSocket *socket,
   g_ptr_array_add (self->delayed_frames, frame);
 }
 
-/* A request whose id could not be read still gets an answer, with a null reqId. */
-static char *
-build_response_without_id (int         code,
-                           const char *type,
-                           JsonNode   *body)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, "resp");
-  json_builder_set_member_name (builder, "reqId");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, code);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, type);
-  if (body != NULL)
-    {
-      json_builder_set_member_name (builder, "body");
-      json_builder_add_value (builder, json_node_copy (body));
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
 void
 consumer_socket_respond (ConsumerSocket *socket,
                          const char     *req_id,
@@ -110,12 +81,8 @@ consumer_socket_respond (ConsumerSocket *socket,
                          const char     *type,
                          JsonNode       *body)
 {
-  char *text;
-
-  if (req_id != NULL)
-    text = confab_frame_build_response (req_id, code, type, body);
-  else
-    text = build_response_without_id (code, type, body);
+  /* A request whose id could not be read still gets an answer, with a null reqId. */
+  char *text = confab_frame_build_response (req_id, code, type, body);
 
   g_debug ("socket %u: response %s to %s: %d", socket->serial, type,
            req_id != NULL ? req_id : "(no id)", code);
