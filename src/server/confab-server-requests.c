@@ -270,13 +270,10 @@ apply_receipt (ConsumerSocket           *socket,
 {
   const char *status = confab_json_get_string (event, "status");
   JsonArray *list = confab_json_get_array (event, "sequenceList");
-  ConfabReceiptStatus receipt;
+  ConfabReceiptStatus receipt = confab_receipt_status_from_string (status);
 
-  if (g_strcmp0 (status, "ACCEPT") == 0)
-    receipt = CONFAB_RECEIPT_ACCEPT;
-  else if (g_strcmp0 (status, "READ") == 0)
-    receipt = CONFAB_RECEIPT_READ;
-  else
+  /* The wire name exactly: the client reads any case, the service is strict. */
+  if (g_strcmp0 (status, confab_receipt_status_to_string (receipt)) != 0)
     return "Bad Request, unknown status";
 
   if (!valid_sequence_list (list))
@@ -332,19 +329,25 @@ handle_publish (ConsumerSocket    *socket,
 
   event_node = json_node_init_object (json_node_alloc (), event);
 
-  if (g_str_equal (type, "ContentEvent"))
-    problem = check_content_event (request, event, &event_node);
-  else if (g_str_equal (type, "RichContentEvent"))
-    problem = confab_json_get_object (event, "content") == NULL ? "Bad Request, no content" : NULL;
-  else if (g_str_equal (type, "AcceptStatusEvent"))
-    problem = apply_receipt (socket, conversation, event);
-  else if (g_str_equal (type, "ChatStateEvent"))
+  switch (confab_event_type_from_string (type))
     {
+    case CONFAB_EVENT_CONTENT:
+      problem = check_content_event (request, event, &event_node);
+      break;
+    case CONFAB_EVENT_RICH_CONTENT:
+      problem = confab_json_get_object (event, "content") == NULL ? "Bad Request, no content" : NULL;
+      break;
+    case CONFAB_EVENT_ACCEPT_STATUS:
+      problem = apply_receipt (socket, conversation, event);
+      break;
+    case CONFAB_EVENT_CHAT_STATE:
       publish_chat_state (socket, frame, conversation, event, event_node);
       return;
+    case CONFAB_EVENT_UNKNOWN:
+    default:
+      problem = "Bad Request, unknown event type";
+      break;
     }
-  else
-    problem = "Bad Request, unknown event type";
 
   if (problem != NULL)
     {
