@@ -43,4 +43,11 @@ gboolean confab_parse_publish_sequence (const ConfabFrame *response, gint64 *seq
 gboolean confab_parse_clock           (const ConfabFrame *response, gint64 *current_time_ms, GError **error);
 char    *confab_parse_subscription_id (const ConfabFrame *response, GError **error);
 
+/* The bodies of those answers, as the local service sends them: the counterparts of the
+ * parsers above, each a new object (transfer full). */
+JsonNode *confab_conversation_id_response_body    (const char *conversation_id);  /* {"conversationId":…} */
+JsonNode *confab_publish_sequence_response_body   (gint64      sequence);         /* {"sequence":…} */
+JsonNode *confab_clock_response_body              (gint64      current_time_ms);  /* {"currentTime":…} */
+JsonNode *confab_subscription_id_response_body    (const char *subscription_id);  /* {"subscriptionId":…} */
+
 G_END_DECLS
