@@ -36,7 +36,6 @@ handle_request_conversation (ConsumerSocket    *socket,
 {
   ConfabServer *self = socket->server;
   ConfabStoredConversation *conversation;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
 
   if (confab_server_state_find_open_conversation (self->state, socket->consumer_id) != NULL)
@@ -49,12 +48,7 @@ handle_request_conversation (ConsumerSocket    *socket,
   conversation = confab_server_state_add_conversation (self->state, socket->account_id,
                                                        socket->consumer_id, confab_server_now_ms ());
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "conversationId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  body = confab_conversation_id_response_body (conversation->id);
   consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_REQUEST_CONVERSATION, body);
 
   confab_server_announce_requested (self, conversation);
@@ -89,7 +83,6 @@ handle_subscribe_ex (ConsumerSocket    *socket,
   ConfabServer *self = socket->server;
   JsonObject *request = confab_frame_get_body_object (frame);
   g_autoptr(GPtrArray) matching = g_ptr_array_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   ExSubscription *subscription;
   gint64 min_last_updated = 0;
@@ -107,11 +100,7 @@ handle_subscribe_ex (ConsumerSocket    *socket,
   subscription->state_mask = mask;
   g_ptr_array_add (socket->ex_subscriptions, subscription);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "subscriptionId");
-  json_builder_add_string_value (builder, subscription->id);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  body = confab_subscription_id_response_body (subscription->id);
   consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_SUBSCRIBE_EX, body);
 
   for (guint i = 0; i < self->state->conversations->len; i++)
@@ -177,7 +166,8 @@ handle_subscribe_messaging (ConsumerSocket    *socket,
   /* Replaces an earlier subscription to the same dialog on this socket. */
   g_hash_table_replace (socket->dialog_subscriptions, subscription->conversation_id, subscription);
 
-  body = json_node_init_object (json_node_alloc (), json_object_new ());
+  body = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (body, json_object_new ());
   consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_SUBSCRIBE_MESSAGING, body);
 
   dialog_subscription_start_replay (subscription, conversation);
@@ -222,14 +212,7 @@ respond_sequence (ConsumerSocket *socket,
                   const char     *req_id,
                   gint64          sequence)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "sequence");
-  json_builder_add_int_value (builder, sequence);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  g_autoptr(JsonNode) body = confab_publish_sequence_response_body (sequence);
 
   consumer_socket_respond (socket, req_id, 200, CONFAB_RESP_PUBLISH_EVENT, body);
 }
@@ -465,14 +448,7 @@ static void
 handle_get_clock (ConsumerSocket    *socket,
                   const ConfabFrame *frame)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "currentTime");
-  json_builder_add_int_value (builder, confab_server_now_ms ());
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  g_autoptr(JsonNode) body = confab_clock_response_body (confab_server_now_ms ());
 
   consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_GET_CLOCK, body);
 }
