@@ -293,7 +293,7 @@ control_frame (ConfabServer      *server,
   if (frame != NULL && JSON_NODE_HOLDS_VALUE (frame) && json_node_get_value_type (frame) == G_TYPE_STRING)
     text = g_strdup (json_node_get_string (frame));   /* verbatim, broken on purpose if need be */
   else if (frame != NULL && (JSON_NODE_HOLDS_OBJECT (frame) || JSON_NODE_HOLDS_ARRAY (frame)))
-    text = json_to_string (frame, FALSE);
+    text = confab_json_to_string (frame);
 
   if (text == NULL || *text == '\0')
     {

@@ -190,7 +190,7 @@ confab_server_state_add_conversation (ConfabServerState *state,
 static gsize
 event_size (JsonNode *event)
 {
-  g_autofree char *text = json_to_string (event, FALSE);
+  g_autofree char *text = confab_json_to_string (event);
 
   return strlen (text);
 }

@@ -107,7 +107,7 @@ confab_token_sign (GBytes     *key,
   json_builder_add_int_value (builder, expires_at);
   json_builder_end_object (builder);
   payload = json_builder_get_root (builder);
-  payload_json = json_to_string (payload, FALSE);
+  payload_json = confab_json_to_string (payload);
 
   header_b64 = confab_base64url_encode ((const guint8 *) TOKEN_HEADER, strlen (TOKEN_HEADER));
   payload_b64 = confab_base64url_encode ((const guint8 *) payload_json, strlen (payload_json));

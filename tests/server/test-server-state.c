@@ -487,9 +487,11 @@ test_restart_after_huge_number (Fixture       *fixture,
   g_autoptr(ConfabServerState) from_file = NULL;
   g_autoptr(JsonNode) expected = confab_json_parse (saved_text, strlen (saved_text), NULL);
   g_autoptr(JsonNode) loaded = NULL;
+  g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
   TestClient *client = test_client_new (server, jwt);
   gsize file_len = 0;
+  guint status = 0;
 
   conversation_id = test_client_open_conversation (client);
   g_assert_cmpint (publish_raw_event (client, conversation_id, event_text), ==, 200);
@@ -501,6 +503,11 @@ test_restart_after_huge_number (Fixture       *fixture,
   from_file = confab_server_state_new_from_data (file_text, file_len, &error);
   g_assert_no_error (error);
   g_assert_nonnull (from_file);
+
+  /* The control API's view of the state is JSON too. */
+  answer = test_http (server, "GET", "/control/state", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (answer);
 
   test_client_free (client);
   test_server_free (server);
