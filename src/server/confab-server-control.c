@@ -452,7 +452,6 @@ confab_server_dup_state (ConfabServer *self)
   json_object_set_array_member (object, "sockets", sockets);
 
   json_object_set_string_member (object, "agentId", CONFAB_SERVER_AGENT_ID);
-  json_object_set_string_member (object, "secondAgentId", CONFAB_SERVER_SECOND_AGENT_ID);
   json_object_set_boolean_member (object, "refuseTokens", self->refuse_tokens);
   json_object_set_int_member (object, "responseDelay", self->response_delay);
 
