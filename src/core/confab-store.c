@@ -13,6 +13,10 @@
  * first save (table dialogs), each read backwards by sequence through the primary key, so
  * the newest page and every older one cost the same at any length of history.
  *
+ * Rows for the events of a conversation (an agent joined, it closed, a new one began) have
+ * no sequence: table markers keeps them with the sequence of their dialog they follow, and a
+ * page brings those that fall between its first message and the next page's.
+ *
  * A history that turns out damaged (at open or when a read or write meets a corrupt page) is
  * never written to again nor deleted: what can still be read of it is copied, the file is
  * moved aside with its log, and a fresh history starts with the copy; ::problem says so.
@@ -35,6 +39,8 @@ typedef enum {
   JOB_SAVE_RECEIPTS,
   JOB_OUTBOX_PUT,
   JOB_OUTBOX_REMOVE,
+  JOB_SAVE_PROFILE,
+  JOB_SAVE_AGENT,
   JOB_LOAD,
   JOB_LOAD_OLDER,
   JOB_CHECKED,
@@ -59,6 +65,10 @@ typedef struct
   gboolean accept_sent;
   gboolean read_sent;
   gboolean attempted;
+  gboolean marker;     /* an event of the conversation, not a message: see table markers */
+  int event;
+  int reason;
+  gint64 after;
 } Row;
 
 /* The caller of a job that must be done before its call returns waits on this. */
@@ -78,6 +88,8 @@ typedef struct
   char *consumer;
   char *conversation;
   char *dialog;        /* JOB_LOAD_OLDER: the page ends before (dialog, sequence); JOB_SAVE_RECEIPTS */
+  char *agent;         /* JOB_SAVE_PROFILE, JOB_SAVE_AGENT ("": nobody) */
+  char *nickname;      /* JOB_SAVE_PROFILE */
   gint64 sequence;
   guint limit;
   gint64 local_id;
@@ -192,6 +204,7 @@ typedef enum {
   CONVERSATION_CONSUMER,
   CONVERSATION_CONVERSATION,
   CONVERSATION_UPDATED,
+  CONVERSATION_AGENT,          /* who has it: "" nobody, NULL not known */
   N_CONVERSATION_COLUMNS
 } ConversationColumn;
 
@@ -200,6 +213,7 @@ static const char *const conversation_columns[N_CONVERSATION_COLUMNS] = {
   [CONVERSATION_CONSUMER] = "consumer",
   [CONVERSATION_CONVERSATION] = "conversation",
   [CONVERSATION_UPDATED] = "updated",
+  [CONVERSATION_AGENT] = "agent",
 };
 
 /* The order of an identity's dialogs in its history: the order of their first save. */
@@ -232,6 +246,47 @@ static const char *const identity_columns[N_IDENTITY_COLUMNS] = {
   [IDENTITY_LAST_USED] = "last_used",
 };
 
+/* The events of a conversation that are rows of it, after the sequence of their dialog they
+ * follow (ConfabMessageEvent, and the close reason). */
+typedef enum {
+  MARKER_ACCOUNT,
+  MARKER_CONSUMER,
+  MARKER_DIALOG,
+  MARKER_AFTER,
+  MARKER_TIME,
+  MARKER_EVENT,
+  MARKER_AGENT,
+  MARKER_REASON,
+  N_MARKER_COLUMNS
+} MarkerColumn;
+
+static const char *const marker_columns[N_MARKER_COLUMNS] = {
+  [MARKER_ACCOUNT] = "account",
+  [MARKER_CONSUMER] = "consumer",
+  [MARKER_DIALOG] = "dialog",
+  [MARKER_AFTER] = "after_sequence",
+  [MARKER_TIME] = "time",
+  [MARKER_EVENT] = "event",
+  [MARKER_AGENT] = "agent",
+  [MARKER_REASON] = "reason",
+};
+
+/* The agents' names, so that a history names who wrote without asking the network. */
+typedef enum {
+  PROFILE_ACCOUNT,
+  PROFILE_AGENT,
+  PROFILE_NICKNAME,
+  PROFILE_UPDATED,
+  N_PROFILE_COLUMNS
+} ProfileColumn;
+
+static const char *const profile_columns[N_PROFILE_COLUMNS] = {
+  [PROFILE_ACCOUNT] = "account",
+  [PROFILE_AGENT] = "agent",
+  [PROFILE_NICKNAME] = "nickname",
+  [PROFILE_UPDATED] = "updated",
+};
+
 typedef struct
 {
   const char *name;
@@ -246,6 +301,8 @@ static const Table tables[] = {
   { "identities", identity_columns, N_IDENTITY_COLUMNS },
   { "dialogs", dialog_columns, N_DIALOG_COLUMNS },
   { "events", event_columns, N_EVENT_COLUMNS },
+  { "markers", marker_columns, N_MARKER_COLUMNS },
+  { "profiles", profile_columns, N_PROFILE_COLUMNS },
 };
 
 /* The SQL parameter that carries a column in an INSERT built by insert_sql() */
@@ -310,6 +367,8 @@ job_free (Job *job)
   g_free (job->consumer);
   g_free (job->conversation);
   g_free (job->dialog);
+  g_free (job->agent);
+  g_free (job->nickname);
   g_free (job->check_failure);
   g_clear_pointer (&job->rows, g_array_unref);
   g_clear_pointer (&job->sequences, g_array_unref);
@@ -574,10 +633,12 @@ run_save_messages (ConfabStore *self,
                            " SELECT :account, :consumer, :dialog, IFNULL (MAX (position), 0) + 1 FROM dialogs"
                            " WHERE account = :account AND consumer = :consumer"
                            " ON CONFLICT (account, consumer, dialog) DO NOTHING";
+  g_autofree char *marker_sql = insert_sql ("INSERT OR IGNORE", "markers", marker_columns, N_MARKER_COLUMNS, "");
   g_autoptr(GHashTable) dialogs_placed = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *unqueue = NULL;
   sqlite3_stmt *place = NULL;
+  sqlite3_stmt *mark = NULL;
   gboolean ok = TRUE;
   int rc;
 
@@ -586,12 +647,14 @@ run_save_messages (ConfabStore *self,
   if ((rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL)) != SQLITE_OK ||
       (rc = sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = :local_id", -1, &unqueue,
                                 NULL)) != SQLITE_OK ||
-      (rc = sqlite3_prepare_v2 (self->db, dialog_sql, -1, &place, NULL)) != SQLITE_OK)
+      (rc = sqlite3_prepare_v2 (self->db, dialog_sql, -1, &place, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (self->db, marker_sql, -1, &mark, NULL)) != SQLITE_OK)
     {
       failed (self, rc);
       sqlite3_finalize (stmt);
       sqlite3_finalize (unqueue);
       sqlite3_finalize (place);
+      sqlite3_finalize (mark);
       rollback (self);
       return FALSE;
     }
@@ -613,6 +676,23 @@ run_save_messages (ConfabStore *self,
               ok = failed (self, rc);
               break;
             }
+        }
+
+      if (row->marker)
+        {
+          /* the same event saved twice is one row */
+          sqlite3_reset (mark);
+          bind_text (mark, PARAM (MARKER_ACCOUNT), job->account);
+          bind_text (mark, PARAM (MARKER_CONSUMER), job->consumer);
+          bind_text (mark, PARAM (MARKER_DIALOG), row->dialog);
+          sqlite3_bind_int64 (mark, PARAM (MARKER_AFTER), row->after);
+          sqlite3_bind_int64 (mark, PARAM (MARKER_TIME), row->server_time);
+          sqlite3_bind_int (mark, PARAM (MARKER_EVENT), row->event);
+          bind_text (mark, PARAM (MARKER_AGENT), row->originator);
+          sqlite3_bind_int (mark, PARAM (MARKER_REASON), row->reason);
+          if ((rc = sqlite3_step (mark)) != SQLITE_DONE)
+            ok = failed (self, rc);
+          continue;
         }
 
       sqlite3_reset (stmt);
@@ -648,6 +728,7 @@ run_save_messages (ConfabStore *self,
   sqlite3_finalize (stmt);
   sqlite3_finalize (unqueue);
   sqlite3_finalize (place);
+  sqlite3_finalize (mark);
 
   if (!ok || !note_identity_used (self, job) || !exec (self, "COMMIT"))
     {
@@ -694,7 +775,9 @@ run_save_conversation (ConfabStore *self,
 {
   g_autofree char *sql = insert_sql ("INSERT", "conversations", conversation_columns, N_CONVERSATION_COLUMNS,
                                      "ON CONFLICT (account, consumer) DO UPDATE SET"
-                                     " conversation = excluded.conversation, updated = excluded.updated");
+                                     " conversation = excluded.conversation, updated = excluded.updated,"
+                                     /* who has the conversation is known of that conversation only */
+                                     " agent = CASE WHEN conversation = excluded.conversation THEN agent END");
 
   if (!exec (self, "BEGIN"))
     return FALSE;
@@ -755,6 +838,45 @@ run_outbox_remove (ConfabStore *self,
   return run_one (self, "DELETE FROM outbox WHERE local_id = :local_id", bind_local_id, job);
 }
 
+static void
+bind_profile (sqlite3_stmt *stmt,
+              Job          *job)
+{
+  bind_text (stmt, PARAM (PROFILE_ACCOUNT), job->account);
+  bind_text (stmt, PARAM (PROFILE_AGENT), job->agent);
+  bind_text (stmt, PARAM (PROFILE_NICKNAME), job->nickname);
+  sqlite3_bind_int64 (stmt, PARAM (PROFILE_UPDATED), g_get_real_time () / 1000);
+}
+
+static gboolean
+run_save_profile (ConfabStore *self,
+                  Job         *job)
+{
+  g_autofree char *sql = insert_sql ("INSERT OR REPLACE", "profiles", profile_columns, N_PROFILE_COLUMNS, "");
+
+  return run_one (self, sql, bind_profile, job);
+}
+
+static void
+bind_agent (sqlite3_stmt *stmt,
+            Job          *job)
+{
+  bind_text (stmt, param (stmt, ":account"), job->account);
+  bind_text (stmt, param (stmt, ":consumer"), job->consumer);
+  bind_text (stmt, param (stmt, ":conversation"), job->conversation);
+  bind_text (stmt, param (stmt, ":agent"), job->agent);
+}
+
+static gboolean
+run_save_agent (ConfabStore *self,
+                Job         *job)
+{
+  return run_one (self,
+                  "UPDATE conversations SET agent = :agent"
+                  " WHERE account = :account AND consumer = :consumer AND conversation = :conversation",
+                  bind_agent, job);
+}
+
 /* A row of events, read with every column of event_columns */
 static ConfabMessage *
 message_from_event (sqlite3_stmt *stmt,
@@ -786,6 +908,31 @@ message_from_event (sqlite3_stmt *stmt,
       fields.delivery_state = delivery > CONFAB_DELIVERY_SENT && delivery <= CONFAB_DELIVERY_READ
                               ? delivery : CONFAB_DELIVERY_SENT;
     }
+
+  return confab_message_new (&fields);
+}
+
+/* A row of markers, read with every column of marker_columns */
+static ConfabMessage *
+message_from_marker (sqlite3_stmt *stmt,
+                     const char   *consumer)
+{
+  ConfabMessageFields fields = { 0 };
+  int event = sqlite3_column_int (stmt, MARKER_EVENT);
+  int reason = sqlite3_column_int (stmt, MARKER_REASON);
+
+  fields.kind = CONFAB_MESSAGE_KIND_EVENT;
+  /* one a newer Confab wrote, that this one does not know, reads as a new beginning */
+  fields.event = event > CONFAB_MESSAGE_EVENT_NONE && event <= CONFAB_MESSAGE_EVENT_NEW_CONVERSATION
+                 ? event : CONFAB_MESSAGE_EVENT_NEW_CONVERSATION;
+  fields.close_reason = reason >= CONFAB_CLOSE_REASON_NONE && reason <= CONFAB_CLOSE_REASON_UNKNOWN
+                        ? reason : CONFAB_CLOSE_REASON_UNKNOWN;
+  fields.sequence = -1;
+  fields.dialog_id = (const char *) sqlite3_column_text (stmt, MARKER_DIALOG);
+  fields.conversation_id = fields.dialog_id;
+  fields.after_sequence = MAX (sqlite3_column_int64 (stmt, MARKER_AFTER), -1);
+  fields.server_time = sqlite3_column_int64 (stmt, MARKER_TIME);
+  fields.originator_id = (const char *) sqlite3_column_text (stmt, MARKER_AGENT);
 
   return confab_message_new (&fields);
 }
@@ -823,6 +970,8 @@ typedef enum {
   QUERY_LAST_SEQUENCES,
   QUERY_UNACCEPTED,
   QUERY_OUTBOX,
+  QUERY_MARKERS,
+  QUERY_PROFILES,
   N_QUERIES
 } Query;
 
@@ -864,6 +1013,12 @@ queries (void)
                                       "WHERE account = :account AND consumer = :consumer AND NOT EXISTS"
                                       " (SELECT 1 FROM events e WHERE e.local_id = outbox.local_id AND e.local_id != 0)"
                                       " ORDER BY local_id");
+      /* a dialog's events before a sequence, in the order of the primary key */
+      sql[QUERY_MARKERS] = select_sql ("markers", marker_columns, N_MARKER_COLUMNS,
+                                       "WHERE account = :account AND consumer = :consumer AND dialog = :dialog"
+                                       " AND after_sequence < :before ORDER BY after_sequence, time, event");
+      sql[QUERY_PROFILES] = select_sql ("profiles", profile_columns, N_PROFILE_COLUMNS,
+                                        "WHERE account = :account");
       g_once_init_leave (&built, 1);
     }
   return sql;
@@ -913,7 +1068,7 @@ statement (ConfabStore *self,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   bind_text (stmt, param (stmt, ":account"), job->account);
-  if (query != QUERY_LAST_CONSUMER)
+  if (query != QUERY_LAST_CONSUMER && query != QUERY_PROFILES)
     bind_text (stmt, param (stmt, ":consumer"), job->consumer);
   return stmt;
 }
@@ -986,8 +1141,80 @@ count_unread_before (ConfabStore *self,
   return TRUE;
 }
 
-/* At most limit messages before (position, before) in list order, oldest first; whether
- * there are more before them, and how many of those are unread. */
+typedef struct
+{
+  gint64 position;
+  gint64 after;
+  guint index;
+} MarkerPlace;
+
+static int
+marker_place_compare (gconstpointer a,
+                      gconstpointer b)
+{
+  const MarkerPlace *x = a, *y = b;
+
+  if (x->position != y->position)
+    return x->position < y->position ? -1 : 1;
+  if (x->after != y->after)
+    return x->after < y->after ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Puts the events of the conversation read with a page (markers, at marker_positions) among
+ * its messages (in list order, at positions), each after the message it follows. Only those
+ * at or after (from_position, from_sequence), the page's first message, when there are older
+ * pages: the events before it are theirs. */
+static void
+merge_markers (GPtrArray *messages,
+               GArray    *positions,
+               GPtrArray *markers,
+               GArray    *marker_positions,
+               gboolean   bounded,
+               gint64     from_position,
+               gint64     from_sequence)
+{
+  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (MarkerPlace));
+  g_autoptr(GPtrArray) merged = NULL;
+  guint j = 0;
+
+  for (guint i = 0; i < markers->len; i++)
+    {
+      MarkerPlace place = { g_array_index (marker_positions, gint64, i),
+                            confab_message_get_after_sequence (g_ptr_array_index (markers, i)), i };
+
+      if (!bounded || place.position > from_position ||
+          (place.position == from_position && place.after >= from_sequence))
+        g_array_append_val (places, place);
+    }
+  if (places->len == 0)
+    return;
+  g_array_sort (places, marker_place_compare);
+
+  merged = g_ptr_array_new_full (messages->len + places->len, g_object_unref);
+  for (guint i = 0; i <= messages->len; i++)
+    {
+      gint64 position = i < messages->len ? g_array_index (positions, gint64, i) : G_MAXINT64;
+      gint64 sequence = i < messages->len ? confab_message_get_sequence (g_ptr_array_index (messages, i)) : G_MAXINT64;
+
+      for (; j < places->len; j++)
+        {
+          MarkerPlace *place = &g_array_index (places, MarkerPlace, j);
+
+          if (place->position > position || (place->position == position && place->after >= sequence))
+            break;
+          g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (markers, place->index)));
+        }
+      if (i < messages->len)
+        g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (messages, i)));
+    }
+  g_ptr_array_set_size (messages, 0);
+  g_ptr_array_extend_and_steal (messages, g_steal_pointer (&merged));
+}
+
+/* At most limit messages before (position, before) in list order, oldest first, with the
+ * events of the conversation among them; whether there are more before them, and how many
+ * of those are unread. */
 static gboolean
 read_page (ConfabStore *self,
            Statements  *statements,
@@ -1001,7 +1228,10 @@ read_page (ConfabStore *self,
 {
   sqlite3_stmt *dialogs = statement (self, statements, QUERY_DIALOGS, job);
   g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) markers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) marker_positions = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint want = limit + 1;     /* one more says whether there are older ones */
+  gint64 from_position = 0, from_sequence = 0;
   int rc = SQLITE_DONE;
 
   *has_older = FALSE;
@@ -1012,17 +1242,29 @@ read_page (ConfabStore *self,
   while (messages->len < want && (rc = sqlite3_step (dialogs)) == SQLITE_ROW)
     {
       sqlite3_stmt *events = statement (self, statements, QUERY_EVENTS, job);
+      sqlite3_stmt *marks;
+      const char *dialog = (const char *) sqlite3_column_text (dialogs, 0);
       gint64 dialog_position = sqlite3_column_int64 (dialogs, 1);
+      gint64 bound = dialog_position == position ? before : G_MAXINT64;
 
       if (events == NULL)
         return FALSE;
-      bind_text (events, param (events, ":dialog"), (const char *) sqlite3_column_text (dialogs, 0));
-      sqlite3_bind_int64 (events, param (events, ":before"), dialog_position == position ? before : G_MAXINT64);
+      bind_text (events, param (events, ":dialog"), dialog);
+      sqlite3_bind_int64 (events, param (events, ":before"), bound);
       sqlite3_bind_int (events, param (events, ":limit"), want - messages->len);
       if (!read_rows (self, events, messages, message_from_event, job->consumer))
         return FALSE;
       while (positions->len < messages->len)
         g_array_append_val (positions, dialog_position);
+
+      if ((marks = statement (self, statements, QUERY_MARKERS, job)) == NULL)
+        return FALSE;
+      bind_text (marks, param (marks, ":dialog"), dialog);
+      sqlite3_bind_int64 (marks, param (marks, ":before"), bound);
+      if (!read_rows (self, marks, markers, message_from_marker, NULL))
+        return FALSE;
+      while (marker_positions->len < markers->len)
+        g_array_append_val (marker_positions, dialog_position);
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return failed (self, rc);
@@ -1031,19 +1273,29 @@ read_page (ConfabStore *self,
     {
       *has_older = TRUE;
       g_ptr_array_set_size (messages, limit);
+      g_array_set_size (positions, limit);
     }
   /* read newest first: the list wants them oldest first */
   for (guint i = 0, j = messages->len; i + 1 < j; i++, j--)
     {
       gpointer swap = messages->pdata[i];
+      gint64 swap_position = g_array_index (positions, gint64, i);
 
       messages->pdata[i] = messages->pdata[j - 1];
       messages->pdata[j - 1] = swap;
+      g_array_index (positions, gint64, i) = g_array_index (positions, gint64, j - 1);
+      g_array_index (positions, gint64, j - 1) = swap_position;
     }
 
   if (*has_older && messages->len > 0)
-    return count_unread_before (self, statements, job, g_array_index (positions, gint64, messages->len - 1),
-                                confab_message_get_sequence (g_ptr_array_index (messages, 0)), n_unread_before);
+    {
+      from_position = g_array_index (positions, gint64, 0);
+      from_sequence = confab_message_get_sequence (g_ptr_array_index (messages, 0));
+      if (!count_unread_before (self, statements, job, from_position, from_sequence, n_unread_before))
+        return FALSE;
+    }
+  merge_markers (messages, positions, markers, marker_positions, *has_older && messages->len > 0,
+                 from_position, from_sequence);
   return TRUE;
 }
 
@@ -1060,6 +1312,15 @@ run_load (ConfabStore *self,
   snapshot->outbox = g_ptr_array_new_with_free_func (g_object_unref);
   snapshot->last_sequences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   snapshot->unaccepted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  snapshot->profiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  /* The agents' names, whoever's history it is */
+  if ((stmt = statement (self, &statements, QUERY_PROFILES, job)) == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (snapshot->profiles, column_text (stmt, PROFILE_AGENT), column_text (stmt, PROFILE_NICKNAME));
+  if (rc != SQLITE_DONE)
+    goto step_failed;
 
   /* Whose: the one asked for, or the one that wrote last */
   if (job->consumer == NULL)
@@ -1079,7 +1340,10 @@ run_load (ConfabStore *self,
     return NULL;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    snapshot->conversation_id = column_text (stmt, CONVERSATION_CONVERSATION);
+    {
+      snapshot->conversation_id = column_text (stmt, CONVERSATION_CONVERSATION);
+      snapshot->agent_id = column_text (stmt, CONVERSATION_AGENT);
+    }
   else if (rc != SQLITE_DONE)
     goto step_failed;
 
@@ -1279,6 +1543,28 @@ migrate (ConfabStore  *self,
              "INSERT OR IGNORE INTO identities (account, consumer, last_used)"
              " SELECT DISTINCT account, consumer, 0 FROM outbox;"
              "PRAGMA user_version = 2;"
+             "COMMIT;"))
+    {
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
+                   _("Could not update the history to this version of Confab: %s"), failure_reason (self));
+      rollback (self);
+      return FALSE;
+    }
+
+  /* Version 3: who said what. The agents' names, whom each conversation is with, and the
+   * rows for what happened to a conversation (an agent joined, it closed, a new one began),
+   * in their dialog after the sequence they follow. */
+  if (version < 3 &&
+      !exec (self,
+             "BEGIN;"
+             "CREATE TABLE markers (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"
+             " after_sequence INTEGER NOT NULL, time INTEGER NOT NULL, event INTEGER NOT NULL, agent TEXT,"
+             " reason INTEGER NOT NULL DEFAULT 0,"
+             " PRIMARY KEY (account, consumer, dialog, after_sequence, time, event));"
+             "CREATE TABLE profiles (account TEXT NOT NULL, agent TEXT NOT NULL, nickname TEXT NOT NULL,"
+             " updated INTEGER NOT NULL, PRIMARY KEY (account, agent));"
+             "ALTER TABLE conversations ADD COLUMN agent TEXT;"
+             "PRAGMA user_version = 3;"
              "COMMIT;"))
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
@@ -1656,6 +1942,10 @@ run_job (ConfabStore *self,
       return run_outbox_put (self, job);
     case JOB_OUTBOX_REMOVE:
       return run_outbox_remove (self, job);
+    case JOB_SAVE_PROFILE:
+      return run_save_profile (self, job);
+    case JOB_SAVE_AGENT:
+      return run_save_agent (self, job);
     case JOB_LOAD:
       *result = run_load (self, job);
       return *result != NULL;
@@ -1681,6 +1971,8 @@ job_description (JobType type)
     case JOB_SAVE_RECEIPTS: return _("messages");
     case JOB_OUTBOX_PUT: return _("a message waiting to be sent");
     case JOB_OUTBOX_REMOVE: return _("a sent message");
+    case JOB_SAVE_PROFILE: return _("an agent’s name");
+    case JOB_SAVE_AGENT: return _("the conversation");
     case JOB_LOAD:
     case JOB_LOAD_OLDER:
     case JOB_CHECKED:
@@ -1882,6 +2174,10 @@ fill_row (Row           *row,
   row->accept_sent = confab_message_get_accept_sent (message);
   row->read_sent = confab_message_get_read_sent (message);
   row->attempted = confab_message_get_attempted (message);
+  row->marker = confab_message_is_event (message);
+  row->event = confab_message_get_event (message);
+  row->reason = confab_message_get_close_reason (message);
+  row->after = confab_message_get_after_sequence (message);
 }
 
 static GArray *
@@ -1912,7 +2208,8 @@ confab_store_save_messages (ConfabStore *self,
       Row row = { 0 };
 
       /* Only what has its place in a dialog is history; the rest is the outbox. */
-      if (confab_message_get_sequence (message) < 0 || confab_message_get_dialog_id (message) == NULL)
+      if ((confab_message_get_sequence (message) < 0 && !confab_message_is_event (message)) ||
+          confab_message_get_dialog_id (message) == NULL)
         continue;
       fill_row (&row, message);
       g_array_append_val (job->rows, row);
@@ -1939,6 +2236,41 @@ confab_store_save_conversation (ConfabStore *self,
 
   job = job_new (JOB_SAVE_CONVERSATION, account_id, consumer_id);
   job->conversation = g_strdup (conversation_id);
+  g_async_queue_push (self->jobs, job);
+}
+
+void
+confab_store_save_conversation_agent (ConfabStore *self,
+                                      const char  *account_id,
+                                      const char  *consumer_id,
+                                      const char  *conversation_id,
+                                      const char  *agent_id)
+{
+  Job *job;
+
+  g_return_if_fail (CONFAB_IS_STORE (self));
+  g_return_if_fail (account_id != NULL && consumer_id != NULL && conversation_id != NULL);
+
+  job = job_new (JOB_SAVE_AGENT, account_id, consumer_id);
+  job->conversation = g_strdup (conversation_id);
+  job->agent = g_strdup (agent_id != NULL ? agent_id : "");
+  g_async_queue_push (self->jobs, job);
+}
+
+void
+confab_store_save_profile (ConfabStore *self,
+                           const char  *account_id,
+                           const char  *agent_id,
+                           const char  *nickname)
+{
+  Job *job;
+
+  g_return_if_fail (CONFAB_IS_STORE (self));
+  g_return_if_fail (account_id != NULL && agent_id != NULL && nickname != NULL);
+
+  job = job_new (JOB_SAVE_PROFILE, account_id, NULL);
+  job->agent = g_strdup (agent_id);
+  job->nickname = g_strdup (nickname);
   g_async_queue_push (self->jobs, job);
 }
 
@@ -2085,6 +2417,8 @@ confab_store_snapshot_free (ConfabStoreSnapshot *snapshot)
   g_clear_pointer (&snapshot->last_sequences, g_hash_table_unref);
   g_clear_pointer (&snapshot->unaccepted, g_array_unref);
   g_clear_pointer (&snapshot->outbox, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->profiles, g_hash_table_unref);
+  g_free (snapshot->agent_id);
   g_free (snapshot);
 }
 
