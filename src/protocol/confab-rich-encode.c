@@ -2,6 +2,8 @@
  *
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Part of confab-rich.h (see confab-rich-private.h).
  */
 #include "config.h"
 

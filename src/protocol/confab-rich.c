@@ -2,6 +2,9 @@
  *
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One unit in several files (confab-rich-private.h lists them); this one holds the names of
+ * the types and the types themselves: freed, reference-counted, boxed.
  */
 #include "config.h"
 
