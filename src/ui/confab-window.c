@@ -11,6 +11,7 @@
 #include "confab-window.h"
 #include "confab-window-private.h"
 #include "confab-a11y.h"
+#include "confab-event-row.h"
 #include "confab-message-row.h"
 #include "confab-read-tracker.h"
 #include "confab-ui.h"
@@ -200,11 +201,18 @@ scroll_to_bottom (ConfabWindow *self)
     gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
 }
 
+/* Someone else's message, not own and not a row for an event of the conversation (which is
+ * neither read nor unread). */
+static gboolean
+is_theirs (ConfabMessage *message)
+{
+  return !confab_message_get_own (message) && !confab_message_is_event (message);
+}
+
 static gboolean
 is_unread (ConfabMessage *message)
 {
-  return !confab_message_get_own (message) && !confab_message_get_seen (message) &&
-         !confab_message_get_read_sent (message);
+  return is_theirs (message) && !confab_message_get_seen (message) && !confab_message_get_read_sent (message);
 }
 
 /* Agent messages not read yet: the count on the "jump to latest" button. *more: there are
@@ -224,7 +232,7 @@ count_unread (ConfabWindow *self,
     {
       g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i - 1);
 
-      if (confab_message_get_own (message))
+      if (!is_theirs (message))
         continue;
       if (!is_unread (message))
         return unread;
@@ -347,12 +355,55 @@ dup_signed_out_text (ConfabWindow *self,
   return g_strdup (reason != NULL ? reason : _("Signed out."));
 }
 
+/* What the window says about the agent, in the title, the typing line and the banner of a
+ * closed conversation: from the session's agent-display-name and agent-present alone, so
+ * the three never disagree. Each out may be NULL. */
+static void
+describe_agent (ConfabWindow  *self,
+                char         **title,
+                char         **typing,
+                char         **closed)
+{
+  const char *name = confab_session_get_agent_display_name (self->session);
+  gboolean present = confab_session_get_agent_present (self->session);
+  ConfabConversationStatus status = confab_session_get_conversation_status (self->session);
+
+  if (title != NULL)
+    {
+      if (name != NULL)
+        *title = g_strdup (name);
+      else if (status == CONFAB_CONVERSATION_OPEN || status == CONFAB_CONVERSATION_REQUESTED)
+        *title = g_strdup (present ? _("With an agent") : _("Waiting for an agent"));
+      else
+        *title = NULL;
+    }
+  if (typing != NULL)
+    /* Translators: %s is the agent's name */
+    *typing = name != NULL ? g_strdup_printf (_("%s is typing…"), name) : g_strdup (_("The agent is typing…"));
+  if (closed != NULL)
+    switch (confab_session_get_close_reason (self->session))
+      {
+      case CONFAB_CLOSE_REASON_AGENT:
+        /* Translators: %s is the agent's name */
+        *closed = name != NULL ? g_strdup_printf (_("%s closed the conversation."), name)
+                               : g_strdup (_("The agent closed the conversation."));
+        break;
+      case CONFAB_CLOSE_REASON_CONSUMER: *closed = g_strdup (_("You closed the conversation.")); break;
+      case CONFAB_CLOSE_REASON_TIMEOUT:
+        *closed = g_strdup (_("The conversation was closed after a time without messages."));
+        break;
+      case CONFAB_CLOSE_REASON_SYSTEM:
+      case CONFAB_CLOSE_REASON_NONE:
+      case CONFAB_CLOSE_REASON_UNKNOWN:
+      default: *closed = g_strdup (_("The conversation was closed.")); break;
+      }
+}
+
 static void
 update_status (ConfabWindow *self)
 {
   gboolean in_preferences = FALSE;
   ConfabSessionState state = confab_session_get_state (self->session);
-  const char *nickname = confab_session_get_agent_nickname (self->session);
   g_autofree char *subtitle = NULL;
   g_autofree char *status = NULL;
   const char *icon = "network-offline-symbolic";
@@ -364,12 +415,10 @@ update_status (ConfabWindow *self)
       break;
     case CONFAB_SESSION_ONLINE:
       if (confab_session_get_agent_typing (self->session))
-        subtitle = g_strdup_printf (_("%s is typing…"), nickname != NULL ? nickname : _("The agent"));
-      else if (nickname != NULL)
-        subtitle = g_strdup (nickname);
-      else if (confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_OPEN)
-        subtitle = g_strdup (_("Waiting for an agent"));
+        describe_agent (self, NULL, &subtitle, NULL);
       else
+        describe_agent (self, &subtitle, NULL, NULL);
+      if (subtitle == NULL)
         subtitle = g_strdup (_("Online"));
       break;
     case CONFAB_SESSION_WAITING:
@@ -416,19 +465,9 @@ static void
 update_closed (ConfabWindow *self)
 {
   gboolean closed = confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_CLOSED;
-  const char *text;
+  g_autofree char *text = NULL;
 
-  switch (confab_session_get_close_reason (self->session))
-    {
-    case CONFAB_CLOSE_REASON_AGENT: text = _("The agent closed the conversation."); break;
-    case CONFAB_CLOSE_REASON_CONSUMER: text = _("You closed the conversation."); break;
-    case CONFAB_CLOSE_REASON_TIMEOUT: text = _("The conversation was closed after a time without messages."); break;
-    case CONFAB_CLOSE_REASON_SYSTEM:
-    case CONFAB_CLOSE_REASON_NONE:
-    case CONFAB_CLOSE_REASON_UNKNOWN:
-    default: text = _("The conversation was closed."); break;
-    }
-
+  describe_agent (self, NULL, NULL, &text);
   gtk_label_set_text (GTK_LABEL (self->closed_label), text);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->closed_revealer), closed);
   update_actions (self);
@@ -446,10 +485,13 @@ update_page (ConfabWindow *self)
 
   if (g_strcmp0 (page, showing) == 0)
     return;
-  /* The history appears as it is, at its end: no fading in from the blank page. */
+  /* The history appears as it is, at its end: no fading in from the blank page. The person's
+   * first message takes the place of the empty page at once, with nothing of it left
+   * fading out behind the message. */
   gtk_stack_set_visible_child_full (self->content_stack, page,
-                                    g_strcmp0 (showing, "loading") == 0 ? GTK_STACK_TRANSITION_TYPE_NONE
-                                                                        : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+                                    g_strcmp0 (showing, "loading") == 0 ||
+                                    g_strcmp0 (page, "chat") == 0 ? GTK_STACK_TRANSITION_TYPE_NONE
+                                                                  : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
 }
 
 /* The older page on its way: a row at the top says so. */
@@ -471,16 +513,6 @@ session_notify_cb (ConfabWindow  *self,
     update_page (self);
   else if (g_strcmp0 (pspec->name, "loading-older") == 0)
     update_older (self);
-
-  /* The agent's name arrives after the first rows: they learn it too. */
-  if (g_strcmp0 (pspec->name, "agent-nickname") == 0)
-    for (GtkWidget *item = gtk_widget_get_first_child (self->message_list); item != NULL;
-         item = gtk_widget_get_next_sibling (item))
-      for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL;
-           child = gtk_widget_get_next_sibling (child))
-        if (CONFAB_IS_MESSAGE_ROW (child))
-          confab_message_row_set_agent_name (CONFAB_MESSAGE_ROW (child),
-                                             confab_session_get_agent_nickname (session));
 }
 
 static void
@@ -490,7 +522,6 @@ notify_agent_messages (ConfabWindow *self,
 {
   GListModel *model = G_LIST_MODEL (confab_session_get_messages (self->session));
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  const char *nickname = confab_session_get_agent_nickname (self->session);
 
   if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
     return;
@@ -502,13 +533,15 @@ notify_agent_messages (ConfabWindow *self,
       g_autofree char *id = NULL;
 
       /* Live messages only: a replayed history is not news. */
-      if (confab_message_get_own (message) || confab_message_get_read_sent (message) ||
+      if (!is_theirs (message) || confab_message_get_read_sent (message) ||
           confab_message_get_seen (message) || g_hash_table_contains (self->notified, message) ||
           g_get_real_time () / 1000 - confab_message_get_server_time (message) > NOTIFY_MAX_AGE_MS)
         continue;
 
       id = g_strdup_printf ("message-%" G_GINT64_FORMAT, confab_message_get_sequence (message));
-      notification = g_notification_new (nickname != NULL ? nickname : _("New message"));
+      /* who wrote it, as its row says */
+      notification = g_notification_new (confab_message_get_sender_name (message) != NULL
+                                         ? confab_message_get_sender_name (message) : _("New message"));
       g_notification_set_body (notification, confab_message_get_text (message));
       g_notification_set_default_action (notification, "app.activate");
       g_application_send_notification (app, id, notification);
@@ -551,8 +584,7 @@ place_unread_divider (ConfabWindow *self,
     {
       g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
 
-      if (!confab_message_get_own (message) && !confab_message_get_seen (message) &&
-          !confab_message_get_read_sent (message))
+      if (is_unread (message))
         {
           set_first_unread (self, message);
           return;
@@ -579,14 +611,14 @@ extend_unread_divider (ConfabWindow *self,
 
       if (message == self->first_unread)
         break;
-      if (!confab_message_get_own (message) && !is_unread (message))
+      if (is_theirs (message) && !is_unread (message))
         return;
     }
   for (guint i = added; i > 0; i--)
     {
       g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i - 1);
 
-      if (confab_message_get_own (message))
+      if (!is_theirs (message))
         continue;
       if (!is_unread (message))
         break;
@@ -670,6 +702,12 @@ retry_cb (ConfabWindow     *self,
     confab_session_retry_message (self->session, message);
 }
 
+/* A list item shows a message in a ConfabMessageRow, an event of the conversation in a
+ * ConfabEventRow: it keeps one of each, made as it needs them, and holds the one its item
+ * asks for. */
+#define ITEM_MESSAGE_ROW "confab-message-row"
+#define ITEM_EVENT_ROW "confab-event-row"
+
 static void
 factory_setup_cb (ConfabWindow             *self,
                   GtkListItem              *item,
@@ -678,6 +716,7 @@ factory_setup_cb (ConfabWindow             *self,
   GtkWidget *row = confab_message_row_new ();
 
   g_signal_connect_object (row, "retry", G_CALLBACK (retry_cb), self, G_CONNECT_SWAPPED);
+  g_object_set_data_full (G_OBJECT (item), ITEM_MESSAGE_ROW, g_object_ref_sink (row), g_object_unref);
   gtk_list_item_set_child (item, row);
   gtk_list_item_set_activatable (item, FALSE);
 }
@@ -687,12 +726,31 @@ factory_bind_cb (ConfabWindow             *self,
                  GtkListItem              *item,
                  GtkSignalListItemFactory *factory)
 {
-  ConfabMessageRow *row = CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item));
+  ConfabMessage *message = gtk_list_item_get_item (item);
 
-  confab_message_row_set_agent_name (row, confab_session_get_agent_nickname (self->session));
-  confab_message_row_set_message (row, gtk_list_item_get_item (item));
-  confab_message_row_set_first_unread (row, self->first_unread != NULL &&
-                                            gtk_list_item_get_item (item) == (gpointer) self->first_unread);
+  if (confab_message_is_event (message))
+    {
+      GtkWidget *row = g_object_get_data (G_OBJECT (item), ITEM_EVENT_ROW);
+
+      if (row == NULL)
+        {
+          row = confab_event_row_new ();
+          g_object_set_data_full (G_OBJECT (item), ITEM_EVENT_ROW, g_object_ref_sink (row), g_object_unref);
+        }
+      if (gtk_list_item_get_child (item) != row)
+        gtk_list_item_set_child (item, row);
+      confab_event_row_set_message (CONFAB_EVENT_ROW (row), message);
+    }
+  else
+    {
+      ConfabMessageRow *row = g_object_get_data (G_OBJECT (item), ITEM_MESSAGE_ROW);
+
+      if (gtk_list_item_get_child (item) != GTK_WIDGET (row))
+        gtk_list_item_set_child (item, GTK_WIDGET (row));
+      confab_message_row_set_message (row, message);
+      confab_message_row_set_first_unread (row, self->first_unread != NULL &&
+                                                message == self->first_unread);
+    }
 }
 
 static void
@@ -700,8 +758,13 @@ factory_unbind_cb (ConfabWindow             *self,
                    GtkListItem              *item,
                    GtkSignalListItemFactory *factory)
 {
-  confab_message_row_set_message (CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
-  confab_message_row_set_first_unread (CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item)), FALSE);
+  ConfabMessageRow *row = g_object_get_data (G_OBJECT (item), ITEM_MESSAGE_ROW);
+  ConfabEventRow *event_row = g_object_get_data (G_OBJECT (item), ITEM_EVENT_ROW);
+
+  confab_message_row_set_message (row, NULL);
+  confab_message_row_set_first_unread (row, FALSE);
+  if (event_row != NULL)
+    confab_event_row_set_message (event_row, NULL);
 }
 
 static void
@@ -895,8 +958,8 @@ focus_list (ConfabWindow *self)
            item = gtk_widget_get_next_sibling (item))
         for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL;
              child = gtk_widget_get_next_sibling (child))
-          if (CONFAB_IS_MESSAGE_ROW (child) &&
-              confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == newest &&
+          if (((CONFAB_IS_MESSAGE_ROW (child) && confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == newest) ||
+               (CONFAB_IS_EVENT_ROW (child) && confab_event_row_get_message (CONFAB_EVENT_ROW (child)) == newest)) &&
               gtk_widget_grab_focus (item))
             return;
     }
@@ -1264,6 +1327,12 @@ GtkWidget *
 _confab_window_get_status_label (ConfabWindow *self)
 {
   return self->status_label;
+}
+
+GtkWidget *
+_confab_window_get_closed_label (ConfabWindow *self)
+{
+  return self->closed_label;
 }
 
 GtkWidget *
