@@ -314,7 +314,10 @@ confab_agent_bot_compose_reply (const char *text,
   if (g_str_equal (command, "hi") || g_str_equal (command, "hello"))
     return g_strdup ("Hello! What can I do for you? (\"help\" lists what I understand.)");
 
-  return g_strdup_printf ("You said: “%s”. Write \"help\" to see what else I can do.", text);
+  /* The person's words between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: Arabic or
+   * Hebrew in an English sentence keeps its own direction, and the quotes and the numbers
+   * around it stay where they belong. */
+  return g_strdup_printf ("You said: “\u2068%s\u2069”. Write \"help\" to see what else I can do.", text);
 }
 
 static void
@@ -325,7 +328,7 @@ on_consumer_event (ConfabServer   *server,
                    ConfabAgentBot *self)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
-  const char *type = confab_json_get_string (object, "type");
+  ConfabEventType type = confab_event_type_from_string (confab_json_get_string (object, "type"));
   const char *content_type = confab_json_get_string (object, "contentType");
   const char *text = confab_json_get_string (object, "message");
   BotConversation *conversation;
@@ -335,7 +338,7 @@ on_consumer_event (ConfabServer   *server,
   guint n_events = 0;
   char *reply;
 
-  if (sequence < 0 || (g_strcmp0 (type, "ContentEvent") != 0 && g_strcmp0 (type, "RichContentEvent") != 0))
+  if (sequence < 0 || (type != CONFAB_EVENT_CONTENT && type != CONFAB_EVENT_RICH_CONTENT))
     return;
 
   conversation = bot_get_conversation (self, conversation_id);
@@ -355,7 +358,7 @@ on_consumer_event (ConfabServer   *server,
 
   confab_server_peek_conversation (server, conversation_id, &n_events, NULL, NULL);
 
-  if (g_strcmp0 (type, "ContentEvent") == 0 &&
+  if (type == CONFAB_EVENT_CONTENT &&
       (content_type == NULL || g_str_equal (content_type, "text/plain")) && text != NULL)
     reply = confab_agent_bot_compose_reply (text, conversation_id, n_events, &close_after);
   else

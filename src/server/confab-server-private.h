@@ -6,6 +6,8 @@
  * ConfabServer is one class in several files, each a part of the service, from the bottom
  * up (a file calls only into the files above it in this list, never back):
  *
+ *   confab-server-frame-guard.c   a connection's input, with too large messages left out
+ *   confab-server-listener.c      TCP connections: accepting them, and their limits
  *   confab-server-storage.c       the state file
  *   confab-server-log.c           the log of frames received
  *   confab-server-send.c          what goes out on a consumer socket
@@ -31,8 +33,9 @@ G_BEGIN_DECLS
 #define CONFAB_SERVER_AGENT_FULL_NAME   "Dana Whitfield"
 #define CONFAB_SERVER_AGENT_EMPLOYEE_ID "confab-agent-1"
 
-/* Largest frame a consumer may send, on purpose larger than CONFAB_FRAME_MAX_SIZE so the
- * protocol layer, not libsoup, answers a too-large frame. */
+/* libsoup's limit on a frame: never reached, as the frame guard drops a message over
+ * CONFAB_FRAME_MAX_SIZE before libsoup sees it (and libsoup cuts the connection at one over
+ * its limit, where the service answers 413). */
 #define CONFAB_SERVER_MAX_INCOMING_PAYLOAD (16 * 1024 * 1024)
 
 /* Replayed notifications stay under this many bytes (but carry at least one change), below
@@ -46,8 +49,13 @@ G_BEGIN_DECLS
 #define CONFAB_SERVER_FRAME_LOG_MAX_BYTES (32 * 1024 * 1024)
 #define CONFAB_SERVER_FRAME_LOG_MAX_BODY  (256 * 1024)
 
+/* The input of a consumer's connection (confab-server-frame-guard.c). */
+#define CONFAB_TYPE_FRAME_GUARD (confab_frame_guard_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabFrameGuard, confab_frame_guard, CONFAB, FRAME_GUARD, GInputStream)
+
 typedef struct _ConsumerSocket ConsumerSocket;
 typedef struct _ConfabServerSave ConfabServerSave;
+typedef struct _ConfabServerListener ConfabServerListener;
 
 typedef enum {
   STATE_MASK_OPEN = 1 << 0,
@@ -72,6 +80,8 @@ struct _ConsumerSocket {
   ConfabServer *server;
   SoupWebsocketConnection *conn;
   GSocket *socket;
+  ConfabFrameGuard *guard;           /* what conn reads through */
+  guint64 n_messages;                /* received so far */
   guint serial;
   char *consumer_id;
   char *account_id;
@@ -87,7 +97,11 @@ struct _ConfabServer
   GObject parent_instance;
 
   SoupServer *soup;
+  ConfabServerListener *listener;   /* once listening */
   guint16 port;
+  guint handshake_timeout;          /* ms */
+  guint idle_timeout;               /* ms */
+  guint max_sockets_per_peer;
 
   ConfabServerState *state;
   char *state_path;
@@ -128,6 +142,30 @@ consumer_socket_is_open (ConsumerSocket *socket)
 {
   return soup_websocket_connection_get_state (socket->conn) == SOUP_WEBSOCKET_STATE_OPEN;
 }
+
+/* confab-server-frame-guard.c */
+GIOStream *confab_frame_guard_wrap         (GIOStream         *base,
+                                            ConfabFrameGuard **guard);
+void       confab_frame_guard_start_frames (ConfabFrameGuard  *self,
+                                            gsize              max_message);
+gboolean   confab_frame_guard_take_dropped (ConfabFrameGuard  *self,
+                                            guint64            index,
+                                            GBytes           **head);
+
+/* confab-server-listener.c */
+ConfabServerListener *
+         confab_server_listener_new      (ConfabServer  *server,
+                                          guint16        port,
+                                          GError       **error);
+guint16  confab_server_listener_get_port (ConfabServerListener *listener);
+void     confab_server_listener_free     (ConfabServerListener *listener);
+/* The connection of msg became a WebSocket: from now on it is closed when idle, and its
+ * too large messages are dropped. FALSE when the connection is not known. */
+gboolean confab_server_listener_upgraded (ConfabServerListener     *listener,
+                                          SoupServerMessage        *msg,
+                                          SoupWebsocketConnection  *websocket,
+                                          GSocket                 **socket,
+                                          ConfabFrameGuard        **guard);
 
 /* confab-server-storage.c */
 gboolean confab_server_storage_load   (ConfabServer  *self,
@@ -207,6 +245,9 @@ void     confab_server_announce_waiting   (ConfabServer *self);
 void     consumer_socket_handle_frame (ConsumerSocket *socket,
                                        gboolean        is_text,
                                        GBytes         *bytes);
+/* A message over the limit, dropped as it came; head is its start. */
+void     consumer_socket_handle_too_large (ConsumerSocket *socket,
+                                           GBytes         *head);
 
 /* confab-server-http.c */
 void     confab_server_reply_json  (SoupServerMessage *msg,

@@ -19,6 +19,7 @@
 
 typedef struct {
   gboolean is_text;
+  gboolean too_large;   /* dropped by the guard: bytes is its start */
   GBytes *bytes;
 } InboundFrame;
 
@@ -73,6 +74,7 @@ consumer_socket_free (gpointer data)
   g_clear_pointer (&socket->ex_subscriptions, g_ptr_array_unref);
   g_clear_object (&socket->conn);
   g_clear_object (&socket->socket);
+  g_clear_object (&socket->guard);
   g_free (socket->consumer_id);
   g_free (socket->account_id);
   g_free (socket);
@@ -94,7 +96,11 @@ work_cb (gpointer user_data)
         {
           InboundFrame *frame = g_queue_pop_head (&socket->inbox);
 
-          if (consumer_socket_is_open (socket))
+          if (!consumer_socket_is_open (socket))
+            ;
+          else if (frame->too_large)
+            consumer_socket_handle_too_large (socket, frame->bytes);
+          else
             consumer_socket_handle_frame (socket, frame->is_text, frame->bytes);
           inbound_frame_free (frame);
         }
@@ -122,7 +128,9 @@ on_socket_message (SoupWebsocketConnection *conn,
 {
   ConsumerSocket *socket = user_data;
   ConfabServer *self = socket->server;
+  g_autoptr(GBytes) head = NULL;
   InboundFrame *frame;
+  guint64 index = socket->n_messages++;
 
   if (socket->inbox.length >= MAX_INBOX_FRAMES)
     {
@@ -134,7 +142,8 @@ on_socket_message (SoupWebsocketConnection *conn,
 
   frame = g_new0 (InboundFrame, 1);
   frame->is_text = type == SOUP_WEBSOCKET_DATA_TEXT;
-  frame->bytes = g_bytes_ref (message);
+  frame->too_large = confab_frame_guard_take_dropped (socket->guard, index, &head);
+  frame->bytes = frame->too_large ? g_steal_pointer (&head) : g_bytes_ref (message);
   g_queue_push_tail (&socket->inbox, frame);
 
   if (!socket->is_busy)
@@ -184,7 +193,8 @@ socket_expired_cb (gpointer user_data)
 
 static ConsumerSocket *
 consumer_socket_new (ConfabServer            *self,
-                     SoupServerMessage       *msg,
+                     GSocket                 *tcp,
+                     ConfabFrameGuard        *guard,
                      SoupWebsocketConnection *conn,
                      UpgradeAuth             *auth)
 {
@@ -192,7 +202,8 @@ consumer_socket_new (ConfabServer            *self,
 
   socket->server = self;
   socket->conn = g_object_ref (conn);
-  socket->socket = g_object_ref (soup_server_message_get_socket (msg));
+  socket->socket = g_object_ref (tcp);
+  socket->guard = g_object_ref (guard);
   socket->serial = ++self->next_socket_serial;
   socket->consumer_id = g_strdup (auth->consumer_id);
   socket->account_id = g_strdup (auth->account_id);
@@ -215,19 +226,23 @@ confab_server_socket_open (SoupServer              *server,
   ConfabServer *self = user_data;
   UpgradeAuth *auth = g_object_get_data (G_OBJECT (msg), "confab-upgrade-auth");
   ConsumerSocket *socket;
+  ConfabFrameGuard *guard = NULL;
+  GSocket *tcp = NULL;
   gint64 remaining;
 
-  if (auth == NULL || self->is_shut_down)
+  /* Every connection came through the listener, which knows its socket. */
+  if (auth == NULL || self->is_shut_down || self->listener == NULL ||
+      !confab_server_listener_upgraded (self->listener, msg, conn, &tcp, &guard))
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
       return;
     }
 
-  socket = consumer_socket_new (self, msg, conn, auth);
+  socket = consumer_socket_new (self, tcp, guard, conn, auth);
   g_ptr_array_add (self->sockets, socket);
 
-  /* Large frames are the protocol layer's to refuse; pings are answered by libsoup;
-   * keepalive is the client's business. */
+  /* Large frames are the guard's and the protocol layer's to refuse, libsoup's limit is
+   * never reached; pings are answered by libsoup; keepalive is the client's business. */
   soup_websocket_connection_set_max_incoming_payload_size (conn, CONFAB_SERVER_MAX_INCOMING_PAYLOAD);
   soup_websocket_connection_set_keepalive_interval (conn, 0);
 

@@ -23,6 +23,9 @@
 #define DEFAULT_TYPING_DELAY 800
 #define DEFAULT_READ_DELAY 1500
 #define DEFAULT_REPLAY_CHUNK 200
+#define DEFAULT_HANDSHAKE_TIMEOUT (10 * 1000)
+#define DEFAULT_IDLE_TIMEOUT (60 * 1000)
+#define DEFAULT_MAX_SOCKETS_PER_PEER 64
 
 G_DEFINE_FINAL_TYPE (ConfabServer, confab_server, G_TYPE_OBJECT)
 
@@ -38,6 +41,9 @@ enum {
   PROP_REPLAY_CHUNK_SIZE,
   PROP_REFUSE_TOKENS,
   PROP_RESPONSE_DELAY,
+  PROP_HANDSHAKE_TIMEOUT,
+  PROP_IDLE_TIMEOUT,
+  PROP_MAX_SOCKETS_PER_PEER,
   N_PROPS
 };
 
@@ -104,6 +110,15 @@ confab_server_get_property (GObject    *object,
     case PROP_RESPONSE_DELAY:
       g_value_set_uint (value, self->response_delay);
       break;
+    case PROP_HANDSHAKE_TIMEOUT:
+      g_value_set_uint (value, self->handshake_timeout);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+    case PROP_MAX_SOCKETS_PER_PEER:
+      g_value_set_uint (value, self->max_sockets_per_peer);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -139,6 +154,16 @@ confab_server_set_property (GObject      *object,
       break;
     case PROP_RESPONSE_DELAY:
       confab_server_set_response_delay (self, g_value_get_uint (value));
+      break;
+    /* Read when a connection is next checked: no notification. */
+    case PROP_HANDSHAKE_TIMEOUT:
+      self->handshake_timeout = g_value_get_uint (value);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      self->idle_timeout = g_value_get_uint (value);
+      break;
+    case PROP_MAX_SOCKETS_PER_PEER:
+      self->max_sockets_per_peer = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -180,6 +205,20 @@ confab_server_class_init (ConfabServerClass *klass)
     g_param_spec_uint ("response-delay", NULL, NULL, 0, 600000, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /* Limits on connections, so that tests need not wait for the real ones: a connection
+   * without a request answered or a WebSocket upgrade for handshake-timeout ms is closed,
+   * a WebSocket on which the client has sent nothing (pings included) for idle-timeout ms
+   * too, and a peer address gets max-sockets-per-peer connections at most. */
+  properties[PROP_HANDSHAKE_TIMEOUT] =
+    g_param_spec_uint ("handshake-timeout", NULL, NULL, 1, G_MAXINT, DEFAULT_HANDSHAKE_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 1, G_MAXINT, DEFAULT_IDLE_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_SOCKETS_PER_PEER] =
+    g_param_spec_uint ("max-sockets-per-peer", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_SOCKETS_PER_PEER,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   confab_server_class_add_signals (klass);
@@ -199,8 +238,14 @@ confab_server_init (ConfabServer *self)
   self->typing_delay = DEFAULT_TYPING_DELAY;
   self->read_delay = DEFAULT_READ_DELAY;
   self->replay_chunk_size = DEFAULT_REPLAY_CHUNK;
+  self->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
+  self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
+  self->max_sockets_per_peer = DEFAULT_MAX_SOCKETS_PER_PEER;
 
   self->soup = soup_server_new ("server-header", "confab-server ", NULL);
+  /* Too large messages are dropped as they arrive, which a compressed stream would not
+   * survive (confab-server-frame-guard.c); on loopback compression gains nothing anyway. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (self->soup, NULL, confab_server_http_unknown, self, NULL);
   soup_server_add_handler (self->soup, "/api", confab_server_http_api, self, NULL);
   soup_server_add_handler (self->soup, "/control", confab_server_control_handle, self, NULL);
@@ -238,26 +283,14 @@ confab_server_listen (ConfabServer  *self,
                       guint16        port,
                       GError       **error)
 {
-  GSList *listeners;
-
   g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (!self->is_shut_down, FALSE);
+  g_return_val_if_fail (self->listener == NULL, FALSE);
 
-  if (!soup_server_listen_local (self->soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  self->listener = confab_server_listener_new (self, port, error);
+  if (self->listener == NULL)
     return FALSE;
-
-  listeners = soup_server_get_listeners (self->soup);
-  for (GSList *l = listeners; l != NULL; l = l->next)
-    {
-      g_autoptr(GSocketAddress) address = g_socket_get_local_address (l->data, NULL);
-
-      if (G_IS_INET_SOCKET_ADDRESS (address))
-        {
-          self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-          break;
-        }
-    }
-  g_slist_free (listeners);
+  self->port = confab_server_listener_get_port (self->listener);
 
   g_debug ("listening on port %u", self->port);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
@@ -300,6 +333,7 @@ confab_server_shutdown (ConfabServer *self)
 
   g_debug ("shutting down");
 
+  g_clear_pointer (&self->listener, confab_server_listener_free);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
 

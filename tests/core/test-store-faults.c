@@ -456,7 +456,7 @@ corrupt_pages_while_running (gboolean by_write)
 
   if (by_write)
     {
-      g_autoptr(ConfabMessage) message = store_test_put (store, "met the damage");
+      g_object_unref (store_test_put (store, "met the damage"));
 
       /* found by the write itself, before any read */
       CONFAB_TEST_WAIT_UNTIL (problem != NULL, 5000);
@@ -474,9 +474,7 @@ corrupt_pages_while_running (gboolean by_write)
   g_assert_null (reported);
 
   /* the fresh history takes writes, and the damaged one was not touched by them */
-  {
-    g_autoptr(ConfabMessage) message = store_test_put (store, "after the damage");
-  }
+  g_object_unref (store_test_put (store, "after the damage"));
   g_object_unref (store);
   assert_same_file (aside, before, length);
   assert_healthy (path);
@@ -552,10 +550,11 @@ test_read_only (void)
   {
     g_autofree char *path = store_test_temp_db ();
     g_autofree char *dir = g_path_get_dirname (path);
-    g_autoptr(GArray) local_ids = fill_history (path);
     g_autoptr(GError) error = NULL;
     g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
     ConfabStore *store;
+
+    g_array_unref (fill_history (path));
 
     /* the file */
     g_assert_cmpint (g_chmod (path, 0400), ==, 0);
@@ -626,7 +625,6 @@ static void
 test_full_disk (void)
 {
   g_autofree char *path = store_test_temp_db ();
-  g_autoptr(GArray) local_ids = fill_history (path);
   g_autofree char *big = g_strnfill (64 * 1024, 'x');
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) reported = NULL;
@@ -638,6 +636,7 @@ test_full_disk (void)
   };
   ConfabStore *store;
 
+  g_array_unref (fill_history (path));
   max_pages = page_count (path);
   store = confab_store_new (path, &error);
   g_assert_no_error (error);

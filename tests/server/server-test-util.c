@@ -587,3 +587,62 @@ test_client_publish_text (TestClient *client,
 
   return json_object_get_int_member (test_frame_body_object (response), "sequence");
 }
+
+TestRaw *
+test_raw_new (guint16 port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+  TestRaw *raw = g_new0 (TestRaw, 1);
+
+  raw->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  /* The kernel completes the connection from the listen queue, accepted or not. */
+  g_socket_connect (raw->socket, address, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (raw->socket, FALSE);
+
+  return raw;
+}
+
+void
+test_raw_send (TestRaw    *raw,
+               const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_socket_send (raw->socket, text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+}
+
+gboolean
+test_raw_closed (TestRaw *raw)
+{
+  char buffer[4096];
+
+  while (!raw->closed)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize received = g_socket_receive (raw->socket, buffer, sizeof buffer, NULL, &error);
+
+      if (received > 0)
+        continue;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      raw->closed = TRUE;
+    }
+
+  return raw->closed;
+}
+
+void
+test_raw_free (TestRaw *raw)
+{
+  if (raw == NULL)
+    return;
+
+  g_socket_close (raw->socket, NULL);
+  g_object_unref (raw->socket);
+  g_free (raw);
+}

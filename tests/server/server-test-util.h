@@ -114,6 +114,19 @@ gint64        test_client_publish_text (TestClient *client,
                                         const char *conversation_id,
                                         const char *text);
 
+/* A plain TCP connection to the server's port, for what no HTTP client would do. */
+typedef struct {
+  GSocket *socket;
+  gboolean closed;            /* the server closed it (end of stream or reset) */
+} TestRaw;
+
+TestRaw      *test_raw_new (guint16 port);
+void          test_raw_send (TestRaw    *raw,
+                             const char *text);
+/* Whether the server has closed it by now; reads and drops what it sent. */
+gboolean      test_raw_closed (TestRaw *raw);
+void          test_raw_free (TestRaw *raw);
+
 const char   *test_frame_body_string (JsonObject *frame);
 JsonObject   *test_frame_body_object (JsonObject *frame);
 

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "confab-protocol.h"
 
@@ -74,11 +75,13 @@ wait_for_line (Server     *server,
     }
 }
 
-/* Runs confab-server with argv (NULL-terminated, without the program) and extra_env
- * ("NAME=value" strings, or NULL), and reads its first line. */
+/* Runs confab-server with argv (NULL-terminated, without the program), extra_env
+ * ("NAME=value" strings, or NULL: then stderr is read too) and child_setup (or NULL), and
+ * reads its first line. */
 static Server *
-server_spawn (const char * const *args,
-              const char * const *extra_env)
+server_spawn (const char * const   *args,
+              const char * const   *extra_env,
+              GSpawnChildSetupFunc  child_setup)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -95,6 +98,8 @@ server_spawn (const char * const *args,
   if (extra_env != NULL)
     flags |= G_SUBPROCESS_FLAGS_STDERR_PIPE;
   launcher = g_subprocess_launcher_new (flags);
+  if (child_setup != NULL)
+    g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
     {
       g_auto(GStrv) pair = g_strsplit (extra_env[i], "=", 2);
@@ -136,7 +141,7 @@ server_start (const char *first_arg,
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  return server_spawn ((const char * const *) args->pdata, NULL);
+  return server_spawn ((const char * const *) args->pdata, NULL, NULL);
 }
 
 typedef struct {
@@ -243,7 +248,7 @@ test_listening_line_with_debug_log (void)
 {
   const char * const args[] = { "--agent", "bot", NULL };
   const char * const env[] = { "G_MESSAGES_DEBUG=all", NULL };
-  Server *server = server_spawn (args, env);
+  Server *server = server_spawn (args, env, NULL);
   gboolean logged = FALSE;
 
   /* The server's own debug message about the port it listens on. */
@@ -256,6 +261,86 @@ test_listening_line_with_debug_log (void)
     }
 
   server_stop (server, SIGTERM);
+}
+
+/* Reads the server's stderr into log until a line holds needle (NULL: to its end). */
+static void
+read_log (Server     *server,
+          GString    *log,
+          const char *needle)
+{
+  for (;;)
+    {
+      g_autofree char *line = read_stream_line (server->stderr_lines);
+
+      if (line == NULL)
+        {
+          g_assert_null (needle);
+          return;
+        }
+      g_string_append_printf (log, "%s\n", line);
+      if (needle != NULL && strstr (line, needle) != NULL)
+        return;
+    }
+}
+
+static guint
+count_lines_with (const char *text,
+                  const char *needle)
+{
+  guint count = 0;
+
+  for (const char *at = strstr (text, needle); at != NULL; at = strstr (at + 1, needle))
+    count++;
+  return count;
+}
+
+#define FEW_DESCRIPTORS 40
+
+/* In the child, before exec: a process that runs out of descriptors soon. */
+static void
+limit_descriptors (gpointer user_data)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0)
+    {
+      limit.rlim_cur = FEW_DESCRIPTORS;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
+/* More connections than the server has descriptors: it says so once, and takes clients
+ * again as soon as they have gone (libsoup alone never accepted again). */
+static void
+test_out_of_descriptors (void)
+{
+  const char * const args[] = { "--agent", "none", NULL };
+  const char * const env[] = { "G_MESSAGES_DEBUG=", NULL };
+  Server *server = server_spawn (args, env, limit_descriptors);
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) test_raw_free);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+  guint16 port = (guint16) atoi (strrchr (server->base_url, ':') + 1);
+  guint status = 0;
+
+  for (guint i = 0; i < FEW_DESCRIPTORS + 20; i++)
+    g_ptr_array_add (held, test_raw_new (port));
+  read_log (server, log, "Not accepting connections while out of file descriptors");
+
+  g_ptr_array_set_size (held, 0);
+  answer = test_http_url (server->base_url, "GET", "/api/account/confab-local/service/idp/baseURI.json",
+                          NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  read_log (server, log, "Accepting connections again");
+
+  /* Said once, not at every try. */
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_assert_cmpint (server_wait (server), ==, 0);
+  read_log (server, log, NULL);
+  g_assert_cmpuint (count_lines_with (log->str, "Not accepting connections"), ==, 1);
+  g_assert_cmpuint (count_lines_with (log->str, "Accepting connections again"), ==, 1);
+  server_free (server);
 }
 
 static void
@@ -371,6 +456,7 @@ main (int   argc,
 
   g_test_add_func ("/server/exe/listening-line", test_listening_line);
   g_test_add_func ("/server/exe/listening-line-debug", test_listening_line_with_debug_log);
+  g_test_add_func ("/server/exe/out-of-descriptors", test_out_of_descriptors);
   g_test_add_func ("/server/exe/state", test_state_across_processes);
   g_test_add_func ("/server/exe/console-agent", test_console_agent);
   g_test_add_func ("/server/exe/bad-arguments", test_bad_arguments);

@@ -1095,73 +1095,6 @@ test_frame_log (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (cleared)), ==, 0);
 }
 
-/* A GetClock request padded to about size bytes. */
-static char *
-padded_request (const char *id,
-                gsize       size)
-{
-  g_autofree char *pad = g_malloc (size + 1);
-
-  memset (pad, 'x', size);
-  pad[size] = '\0';
-  return g_strdup_printf ("{\"kind\":\"req\",\"id\":\"%s\",\"type\":\"GetClock\",\"body\":{\"pad\":\"%s\"}}", id, pad);
-}
-
-/* Big frames from a client that then goes away do not all stay in the log. */
-static void
-test_frame_log_bounded (Fixture       *fixture,
-                        gconstpointer  data)
-{
-  const gsize frame_size = 250 * 1024;
-  const guint n_frames = 140;   /* 35 MiB together */
-  g_autoptr(JsonNode) log = NULL;
-  g_autofree char *big = padded_request ("big", 300 * 1024);
-  JsonArray *entries;
-  JsonObject *entry;
-  guint n_kept;
-
-  /* A body over 256 KiB is left out, and the entry says so. */
-  test_client_send_raw (fixture->client, big);
-  g_assert_cmpint (response_code (test_client_wait_response (fixture->client, "big")), ==, 200);
-  log = test_control (fixture->server, "frames", NULL, 200);
-  entries = json_node_get_array (log);
-  entry = json_array_get_object_element (entries, json_array_get_length (entries) - 1);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "frame"), "id"), ==, "big");
-  g_assert_false (json_object_has_member (json_object_get_object_member (entry, "frame"), "body"));
-  g_assert_true (json_object_get_boolean_member (entry, "bodyOmitted"));
-  g_assert_cmpint (json_object_get_int_member (entry, "size"), ==, strlen (big));
-  g_clear_pointer (&log, json_node_unref);
-
-  /* Frames under that, 35 MiB of them: the oldest go, about 32 MiB stay. */
-  for (guint i = 0; i < n_frames; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("pad%u", i);
-      g_autofree char *text = padded_request (id, frame_size);
-
-      test_client_send_raw (fixture->client, text);
-    }
-  g_assert_cmpint (response_code (test_client_wait_response (fixture->client, "pad139")), ==, 200);
-  test_client_free (g_steal_pointer (&fixture->client));
-
-  /* In process: 32 MiB through HTTP would take the test longer than the rest. */
-  log = confab_server_dup_frame_log (fixture->server, NULL, NULL);
-  entries = json_node_get_array (log);
-  n_kept = json_array_get_length (entries);
-  g_test_message ("%u frames of %" G_GSIZE_FORMAT " KiB kept", n_kept, frame_size / 1024);
-  g_assert_cmpuint (n_kept * frame_size, <=, 32 * 1024 * 1024);
-  g_assert_cmpuint (n_kept * frame_size, >, 30 * 1024 * 1024);
-  entry = json_array_get_object_element (entries, n_kept - 1);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "frame"), "id"), ==, "pad139");
-  /* The newest ones, in order. */
-  for (guint i = 0; i < n_kept; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("pad%u", n_frames - n_kept + i);
-
-      entry = json_array_get_object_element (entries, i);
-      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "frame"), "id"), ==, id);
-    }
-}
-
 static void
 test_agent_profile_of_participant (Fixture       *fixture,
                                    gconstpointer  data)
@@ -1306,7 +1239,6 @@ main (int   argc,
   ADD ("raw-frame", test_raw_frame);
   ADD ("response-delay", test_response_delay);
   ADD ("frame-log", test_frame_log);
-  ADD ("frame-log-bounded", test_frame_log_bounded);
   ADD ("agent-profile-of-participant", test_agent_profile_of_participant);
   ADD ("events-parse", test_events_parse_with_protocol_layer);
 

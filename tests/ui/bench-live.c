@@ -61,7 +61,9 @@ post_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  GBytes *answer = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+
+  g_clear_pointer (&answer, g_bytes_unref);
 }
 
 static void
