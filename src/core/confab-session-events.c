@@ -74,7 +74,9 @@ handle_accept_status_event (ConfabSession         *self,
                             gboolean               own)
 {
   confab_message_list_note_sequence (self->messages, dialog_id, change->sequence);
-  if (change->sequence_list == NULL)
+  /* ACTION says a button or quick reply was chosen, not that a message was delivered or
+   * read: it moves no receipt state, either way. */
+  if (change->sequence_list == NULL || change->status == CONFAB_RECEIPT_ACTION)
     return;
 
   for (guint i = 0; i < change->sequence_list->len; i++)

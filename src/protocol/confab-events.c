@@ -27,6 +27,10 @@ confab_messaging_change_free (ConfabMessagingChange *change)
   g_free (change->content_type);
   g_free (change->text);
   g_clear_pointer (&change->sequence_list, g_array_unref);
+  g_clear_pointer (&change->metadata, json_node_unref);
+  g_clear_pointer (&change->rich, confab_rich_content_unref);
+  g_clear_pointer (&change->quick_replies, confab_quick_replies_unref);
+  g_clear_pointer (&change->file, confab_hosted_file_unref);
   g_free (change);
 }
 
@@ -72,6 +76,8 @@ confab_receipt_status_to_string (ConfabReceiptStatus status)
       return "ACCEPT";
     case CONFAB_RECEIPT_READ:
       return "READ";
+    case CONFAB_RECEIPT_ACTION:
+      return "ACTION";
     case CONFAB_RECEIPT_UNKNOWN:
     default:
       return NULL;
@@ -87,6 +93,8 @@ confab_receipt_status_from_string (const char *str)
     return CONFAB_RECEIPT_ACCEPT;
   if (g_ascii_strcasecmp (str, "READ") == 0)
     return CONFAB_RECEIPT_READ;
+  if (g_ascii_strcasecmp (str, "ACTION") == 0)
+    return CONFAB_RECEIPT_ACTION;
   return CONFAB_RECEIPT_UNKNOWN;
 }
 
@@ -175,12 +183,12 @@ placeholder_for (const char *what)
 static gboolean
 is_plain_text (const char *content_type)
 {
-  gsize len = strlen ("text/plain");
+  gsize len = strlen (CONFAB_CONTENT_TYPE_TEXT);
 
   /* LivePerson leaves contentType out of plain text now and then */
   if (content_type == NULL)
     return TRUE;
-  return g_ascii_strncasecmp (content_type, "text/plain", len) == 0 &&
+  return g_ascii_strncasecmp (content_type, CONFAB_CONTENT_TYPE_TEXT, len) == 0 &&
          (content_type[len] == '\0' || content_type[len] == ';');
 }
 
@@ -194,14 +202,22 @@ parse_content_event (ConfabMessagingChange *change,
 
   if (is_plain_text (change->content_type))
     {
+      change->quick_replies = confab_quick_replies_parse (confab_json_get_node (event, "quickReplies"));
       change->text = confab_json_node_dup_string (message);
       if (change->text != NULL)
         return;
     }
-  else if (g_ascii_strcasecmp (change->content_type, "hosted/file") == 0 &&
+  else if (g_ascii_strcasecmp (change->content_type, CONFAB_CONTENT_TYPE_HOSTED_FILE) == 0 &&
            message != NULL && JSON_NODE_HOLDS_OBJECT (message))
     {
-      g_autofree char *caption = confab_json_dup_string (json_node_get_object (message), "caption");
+      g_autofree char *caption = NULL;
+
+      /* the caption as the file has it (cut to its limit) when the file is usable */
+      change->file = confab_hosted_file_parse (message, NULL);
+      if (change->file != NULL)
+        caption = g_strdup (change->file->caption);
+      else
+        caption = confab_json_dup_string (json_node_get_object (message), "caption");
 
       if (caption != NULL && *g_strstrip (caption) != '\0')
         {
@@ -213,6 +229,35 @@ parse_content_event (ConfabMessagingChange *change,
 
   change->text = placeholder_for (change->content_type);
   change->is_placeholder = TRUE;
+}
+
+/* The payload is under "content" as every SDK sends it, or "message" as the schema names
+ * it; either may be the object or a JSON string holding it. */
+static void
+parse_rich_content_event (ConfabMessagingChange *change,
+                          JsonObject            *event)
+{
+  static const char *const members[] = { "content", "message" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members) && change->rich == NULL; i++)
+    {
+      JsonNode *payload = confab_json_get_node (event, members[i]);
+
+      if (payload != NULL)
+        change->rich = confab_rich_content_parse (payload, NULL);
+    }
+
+  change->quick_replies = confab_quick_replies_parse (confab_json_get_node (event, "quickReplies"));
+  change->is_placeholder = TRUE;
+
+  if (change->rich != NULL)
+    {
+      change->text = confab_rich_content_dup_text (change->rich);
+      if (*change->text != '\0')
+        return;
+      g_clear_pointer (&change->text, g_free);
+    }
+  change->text = g_strdup (_("Unsupported message (rich content)"));
 }
 
 static void
@@ -269,6 +314,7 @@ parse_change (JsonNode *node)
 
   change->conversation_id = confab_json_dup_string (object, "conversationId");
   change->dialog_id = confab_json_dup_string (object, "dialogId");
+  change->metadata = _confab_json_dup_array (object, "metadata");
 
   change->type = confab_event_type_from_string (confab_json_get_string (event, "type"));
   switch (change->type)
@@ -277,8 +323,7 @@ parse_change (JsonNode *node)
       parse_content_event (change, event);
       break;
     case CONFAB_EVENT_RICH_CONTENT:
-      change->text = g_strdup (_("Unsupported message (rich content)"));
-      change->is_placeholder = TRUE;
+      parse_rich_content_event (change, event);
       break;
     case CONFAB_EVENT_ACCEPT_STATUS:
       change->status = confab_receipt_status_from_string (confab_json_get_string (event, "status"));
@@ -346,22 +391,94 @@ event_end (JsonBuilder *builder)
 JsonNode *
 confab_text_event_to_json (const char *text)
 {
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return confab_text_event_to_json_full (text, NULL);
+}
+
+/**
+ * confab_text_event_to_json_full:
+ * @text: the message, sent as is
+ * @quick_replies: (nullable): chips to offer under it
+ *
+ * Returns: (transfer full): `{"type":"ContentEvent","contentType":"text/plain","message":…,
+ *   "quickReplies":{…}}`, without quickReplies when @quick_replies is %NULL
+ */
+JsonNode *
+confab_text_event_to_json_full (const char               *text,
+                                const ConfabQuickReplies *quick_replies)
+{
   g_autoptr(JsonBuilder) builder = NULL;
 
   g_return_val_if_fail (text != NULL, NULL);
 
   builder = event_begin (CONFAB_EVENT_CONTENT);
   json_builder_set_member_name (builder, "contentType");
-  json_builder_add_string_value (builder, "text/plain");
+  json_builder_add_string_value (builder, CONFAB_CONTENT_TYPE_TEXT);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, text);
+  if (quick_replies != NULL)
+    {
+      json_builder_set_member_name (builder, "quickReplies");
+      json_builder_add_value (builder, confab_quick_replies_to_json (quick_replies));
+    }
+
+  return event_end (builder);
+}
+
+/**
+ * confab_rich_content_event_to_json:
+ * @content: the structured content
+ * @quick_replies: (nullable): chips to offer under it
+ *
+ * Returns: (transfer full): `{"type":"RichContentEvent","content":{…},"quickReplies":{…}}`,
+ *   the payload under "content" as LivePerson's SDKs send it
+ */
+JsonNode *
+confab_rich_content_event_to_json (const ConfabRichContent  *content,
+                                   const ConfabQuickReplies *quick_replies)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (content != NULL, NULL);
+
+  builder = event_begin (CONFAB_EVENT_RICH_CONTENT);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_value (builder, confab_rich_content_to_json (content));
+  if (quick_replies != NULL)
+    {
+      json_builder_set_member_name (builder, "quickReplies");
+      json_builder_add_value (builder, confab_quick_replies_to_json (quick_replies));
+    }
+
+  return event_end (builder);
+}
+
+/**
+ * confab_hosted_file_event_to_json:
+ * @file: the file
+ *
+ * Returns: (transfer full): `{"type":"ContentEvent","contentType":"hosted/file","message":{…}}`
+ */
+JsonNode *
+confab_hosted_file_event_to_json (const ConfabHostedFile *file)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (file != NULL, NULL);
+
+  builder = event_begin (CONFAB_EVENT_CONTENT);
+  json_builder_set_member_name (builder, "contentType");
+  json_builder_add_string_value (builder, CONFAB_CONTENT_TYPE_HOSTED_FILE);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_value (builder, confab_hosted_file_to_json (file));
 
   return event_end (builder);
 }
 
 /**
  * confab_receipt_event_to_json:
- * @status: %CONFAB_RECEIPT_ACCEPT or %CONFAB_RECEIPT_READ
+ * @status: %CONFAB_RECEIPT_ACCEPT, %CONFAB_RECEIPT_READ or %CONFAB_RECEIPT_ACTION
  * @sequences: (array length=n_sequences) (nullable): the sequences it is for
  * @n_sequences: their number
  *
@@ -430,6 +547,34 @@ confab_messaging_change_to_json (gint64      sequence,
                                  const char *dialog_id,
                                  JsonNode   *event)
 {
+  return confab_messaging_change_to_json_full (sequence, server_timestamp, originator_id, role,
+                                               conversation_id, dialog_id, event, NULL);
+}
+
+/**
+ * confab_messaging_change_to_json_full:
+ * @sequence: as for confab_messaging_change_to_json()
+ * @server_timestamp: as there
+ * @originator_id: as there
+ * @role: as there
+ * @conversation_id: as there
+ * @dialog_id: as there
+ * @event: (transfer none): the event object, copied
+ * @metadata: (nullable) (transfer none): the change's metadata array (such as a survey's
+ *   Question), copied; %NULL for none
+ *
+ * Returns: (transfer full): the change, with "metadata" last when given
+ */
+JsonNode *
+confab_messaging_change_to_json_full (gint64      sequence,
+                                      gint64      server_timestamp,
+                                      const char *originator_id,
+                                      const char *role,
+                                      const char *conversation_id,
+                                      const char *dialog_id,
+                                      JsonNode   *event,
+                                      JsonNode   *metadata)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   g_return_val_if_fail (originator_id != NULL, NULL);
@@ -464,6 +609,11 @@ confab_messaging_change_to_json (gint64      sequence,
   json_builder_add_string_value (builder, conversation_id);
   json_builder_set_member_name (builder, "dialogId");
   json_builder_add_string_value (builder, dialog_id);
+  if (metadata != NULL)
+    {
+      json_builder_set_member_name (builder, "metadata");
+      json_builder_add_value (builder, json_node_copy (metadata));
+    }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

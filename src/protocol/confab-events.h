@@ -6,6 +6,8 @@
 #pragma once
 
 #include "confab-frame.h"
+#include "confab-rich.h"
+#include "confab-files.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +23,7 @@ typedef enum {
   CONFAB_RECEIPT_UNKNOWN,
   CONFAB_RECEIPT_ACCEPT,
   CONFAB_RECEIPT_READ,
+  CONFAB_RECEIPT_ACTION,   /* the consumer clicked in a rich message or on a quick reply */
 } ConfabReceiptStatus;
 
 typedef enum {
@@ -56,6 +59,11 @@ typedef struct {
   ConfabReceiptStatus status;
   GArray *sequence_list;    /* of gint64, AcceptStatusEvent only, else NULL */
   ConfabChatState chat_state;
+  /* Added for rich messaging; all NULL for plain text without quick replies. */
+  JsonNode *metadata;       /* the change's "metadata" as sent, always an array, or NULL */
+  ConfabRichContent *rich;  /* RichContentEvent, when its payload could be read */
+  ConfabQuickReplies *quick_replies;  /* text/plain ContentEvent or RichContentEvent */
+  ConfabHostedFile *file;   /* hosted/file ContentEvent with a valid path */
 } ConfabMessagingChange;
 
 void confab_messaging_change_free (ConfabMessagingChange *change);
@@ -69,7 +77,15 @@ GPtrArray *confab_parse_messaging_notification (JsonNode *body, GError **error);
 /* The event object of a text message:
  * {"type":"ContentEvent","contentType":"text/plain","message":"…"}, the text as is */
 JsonNode *confab_text_event_to_json       (const char          *text);
-/* {"type":"AcceptStatusEvent","status":"ACCEPT"|"READ","sequenceList":[…]} */
+/* The same with "quickReplies":{…} when quick_replies is not NULL */
+JsonNode *confab_text_event_to_json_full  (const char               *text,
+                                           const ConfabQuickReplies *quick_replies);
+/* {"type":"RichContentEvent","content":{…}}, and "quickReplies" when not NULL */
+JsonNode *confab_rich_content_event_to_json (const ConfabRichContent  *content,
+                                             const ConfabQuickReplies *quick_replies);
+/* {"type":"ContentEvent","contentType":"hosted/file","message":{…}} */
+JsonNode *confab_hosted_file_event_to_json (const ConfabHostedFile *file);
+/* {"type":"AcceptStatusEvent","status":"ACCEPT"|"READ"|"ACTION","sequenceList":[…]} */
 JsonNode *confab_receipt_event_to_json    (ConfabReceiptStatus  status,
                                            const gint64        *sequences,
                                            guint                n_sequences);
@@ -87,6 +103,15 @@ JsonNode *confab_messaging_change_to_json (gint64      sequence,
                                            const char *conversation_id,
                                            const char *dialog_id,
                                            JsonNode   *event);
+/* The same with the change's "metadata" array last, when metadata is not NULL */
+JsonNode *confab_messaging_change_to_json_full (gint64      sequence,
+                                                gint64      server_timestamp,
+                                                const char *originator_id,
+                                                const char *role,
+                                                const char *conversation_id,
+                                                const char *dialog_id,
+                                                JsonNode   *event,
+                                                JsonNode   *metadata);
 
 const char         *confab_event_type_to_string (ConfabEventType type);
 ConfabEventType     confab_event_type_from_string (const char *str);

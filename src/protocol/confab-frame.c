@@ -118,6 +118,8 @@ confab_frame_parse (const char *data,
   if (body != NULL)
     frame->body = json_node_copy (body);
 
+  frame->metadata = _confab_json_dup_array (object, "metadata");
+
   return g_steal_pointer (&frame);
 }
 
@@ -130,6 +132,7 @@ confab_frame_free (ConfabFrame *frame)
   g_free (frame->id);
   g_free (frame->type);
   g_clear_pointer (&frame->body, json_node_unref);
+  g_clear_pointer (&frame->metadata, json_node_unref);
   g_free (frame);
 }
 
@@ -159,7 +162,8 @@ build_frame (ConfabFrameKind kind,
              gboolean        with_code,
              int             code,
              const char     *type,
-             JsonNode       *body)
+             JsonNode       *body,
+             JsonNode       *metadata)
 {
   GString *out = g_string_sized_new (128);
 
@@ -187,6 +191,11 @@ build_frame (ConfabFrameKind kind,
       g_string_append (out, ",\"body\":");
       confab_json_write (out, body);
     }
+  if (metadata != NULL)
+    {
+      g_string_append (out, ",\"metadata\":");
+      confab_json_write (out, metadata);
+    }
   g_string_append_c (out, '}');
 
   return g_string_free (out, FALSE);
@@ -208,7 +217,30 @@ confab_frame_build_request (const char *id,
   g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (type != NULL, NULL);
 
-  return build_frame (CONFAB_FRAME_KIND_REQUEST, "id", id, FALSE, 0, type, body);
+  return build_frame (CONFAB_FRAME_KIND_REQUEST, "id", id, FALSE, 0, type, body, NULL);
+}
+
+/**
+ * confab_frame_build_request_full:
+ * @id: the request id, unique per socket
+ * @type: a CONFAB_REQ_* type
+ * @body: (nullable) (transfer none): the body, or %NULL for none
+ * @metadata: (nullable) (transfer none): the request's metadata, an array (such as the
+ *   click metadata of an ACTION receipt), or %NULL for none
+ *
+ * Returns: (transfer full): `{"kind":"req","id":…,"type":…,"body":…,"metadata":[…]}`
+ */
+char *
+confab_frame_build_request_full (const char *id,
+                                 const char *type,
+                                 JsonNode   *body,
+                                 JsonNode   *metadata)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (type != NULL, NULL);
+  g_return_val_if_fail (metadata == NULL || JSON_NODE_HOLDS_ARRAY (metadata), NULL);
+
+  return build_frame (CONFAB_FRAME_KIND_REQUEST, "id", id, FALSE, 0, type, body, metadata);
 }
 
 /**
@@ -227,7 +259,7 @@ confab_frame_build_response (const char *req_id,
                              const char *type,
                              JsonNode   *body)
 {
-  return build_frame (CONFAB_FRAME_KIND_RESPONSE, "reqId", req_id, TRUE, code, type, body);
+  return build_frame (CONFAB_FRAME_KIND_RESPONSE, "reqId", req_id, TRUE, code, type, body, NULL);
 }
 
 /**
@@ -243,7 +275,26 @@ confab_frame_build_notification (const char *type,
 {
   g_return_val_if_fail (type != NULL, NULL);
 
-  return build_frame (CONFAB_FRAME_KIND_NOTIFICATION, NULL, NULL, FALSE, 0, type, body);
+  return build_frame (CONFAB_FRAME_KIND_NOTIFICATION, NULL, NULL, FALSE, 0, type, body, NULL);
+}
+
+JsonNode *
+_confab_json_dup_array (JsonObject *object,
+                        const char *name)
+{
+  JsonNode *node = confab_json_get_node (object, name);
+  JsonArray *array;
+
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return json_node_copy (node);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  array = json_array_sized_new (1);
+  json_array_add_element (array, json_node_copy (node));
+  return json_node_init_array (json_node_alloc (), array);
 }
 
 GPtrArray *

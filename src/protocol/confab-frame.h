@@ -24,6 +24,7 @@ typedef struct {
   char *type;      /* may be NULL */
   int code;        /* responses only; 0 when missing */
   JsonNode *body;  /* object, string, … or NULL when missing */
+  JsonNode *metadata;  /* top-level "metadata" of a request, always an array, or NULL */
 } ConfabFrame;
 
 ConfabFrame *confab_frame_parse (const char *data, gssize length, GError **error);
@@ -35,6 +36,9 @@ JsonObject  *confab_frame_get_body_object (const ConfabFrame *frame);
 
 /* Serialise whole frames. body may be NULL (then no "body" member, as GetClock). */
 char *confab_frame_build_request      (const char *id, const char *type, JsonNode *body);
+/* The same with a top-level "metadata" array after the body; metadata NULL for none. */
+char *confab_frame_build_request_full (const char *id, const char *type, JsonNode *body,
+                                       JsonNode *metadata);
 /* req_id NULL writes "reqId":null, the answer to a request whose id could not be read. */
 char *confab_frame_build_response     (const char *req_id, int code, const char *type, JsonNode *body);
 char *confab_frame_build_notification (const char *type, JsonNode *body);

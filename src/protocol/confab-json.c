@@ -472,7 +472,16 @@ write_value (GString  *out,
       /* JSON has no infinity and no NaN */
       if (isfinite (d))
         {
-          g_ascii_dtostr (buf, sizeof buf, d);
+          /* the fewest significant digits (15, 16 or 17) that read back as the same
+           * double: -73.99, not -73.989999999999995 */
+          static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+          for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+            {
+              g_ascii_formatd (buf, sizeof buf, formats[i], d);
+              if (g_ascii_strtod (buf, NULL) == d)
+                break;
+            }
           g_string_append (out, buf);
           /* 2.0 stays a double when read again */
           if (strpbrk (buf, ".eE") == NULL)

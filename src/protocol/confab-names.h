@@ -34,6 +34,8 @@ ConfabFrameKind confab_frame_kind_from_string (const char *str);
 #define CONFAB_REQ_UNSUBSCRIBE_MESSAGING    "ms.UnsubscribeMessagingEvents"
 #define CONFAB_REQ_PUBLISH_EVENT            "ms.PublishEvent"
 #define CONFAB_REQ_GET_CLOCK                "GetClock"
+#define CONFAB_REQ_GENERATE_UPLOAD_URL      "ms.GenerateURLForUploadFile"
+#define CONFAB_REQ_GENERATE_DOWNLOAD_URL    "ms.GenerateURLForDownloadFile"
 
 /* Response types */
 #define CONFAB_RESP_REQUEST_CONVERSATION    "cm.RequestConversationResponse"
@@ -43,12 +45,28 @@ ConfabFrameKind confab_frame_kind_from_string (const char *str);
 #define CONFAB_RESP_SUBSCRIBE_MESSAGING     "GenericSubscribeResponse"
 #define CONFAB_RESP_PUBLISH_EVENT           "ms.PublishEventResponse"
 #define CONFAB_RESP_GET_CLOCK               "GetClockResponse"
+/* The answer to both GenerateURL requests; also seen as ms.BaseGenerateURLResponse */
+#define CONFAB_RESP_GENERATE_URL            "ms.GenerateURLResponse"
+#define CONFAB_RESP_GENERATE_URL_BASE       "ms.BaseGenerateURLResponse"
 /* The answer to anything else: ms.UnsubscribeMessagingEvents, unknown types, bad frames */
 #define CONFAB_RESP_GENERIC                 "GenericResponse"
 
 /* Notification types */
 #define CONFAB_NOTIFY_MESSAGING             "ms.MessagingEventNotification"
 #define CONFAB_NOTIFY_EX_CONVERSATION       "cqm.ExConversationChangeNotification"
+
+/* The contentType of a ContentEvent */
+#define CONFAB_CONTENT_TYPE_TEXT            "text/plain"
+#define CONFAB_CONTENT_TYPE_HOSTED_FILE     "hosted/file"
+
+/* Capabilities a client declares in the "features" of its client properties; each is off
+ * unless declared. */
+#define CONFAB_FEATURE_RICH_CONTENT         "RICH_CONTENT"
+#define CONFAB_FEATURE_QUICK_REPLIES        "QUICK_REPLIES"
+#define CONFAB_FEATURE_PHOTO_SHARING        "PHOTO_SHARING"
+#define CONFAB_FEATURE_FILE_SHARING         "FILE_SHARING"
+#define CONFAB_FEATURE_MULTI_DIALOG         "MULTI_DIALOG"
+#define CONFAB_FEATURE_AUTO_MESSAGES        "AUTO_MESSAGES"
 
 /* Whether type is one of the CONFAB_REQ_* types (exact names; NULL is not). */
 gboolean    confab_request_type_is_known     (const char *type);

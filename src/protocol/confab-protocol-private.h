@@ -20,4 +20,9 @@ GPtrArray  *_confab_parse_changes (JsonNode       *body,
                                    GDestroyNotify  free_func,
                                    GError        **error);
 
+/* A metadata member as sent, always an array: a bare object is the one-element array
+ * (protocol tolerance); anything else is NULL. The copy shares the parsed nodes. */
+JsonNode   *_confab_json_dup_array (JsonObject *object,
+                                    const char *name);
+
 G_END_DECLS

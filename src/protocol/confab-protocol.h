@@ -8,6 +8,8 @@
 #include "confab-json.h"
 #include "confab-names.h"
 #include "confab-frame.h"
+#include "confab-rich.h"
+#include "confab-files.h"
 #include "confab-events.h"
 #include "confab-conversation.h"
 #include "confab-requests.h"

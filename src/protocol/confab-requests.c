@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "confab-requests.h"
@@ -132,6 +133,17 @@ confab_publish_chat_state_body (const char     *conversation_id,
   return publish_body (conversation_id, dialog_id, confab_chat_state_event_to_json (state));
 }
 
+/* event {"type":"ContentEvent","contentType":"hosted/file","message":{…}} */
+JsonNode *
+confab_publish_file_body (const char             *conversation_id,
+                          const char             *dialog_id,
+                          const ConfabHostedFile *file)
+{
+  g_return_val_if_fail (file != NULL, NULL);
+
+  return publish_body (conversation_id, dialog_id, confab_hosted_file_event_to_json (file));
+}
+
 /* Opens {"conversationId":"…","conversationField":[{ ; the caller fills the field. */
 static JsonBuilder *
 update_field_begin (const char *conversation_id,
@@ -172,30 +184,107 @@ confab_close_conversation_body (const char *conversation_id)
   return update_field_end (builder);
 }
 
+/* {"conversationId":"…","conversationField":[{"field":"DialogChange","type":"UPDATE",
+ *  "dialog":{"dialogId":"…","state":"CLOSE","closedCause":"Closed by consumer"}}]};
+ * the cause is the PCS tutorial's words, not shown to anyone */
+JsonNode *
+confab_close_dialog_body (const char *conversation_id,
+                          const char *dialog_id)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (conversation_id != NULL, NULL);
+  g_return_val_if_fail (dialog_id != NULL, NULL);
+
+  builder = update_field_begin (conversation_id, "DialogChange");
+  add_string_member (builder, "type", "UPDATE");
+  json_builder_set_member_name (builder, "dialog");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "dialogId", dialog_id);
+  add_string_member (builder, "state", "CLOSE");
+  add_string_member (builder, "closedCause", "Closed by consumer");
+  json_builder_end_object (builder);
+
+  return update_field_end (builder);
+}
+
 /* {"conversationId":"…","conversationField":[{"field":"CSATRate","csatRate":5,
- *  "csatResolutionConfirmation":true,"status":"FILLED"}]}; SKIPPED has no csatRate */
+ *  "csatResolutionConfirmation":true,"status":"FILLED"}]}; all four members always, as
+ * the schema requires them */
+JsonNode *
+confab_csat_status_body (const char       *conversation_id,
+                         ConfabCsatStatus  status,
+                         int               rate,
+                         gboolean          resolved)
+{
+  static const char *const statuses[] = { "FILLED", "PARTIALLY_FILLED", "SKIPPED" };
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (conversation_id != NULL, NULL);
+  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (statuses), NULL);
+  g_return_val_if_fail ((rate >= 1 && rate <= 5) || (status == CONFAB_CSAT_SKIPPED && rate == 0), NULL);
+
+  if (rate == 0)
+    rate = CONFAB_CSAT_SKIPPED_RATE;
+
+  builder = update_field_begin (conversation_id, "CSATRate");
+  json_builder_set_member_name (builder, "csatRate");
+  json_builder_add_int_value (builder, rate);
+  json_builder_set_member_name (builder, "csatResolutionConfirmation");
+  json_builder_add_boolean_value (builder, resolved);
+  add_string_member (builder, "status", statuses[status]);
+
+  return update_field_end (builder);
+}
+
+/* FILLED, or SKIPPED (where a rate outside 1–5 means none) */
 JsonNode *
 confab_csat_body (const char *conversation_id,
                   int         rate,
                   gboolean    resolved,
                   gboolean    skipped)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-
-  g_return_val_if_fail (conversation_id != NULL, NULL);
   g_return_val_if_fail (skipped || (rate >= 1 && rate <= 5), NULL);
 
-  builder = update_field_begin (conversation_id, "CSATRate");
-  if (!skipped)
-    {
-      json_builder_set_member_name (builder, "csatRate");
-      json_builder_add_int_value (builder, rate);
-    }
-  json_builder_set_member_name (builder, "csatResolutionConfirmation");
-  json_builder_add_boolean_value (builder, resolved);
-  add_string_member (builder, "status", skipped ? "SKIPPED" : "FILLED");
+  if (skipped)
+    return confab_csat_status_body (conversation_id, CONFAB_CSAT_SKIPPED,
+                                    rate >= 1 && rate <= 5 ? rate : 0, resolved);
+  return confab_csat_status_body (conversation_id, CONFAB_CSAT_FILLED, rate, resolved);
+}
 
-  return update_field_end (builder);
+/* {"fileSize":"1000","fileType":"PNG"} */
+JsonNode *
+confab_upload_url_body (gint64         file_size,
+                        ConfabFileType file_type)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *size = NULL;
+
+  g_return_val_if_fail (file_size > 0, NULL);
+  g_return_val_if_fail (confab_file_type_to_string (file_type) != NULL, NULL);
+
+  size = g_strdup_printf ("%" G_GINT64_FORMAT, file_size);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "fileSize", size);
+  add_string_member (builder, "fileType", confab_file_type_to_string (file_type));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* {"relativePath":"/v1/…"} */
+JsonNode *
+confab_download_url_body (const char *relative_path)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (confab_file_path_is_valid (relative_path), NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "relativePath", relative_path);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -387,4 +476,59 @@ confab_subscription_id_response_body (const char *subscription_id)
   g_return_val_if_fail (subscription_id != NULL, NULL);
 
   return object_with_string ("subscriptionId", subscription_id);
+}
+
+/* A member of queryParams: a string, or a number written as one */
+static char *
+dup_param (JsonObject *params,
+           const char *name)
+{
+  const char *str = confab_json_get_string (params, name);
+  gint64 value;
+
+  if (str != NULL)
+    return *str != '\0' && strlen (str) <= CONFAB_FILE_URL_PARAM_MAX_SIZE ? confab_json_dup_string (params, name) : NULL;
+  if (confab_json_lookup_int (params, name, &value))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  return NULL;
+}
+
+/* ms.GenerateURLResponse: {"relativePath":"…","queryParams":{"temp_url_sig":"…",
+ * "temp_url_expires":"…"}}; the expiry may also come as a number */
+ConfabFileUrl *
+confab_parse_file_url (const ConfabFrame *response,
+                       GError           **error)
+{
+  JsonObject *body;
+  JsonObject *params;
+  const char *path;
+  g_autofree char *signature = NULL;
+  g_autofree char *expires = NULL;
+
+  g_return_val_if_fail (response != NULL, NULL);
+
+  if (is_failure_code (response->code))
+    {
+      set_failure_error (response, error);
+      return NULL;
+    }
+
+  body = confab_frame_get_body_object (response);
+  path = confab_json_get_string (body, "relativePath");
+  if (!confab_file_path_is_valid (path))
+    {
+      set_missing_error ("relativePath", error);
+      return NULL;
+    }
+
+  params = confab_json_get_object (body, "queryParams");
+  signature = dup_param (params, "temp_url_sig");
+  expires = dup_param (params, "temp_url_expires");
+  if (signature == NULL || expires == NULL)
+    {
+      set_missing_error (signature == NULL ? "temp_url_sig" : "temp_url_expires", error);
+      return NULL;
+    }
+
+  return confab_file_url_new (path, signature, expires);
 }

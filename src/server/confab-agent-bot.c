@@ -314,7 +314,10 @@ confab_agent_bot_compose_reply (const char *text,
   if (g_str_equal (command, "hi") || g_str_equal (command, "hello"))
     return g_strdup ("Hello! What can I do for you? (\"help\" lists what I understand.)");
 
-  return g_strdup_printf ("You said: “%s”. Write \"help\" to see what else I can do.", text);
+  /* The person's words between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: Arabic or
+   * Hebrew in an English sentence keeps its own direction, and the quotes and the numbers
+   * around it stay where they belong. */
+  return g_strdup_printf ("You said: “\u2068%s\u2069”. Write \"help\" to see what else I can do.", text);
 }
 
 static void

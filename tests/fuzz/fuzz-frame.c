@@ -6,13 +6,16 @@
  * Parses the input as a frame, then runs every notification and response parser on it,
  * checks that what they return is sane, that building the frame again gives text that
  * parses to the same frame, and that what the parsers return survives the encoders and the
- * parsers again. The input is also read as bare JSON, as a JWT and as base64url.
+ * parsers again. The input is also read as bare JSON (and that JSON as rich content, quick
+ * replies, a hosted file and GenerateURL bodies, see fuzz-rich.c), as a JWT and as
+ * base64url.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "confab-protocol.h"
 #include "fuzz-frame.h"
+#include "fuzz-rich.h"
 
 /* JWTs are short; reading megabytes of one only slows the fuzzer down */
 #define JWT_MAX_INPUT (64 * 1024)
@@ -125,6 +128,7 @@ check_messaging (JsonNode *body)
       (void) confab_receipt_status_to_string (change->status);
       (void) confab_chat_state_to_string (change->chat_state);
       check_messaging_encoded (change);
+      fuzz_check_rich_change (change);
     }
 }
 
@@ -298,6 +302,7 @@ check_frame (const uint8_t *data,
   check_conversation (frame->body);
   check_responses (frame);
   check_round_trip (frame);
+  fuzz_check_rich_frame (frame);
 }
 
 /* The bare reader agrees with its own depth check, and what it reads it writes as text it
@@ -319,6 +324,7 @@ check_json (const uint8_t *data,
     return;
 
   g_assert (!confab_json_too_deep ((const char *) data, size, CONFAB_JSON_MAX_DEPTH));
+  fuzz_check_rich_json (root, (const char *) data, size);
 
   once = confab_json_to_string (root);
   /* numbers may get longer ("1e5" is 100000.0) */

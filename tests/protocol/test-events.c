@@ -220,15 +220,27 @@ test_other_content (void)
   g_assert_cmpstr (c->content_type, ==, "hosted/file");
   g_assert_cmpstr (c->text, ==, "Our menu");
   g_assert_true (c->is_placeholder);
+  g_assert_nonnull (c->file);
+  g_assert_cmpstr (c->file->relative_path, ==, "/a/b.png");
+  g_assert_cmpint (c->file->file_type, ==, CONFAB_FILE_TYPE_PNG);
+  /* "data:…" is not an image */
+  g_assert_null (c->file->preview);
+  g_assert_true (c->file->preview_refused);
 
   c = g_ptr_array_index (changes, 1);
   g_assert_cmpstr (c->text, ==, "Unsupported message (hosted/file)");
   g_assert_true (c->is_placeholder);
+  g_assert_nonnull (c->file);
+  g_assert_null (c->file->caption);
+  g_assert_cmpint (c->file->file_type, ==, CONFAB_FILE_TYPE_PDF);
 
+  /* an empty card has nothing to read out */
   c = g_ptr_array_index (changes, 2);
   g_assert_cmpint (c->type, ==, CONFAB_EVENT_RICH_CONTENT);
   g_assert_cmpstr (c->text, ==, "Unsupported message (rich content)");
   g_assert_true (c->is_placeholder);
+  g_assert_nonnull (c->rich);
+  g_assert_cmpint (c->rich->root->type, ==, CONFAB_RICH_VERTICAL);
 
   c = g_ptr_array_index (changes, 3);
   g_assert_cmpstr (c->text, ==, "Unsupported message (application/x-future)");
@@ -239,9 +251,14 @@ test_other_content (void)
   g_assert_cmpstr (c->text, ==, "no content type");
   g_assert_false (c->is_placeholder);
 
+  /* quick replies without replies are none */
   c = g_ptr_array_index (changes, 5);
   g_assert_cmpstr (c->text, ==, "hi");
   g_assert_false (c->is_placeholder);
+  g_assert_null (c->quick_replies);
+  g_assert_null (c->rich);
+  g_assert_null (c->file);
+  g_assert_null (c->metadata);
 
   c = g_ptr_array_index (changes, 6);
   g_assert_cmpint (c->type, ==, CONFAB_EVENT_UNKNOWN);
@@ -253,9 +270,174 @@ test_other_content (void)
 
   c = g_ptr_array_index (changes, 8);
   g_assert_cmpstr (c->text, ==, "Unsupported message (hosted/file)");
+  g_assert_null (c->file);
 
   c = g_ptr_array_index (changes, 9);
   g_assert_cmpint (c->type, ==, CONFAB_EVENT_UNKNOWN);
+}
+
+static void
+test_rich_content (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":["
+    /* the payload as an object under content, with a card-level ExternalId on the change */
+    "{\"sequence\":5,\"originatorId\":\"AGENT_ID\",\"originatorMetadata\":{\"id\":\"AGENT_ID\",\"role\":\"ASSIGNED_AGENT\"},"
+    " \"serverTimestamp\":1516999340978,\"conversationId\":\"CONV\",\"dialogId\":\"CONV\","
+    " \"event\":{\"type\":\"RichContentEvent\",\"content\":{\"type\":\"vertical\",\"elements\":["
+    "  {\"type\":\"text\",\"text\":\"Product Name\"},"
+    "  {\"type\":\"button\",\"title\":\"Buy\",\"click\":{\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}],"
+    "   \"actions\":[{\"type\":\"publishText\",\"text\":\"Buy\"}]}}]}},"
+    " \"metadata\":[{\"type\":\"ExternalId\",\"id\":\"MY_CARD_ID\"}]},"
+    /* under message, as the schema names it */
+    "{\"sequence\":6,\"event\":{\"type\":\"RichContentEvent\",\"message\":{\"type\":\"button\",\"title\":\"Schema\"}}},"
+    /* as a JSON string, as the History API sends it */
+    "{\"sequence\":7,\"event\":{\"type\":\"RichContentEvent\","
+    " \"content\":\"{\\\"type\\\":\\\"image\\\",\\\"url\\\":\\\"https://a.example/i.png\\\",\\\"caption\\\":\\\"Menu\\\"}\"}},"
+    /* content unusable, message usable */
+    "{\"sequence\":8,\"event\":{\"type\":\"RichContentEvent\",\"content\":\"{oops\",\"message\":{\"type\":\"text\",\"text\":\"fallback\"}}},"
+    /* with quick replies */
+    "{\"sequence\":9,\"event\":{\"type\":\"RichContentEvent\",\"content\":{\"type\":\"text\",\"text\":\"Pick\"},"
+    " \"quickReplies\":{\"type\":\"quickReplies\",\"replies\":[{\"type\":\"button\",\"title\":\"A\",\"click\":{\"actions\":[]}}]}}},"
+    /* nothing usable */
+    "{\"sequence\":10,\"event\":{\"type\":\"RichContentEvent\",\"content\":42}},"
+    "{\"sequence\":11,\"event\":{\"type\":\"RichContentEvent\"}},"
+    "{\"sequence\":12,\"event\":{\"type\":\"RichContentEvent\",\"content\":{\"type\":\"sectionList\",\"alt\":\"A list\"}}}"
+    "]}");
+  ConfabMessagingChange *c;
+  g_autofree char *metadata = NULL;
+
+  g_assert_cmpuint (changes->len, ==, 8);
+
+  c = g_ptr_array_index (changes, 0);
+  g_assert_cmpint (c->type, ==, CONFAB_EVENT_RICH_CONTENT);
+  g_assert_nonnull (c->rich);
+  g_assert_cmpuint (c->rich->root->elements->len, ==, 2);
+  g_assert_cmpstr (c->text, ==, "Product Name\nButton: Buy");
+  g_assert_true (c->is_placeholder);
+  g_assert_null (c->quick_replies);
+  metadata = confab_json_to_string (c->metadata);
+  g_assert_cmpstr (metadata, ==, "[{\"type\":\"ExternalId\",\"id\":\"MY_CARD_ID\"}]");
+
+  c = g_ptr_array_index (changes, 1);
+  g_assert_cmpint (c->rich->root->type, ==, CONFAB_RICH_BUTTON);
+  g_assert_cmpstr (c->text, ==, "Button: Schema");
+
+  c = g_ptr_array_index (changes, 2);
+  g_assert_cmpint (c->rich->root->type, ==, CONFAB_RICH_IMAGE);
+  g_assert_cmpstr (c->text, ==, "Image: Menu");
+
+  c = g_ptr_array_index (changes, 3);
+  g_assert_cmpstr (c->text, ==, "fallback");
+
+  c = g_ptr_array_index (changes, 4);
+  g_assert_cmpstr (c->text, ==, "Pick");
+  g_assert_nonnull (c->quick_replies);
+  g_assert_cmpuint (c->quick_replies->replies->len, ==, 1);
+
+  for (guint i = 5; i < 7; i++)
+    {
+      c = g_ptr_array_index (changes, i);
+      g_assert_null (c->rich);
+      g_assert_cmpstr (c->text, ==, "Unsupported message (rich content)");
+      g_assert_true (c->is_placeholder);
+    }
+
+  c = g_ptr_array_index (changes, 7);
+  g_assert_cmpint (c->rich->root->type, ==, CONFAB_RICH_UNKNOWN);
+  g_assert_cmpstr (c->text, ==, "A list");
+}
+
+static void
+test_quick_replies (void)
+{
+  /* the quick-replies page's example, on a text message */
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"sequence\":3,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"Do you want it?\","
+    " \"quickReplies\":{\"type\":\"quickReplies\",\"itemsPerRow\":8,\"replies\":["
+    "  {\"type\":\"button\",\"title\":\"Yes\",\"tooltip\":\"yes i do\","
+    "   \"click\":{\"actions\":[{\"type\":\"publishText\",\"text\":\"yep\"}],\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"Yes-1234\"}]}},"
+    "  {\"type\":\"button\",\"title\":\"No!\",\"click\":{\"actions\":[{\"type\":\"publishText\",\"text\":\"No!\"}],"
+    "   \"metadata\":[{\"type\":\"ExternalId\",\"id\":\"No-4321\"}]}}]}}},"
+    /* quick replies are for text and rich messages only */
+    "{\"sequence\":4,\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"hosted/file\",\"message\":{\"relativePath\":\"/a\"},"
+    " \"quickReplies\":{\"type\":\"quickReplies\",\"replies\":[{\"type\":\"button\",\"title\":\"A\",\"click\":{}}]}}},"
+    /* a PCS question: the chips carry Answer metadata, the change a Question */
+    "{\"sequence\":5,\"dialogId\":\"SURVEY\",\"event\":{\"type\":\"ContentEvent\",\"message\":\"How did we do?\","
+    " \"quickReplies\":{\"type\":\"quickReplies\",\"itemsPerRow\":5,\"replies\":["
+    "  {\"type\":\"button\",\"title\":\"5\",\"click\":{\"actions\":[{\"type\":\"publishText\",\"text\":\"5\"}],"
+    "   \"metadata\":[{\"type\":\"Answer\",\"questionId\":\"q1\",\"id\":\"a5\",\"provider\":\"AC\"}]}}]}},"
+    " \"metadata\":{\"type\":\"Question\",\"id\":\"q1\",\"surveyId\":\"s\",\"provider\":\"AC\",\"replies\":[]}}"
+    "]}");
+  ConfabMessagingChange *c = g_ptr_array_index (changes, 0);
+  const ConfabRichElement *chip;
+  g_autofree char *answer = NULL;
+  g_autofree char *question = NULL;
+
+  g_assert_cmpint (c->type, ==, CONFAB_EVENT_CONTENT);
+  g_assert_cmpstr (c->text, ==, "Do you want it?");
+  g_assert_false (c->is_placeholder);
+  g_assert_nonnull (c->quick_replies);
+  g_assert_cmpint (c->quick_replies->items_per_row, ==, 8);
+  g_assert_cmpuint (c->quick_replies->replies->len, ==, 2);
+  chip = g_ptr_array_index (c->quick_replies->replies, 1);
+  g_assert_cmpstr (chip->title, ==, "No!");
+
+  c = g_ptr_array_index (changes, 1);
+  g_assert_null (c->quick_replies);
+  g_assert_nonnull (c->file);
+
+  c = g_ptr_array_index (changes, 2);
+  chip = g_ptr_array_index (c->quick_replies->replies, 0);
+  answer = confab_json_to_string (chip->click->metadata);
+  g_assert_cmpstr (answer, ==, "[{\"type\":\"Answer\",\"questionId\":\"q1\",\"id\":\"a5\",\"provider\":\"AC\"}]");
+  /* a bare metadata object is the one-element array */
+  question = confab_json_to_string (c->metadata);
+  g_assert_cmpstr (question, ==, "[{\"type\":\"Question\",\"id\":\"q1\",\"surveyId\":\"s\",\"provider\":\"AC\",\"replies\":[]}]");
+}
+
+/* A file's text is its caption as the file keeps it: cut to the caption limit. */
+static void
+test_hosted_file_caption (void)
+{
+  g_autofree char *caption = g_strnfill (CONFAB_FILE_CAPTION_MAX_CHARS + 100, 'c');
+  g_autofree char *body = g_strdup_printf ("{\"changes\":[{\"sequence\":1,\"event\":{\"type\":\"ContentEvent\","
+                                           "\"contentType\":\"HOSTED/FILE\",\"message\":{\"caption\":\"  %s \","
+                                           "\"relativePath\":\"/a/b.pdf\",\"fileType\":\"pdf\"}}},"
+                                           "{\"sequence\":2,\"event\":{\"type\":\"ContentEvent\","
+                                           "\"contentType\":\"hosted/file\",\"message\":{\"caption\":\"%s\","
+                                           "\"relativePath\":\"no path\"}}}]}", caption, caption);
+  g_autoptr(GPtrArray) changes = parse_body (body);
+  ConfabMessagingChange *cut = g_ptr_array_index (changes, 0);
+  ConfabMessagingChange *unusable = g_ptr_array_index (changes, 1);
+
+  g_assert_nonnull (cut->file);
+  g_assert_cmpint (cut->file->file_type, ==, CONFAB_FILE_TYPE_PDF);
+  g_assert_cmpstr (cut->file->file_type_name, ==, "pdf");
+  g_assert_cmpuint (strlen (cut->file->caption), ==, CONFAB_FILE_CAPTION_MAX_CHARS);
+  /* the two leading spaces are in the kept caption, not in the text */
+  g_assert_cmpuint (strlen (cut->text), ==, CONFAB_FILE_CAPTION_MAX_CHARS - 2);
+  g_assert_true (cut->is_placeholder);
+
+  /* without a usable path there is no file, and the caption is shown whole */
+  g_assert_null (unusable->file);
+  g_assert_cmpstr (unusable->text, ==, caption);
+}
+
+static void
+test_action_receipt (void)
+{
+  g_autoptr(GPtrArray) changes = parse_body (
+    "{\"changes\":[{\"sequence\":6,\"originatorId\":\"me\",\"metadata\":\"not a list\","
+    "\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"ACTION\",\"sequenceList\":[5]}}]}");
+  ConfabMessagingChange *change = only_change (changes);
+
+  g_assert_cmpint (change->type, ==, CONFAB_EVENT_ACCEPT_STATUS);
+  g_assert_cmpint (change->status, ==, CONFAB_RECEIPT_ACTION);
+  g_assert_cmpuint (change->sequence_list->len, ==, 1);
+  g_assert_null (change->metadata);
+  g_assert_cmpstr (confab_receipt_status_to_string (CONFAB_RECEIPT_ACTION), ==, "ACTION");
+  g_assert_cmpint (confab_receipt_status_from_string ("action"), ==, CONFAB_RECEIPT_ACTION);
 }
 
 static void
@@ -535,7 +717,7 @@ test_round_trip_text (void)
 static void
 test_round_trip_receipt (void)
 {
-  const ConfabReceiptStatus statuses[] = { CONFAB_RECEIPT_ACCEPT, CONFAB_RECEIPT_READ };
+  const ConfabReceiptStatus statuses[] = { CONFAB_RECEIPT_ACCEPT, CONFAB_RECEIPT_READ, CONFAB_RECEIPT_ACTION };
   g_autoptr(GArray) many = g_array_new (FALSE, FALSE, sizeof (gint64));
   const gint64 edges[] = { 0, 1, 2, G_MAXINT32, (gint64) G_MAXINT32 + 1, G_MAXINT64 };
   struct {
@@ -606,6 +788,8 @@ test_round_trip_published (void)
     gboolean is_placeholder;
   } events[] = {
     { "{\"type\":\"RichContentEvent\",\"content\":{\"type\":\"vertical\",\"elements\":[{\"type\":\"text\",\"text\":\"hi\"}]}}",
+      CONFAB_EVENT_RICH_CONTENT, "hi", TRUE },
+    { "{\"type\":\"RichContentEvent\",\"content\":\"not JSON\"}",
       CONFAB_EVENT_RICH_CONTENT, "Unsupported message (rich content)", TRUE },
     { "{\"type\":\"ContentEvent\",\"contentType\":\"hosted/file\",\"message\":{\"caption\":\"A caption \xf0\x9f\x93\x8e\",\"relativePath\":\"/x\"}}",
       CONFAB_EVENT_CONTENT, "A caption \xf0\x9f\x93\x8e", TRUE },
@@ -628,6 +812,80 @@ test_round_trip_published (void)
       g_assert_cmpstr (change->text, ==, events[i].text);
       g_assert_true (change->is_placeholder == events[i].is_placeholder);
     }
+}
+
+/* Rich content, quick replies, files and change metadata, as the local service will send
+ * them, read back equal. */
+static void
+test_round_trip_rich (void)
+{
+  ConfabRichElement *card = confab_rich_element_new (CONFAB_RICH_VERTICAL);
+  ConfabRichElement *button = confab_rich_element_new_button ("Track my order");
+  g_autoptr(ConfabRichContent) content = NULL;
+  g_autoptr(ConfabQuickReplies) quick_replies = confab_quick_replies_new (2);
+  ConfabRichElement *chip = confab_rich_element_new_button ("Yes");
+  g_autoptr(ConfabHostedFile) file = confab_hosted_file_new ("Our menu", "/v1/AUTH_async-images/1/menu.PNG",
+                                                             CONFAB_FILE_TYPE_PNG, "data:image/png;base64,iVBORw0KGgo=");
+  g_autoptr(JsonNode) metadata = NULL;
+  const char *metadata_text = "[{\"type\":\"Question\",\"id\":\"q\",\"replies\":[{\"id\":\"r\"}]}]";
+
+  confab_rich_element_add_action (button, confab_rich_action_new_link ("https://example.com/track"));
+  confab_rich_element_add (card, confab_rich_element_new_image ("https://example.com/box.png"));
+  confab_rich_element_add (card, button);
+  content = confab_rich_content_new (card);
+  confab_rich_element_add_action (chip, confab_rich_action_new_publish_text ("yes"));
+  confab_quick_replies_add (quick_replies, chip);
+  metadata = confab_json_parse (metadata_text, strlen (metadata_text), NULL);
+
+  for (guint h = 0; h < G_N_ELEMENTS (headers); h++)
+    {
+      g_autoptr(ConfabMessagingChange) rich = round_trip_one (&headers[h], confab_rich_content_event_to_json (content, NULL));
+      g_autoptr(ConfabMessagingChange) rich_replies = round_trip_one (&headers[h], confab_rich_content_event_to_json (content, quick_replies));
+      g_autoptr(ConfabMessagingChange) text_replies = round_trip_one (&headers[h], confab_text_event_to_json_full ("Do you want it?", quick_replies));
+      g_autoptr(ConfabMessagingChange) plain = round_trip_one (&headers[h], confab_text_event_to_json_full ("plain", NULL));
+      g_autoptr(ConfabMessagingChange) hosted = round_trip_one (&headers[h], confab_hosted_file_event_to_json (file));
+
+      assert_header (rich, &headers[h]);
+      g_assert_cmpint (rich->type, ==, CONFAB_EVENT_RICH_CONTENT);
+      g_assert_true (confab_rich_content_equal (rich->rich, content));
+      g_assert_null (rich->quick_replies);
+      g_assert_cmpstr (rich->text, ==, "Image\nButton: Track my order");
+      g_assert_true (rich->is_placeholder);
+
+      g_assert_true (confab_rich_content_equal (rich_replies->rich, content));
+      g_assert_true (confab_quick_replies_equal (rich_replies->quick_replies, quick_replies));
+
+      assert_header (text_replies, &headers[h]);
+      g_assert_cmpstr (text_replies->text, ==, "Do you want it?");
+      g_assert_false (text_replies->is_placeholder);
+      g_assert_true (confab_quick_replies_equal (text_replies->quick_replies, quick_replies));
+
+      g_assert_cmpstr (plain->text, ==, "plain");
+      g_assert_null (plain->quick_replies);
+
+      assert_header (hosted, &headers[h]);
+      g_assert_cmpstr (hosted->content_type, ==, "hosted/file");
+      g_assert_true (confab_hosted_file_equal (hosted->file, file));
+      g_assert_cmpstr (hosted->text, ==, "Our menu");
+    }
+
+  /* the change's metadata */
+  {
+    g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+    g_autoptr(GPtrArray) parsed = NULL;
+    g_autoptr(JsonNode) event = confab_text_event_to_json ("How did we do?");
+    const ConfabMessagingChange *change;
+    g_autofree char *kept = NULL;
+    g_autofree char *written = NULL;
+
+    g_ptr_array_add (changes, confab_messaging_change_to_json_full (3, 4, "a", "ASSIGNED_AGENT", "c", "s", event, metadata));
+    written = confab_json_to_string (g_ptr_array_index (changes, 0));
+    g_assert_true (g_str_has_suffix (written, ",\"dialogId\":\"s\",\"metadata\":[{\"type\":\"Question\",\"id\":\"q\",\"replies\":[{\"id\":\"r\"}]}]}"));
+    parsed = round_trip (changes);
+    change = g_ptr_array_index (parsed, 0);
+    kept = confab_json_to_string (change->metadata);
+    g_assert_cmpstr (kept, ==, metadata_text);
+  }
 }
 
 /* Several changes in one notification keep their order. */
@@ -721,6 +979,10 @@ main (int   argc,
   g_test_add_func ("/protocol/events/receipt-tolerance", test_receipt_tolerance);
   g_test_add_func ("/protocol/events/typing", test_typing);
   g_test_add_func ("/protocol/events/other-content", test_other_content);
+  g_test_add_func ("/protocol/events/rich-content", test_rich_content);
+  g_test_add_func ("/protocol/events/quick-replies", test_quick_replies);
+  g_test_add_func ("/protocol/events/hosted-file-caption", test_hosted_file_caption);
+  g_test_add_func ("/protocol/events/action-receipt", test_action_receipt);
   g_test_add_func ("/protocol/events/long-content-type", test_long_content_type);
   g_test_add_func ("/protocol/events/roles", test_roles);
   g_test_add_func ("/protocol/events/bare-change", test_bare_change);
@@ -734,6 +996,7 @@ main (int   argc,
   g_test_add_func ("/protocol/events/round-trip-receipt", test_round_trip_receipt);
   g_test_add_func ("/protocol/events/round-trip-chat-state", test_round_trip_chat_state);
   g_test_add_func ("/protocol/events/round-trip-published", test_round_trip_published);
+  g_test_add_func ("/protocol/events/round-trip-rich", test_round_trip_rich);
   g_test_add_func ("/protocol/events/round-trip-many", test_round_trip_many);
 
   return g_test_run ();

@@ -478,6 +478,54 @@ test_round_trip (void)
                    "\"body\":{\"z\":1,\"a\":[{\"b\":\"c\"},[],{}],\"m\":\"é\\n\"}}");
 }
 
+/* A request's top-level metadata (the click metadata of an ACTION receipt), as the PCS
+ * tutorial sends it: after the body. */
+static void
+test_metadata (void)
+{
+  g_autoptr(JsonNode) body = confab_publish_receipt_body ("CONV", "CONV", CONFAB_RECEIPT_ACTION, (const gint64[]) { 5 }, 1);
+  g_autoptr(JsonNode) metadata = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *plain = confab_frame_build_request_full ("23", CONFAB_REQ_GET_CLOCK, NULL, NULL);
+  g_autoptr(ConfabFrame) frame = NULL;
+  g_autofree char *kept = NULL;
+  const struct {
+    const char *text;
+    const char *metadata;
+  } cases[] = {
+    { "{\"kind\":\"req\",\"id\":\"1\",\"metadata\":[]}", "[]" },
+    { "{\"kind\":\"req\",\"id\":\"1\",\"metadata\":{\"type\":\"ExternalId\",\"id\":\"x\"}}",
+      "[{\"type\":\"ExternalId\",\"id\":\"x\"}]" },
+    { "{\"kind\":\"req\",\"id\":\"1\",\"metadata\":\"x\"}", NULL },
+    { "{\"kind\":\"req\",\"id\":\"1\",\"metadata\":null}", NULL },
+    { "{\"kind\":\"req\",\"id\":\"1\"}", NULL },
+  };
+
+  metadata = confab_json_parse ("[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]",
+                                strlen ("[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]"), NULL);
+  g_assert_nonnull (metadata);
+  text = confab_frame_build_request_full ("22", CONFAB_REQ_PUBLISH_EVENT, body, metadata);
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"22\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"CONV\",\"conversationId\":\"CONV\","
+                   "\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"ACTION\",\"sequenceList\":[5]}},"
+                   "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]}");
+  g_assert_cmpstr (plain, ==, "{\"kind\":\"req\",\"id\":\"23\",\"type\":\"GetClock\"}");
+
+  frame = parse_ok (text);
+  g_assert_nonnull (frame->metadata);
+  kept = confab_json_to_string (frame->metadata);
+  g_assert_cmpstr (kept, ==, "[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ConfabFrame) parsed = parse_ok (cases[i].text);
+      g_autofree char *got = parsed->metadata ? confab_json_to_string (parsed->metadata) : NULL;
+
+      g_assert_cmpstr (got, ==, cases[i].metadata);
+    }
+}
+
 static void
 test_error_quark (void)
 {
@@ -491,6 +539,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/protocol/frame/parse-request", test_parse_request);
+  g_test_add_func ("/protocol/frame/metadata", test_metadata);
   g_test_add_func ("/protocol/frame/parse-response", test_parse_response);
   g_test_add_func ("/protocol/frame/parse-notification", test_parse_notification);
   g_test_add_func ("/protocol/frame/parse-ids", test_parse_ids);

@@ -396,6 +396,38 @@ test_write (void)
   }
 }
 
+/* Doubles are written with the fewest of 15, 16 or 17 digits that reads back exactly, so
+ * coordinates read as sent. */
+static void
+test_write_doubles (void)
+{
+  const struct {
+    double value;
+    const char *text;
+  } cases[] = {
+    { -73.99, "-73.99" },
+    { 40.75, "40.75" },
+    { 0.1, "0.1" },
+    { 2.0, "2.0" },
+    { -0.0, "-0.0" },
+    { 1e300, "1e+300" },
+    { 5e-324, "4.94065645841247e-324" },
+    { 0.30000000000000004, "0.30000000000000004" },
+    { 1.0 / 3.0, "0.3333333333333333" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_double (json_node_alloc (), cases[i].value);
+      g_autofree char *text = confab_json_to_string (node);
+      g_autoptr(JsonNode) again = confab_json_parse (text, strlen (text), NULL);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_nonnull (again);
+      g_assert_true (json_node_get_double (again) == cases[i].value);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,6 +443,7 @@ main (int   argc,
   g_test_add_func ("/protocol/json/strings", test_strings);
   g_test_add_func ("/protocol/json/list", test_list);
   g_test_add_func ("/protocol/json/write", test_write);
+  g_test_add_func ("/protocol/json/write-doubles", test_write_doubles);
 
   return g_test_run ();
 }

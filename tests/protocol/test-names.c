@@ -86,6 +86,10 @@ test_responses (void)
       "ms.PublishEvent", "ms.PublishEventResponse" },
     { CONFAB_REQ_GET_CLOCK, CONFAB_RESP_GET_CLOCK,
       "GetClock", "GetClockResponse" },
+    { CONFAB_REQ_GENERATE_UPLOAD_URL, CONFAB_RESP_GENERATE_URL,
+      "ms.GenerateURLForUploadFile", "ms.GenerateURLResponse" },
+    { CONFAB_REQ_GENERATE_DOWNLOAD_URL, CONFAB_RESP_GENERATE_URL,
+      "ms.GenerateURLForDownloadFile", "ms.GenerateURLResponse" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
@@ -113,6 +117,21 @@ test_notifications (void)
   g_assert_false (confab_request_type_is_known (CONFAB_NOTIFY_EX_CONVERSATION));
 }
 
+static void
+test_content_types_and_features (void)
+{
+  g_assert_cmpstr (CONFAB_RESP_GENERATE_URL_BASE, ==, "ms.BaseGenerateURLResponse");
+  g_assert_false (confab_request_type_is_known (CONFAB_RESP_GENERATE_URL_BASE));
+  g_assert_cmpstr (CONFAB_CONTENT_TYPE_TEXT, ==, "text/plain");
+  g_assert_cmpstr (CONFAB_CONTENT_TYPE_HOSTED_FILE, ==, "hosted/file");
+  g_assert_cmpstr (CONFAB_FEATURE_RICH_CONTENT, ==, "RICH_CONTENT");
+  g_assert_cmpstr (CONFAB_FEATURE_QUICK_REPLIES, ==, "QUICK_REPLIES");
+  g_assert_cmpstr (CONFAB_FEATURE_PHOTO_SHARING, ==, "PHOTO_SHARING");
+  g_assert_cmpstr (CONFAB_FEATURE_FILE_SHARING, ==, "FILE_SHARING");
+  g_assert_cmpstr (CONFAB_FEATURE_MULTI_DIALOG, ==, "MULTI_DIALOG");
+  g_assert_cmpstr (CONFAB_FEATURE_AUTO_MESSAGES, ==, "AUTO_MESSAGES");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -123,6 +142,7 @@ main (int   argc,
   g_test_add_func ("/protocol/names/frame-kinds-on-the-wire", test_frame_kinds_on_the_wire);
   g_test_add_func ("/protocol/names/responses", test_responses);
   g_test_add_func ("/protocol/names/notifications", test_notifications);
+  g_test_add_func ("/protocol/names/content-types-and-features", test_content_types_and_features);
 
   return g_test_run ();
 }

@@ -21,6 +21,18 @@ request (const char *id,
   return text;
 }
 
+/* The same with top-level metadata (transfer none), taking the body. */
+static char *
+request_with_metadata (const char *id,
+                       JsonNode   *body,
+                       JsonNode   *metadata)
+{
+  char *text = confab_frame_build_request_full (id, CONFAB_REQ_PUBLISH_EVENT, body, metadata);
+
+  json_node_unref (body);
+  return text;
+}
+
 static ConfabFrame *
 parse_ok (const char *text)
 {
@@ -195,7 +207,123 @@ test_csat (void)
   g_assert_cmpstr (skipped, ==,
                    "{\"kind\":\"req\",\"id\":\"28\",\"type\":\"cm.UpdateConversationField\","
                    "\"body\":{\"conversationId\":\"conv\",\"conversationField\":[{\"field\":\"CSATRate\","
-                   "\"csatResolutionConfirmation\":true,\"status\":\"SKIPPED\"}]}}");
+                   "\"csatRate\":3,\"csatResolutionConfirmation\":true,\"status\":\"SKIPPED\"}]}}");
+}
+
+/* A click: the PCS tutorial's two frames, byte for byte. */
+static void
+test_action (void)
+{
+  const char *metadata_text = "[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]";
+  g_autoptr(JsonNode) metadata = confab_json_parse (metadata_text, strlen (metadata_text), NULL);
+  const gint64 sequence = 5;
+  g_autoptr(JsonNode) action_body = confab_publish_receipt_body ("CONV", "CONV", CONFAB_RECEIPT_ACTION, &sequence, 1);
+  g_autoptr(JsonNode) text_body = confab_publish_text_body ("CONV", "CONV", "Buy");
+  g_autofree char *action = confab_frame_build_request_full ("22", CONFAB_REQ_PUBLISH_EVENT, action_body, metadata);
+  g_autofree char *text = confab_frame_build_request_full ("23", CONFAB_REQ_PUBLISH_EVENT, text_body, metadata);
+  g_autoptr(ConfabFrame) frame = NULL;
+  g_autofree char *kept = NULL;
+
+  g_assert_cmpstr (action, ==,
+                   "{\"kind\":\"req\",\"id\":\"22\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"CONV\",\"conversationId\":\"CONV\","
+                   "\"event\":{\"type\":\"AcceptStatusEvent\",\"status\":\"ACTION\",\"sequenceList\":[5]}},"
+                   "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]}");
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"23\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"CONV\",\"conversationId\":\"CONV\","
+                   "\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"Buy\"}},"
+                   "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]}");
+
+  /* as the service reads it */
+  frame = parse_ok (action);
+  kept = confab_json_to_string (frame->metadata);
+  g_assert_cmpstr (kept, ==, metadata_text);
+}
+
+/* A click's metadata, taken from the parsed message, goes out verbatim. */
+static void
+test_action_from_click (void)
+{
+  const char *card = "{\"type\":\"button\",\"title\":\"5\",\"click\":{\"actions\":[{\"type\":\"publishText\",\"text\":\"5\"}],"
+                     "\"metadata\":[{\"type\":\"Answer\",\"questionId\":\"q1\",\"id\":\"a5\",\"provider\":\"AC\",\"groupId\":null}]}}";
+  g_autoptr(JsonNode) node = confab_json_parse (card, strlen (card), NULL);
+  g_autoptr(ConfabRichContent) content = confab_rich_content_parse (node, NULL);
+  ConfabRichAction *publish = g_ptr_array_index (content->root->click->actions, 0);
+  g_autofree char *text = request_with_metadata ("30", confab_publish_text_body ("c", "SURVEY", publish->text),
+                                                 content->root->click->metadata);
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"30\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"SURVEY\",\"conversationId\":\"c\","
+                   "\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"text/plain\",\"message\":\"5\"}},"
+                   "\"metadata\":[{\"type\":\"Answer\",\"questionId\":\"q1\",\"id\":\"a5\",\"provider\":\"AC\",\"groupId\":null}]}");
+}
+
+static void
+test_publish_file (void)
+{
+  g_autoptr(ConfabHostedFile) file = confab_hosted_file_new ("LivePerson logo", "/v1/AUTH_async-images/1/8a66.PNG",
+                                                             CONFAB_FILE_TYPE_PNG, "data:image/png;base64,iVBOR0==");
+  g_autofree char *text = request ("31", CONFAB_REQ_PUBLISH_EVENT, confab_publish_file_body ("conv", "dia", file));
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"31\",\"type\":\"ms.PublishEvent\","
+                   "\"body\":{\"dialogId\":\"dia\",\"conversationId\":\"conv\","
+                   "\"event\":{\"type\":\"ContentEvent\",\"contentType\":\"hosted/file\","
+                   "\"message\":{\"caption\":\"LivePerson logo\",\"relativePath\":\"/v1/AUTH_async-images/1/8a66.PNG\","
+                   "\"fileType\":\"PNG\",\"preview\":\"data:image/png;base64,iVBOR0==\"}}}}");
+}
+
+static void
+test_generate_urls (void)
+{
+  g_autofree char *upload = request ("3", CONFAB_REQ_GENERATE_UPLOAD_URL, confab_upload_url_body (1000, CONFAB_FILE_TYPE_PNG));
+  g_autofree char *download = request ("33", CONFAB_REQ_GENERATE_DOWNLOAD_URL,
+                                       confab_download_url_body ("/v1/AUTH_async-images/ACCT/8a66.PNG"));
+
+  g_assert_cmpstr (upload, ==,
+                   "{\"kind\":\"req\",\"id\":\"3\",\"type\":\"ms.GenerateURLForUploadFile\","
+                   "\"body\":{\"fileSize\":\"1000\",\"fileType\":\"PNG\"}}");
+  g_assert_cmpstr (download, ==,
+                   "{\"kind\":\"req\",\"id\":\"33\",\"type\":\"ms.GenerateURLForDownloadFile\","
+                   "\"body\":{\"relativePath\":\"/v1/AUTH_async-images/ACCT/8a66.PNG\"}}");
+}
+
+static void
+test_close_dialog (void)
+{
+  g_autofree char *text = request ("2", CONFAB_REQ_UPDATE_CONVERSATION, confab_close_dialog_body ("CONV", "CONV"));
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"2\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"CONV\",\"conversationField\":[{\"field\":\"DialogChange\","
+                   "\"type\":\"UPDATE\",\"dialog\":{\"dialogId\":\"CONV\",\"state\":\"CLOSE\","
+                   "\"closedCause\":\"Closed by consumer\"}}]}}");
+}
+
+/* The schema requires all four members whatever the status. */
+static void
+test_csat_statuses (void)
+{
+  g_autofree char *partial = request ("40", CONFAB_REQ_UPDATE_CONVERSATION,
+                                      confab_csat_status_body ("c", CONFAB_CSAT_PARTIALLY_FILLED, 4, FALSE));
+  g_autofree char *skipped_rated = request ("41", CONFAB_REQ_UPDATE_CONVERSATION,
+                                            confab_csat_status_body ("c", CONFAB_CSAT_SKIPPED, 2, FALSE));
+  g_autofree char *skipped_legacy = request ("42", CONFAB_REQ_UPDATE_CONVERSATION, confab_csat_body ("c", 5, FALSE, TRUE));
+
+  g_assert_cmpstr (partial, ==,
+                   "{\"kind\":\"req\",\"id\":\"40\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"c\",\"conversationField\":[{\"field\":\"CSATRate\","
+                   "\"csatRate\":4,\"csatResolutionConfirmation\":false,\"status\":\"PARTIALLY_FILLED\"}]}}");
+  g_assert_cmpstr (skipped_rated, ==,
+                   "{\"kind\":\"req\",\"id\":\"41\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"c\",\"conversationField\":[{\"field\":\"CSATRate\","
+                   "\"csatRate\":2,\"csatResolutionConfirmation\":false,\"status\":\"SKIPPED\"}]}}");
+  g_assert_cmpstr (skipped_legacy, ==,
+                   "{\"kind\":\"req\",\"id\":\"42\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"c\",\"conversationField\":[{\"field\":\"CSATRate\","
+                   "\"csatRate\":5,\"csatResolutionConfirmation\":false,\"status\":\"SKIPPED\"}]}}");
 }
 
 static void
@@ -335,6 +463,69 @@ test_parse_subscription_id (void)
 }
 
 static void
+test_parse_file_url (void)
+{
+  /* the generate-upload-URL reference's answer, and its other type name */
+  g_autoptr(ConfabFrame) ok = parse_ok (
+    "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"type\":\"ms.GenerateURLResponse\","
+    "\"body\":{\"relativePath\":\"/v1/AUTH_async-images/ACCT/8a66c819.PNG\","
+    "\"queryParams\":{\"temp_url_sig\":\"6f52a7\",\"temp_url_expires\":\"1474973420\"}}}");
+  g_autoptr(ConfabFrame) base = parse_ok (
+    "{\"kind\":\"resp\",\"reqId\":\"33\",\"code\":200,\"type\":\"ms.BaseGenerateURLResponse\","
+    "\"body\":{\"relativePath\":\"/a/b\",\"queryParams\":{\"temp_url_sig\":\"s\",\"temp_url_expires\":1474973420}}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabFileUrl) url = confab_parse_file_url (ok, &error);
+  g_autoptr(ConfabFileUrl) base_url = NULL;
+  const struct {
+    const char *text;
+    const char *missing;
+  } bad[] = {
+    { "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":401,\"body\":\"Unauthorized\"}", "401" },
+    { "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"body\":{}}", "relativePath" },
+    { "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"body\":{\"relativePath\":\"//evil.example/x\","
+      "\"queryParams\":{\"temp_url_sig\":\"s\",\"temp_url_expires\":\"1\"}}}", "relativePath" },
+    { "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"body\":{\"relativePath\":\"/a\"}}", "temp_url_sig" },
+    { "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"body\":{\"relativePath\":\"/a\","
+      "\"queryParams\":{\"temp_url_sig\":\"\",\"temp_url_expires\":\"1\"}}}", "temp_url_sig" },
+    { "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"body\":{\"relativePath\":\"/a\","
+      "\"queryParams\":{\"temp_url_sig\":\"s\",\"temp_url_expires\":true}}}", "temp_url_expires" },
+  };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (url);
+  g_assert_cmpstr (url->relative_path, ==, "/v1/AUTH_async-images/ACCT/8a66c819.PNG");
+  g_assert_cmpstr (url->signature, ==, "6f52a7");
+  g_assert_cmpstr (url->expires, ==, "1474973420");
+
+  base_url = confab_parse_file_url (base, NULL);
+  g_assert_nonnull (base_url);
+  g_assert_cmpstr (base_url->expires, ==, "1474973420");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(ConfabFrame) frame = parse_ok (bad[i].text);
+
+      g_assert_null (confab_parse_file_url (frame, &error));
+      g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (error->message, bad[i].missing));
+      g_clear_error (&error);
+    }
+
+  /* what the service answers, the client reads */
+  {
+    g_autoptr(ConfabFileUrl) sent = confab_file_url_new ("/v1/x.PNG", "sig", "99");
+    g_autoptr(JsonNode) body = confab_file_url_to_json (sent);
+    g_autofree char *text = confab_frame_build_response ("5", 200, CONFAB_RESP_GENERATE_URL, body);
+    g_autoptr(ConfabFrame) frame = parse_ok (text);
+    g_autoptr(ConfabFileUrl) got = confab_parse_file_url (frame, NULL);
+
+    g_assert_cmpstr (got->relative_path, ==, sent->relative_path);
+    g_assert_cmpstr (got->signature, ==, sent->signature);
+    g_assert_cmpstr (got->expires, ==, sent->expires);
+  }
+}
+
+static void
 test_parse_long_failure (void)
 {
   g_autofree char *big = g_strnfill (1024 * 1024, 'e');
@@ -430,12 +621,19 @@ main (int   argc,
   g_test_add_func ("/protocol/requests/publish-chat-state", test_publish_chat_state);
   g_test_add_func ("/protocol/requests/close", test_close);
   g_test_add_func ("/protocol/requests/csat", test_csat);
+  g_test_add_func ("/protocol/requests/csat-statuses", test_csat_statuses);
+  g_test_add_func ("/protocol/requests/close-dialog", test_close_dialog);
+  g_test_add_func ("/protocol/requests/action", test_action);
+  g_test_add_func ("/protocol/requests/action-from-click", test_action_from_click);
+  g_test_add_func ("/protocol/requests/publish-file", test_publish_file);
+  g_test_add_func ("/protocol/requests/generate-urls", test_generate_urls);
   g_test_add_func ("/protocol/requests/get-clock", test_get_clock);
   g_test_add_func ("/protocol/responses/conversation-id", test_parse_conversation_id);
   g_test_add_func ("/protocol/responses/missing-bodies", test_parse_missing_bodies);
   g_test_add_func ("/protocol/responses/publish-sequence", test_parse_publish_sequence);
   g_test_add_func ("/protocol/responses/clock", test_parse_clock);
   g_test_add_func ("/protocol/responses/subscription-id", test_parse_subscription_id);
+  g_test_add_func ("/protocol/responses/file-url", test_parse_file_url);
   g_test_add_func ("/protocol/responses/long-failure", test_parse_long_failure);
   g_test_add_func ("/protocol/responses/bodies", test_response_bodies);
 

@@ -307,6 +307,9 @@ test_compose_reply (void)
     { "link", "https://", FALSE },
     { "hello", "Hello", FALSE },
     { "<b>not markup</b>", "<b>not markup</b>", FALSE },
+    /* the person's words isolated, so right-to-left text keeps its place in the sentence */
+    { "طلبي رقم 12345 \"عاجل\"", "“\u2068طلبي رقم 12345 \"عاجل\"\u2069”", FALSE },
+    { "order 7 שלום", "“\u2068order 7 שלום\u2069”", FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
