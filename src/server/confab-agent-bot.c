@@ -325,6 +325,7 @@ on_consumer_event (ConfabServer   *server,
                    const char     *conversation_id,
                    gint64          sequence,
                    JsonNode       *event,
+                   JsonNode       *metadata,
                    ConfabAgentBot *self)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;

@@ -150,7 +150,7 @@ confab_server_agent_send_text (ConfabServer  *self,
 
   event = confab_text_event_to_json (text);
 
-  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event)->sequence;
+  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event, NULL)->sequence;
 }
 
 gint64
@@ -183,7 +183,7 @@ confab_server_agent_send_receipt (ConfabServer        *self,
   list = confab_json_get_array (json_node_get_object (event), "sequenceList");
   confab_stored_conversation_apply_receipt (conversation, CONFAB_SERVER_AGENT_ID, status, list);
 
-  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event)->sequence;
+  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event, NULL)->sequence;
 }
 
 gboolean

@@ -39,13 +39,16 @@ confab_server_class_add_signals (ConfabServerClass *klass)
    * @conversation_id: the conversation
    * @sequence: the stored event's sequence, or -1 for typing (not stored)
    * @event: the event object
+   * @metadata: (nullable): the request's top-level metadata, an array: what a click in a
+   *   rich message or on a quick reply carries
    *
    * A consumer published an event.
    */
   signals[CONSUMER_EVENT] =
     g_signal_new ("consumer-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                  G_TYPE_STRING, G_TYPE_INT64, JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  G_TYPE_STRING, G_TYPE_INT64, JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * ConfabServer::conversation-closed:
@@ -81,13 +84,16 @@ confab_server_store_event (ConfabServer             *self,
                            ConfabStoredConversation *conversation,
                            const char               *originator_id,
                            const char               *role,
-                           JsonNode                 *event)
+                           JsonNode                 *event,
+                           JsonNode                 *metadata)
 {
   ConfabStoredEvent *stored;
 
-  stored = confab_stored_conversation_append (conversation, originator_id, role, event,
-                                              confab_server_now_ms ());
+  stored = confab_stored_conversation_append_full (conversation, originator_id, role, event, metadata,
+                                                   confab_server_now_ms ());
   json_node_seal (stored->event);
+  if (stored->metadata != NULL)
+    json_node_seal (stored->metadata);
   confab_server_send_event (self, conversation, stored);
   confab_server_schedule_save (self);
 
@@ -98,9 +104,10 @@ void
 confab_server_consumer_published (ConfabServer             *self,
                                   ConfabStoredConversation *conversation,
                                   gint64                    sequence,
-                                  JsonNode                 *event)
+                                  JsonNode                 *event,
+                                  JsonNode                 *metadata)
 {
-  g_signal_emit (self, signals[CONSUMER_EVENT], 0, conversation->id, sequence, event);
+  g_signal_emit (self, signals[CONSUMER_EVENT], 0, conversation->id, sequence, event, metadata);
 }
 
 void

@@ -229,12 +229,15 @@ ConfabStoredEvent *
                                           ConfabStoredConversation *conversation,
                                           const char               *originator_id,
                                           const char               *role,
-                                          JsonNode                 *event);
-/* The consumer published event; sequence -1 for one that is not stored (typing). */
+                                          JsonNode                 *event,
+                                          JsonNode                 *metadata);
+/* The consumer published event (with the request's metadata, or NULL); sequence -1 for
+ * one that is not stored (typing). */
 void     confab_server_consumer_published (ConfabServer             *self,
                                            ConfabStoredConversation *conversation,
                                            gint64                    sequence,
-                                           JsonNode                 *event);
+                                           JsonNode                 *event,
+                                           JsonNode                 *metadata);
 void     confab_server_close_conversation (ConfabServer             *self,
                                            ConfabStoredConversation *conversation,
                                            ConfabCloseReason         reason);

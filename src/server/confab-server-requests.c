@@ -244,8 +244,34 @@ check_content_event (JsonObject  *request,
   return NULL;
 }
 
+/* Whether every sequence of list names a content event someone other than the consumer
+ * sent: what a click can be on. */
+static gboolean
+names_others_content (ConfabStoredConversation *conversation,
+                      const char               *consumer_id,
+                      JsonArray                *list)
+{
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      gint64 sequence = json_array_get_int_element (list, i);
+      ConfabStoredEvent *event;
+      ConfabEventType type;
+
+      if (sequence >= conversation->events->len)
+        return FALSE;
+      event = g_ptr_array_index (conversation->events, sequence);
+      type = confab_event_type_from_string (confab_json_get_string (json_node_get_object (event->event), "type"));
+      if ((type != CONFAB_EVENT_CONTENT && type != CONFAB_EVENT_RICH_CONTENT) ||
+          g_strcmp0 (event->originator_id, consumer_id) == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* NULL when the AcceptStatusEvent was applied to the messages it names, else what is
- * wrong with it. */
+ * wrong with it. An ACTION (a click in a rich message or on a quick reply) moves no
+ * delivery state; it must name messages of the other side. */
 static const char *
 apply_receipt (ConsumerSocket           *socket,
                ConfabStoredConversation *conversation,
@@ -261,6 +287,10 @@ apply_receipt (ConsumerSocket           *socket,
 
   if (!valid_sequence_list (list))
     return "Bad Request, bad sequenceList";
+
+  if (receipt == CONFAB_RECEIPT_ACTION)
+    return names_others_content (conversation, socket->consumer_id, list) ? NULL
+           : "Bad Request, an ACTION names messages of the other side";
 
   confab_stored_conversation_apply_receipt (conversation, socket->consumer_id, receipt, list);
   return NULL;
@@ -281,7 +311,7 @@ publish_chat_state (ConsumerSocket           *socket,
     }
 
   respond_sequence (socket, frame->id, 0);
-  confab_server_consumer_published (socket->server, conversation, -1, event_node);
+  confab_server_consumer_published (socket->server, conversation, -1, event_node, NULL);
 }
 
 static void
@@ -303,6 +333,8 @@ handle_publish (ConsumerSocket    *socket,
     problem = "Bad Request, no event type";
   else if (conversation->closed)
     problem = BAD_REQUEST_CLOSED;
+  else if (frame->metadata != NULL && !confab_metadata_is_acceptable (frame->metadata, NULL))
+    problem = "Bad Request, bad metadata";
 
   if (problem != NULL)
     {
@@ -340,8 +372,9 @@ handle_publish (ConsumerSocket    *socket,
 
   /* Answer first, then the notification, as LivePerson does. */
   respond_sequence (socket, frame->id, (gint64) conversation->events->len);
-  stored = confab_server_store_event (self, conversation, socket->consumer_id, "CONSUMER", event_node);
-  confab_server_consumer_published (self, conversation, stored->sequence, stored->event);
+  stored = confab_server_store_event (self, conversation, socket->consumer_id, "CONSUMER", event_node,
+                                      frame->metadata);
+  confab_server_consumer_published (self, conversation, stored->sequence, stored->event, stored->metadata);
 }
 
 /* The conversationField of an update: a one-element array may arrive as the bare element. */
@@ -362,34 +395,96 @@ dup_conversation_fields (JsonObject *request)
   return fields;
 }
 
-/* NULL when every field is understood (a close sets *close, a rating *csat), else what is
- * wrong with them. */
+/* What a cm.UpdateConversationField asks for. */
+typedef struct {
+  gboolean close;           /* ConversationStateField or Stage CLOSE: the whole conversation */
+  gboolean close_dialog;    /* DialogChange CLOSE of the main dialog */
+  JsonNode *csat;           /* CSATRate, as the protocol's encoder writes it */
+} FieldUpdate;
+
+static void
+field_update_clear (FieldUpdate *update)
+{
+  g_clear_pointer (&update->csat, json_node_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FieldUpdate, field_update_clear)
+
+/* The rating is kept (and echoed in conversationDetails.csat) as the encoder of the request
+ * writes it, so that what a consumer adds to the field is not carried along. */
 static const char *
-read_conversation_fields (JsonArray   *fields,
-                          gboolean    *close,
-                          JsonObject **csat)
+read_csat (JsonObject  *field,
+           FieldUpdate *update)
+{
+  static const char * const statuses[] = { "FILLED", "PARTIALLY_FILLED", "SKIPPED" };
+  const char *status_name = confab_json_get_string (field, "status");
+  ConfabCsatStatus status = CONFAB_CSAT_FILLED;
+  g_autoptr(JsonNode) body = NULL;
+  gboolean resolved = FALSE;
+  gint64 rate = 0;
+
+  for (guint i = 0; status_name != NULL && i < G_N_ELEMENTS (statuses); i++)
+    if (g_str_equal (status_name, statuses[i]))
+      status = (ConfabCsatStatus) i;
+  if (status_name != NULL && g_strcmp0 (status_name, statuses[status]) != 0)
+    return "Bad Request, unknown csat status";
+
+  confab_json_lookup_int (field, "csatRate", &rate);
+  if ((rate < 1 || rate > 5) && !(status == CONFAB_CSAT_SKIPPED && rate == 0))
+    return "Bad Request, csatRate must be 1 to 5";
+  confab_json_lookup_boolean (field, "csatResolutionConfirmation", &resolved);
+
+  body = confab_csat_status_body ("", status, (int) rate, resolved);
+  g_clear_pointer (&update->csat, json_node_unref);
+  update->csat = json_node_copy (json_array_get_element (confab_json_get_array (json_node_get_object (body),
+                                                                                 "conversationField"), 0));
+  return NULL;
+}
+
+/* {"field":"DialogChange","type":"UPDATE","dialog":{"dialogId":…,"state":"CLOSE",…}}:
+ * only the main dialog can be closed this way. */
+static const char *
+read_dialog_change (JsonObject               *field,
+                    ConfabStoredConversation *conversation,
+                    FieldUpdate              *update)
+{
+  JsonObject *dialog = confab_json_get_object (field, "dialog");
+
+  if (g_strcmp0 (confab_json_get_string (field, "type"), "UPDATE") != 0 ||
+      g_strcmp0 (confab_json_get_string (dialog, "state"), "CLOSE") != 0)
+    return "Bad Request, a DialogChange closes a dialog";
+  if (g_strcmp0 (confab_json_get_string (dialog, "dialogId"), conversation->id) != 0)
+    return "Bad Request, unknown dialog";
+
+  update->close_dialog = TRUE;
+  return NULL;
+}
+
+/* NULL when every field is understood, else what is wrong with them. */
+static const char *
+read_conversation_fields (JsonArray                *fields,
+                          ConfabStoredConversation *conversation,
+                          FieldUpdate              *update)
 {
   for (guint i = 0; i < json_array_get_length (fields); i++)
     {
       JsonNode *node = json_array_get_element (fields, i);
       JsonObject *field = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *name = confab_json_get_string (field, "field");
+      const char *problem = NULL;
 
-      if (g_strcmp0 (name, "ConversationStateField") == 0 &&
+      if ((g_strcmp0 (name, "ConversationStateField") == 0 || g_strcmp0 (name, "Stage") == 0) &&
           g_strcmp0 (confab_json_get_string (field, "conversationState"), "CLOSE") == 0)
-        *close = TRUE;
+        update->close = TRUE;
       else if (g_strcmp0 (name, "CSATRate") == 0)
-        {
-          gint64 rate = 0;
-          const char *status = confab_json_get_string (field, "status");
-
-          if (g_strcmp0 (status, "SKIPPED") != 0 &&
-              (!confab_json_lookup_int (field, "csatRate", &rate) || rate < 1 || rate > 5))
-            return "Bad Request, csatRate must be 1 to 5";
-          *csat = field;
-        }
+        problem = read_csat (field, update);
+      else if (g_strcmp0 (name, "DialogChange") == 0)
+        problem = read_dialog_change (field, conversation, update);
       else
-        return "Bad Request, unsupported conversationField";
+        problem = "Bad Request, unsupported conversationField";
+
+      if (problem != NULL)
+        return problem;
     }
 
   return NULL;
@@ -403,8 +498,7 @@ handle_update_field (ConsumerSocket    *socket,
   JsonObject *request = confab_frame_get_body_object (frame);
   ConfabStoredConversation *conversation = socket_lookup_conversation (socket, request);
   g_autoptr(JsonArray) fields = NULL;
-  gboolean close = FALSE;
-  JsonObject *csat = NULL;
+  g_auto(FieldUpdate) update = { FALSE, FALSE, NULL };
   const char *problem = NULL;
 
   if (conversation == NULL)
@@ -418,9 +512,9 @@ handle_update_field (ConsumerSocket    *socket,
   if (fields == NULL || json_array_get_length (fields) == 0)
     problem = "Bad Request, no conversationField";
   else
-    problem = read_conversation_fields (fields, &close, &csat);
+    problem = read_conversation_fields (fields, conversation, &update);
 
-  if (problem == NULL && close && conversation->closed)
+  if (problem == NULL && (update.close || update.close_dialog) && conversation->closed)
     problem = BAD_REQUEST_CLOSED;
 
   if (problem != NULL)
@@ -429,18 +523,21 @@ handle_update_field (ConsumerSocket    *socket,
       return;
     }
 
-  if (csat != NULL)
+  consumer_socket_respond_string (socket, frame->id, 200, CONFAB_RESP_UPDATE_CONVERSATION,
+                                  update.close || update.close_dialog ? "OK Conversation resolved successfully" : "OK");
+
+  if (update.csat != NULL)
     {
       g_clear_pointer (&conversation->csat, json_node_unref);
-      conversation->csat = json_node_init_object (json_node_alloc (), csat);
+      conversation->csat = g_steal_pointer (&update.csat);
       json_node_seal (conversation->csat);
-      confab_server_schedule_save (self);
+      /* Echoed in conversationDetails.csat; a close below announces it as well. */
+      if (!update.close && !update.close_dialog)
+        confab_server_conversation_changed (self, conversation);
     }
 
-  consumer_socket_respond_string (socket, frame->id, 200, CONFAB_RESP_UPDATE_CONVERSATION,
-                                  close ? "OK Conversation resolved successfully" : "OK");
-
-  if (close)
+  /* Without a post-conversation survey, closing the main dialog closes the conversation. */
+  if (update.close || update.close_dialog)
     confab_server_close_conversation (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
 }
 

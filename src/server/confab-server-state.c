@@ -19,6 +19,7 @@ stored_event_free (ConfabStoredEvent *event)
   g_free (event->originator_id);
   g_free (event->role);
   g_clear_pointer (&event->event, json_node_unref);
+  g_clear_pointer (&event->metadata, json_node_unref);
   g_free (event);
 }
 
@@ -196,11 +197,12 @@ event_size (JsonNode *event)
 }
 
 ConfabStoredEvent *
-confab_stored_conversation_append (ConfabStoredConversation *conversation,
-                                   const char               *originator_id,
-                                   const char               *role,
-                                   JsonNode                 *event,
-                                   gint64                    now_ms)
+confab_stored_conversation_append_full (ConfabStoredConversation *conversation,
+                                        const char               *originator_id,
+                                        const char               *role,
+                                        JsonNode                 *event,
+                                        JsonNode                 *metadata,
+                                        gint64                    now_ms)
 {
   ConfabStoredEvent *stored = g_new0 (ConfabStoredEvent, 1);
 
@@ -210,10 +212,25 @@ confab_stored_conversation_append (ConfabStoredConversation *conversation,
   stored->role = g_strdup (role);
   stored->event = json_node_copy (event);
   stored->size = event_size (event) + 256;
+  if (metadata != NULL)
+    {
+      stored->metadata = json_node_copy (metadata);
+      stored->size += event_size (metadata);
+    }
   stored->accept_status = CONFAB_RECEIPT_UNKNOWN;
   g_ptr_array_add (conversation->events, stored);
 
   return stored;
+}
+
+ConfabStoredEvent *
+confab_stored_conversation_append (ConfabStoredConversation *conversation,
+                                   const char               *originator_id,
+                                   const char               *role,
+                                   JsonNode                 *event,
+                                   gint64                    now_ms)
+{
+  return confab_stored_conversation_append_full (conversation, originator_id, role, event, NULL, now_ms);
 }
 
 void
@@ -239,6 +256,10 @@ confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation
                                           JsonArray                *sequence_list)
 {
   guint changed = 0;
+
+  /* A click is not a delivery state. */
+  if (status != CONFAB_RECEIPT_ACCEPT && status != CONFAB_RECEIPT_READ)
+    return 0;
 
   for (guint i = 0; i < json_array_get_length (sequence_list); i++)
     {
@@ -272,9 +293,10 @@ confab_stored_event_to_change_json (ConfabStoredEvent        *event,
                                     ConfabStoredConversation *conversation)
 {
   /* the main dialog has the conversation's id */
-  return confab_messaging_change_to_json (event->sequence, event->server_timestamp,
-                                          event->originator_id, event->role,
-                                          conversation->id, conversation->id, event->event);
+  return confab_messaging_change_to_json_full (event->sequence, event->server_timestamp,
+                                               event->originator_id, event->role,
+                                               conversation->id, conversation->id, event->event,
+                                               event->metadata);
 }
 
 void
@@ -291,6 +313,7 @@ confab_stored_conversation_get_info (ConfabStoredConversation *conversation,
     .start_ts = conversation->start_ts,
     .end_ts = conversation->end_ts,
     .last_updated_ts = conversation->last_update_ts,
+    .csat = conversation->csat,
   };
 }
 
@@ -313,6 +336,11 @@ build_stored_event (ConfabStoredEvent *event,
   json_builder_add_string_value (builder, event->role);
   json_builder_set_member_name (builder, "event");
   json_builder_add_value (builder, json_node_copy (event->event));
+  if (event->metadata != NULL)
+    {
+      json_builder_set_member_name (builder, "metadata");
+      json_builder_add_value (builder, json_node_copy (event->metadata));
+    }
   if (accept_status != NULL)
     {
       json_builder_set_member_name (builder, "acceptStatus");
@@ -461,11 +489,13 @@ load_conversation (ConfabServerState *state,
           confab_json_get_string (event_object, "originatorId") == NULL)
         goto bad_event;
 
-      event = confab_stored_conversation_append (conversation,
-                                                 confab_json_get_string (event_object, "originatorId"),
-                                                 confab_json_get_string (event_object, "role"),
-                                                 event_node,
-                                                 confab_json_get_int (event_object, "serverTimestamp"));
+      event = confab_stored_conversation_append_full (conversation,
+                                                      confab_json_get_string (event_object, "originatorId"),
+                                                      confab_json_get_string (event_object, "role"),
+                                                      event_node,
+                                                      confab_json_get_array (event_object, "metadata") != NULL ?
+                                                        json_object_get_member (event_object, "metadata") : NULL,
+                                                      confab_json_get_int (event_object, "serverTimestamp"));
       event->accept_status = confab_receipt_status_from_string (confab_json_get_string (event_object, "acceptStatus"));
       continue;
 

@@ -24,6 +24,7 @@ typedef struct {
   char *originator_id;
   char *role;                    /* "CONSUMER", "ASSIGNED_AGENT" */
   JsonNode *event;               /* the event object as published */
+  JsonNode *metadata;            /* the request's top-level metadata (an array), or NULL */
   gsize size;                    /* rough size of the serialised event, to bound notifications */
   ConfabReceiptStatus accept_status; /* content events: the other side's newest receipt */
 } ConfabStoredEvent;
@@ -92,11 +93,19 @@ ConfabStoredEvent        *confab_stored_conversation_append (ConfabStoredConvers
                                                               const char               *role,
                                                               JsonNode                 *event,
                                                               gint64                    now_ms);
+/* The same with the metadata it was published with (copied; NULL for none). */
+ConfabStoredEvent        *confab_stored_conversation_append_full (ConfabStoredConversation *conversation,
+                                                                   const char               *originator_id,
+                                                                   const char               *role,
+                                                                   JsonNode                 *event,
+                                                                   JsonNode                 *metadata,
+                                                                   gint64                    now_ms);
 /* Moves metaDataLastUpdateTs forward, strictly, so newer notifications always win. */
 void                      confab_stored_conversation_touch  (ConfabStoredConversation *conversation,
                                                               gint64                    now_ms);
-/* Applies a receipt to the content events it names that were sent by someone other than
- * receipt_originator; a state only moves forward. Returns how many changed. */
+/* Applies a receipt (ACCEPT or READ; ACTION moves nothing) to the content events it names
+ * that were sent by someone other than receipt_originator; a state only moves forward.
+ * Returns how many changed. */
 guint                     confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation,
                                                                      const char               *receipt_originator,
                                                                      ConfabReceiptStatus       status,

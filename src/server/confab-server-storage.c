@@ -176,6 +176,11 @@ write_event (GString           *out,
   write_string_member (out, "role", event->role);
   write_name (out, "event");
   confab_json_write (out, event->event);
+  if (event->metadata != NULL)
+    {
+      write_name (out, "metadata");
+      confab_json_write (out, event->metadata);
+    }
   if (status != NULL)
     write_string_member (out, "acceptStatus", status);
   g_string_append_c (out, '}');
@@ -560,7 +565,13 @@ seal_events (ConfabServerState *state)
       ConfabStoredConversation *conversation = g_ptr_array_index (state->conversations, i);
 
       for (guint j = 0; j < conversation->events->len; j++)
-        json_node_seal (((ConfabStoredEvent *) g_ptr_array_index (conversation->events, j))->event);
+        {
+          ConfabStoredEvent *event = g_ptr_array_index (conversation->events, j);
+
+          json_node_seal (event->event);
+          if (event->metadata != NULL)
+            json_node_seal (event->metadata);
+        }
       if (conversation->csat != NULL)
         json_node_seal (conversation->csat);
     }
