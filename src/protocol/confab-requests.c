@@ -420,6 +420,61 @@ confab_parse_subscription_id (const ConfabFrame *response,
   return parse_string_member (response, "subscriptionId", error);
 }
 
+/* A member of queryParams: a string, or a number written as one */
+static char *
+dup_param (JsonObject *params,
+           const char *name)
+{
+  const char *str = confab_json_get_string (params, name);
+  gint64 value;
+
+  if (str != NULL)
+    return *str != '\0' && strlen (str) <= CONFAB_FILE_URL_PARAM_MAX_SIZE ? confab_json_dup_string (params, name) : NULL;
+  if (confab_json_lookup_int (params, name, &value))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  return NULL;
+}
+
+/* ms.GenerateURLResponse: {"relativePath":"…","queryParams":{"temp_url_sig":"…",
+ * "temp_url_expires":"…"}}; the expiry may also come as a number */
+ConfabFileUrl *
+confab_parse_file_url (const ConfabFrame *response,
+                       GError           **error)
+{
+  JsonObject *body;
+  JsonObject *params;
+  const char *path;
+  g_autofree char *signature = NULL;
+  g_autofree char *expires = NULL;
+
+  g_return_val_if_fail (response != NULL, NULL);
+
+  if (is_failure_code (response->code))
+    {
+      set_failure_error (response, error);
+      return NULL;
+    }
+
+  body = confab_frame_get_body_object (response);
+  path = confab_json_get_string (body, "relativePath");
+  if (!confab_file_path_is_valid (path))
+    {
+      set_missing_error ("relativePath", error);
+      return NULL;
+    }
+
+  params = confab_json_get_object (body, "queryParams");
+  signature = dup_param (params, "temp_url_sig");
+  expires = dup_param (params, "temp_url_expires");
+  if (signature == NULL || expires == NULL)
+    {
+      set_missing_error (signature == NULL ? "temp_url_sig" : "temp_url_expires", error);
+      return NULL;
+    }
+
+  return confab_file_url_new (path, signature, expires);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Answers, as the local service sends them                                                   */
 /* ------------------------------------------------------------------------------------------ */
@@ -476,59 +531,4 @@ confab_subscription_id_response_body (const char *subscription_id)
   g_return_val_if_fail (subscription_id != NULL, NULL);
 
   return object_with_string ("subscriptionId", subscription_id);
-}
-
-/* A member of queryParams: a string, or a number written as one */
-static char *
-dup_param (JsonObject *params,
-           const char *name)
-{
-  const char *str = confab_json_get_string (params, name);
-  gint64 value;
-
-  if (str != NULL)
-    return *str != '\0' && strlen (str) <= CONFAB_FILE_URL_PARAM_MAX_SIZE ? confab_json_dup_string (params, name) : NULL;
-  if (confab_json_lookup_int (params, name, &value))
-    return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-  return NULL;
-}
-
-/* ms.GenerateURLResponse: {"relativePath":"…","queryParams":{"temp_url_sig":"…",
- * "temp_url_expires":"…"}}; the expiry may also come as a number */
-ConfabFileUrl *
-confab_parse_file_url (const ConfabFrame *response,
-                       GError           **error)
-{
-  JsonObject *body;
-  JsonObject *params;
-  const char *path;
-  g_autofree char *signature = NULL;
-  g_autofree char *expires = NULL;
-
-  g_return_val_if_fail (response != NULL, NULL);
-
-  if (is_failure_code (response->code))
-    {
-      set_failure_error (response, error);
-      return NULL;
-    }
-
-  body = confab_frame_get_body_object (response);
-  path = confab_json_get_string (body, "relativePath");
-  if (!confab_file_path_is_valid (path))
-    {
-      set_missing_error ("relativePath", error);
-      return NULL;
-    }
-
-  params = confab_json_get_object (body, "queryParams");
-  signature = dup_param (params, "temp_url_sig");
-  expires = dup_param (params, "temp_url_expires");
-  if (signature == NULL || expires == NULL)
-    {
-      set_missing_error (signature == NULL ? "temp_url_sig" : "temp_url_expires", error);
-      return NULL;
-    }
-
-  return confab_file_url_new (path, signature, expires);
 }
