@@ -9,6 +9,7 @@
  *   confab-server-frame-guard.c   a connection's input, with too large messages left out
  *   confab-server-listener.c      TCP connections: accepting them, and their limits
  *   confab-server-storage.c       the state file
+ *   confab-server-files.c         hosted files: storage, temporary URLs, PUT and GET; images
  *   confab-server-log.c           the log of frames received
  *   confab-server-send.c          what goes out on a consumer socket
  *   confab-server-conversation.c  what happens to a conversation, and who hears of it
@@ -116,6 +117,8 @@ struct _ConfabServer
   GPtrArray *delayed_http;          /* of held-back HTTP answers */
   GPtrArray *delayed_frames;        /* of held-back responses on sockets */
 
+  GHashTable *images;               /* name → GBytes of a PNG, served at /images/{name} */
+
   gboolean refuse_tokens;
   char *fail_type;                  /* confab_server_fail_requests() */
   int fail_code;
@@ -175,6 +178,36 @@ void     confab_server_storage_stop   (ConfabServer  *self);
 /* Saves a little later, off the main loop. Stored event JSON must be sealed first: saves
  * read it on a worker thread. */
 void     confab_server_schedule_save  (ConfabServer  *self);
+
+/* confab-server-files.c */
+gboolean confab_server_file_type_is_uploadable (ConfabFileType type);
+/* A new path in the storage for a file of that account and type. */
+char    *confab_server_files_new_path (ConfabServer   *self,
+                                       const char     *account_id,
+                                       ConfabFileType  file_type);
+/* Keeps data at relative_path; fails over CONFAB_FILE_UPLOAD_MAX_SIZE (INVALID) or when
+ * the storage is full (NO_SPACE). */
+gboolean confab_server_files_put      (ConfabServer    *self,
+                                       const char      *relative_path,
+                                       const char      *account_id,
+                                       ConfabFileType   file_type,
+                                       GBytes          *data,
+                                       GError         **error);
+void     confab_server_files_early    (SoupServer        *server,
+                                       SoupServerMessage *msg,
+                                       const char        *path,
+                                       GHashTable        *query,
+                                       gpointer           user_data);
+void     confab_server_files_handle   (SoupServer        *server,
+                                       SoupServerMessage *msg,
+                                       const char        *path,
+                                       GHashTable        *query,
+                                       gpointer           user_data);
+void     confab_server_images_handle  (SoupServer        *server,
+                                       SoupServerMessage *msg,
+                                       const char        *path,
+                                       GHashTable        *query,
+                                       gpointer           user_data);
 
 /* confab-server-log.c */
 void     confab_server_log_frame      (ConfabServer      *self,

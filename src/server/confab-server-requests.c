@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "confab-server-private.h"
 
 #define BAD_REQUEST_CLOSED "Bad Request, Conversation is close"
@@ -217,16 +219,48 @@ respond_sequence (ConsumerSocket *socket,
   consumer_socket_respond (socket, req_id, 200, CONFAB_RESP_PUBLISH_EVENT, body);
 }
 
+/* NULL when the hosted/file message names a file of this storage, of the consumer's
+ * account, with a usable type and preview; *event_node is then replaced by the event as
+ * the protocol's encoder writes it, so that nothing else of the message is kept. */
+static const char *
+check_file_event (ConsumerSocket  *socket,
+                  JsonObject      *event,
+                  JsonNode       **event_node)
+{
+  g_autoptr(ConfabHostedFile) file = confab_hosted_file_parse (json_object_get_member (event, "message"), NULL);
+  ConfabStoredFile *stored;
+
+  if (file == NULL)
+    return "Bad Request, no valid relativePath";
+  if (file->file_type == CONFAB_FILE_TYPE_UNKNOWN)
+    return "Bad Request, unknown fileType";
+  if (file->preview_refused ||
+      (file->preview != NULL && strlen (file->preview) > CONFAB_FILE_UPLOAD_PREVIEW_MAX_SIZE))
+    return "Bad Request, the preview is not a small image";
+
+  stored = confab_server_state_lookup_file (socket->server->state, file->relative_path);
+  if (stored == NULL || g_strcmp0 (stored->account_id, socket->account_id) != 0)
+    return "Bad Request, no such file";
+
+  g_clear_pointer (event_node, json_node_unref);
+  *event_node = confab_hosted_file_event_to_json (file);
+  return NULL;
+}
+
 /* NULL when the ContentEvent will do, else what is wrong with it. A text without a
  * contentType is stored with "text/plain": *event_node is then replaced by such a copy. */
 static const char *
-check_content_event (JsonObject  *request,
-                     JsonObject  *event,
-                     JsonNode   **event_node)
+check_content_event (ConsumerSocket  *socket,
+                     JsonObject      *request,
+                     JsonObject      *event,
+                     JsonNode       **event_node)
 {
   JsonNode *message = json_object_get_member (event, "message");
   const char *content_type = confab_json_get_string (event, "contentType");
   JsonObject *copy;
+
+  if (g_strcmp0 (content_type, CONFAB_CONTENT_TYPE_HOSTED_FILE) == 0)
+    return check_file_event (socket, event, event_node);
 
   if (message == NULL || JSON_NODE_HOLDS_NULL (message) || JSON_NODE_HOLDS_ARRAY (message) ||
       ((content_type == NULL || g_str_equal (content_type, "text/plain")) &&
@@ -347,7 +381,7 @@ handle_publish (ConsumerSocket    *socket,
   switch (confab_event_type_from_string (type))
     {
     case CONFAB_EVENT_CONTENT:
-      problem = check_content_event (request, event, &event_node);
+      problem = check_content_event (socket, request, event, &event_node);
       break;
     case CONFAB_EVENT_RICH_CONTENT:
       problem = confab_json_get_object (event, "content") == NULL ? "Bad Request, no content" : NULL;
@@ -542,6 +576,64 @@ handle_update_field (ConsumerSocket    *socket,
 }
 
 static void
+respond_file_url (ConsumerSocket    *socket,
+                  const ConfabFrame *frame,
+                  const char        *method,
+                  const char        *relative_path)
+{
+  g_autoptr(ConfabFileUrl) url = confab_server_sign_file_url (socket->server, method, relative_path,
+                                                              CONFAB_SERVER_FILE_URL_LIFETIME);
+  g_autoptr(JsonNode) body = confab_file_url_to_json (url);
+
+  consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_GENERATE_URL, body);
+}
+
+/* {"fileSize":…,"fileType":…}: a new path, and a signature to PUT the file there. */
+static void
+handle_generate_upload_url (ConsumerSocket    *socket,
+                            const ConfabFrame *frame)
+{
+  g_autofree char *path = NULL;
+  ConfabFileType type = CONFAB_FILE_TYPE_UNKNOWN;
+  const char *problem = NULL;
+  gint64 size = 0;
+
+  if (!confab_parse_upload_url_request (frame->body, &size, &type, NULL))
+    problem = "Bad Request, fileSize and fileType are required";
+  else if (!confab_server_file_type_is_uploadable (type))
+    problem = "Bad Request, the fileType is JPG, JPEG, PNG or GIF";
+  else if (size > CONFAB_FILE_UPLOAD_MAX_SIZE)
+    problem = "Bad Request, a file is at most 3 MB";
+
+  if (problem != NULL)
+    {
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERATE_URL, problem);
+      return;
+    }
+
+  path = confab_server_files_new_path (socket->server, socket->account_id, type);
+  respond_file_url (socket, frame, SOUP_METHOD_PUT, path);
+}
+
+/* {"relativePath":…}: a signature to GET a file of the consumer's account. */
+static void
+handle_generate_download_url (ConsumerSocket    *socket,
+                              const ConfabFrame *frame)
+{
+  g_autofree char *path = confab_parse_download_url_request (frame->body, NULL);
+  ConfabStoredFile *file = confab_server_state_lookup_file (socket->server->state, path);
+
+  if (file == NULL || g_strcmp0 (file->account_id, socket->account_id) != 0)
+    {
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERATE_URL,
+                                      path == NULL ? "Bad Request, no valid relativePath" : "Bad Request, no such file");
+      return;
+    }
+
+  respond_file_url (socket, frame, SOUP_METHOD_GET, path);
+}
+
+static void
 handle_get_clock (ConsumerSocket    *socket,
                   const ConfabFrame *frame)
 {
@@ -624,6 +716,10 @@ handle_request (ConsumerSocket    *socket,
     handle_update_field (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_GET_CLOCK) == 0)
     handle_get_clock (socket, frame);
+  else if (g_strcmp0 (frame->type, CONFAB_REQ_GENERATE_UPLOAD_URL) == 0)
+    handle_generate_upload_url (socket, frame);
+  else if (g_strcmp0 (frame->type, CONFAB_REQ_GENERATE_DOWNLOAD_URL) == 0)
+    handle_generate_download_url (socket, frame);
   else
     consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERIC, "Bad Request, unknown request type");
 }

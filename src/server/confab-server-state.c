@@ -43,6 +43,15 @@ stored_consumer_free (ConfabStoredConsumer *consumer)
   g_free (consumer);
 }
 
+static void
+stored_file_free (ConfabStoredFile *file)
+{
+  g_free (file->relative_path);
+  g_free (file->account_id);
+  g_clear_pointer (&file->data, g_bytes_unref);
+  g_free (file);
+}
+
 static ConfabServerState *
 state_new_empty (void)
 {
@@ -52,6 +61,8 @@ state_new_empty (void)
   state->consumers_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   state->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_conversation_free);
   state->conversations_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  state->files = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_file_free);
+  state->files_by_path = g_hash_table_new (g_str_hash, g_str_equal);
 
   return state;
 }
@@ -76,6 +87,8 @@ confab_server_state_free (ConfabServerState *state)
   g_clear_pointer (&state->consumers, g_ptr_array_unref);
   g_clear_pointer (&state->conversations_by_id, g_hash_table_unref);
   g_clear_pointer (&state->conversations, g_ptr_array_unref);
+  g_clear_pointer (&state->files_by_path, g_hash_table_unref);
+  g_clear_pointer (&state->files, g_ptr_array_unref);
   g_free (state);
 }
 
@@ -150,6 +163,45 @@ confab_server_state_find_latest_open (ConfabServerState *state,
     }
 
   return latest;
+}
+
+ConfabStoredFile *
+confab_server_state_lookup_file (ConfabServerState *state,
+                                 const char        *relative_path)
+{
+  if (relative_path == NULL)
+    return NULL;
+  return g_hash_table_lookup (state->files_by_path, relative_path);
+}
+
+ConfabStoredFile *
+confab_server_state_put_file (ConfabServerState *state,
+                              const char        *relative_path,
+                              const char        *account_id,
+                              ConfabFileType     file_type,
+                              GBytes            *data,
+                              gint64             now_ms)
+{
+  ConfabStoredFile *file = g_hash_table_lookup (state->files_by_path, relative_path);
+
+  if (file != NULL)
+    {
+      g_hash_table_remove (state->files_by_path, relative_path);
+      state->files_size -= g_bytes_get_size (file->data);
+      g_ptr_array_remove (state->files, file);
+    }
+
+  file = g_new0 (ConfabStoredFile, 1);
+  file->relative_path = g_strdup (relative_path);
+  file->account_id = g_strdup (account_id);
+  file->file_type = file_type;
+  file->data = g_bytes_ref (data);
+  file->created_ts = now_ms;
+  g_ptr_array_add (state->files, file);
+  g_hash_table_insert (state->files_by_path, file->relative_path, file);
+  state->files_size += g_bytes_get_size (data);
+
+  return file;
 }
 
 static ConfabStoredConversation *
@@ -393,8 +445,41 @@ build_stored_conversation (ConfabStoredConversation *conversation,
   json_builder_end_object (builder);
 }
 
-JsonNode *
-confab_server_state_to_json (ConfabServerState *state)
+static void
+build_stored_file (ConfabStoredFile *file,
+                   JsonBuilder      *builder,
+                   gboolean          with_data)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (file->data, &len);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "relativePath");
+  json_builder_add_string_value (builder, file->relative_path);
+  json_builder_set_member_name (builder, "accountId");
+  json_builder_add_string_value (builder, file->account_id);
+  json_builder_set_member_name (builder, "fileType");
+  json_builder_add_string_value (builder, confab_file_type_to_string (file->file_type));
+  json_builder_set_member_name (builder, "createdTs");
+  json_builder_add_int_value (builder, file->created_ts);
+  if (with_data)
+    {
+      g_autofree char *base64 = g_base64_encode (data, len);
+
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_string_value (builder, base64);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, (gint64) len);
+    }
+  json_builder_end_object (builder);
+}
+
+static JsonNode *
+state_to_json (ConfabServerState *state,
+               gboolean           with_secrets)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *key = NULL;
@@ -406,8 +491,11 @@ confab_server_state_to_json (ConfabServerState *state)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, CONFAB_SERVER_STATE_VERSION);
-  json_builder_set_member_name (builder, "key");
-  json_builder_add_string_value (builder, key);
+  if (with_secrets)
+    {
+      json_builder_set_member_name (builder, "key");
+      json_builder_add_string_value (builder, key);
+    }
 
   json_builder_set_member_name (builder, "consumers");
   json_builder_begin_array (builder);
@@ -432,9 +520,27 @@ confab_server_state_to_json (ConfabServerState *state)
     build_stored_conversation (g_ptr_array_index (state->conversations, i), builder);
   json_builder_end_array (builder);
 
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < state->files->len; i++)
+    build_stored_file (g_ptr_array_index (state->files, i), builder, with_secrets);
+  json_builder_end_array (builder);
+
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+JsonNode *
+confab_server_state_to_json (ConfabServerState *state)
+{
+  return state_to_json (state, TRUE);
+}
+
+JsonNode *
+confab_server_state_to_public_json (ConfabServerState *state)
+{
+  return state_to_json (state, FALSE);
 }
 
 static gboolean
@@ -507,6 +613,34 @@ load_conversation (ConfabServerState *state,
   return TRUE;
 }
 
+static gboolean
+load_file (ConfabServerState *state,
+           JsonNode          *node,
+           guint              index,
+           GError           **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *path = confab_json_get_string (object, "relativePath");
+  const char *account_id = confab_json_get_string (object, "accountId");
+  const char *base64 = confab_json_get_string (object, "data");
+  ConfabFileType type = confab_file_type_from_string (confab_json_get_string (object, "fileType"));
+  g_autoptr(GBytes) bytes = NULL;
+  guchar *data;
+  gsize len = 0;
+
+  if (!confab_file_path_is_valid (path) || account_id == NULL || base64 == NULL ||
+      type == CONFAB_FILE_TYPE_UNKNOWN)
+    {
+      g_set_error (error, STATE_ERROR_QUARK, 0, "file %u is damaged", index);
+      return FALSE;
+    }
+
+  data = g_base64_decode (base64, &len);
+  bytes = g_bytes_new_take (data, len);
+  confab_server_state_put_file (state, path, account_id, type, bytes, confab_json_get_int (object, "createdTs"));
+  return TRUE;
+}
+
 ConfabServerState *
 confab_server_state_new_from_data (const char *data,
                                    gsize       length,
@@ -534,6 +668,7 @@ confab_server_state_new_from_json (JsonNode  *root,
   JsonObject *object;
   JsonArray *consumers;
   JsonArray *conversations;
+  JsonArray *files;
   const char *key_b64;
   gsize key_len = 0;
 
@@ -592,6 +727,11 @@ confab_server_state_new_from_json (JsonNode  *root,
       if (!load_conversation (state, json_node_get_object (node), error))
         return NULL;
     }
+
+  files = confab_json_get_array (object, "files");
+  for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
+    if (!load_file (state, json_array_get_element (files, i), i, error))
+      return NULL;
 
   return g_steal_pointer (&state);
 }

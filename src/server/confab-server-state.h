@@ -49,12 +49,25 @@ typedef struct {
   gint64 created_ts;
 } ConfabStoredConsumer;
 
+/* A hosted file in the service's own storage. Never changed: a new upload to the same path
+ * replaces the whole entry. */
+typedef struct {
+  char *relative_path;
+  char *account_id;
+  ConfabFileType file_type;
+  GBytes *data;
+  gint64 created_ts;
+} ConfabStoredFile;
+
 typedef struct {
   GBytes *key;                   /* the token signing key */
   GPtrArray *consumers;          /* of ConfabStoredConsumer, in order of creation */
   GHashTable *consumers_by_id;
   GPtrArray *conversations;      /* of ConfabStoredConversation, in order of creation */
   GHashTable *conversations_by_id;
+  GPtrArray *files;              /* of ConfabStoredFile, oldest first */
+  GHashTable *files_by_path;
+  gsize files_size;              /* their bytes together */
 } ConfabServerState;
 
 ConfabServerState        *confab_server_state_new            (void);
@@ -67,6 +80,9 @@ ConfabServerState        *confab_server_state_new_from_data  (const char *data,
                                                                gsize       length,
                                                                GError    **error);
 JsonNode                 *confab_server_state_to_json        (ConfabServerState *state);
+/* For a look at the state (/control/state): without the signing key, and files without
+ * their bytes but with their "size". */
+JsonNode                 *confab_server_state_to_public_json (ConfabServerState *state);
 
 ConfabStoredConsumer     *confab_server_state_lookup_consumer (ConfabServerState *state,
                                                                 const char        *consumer_id);
@@ -86,6 +102,16 @@ ConfabStoredConversation *confab_server_state_add_conversation (ConfabServerStat
                                                                  const char        *account_id,
                                                                  const char        *consumer_id,
                                                                  gint64             now_ms);
+
+ConfabStoredFile         *confab_server_state_lookup_file (ConfabServerState *state,
+                                                            const char        *relative_path);
+/* Keeps data (a reference) at relative_path, in place of what was there. */
+ConfabStoredFile         *confab_server_state_put_file    (ConfabServerState *state,
+                                                            const char        *relative_path,
+                                                            const char        *account_id,
+                                                            ConfabFileType     file_type,
+                                                            GBytes            *data,
+                                                            gint64             now_ms);
 
 /* Appends an event with the next sequence; takes a copy of event. */
 ConfabStoredEvent        *confab_stored_conversation_append (ConfabStoredConversation *conversation,

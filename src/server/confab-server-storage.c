@@ -49,12 +49,23 @@ typedef struct {
   guint8 *accept_status;                   /* of each event, as it was */
 } ConversationSnapshot;
 
+/* A hosted file: a new upload to its path replaces the state's entry, so nothing of it is
+ * borrowed. */
+typedef struct {
+  char *relative_path;
+  char *account_id;
+  ConfabFileType file_type;
+  gint64 created_ts;
+  GBytes *data;
+} FileSnapshot;
+
 /* What the state was at one moment. Borrowed parts stay: a state is only freed, and its
  * conversations, consumers and events are only dropped, once no save runs. */
 typedef struct {
   GBytes *key;
   GPtrArray *consumers;                    /* of ConfabStoredConsumer, borrowed */
   GArray *conversations;                   /* of ConversationSnapshot */
+  GArray *files;                           /* of FileSnapshot */
 } StateSnapshot;
 
 struct _ConfabServerSave {
@@ -76,11 +87,20 @@ conversation_snapshot_clear (ConversationSnapshot *snapshot)
 }
 
 static void
+file_snapshot_clear (FileSnapshot *snapshot)
+{
+  g_free (snapshot->relative_path);
+  g_free (snapshot->account_id);
+  g_bytes_unref (snapshot->data);
+}
+
+static void
 state_snapshot_free (StateSnapshot *snapshot)
 {
   g_bytes_unref (snapshot->key);
   g_ptr_array_unref (snapshot->consumers);
   g_array_unref (snapshot->conversations);
+  g_array_unref (snapshot->files);
   g_free (snapshot);
 }
 
@@ -120,6 +140,17 @@ state_snapshot_new (ConfabServerState *state)
       for (guint j = 0; j < one.events->len; j++)
         one.accept_status[j] = ((ConfabStoredEvent *) g_ptr_array_index (one.events, j))->accept_status;
       g_array_append_val (snapshot->conversations, one);
+    }
+
+  snapshot->files = g_array_sized_new (FALSE, TRUE, sizeof (FileSnapshot), state->files->len);
+  g_array_set_clear_func (snapshot->files, (GDestroyNotify) file_snapshot_clear);
+  for (guint i = 0; i < state->files->len; i++)
+    {
+      ConfabStoredFile *file = g_ptr_array_index (state->files, i);
+      FileSnapshot one = { g_strdup (file->relative_path), g_strdup (file->account_id), file->file_type,
+                           file->created_ts, g_bytes_ref (file->data) };
+
+      g_array_append_val (snapshot->files, one);
     }
 
   return snapshot;
@@ -231,6 +262,23 @@ write_consumer (GString              *out,
   g_string_append_c (out, '}');
 }
 
+static void
+write_file (GString      *out,
+            FileSnapshot *file)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (file->data, &len);
+  g_autofree char *base64 = g_base64_encode (data, len);
+
+  g_string_append_c (out, '{');
+  write_string_member (out, "relativePath", file->relative_path);
+  write_string_member (out, "accountId", file->account_id);
+  write_string_member (out, "fileType", confab_file_type_to_string (file->file_type));
+  write_int_member (out, "createdTs", file->created_ts);
+  write_string_member (out, "data", base64);
+  g_string_append_c (out, '}');
+}
+
 /* Room for the whole text at once: each event's size is about that of its text. */
 static gsize
 estimate_text_size (StateSnapshot *snapshot)
@@ -245,6 +293,9 @@ estimate_text_size (StateSnapshot *snapshot)
       for (guint j = 0; j < conversation->events->len; j++)
         size += ((ConfabStoredEvent *) g_ptr_array_index (conversation->events, j))->size;
     }
+
+  for (guint i = 0; i < snapshot->files->len; i++)
+    size += 512 + g_bytes_get_size (g_array_index (snapshot->files, FileSnapshot, i).data) / 3 * 4;
 
   return size;
 }
@@ -278,6 +329,15 @@ state_snapshot_to_text (StateSnapshot *snapshot)
       if (i > 0)
         g_string_append_c (out, ',');
       write_conversation (out, &g_array_index (snapshot->conversations, ConversationSnapshot, i));
+    }
+  g_string_append_c (out, ']');
+  write_name (out, "files");
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < snapshot->files->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      write_file (out, &g_array_index (snapshot->files, FileSnapshot, i));
     }
   g_string_append (out, "]}");
 

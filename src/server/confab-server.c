@@ -71,6 +71,7 @@ confab_server_finalize (GObject *object)
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_http, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_frames, g_ptr_array_unref);
+  g_clear_pointer (&self->images, g_hash_table_unref);
   confab_server_clear_frame_log (self);
 
   G_OBJECT_CLASS (confab_server_parent_class)->finalize (object);
@@ -231,6 +232,7 @@ confab_server_init (ConfabServer *self)
   self->sockets = g_ptr_array_new_with_free_func (consumer_socket_free);
   self->delayed_http = g_ptr_array_new_with_free_func (confab_server_delayed_http_free);
   self->delayed_frames = g_ptr_array_new_with_free_func (confab_server_delayed_frame_free);
+  self->images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   g_queue_init (&self->frame_log);
   g_queue_init (&self->busy_sockets);
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
@@ -249,6 +251,9 @@ confab_server_init (ConfabServer *self)
   soup_server_add_handler (self->soup, NULL, confab_server_http_unknown, self, NULL);
   soup_server_add_handler (self->soup, "/api", confab_server_http_api, self, NULL);
   soup_server_add_handler (self->soup, "/control", confab_server_control_handle, self, NULL);
+  soup_server_add_early_handler (self->soup, "/v1", confab_server_files_early, self, NULL);
+  soup_server_add_handler (self->soup, "/v1", confab_server_files_handle, self, NULL);
+  soup_server_add_handler (self->soup, "/images", confab_server_images_handle, self, NULL);
   /* The plain handler runs first and refuses bad tokens with 401 before any upgrade. */
   soup_server_add_handler (self->soup, "/ws_api", confab_server_socket_authorize, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/ws_api", NULL, NULL, confab_server_socket_open, self, NULL);
