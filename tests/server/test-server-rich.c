@@ -439,6 +439,192 @@ test_stage_close (Fixture       *fixture,
   g_assert_true (closed);
 }
 
+static const char card_json[] =
+  "{\"type\":\"vertical\",\"elements\":["
+  "{\"type\":\"text\",\"text\":\"Product\",\"style\":{\"bold\":true}},"
+  "{\"type\":\"button\",\"title\":\"Buy\",\"click\":{\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}],"
+  "\"actions\":[{\"type\":\"publishText\",\"text\":\"Buy\"}]}}]}";
+
+static const char replies_json[] =
+  "{\"type\":\"quickReplies\",\"itemsPerRow\":2,\"replies\":["
+  "{\"type\":\"button\",\"title\":\"Yes\",\"click\":{\"actions\":[{\"type\":\"publishText\",\"text\":\"yes\"}],"
+  "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"yes-1\"}]}},"
+  "{\"type\":\"button\",\"title\":\"No\",\"click\":{\"actions\":[{\"type\":\"publishText\",\"text\":\"no\"}]}}]}";
+
+static gint64
+answer_sequence (JsonNode *answer)
+{
+  return json_object_get_int_member (json_node_get_object (answer), "sequence");
+}
+
+/* The event of the last change the client got, and the change. */
+static JsonObject *
+last_change (Fixture    *fixture,
+             const char *event_type,
+             guint       n)
+{
+  g_autoptr(GPtrArray) changes = test_client_wait_changes (fixture->client, event_type, n);
+
+  return g_ptr_array_index (changes, n - 1);
+}
+
+/* /control/agent/rich: structured content, read as a client reads it and sent re-encoded,
+ * with quick replies and metadata. */
+static void
+test_control_rich (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(JsonNode) card = test_json (card_json);
+  g_autoptr(ConfabRichContent) expected = confab_rich_content_parse (card, NULL);
+  g_autoptr(ConfabRichContent) got = NULL;
+  g_autoptr(ConfabQuickReplies) replies = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"content\":%s,\"quickReplies\":%s,"
+                                           "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"card-9\"}]}",
+                                           card_json, replies_json);
+  g_autoptr(JsonNode) answer = test_control (fixture->server, "agent/rich", body, 200);
+  JsonObject *change = last_change (fixture, "RichContentEvent", 1);
+  JsonObject *event = json_object_get_object_member (change, "event");
+
+  g_assert_cmpint (answer_sequence (answer), ==, json_object_get_int_member (change, "sequence"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "conversationId"), ==,
+                   fixture->conversation_id);
+  got = confab_rich_content_parse (json_object_get_member (event, "content"), NULL);
+  g_assert_true (confab_rich_content_equal (got, expected));
+  replies = confab_quick_replies_parse (json_object_get_member (event, "quickReplies"));
+  g_assert_nonnull (replies);
+  g_assert_cmpuint (replies->replies->len, ==, 2);
+  g_assert_cmpstr (confab_metadata_get_string (json_object_get_member (change, "metadata"), "ExternalId", "id"), ==,
+                   "card-9");
+
+  /* the content may come as a JSON string, as the History API has it */
+  {
+    g_autoptr(JsonNode) as_string = json_node_init_string (json_node_alloc (), card_json);
+    g_autofree char *string_json = confab_json_to_string (as_string);
+    g_autofree char *string_body = g_strdup_printf ("{\"conversationId\":\"%s\",\"content\":%s}",
+                                                    fixture->conversation_id, string_json);
+    g_autoptr(JsonNode) string_answer = test_control (fixture->server, "agent/rich", string_body, 200);
+
+    change = last_change (fixture, "RichContentEvent", 2);
+    g_assert_false (json_object_has_member (change, "metadata"));
+    g_assert_false (json_object_has_member (json_object_get_object_member (change, "event"), "quickReplies"));
+  }
+}
+
+static void
+test_control_rich_hostile (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *bad_replies = g_strdup_printf ("{\"content\":%s,\"quickReplies\":{\"type\":\"nope\"}}", card_json);
+  g_autofree char *bad_metadata = g_strdup_printf ("{\"content\":%s,\"metadata\":{\"type\":\"ExternalId\"}}", card_json);
+  g_autofree char *unknown = g_strdup_printf ("{\"conversationId\":\"nope\",\"content\":%s}", card_json);
+  g_autofree char *closed = g_strdup_printf ("{\"conversationId\":\"%s\",\"content\":%s}",
+                                             fixture->conversation_id, card_json);
+  const struct {
+    const char *body;
+    guint status;
+  } bad[] = {
+    { "{}", 400 },
+    { "{\"content\":7}", 400 },
+    { "{\"content\":\"not json\"}", 400 },
+    { "{\"content\":[]}", 400 },
+    { bad_replies, 400 },
+    { bad_metadata, 400 },
+    { unknown, 404 },
+  };
+  guint n_events = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) answer = test_control (fixture->server, "agent/rich", bad[i].body, bad[i].status);
+
+      g_assert_nonnull (json_object_get_string_member (json_node_get_object (answer), "error"));
+    }
+  confab_server_peek_conversation (fixture->server, fixture->conversation_id, &n_events, NULL, NULL);
+  g_assert_cmpuint (n_events, ==, 0);
+
+  g_assert_true (confab_server_agent_close (fixture->server, fixture->conversation_id, CONFAB_CLOSE_REASON_AGENT, NULL));
+  {
+    g_autoptr(JsonNode) answer = test_control (fixture->server, "agent/rich", closed, 409);
+  }
+  /* none open at all */
+  {
+    g_autoptr(JsonNode) answer = test_control (fixture->server, "agent/rich",
+                                               "{\"content\":{\"type\":\"text\",\"text\":\"x\"}}", 404);
+  }
+}
+
+/* /control/agent/message with quick replies and metadata. */
+static void
+test_control_message_extras (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *body = g_strdup_printf ("{\"text\":\"Do you want it?\",\"quickReplies\":%s,"
+                                           "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"q-1\"}]}", replies_json);
+  g_autoptr(JsonNode) answer = test_control (fixture->server, "agent/message", body, 200);
+  JsonObject *change = last_change (fixture, "ContentEvent", 1);
+  JsonObject *event = json_object_get_object_member (change, "event");
+  g_autoptr(ConfabQuickReplies) replies = confab_quick_replies_parse (json_object_get_member (event, "quickReplies"));
+
+  g_assert_cmpstr (json_object_get_string_member (event, "message"), ==, "Do you want it?");
+  g_assert_nonnull (replies);
+  g_assert_cmpint (replies->items_per_row, ==, 2);
+  g_assert_cmpstr (confab_metadata_get_string (json_object_get_member (change, "metadata"), "ExternalId", "id"), ==, "q-1");
+
+  /* plain, as before */
+  g_clear_pointer (&answer, json_node_unref);
+  answer = test_control (fixture->server, "agent/message", "{\"text\":\"plain\"}", 200);
+  change = last_change (fixture, "ContentEvent", 2);
+  g_assert_false (json_object_has_member (json_object_get_object_member (change, "event"), "quickReplies"));
+  g_assert_false (json_object_has_member (change, "metadata"));
+
+  g_clear_pointer (&answer, json_node_unref);
+  answer = test_control (fixture->server, "agent/message", "{\"text\":\"x\",\"quickReplies\":{\"replies\":[]}}", 400);
+  g_clear_pointer (&answer, json_node_unref);
+  answer = test_control (fixture->server, "agent/message", "{\"text\":\"x\",\"metadata\":[1]}", 400);
+}
+
+static const guint8 dot_png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+  0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+  0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+  0x42, 0x60, 0x82,
+};
+
+/* /control/agent/file: the bytes go to the storage, a hosted/file message names them. */
+static void
+test_control_file (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *base64 = g_base64_encode (dot_png, sizeof dot_png);
+  g_autofree char *body = g_strdup_printf ("{\"data\":\"%s\",\"fileType\":\"PNG\",\"caption\":\"A dot\","
+                                           "\"preview\":\"data:image/png;base64,%s\"}", base64, base64);
+  g_autoptr(JsonNode) answer = test_control (fixture->server, "agent/file", body, 200);
+  const char *path = json_object_get_string_member (json_node_get_object (answer), "relativePath");
+  g_autoptr(GBytes) stored = confab_server_dup_file (fixture->server, path);
+  JsonObject *change = last_change (fixture, "ContentEvent", 1);
+  g_autoptr(ConfabHostedFile) file = confab_hosted_file_parse (json_object_get_member (json_object_get_object_member (change, "event"),
+                                                                                       "message"), NULL);
+  g_autofree char *too_big = g_strnfill ((CONFAB_FILE_UPLOAD_MAX_SIZE / 3 + 2) * 4, 'A');
+  g_autofree char *big_body = g_strdup_printf ("{\"data\":\"%s\",\"fileType\":\"PNG\"}", too_big);
+  g_autofree char *pdf = g_strdup_printf ("{\"data\":\"%s\",\"fileType\":\"PDF\"}", base64);
+  g_autofree char *svg = g_strdup_printf ("{\"data\":\"%s\",\"fileType\":\"PNG\","
+                                          "\"preview\":\"data:image/svg+xml;base64,PHN2Zz4=\"}", base64);
+  const char *bad[] = { "{}", "{\"fileType\":\"PNG\"}", big_body, pdf, svg };
+
+  g_assert_nonnull (stored);
+  g_assert_cmpmem (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored), dot_png, sizeof dot_png);
+  g_assert_nonnull (file);
+  g_assert_cmpstr (file->relative_path, ==, path);
+  g_assert_cmpstr (file->caption, ==, "A dot");
+  g_assert_nonnull (file->preview);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) bad_answer = test_control (fixture->server, "agent/file", bad[i], 400);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -452,6 +638,10 @@ main (int   argc,
   g_test_add ("/server/rich/csat", Fixture, NULL, fixture_setup, test_csat, fixture_teardown);
   g_test_add ("/server/rich/dialog-change", Fixture, NULL, fixture_setup, test_dialog_change, fixture_teardown);
   g_test_add ("/server/rich/stage-close", Fixture, NULL, fixture_setup, test_stage_close, fixture_teardown);
+  g_test_add ("/server/rich/control-rich", Fixture, NULL, fixture_setup, test_control_rich, fixture_teardown);
+  g_test_add ("/server/rich/control-rich-hostile", Fixture, NULL, fixture_setup, test_control_rich_hostile, fixture_teardown);
+  g_test_add ("/server/rich/control-message-extras", Fixture, NULL, fixture_setup, test_control_message_extras, fixture_teardown);
+  g_test_add ("/server/rich/control-file", Fixture, NULL, fixture_setup, test_control_file, fixture_teardown);
 
   return g_test_run ();
 }
