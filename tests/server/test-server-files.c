@@ -219,7 +219,6 @@ test_download_url_hostile (Fixture       *fixture,
   g_autofree char *other_account_path = NULL;
   g_autofree char *missing = NULL;
   g_autofree char *other = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_assert_cmpuint (put (fixture->server, up, png), ==, 201);
 
