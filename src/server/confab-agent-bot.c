@@ -7,7 +7,9 @@
  * greets, shows typing before each answer, answers every consumer message, publishes ACCEPT
  * at once and READ a little later for consumer messages, and closes on "bye". It sends a
  * card with buttons and quick replies on "menu", a photo on "photo", and answers what they
- * publish. The timings are the server's accept-delay, typing-delay and read-delay properties.
+ * publish. When the service runs post-conversation surveys, it asks two questions with
+ * quick replies after "bye" and completes the survey. The timings are the server's
+ * accept-delay, typing-delay and read-delay properties.
  */
 #include "config.h"
 
@@ -68,6 +70,31 @@ typedef struct {
   gboolean close_after;
 } BotReply;
 
+/* The post-conversation survey the bot runs when the service opens one (post-survey). */
+#define SURVEY_ID       "confab-survey"
+#define SURVEY_THANKS   "Thank you for your feedback!"
+
+static const struct {
+  const char *id;
+  const char *text;
+  const char *answer_ids[6];
+  const char *titles[6];
+} survey_questions[] = {
+  { "csat", "Thanks for chatting with me! How satisfied are you with this conversation?",
+    { "csat-5", "csat-4", "csat-3", "csat-2", "csat-1", NULL },
+    { "Very satisfied", "Satisfied", "Neutral", "Dissatisfied", "Very dissatisfied", NULL } },
+  { "resolved", "Did we answer your question?",
+    { "resolved-yes", "resolved-no", NULL },
+    { "Yes", "No", NULL } },
+};
+
+typedef struct {
+  ConfabAgentBot *bot;
+  char *conversation_id;
+  guint next_question;      /* of survey_questions; past the end: thanks, then done */
+  guint source;             /* the next message, a moment after an answer */
+} BotSurvey;
+
 typedef struct {
   ConfabAgentBot *bot;
   char *conversation_id;
@@ -84,6 +111,7 @@ struct _ConfabAgentBot
 
   ConfabServer *server;     /* weak: the bot does not keep the server alive */
   GHashTable *conversations; /* id → BotConversation */
+  GHashTable *surveys;       /* conversation id → BotSurvey */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabAgentBot, confab_agent_bot, G_TYPE_OBJECT)
@@ -498,6 +526,101 @@ on_consumer_event (ConfabServer   *server,
                                          "Write \"help\" to see what I understand."), FALSE);
 }
 
+/* The survey: each question with its chips, one at a time, then thanks, then done. */
+
+static void
+bot_survey_free (BotSurvey *survey)
+{
+  g_clear_handle_id (&survey->source, g_source_remove);
+  g_free (survey->conversation_id);
+  g_free (survey);
+}
+
+static gboolean
+survey_step_cb (gpointer user_data)
+{
+  BotSurvey *survey = user_data;
+  ConfabServer *server = survey->bot->server;
+  g_autoptr(GError) error = NULL;
+  guint index = survey->next_question;
+
+  survey->source = 0;
+
+  if (index < G_N_ELEMENTS (survey_questions))
+    {
+      g_autoptr(ConfabQuickReplies) replies = confab_agent_content_new_answers (survey_questions[index].id,
+                                                                                survey_questions[index].answer_ids,
+                                                                                survey_questions[index].titles);
+      g_autoptr(JsonNode) metadata = confab_metadata_new_survey_question (SURVEY_ID, survey_questions[index].id,
+                                                                          survey_questions[index].answer_ids);
+
+      if (confab_server_agent_send_survey (server, survey->conversation_id, survey_questions[index].text,
+                                           replies, metadata, &error) < 0)
+        report ("ask", error);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (confab_server_agent_send_survey (server, survey->conversation_id, SURVEY_THANKS, NULL, NULL, &error) < 0)
+    report ("thank", error);
+  g_clear_error (&error);
+  /* Ending the survey emits survey-ended, which frees survey. */
+  if (!confab_server_agent_complete_survey (server, survey->conversation_id, &error))
+    report ("complete the survey", error);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+survey_schedule_step (BotSurvey *survey)
+{
+  if (survey->source == 0)
+    survey->source = g_timeout_add (confab_server_get_typing_delay (survey->bot->server), survey_step_cb, survey);
+}
+
+static void
+on_survey_started (ConfabServer   *server,
+                   const char     *conversation_id,
+                   const char     *dialog_id,
+                   ConfabAgentBot *self)
+{
+  BotSurvey *survey = g_new0 (BotSurvey, 1);
+
+  survey->bot = self;
+  survey->conversation_id = g_strdup (conversation_id);
+  g_hash_table_replace (self->surveys, survey->conversation_id, survey);
+  survey_schedule_step (survey);
+}
+
+/* An answer is a text (with the chip's Answer metadata, when a chip was chosen): the next
+ * question follows. The ACTION that comes with it is not an answer of its own. */
+static void
+on_survey_event (ConfabServer   *server,
+                 const char     *conversation_id,
+                 gint64          sequence,
+                 JsonNode       *event,
+                 JsonNode       *metadata,
+                 ConfabAgentBot *self)
+{
+  BotSurvey *survey = g_hash_table_lookup (self->surveys, conversation_id);
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
+
+  if (survey == NULL || sequence < 0 || survey->source != 0 ||
+      confab_event_type_from_string (confab_json_get_string (object, "type")) != CONFAB_EVENT_CONTENT)
+    return;
+
+  g_debug ("bot: survey answer %s", confab_metadata_get_string (metadata, "Answer", "id") != NULL ? "chosen" : "typed");
+  survey->next_question++;
+  survey_schedule_step (survey);
+}
+
+static void
+on_survey_ended (ConfabServer   *server,
+                 const char     *conversation_id,
+                 ConfabAgentBot *self)
+{
+  g_hash_table_remove (self->surveys, conversation_id);
+}
+
 static void
 on_conversation_closed (ConfabServer   *server,
                         const char     *conversation_id,
@@ -519,6 +642,7 @@ confab_agent_bot_dispose (GObject *object)
       self->server = NULL;
     }
   g_hash_table_remove_all (self->conversations);
+  g_hash_table_remove_all (self->surveys);
 
   G_OBJECT_CLASS (confab_agent_bot_parent_class)->dispose (object);
 }
@@ -529,6 +653,7 @@ confab_agent_bot_finalize (GObject *object)
   ConfabAgentBot *self = CONFAB_AGENT_BOT (object);
 
   g_clear_pointer (&self->conversations, g_hash_table_unref);
+  g_clear_pointer (&self->surveys, g_hash_table_unref);
 
   G_OBJECT_CLASS (confab_agent_bot_parent_class)->finalize (object);
 }
@@ -547,6 +672,7 @@ confab_agent_bot_init (ConfabAgentBot *self)
 {
   self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                (GDestroyNotify) bot_conversation_free);
+  self->surveys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) bot_survey_free);
 }
 
 ConfabAgentBot *
@@ -564,6 +690,9 @@ confab_agent_bot_new (ConfabServer *server)
   g_signal_connect (server, "conversation-requested", G_CALLBACK (on_conversation_requested), self);
   g_signal_connect (server, "consumer-event", G_CALLBACK (on_consumer_event), self);
   g_signal_connect (server, "conversation-closed", G_CALLBACK (on_conversation_closed), self);
+  g_signal_connect (server, "survey-started", G_CALLBACK (on_survey_started), self);
+  g_signal_connect (server, "survey-event", G_CALLBACK (on_survey_event), self);
+  g_signal_connect (server, "survey-ended", G_CALLBACK (on_survey_ended), self);
 
   return self;
 }

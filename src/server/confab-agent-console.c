@@ -324,6 +324,38 @@ on_conversation_closed (ConfabServer       *server,
   g_hash_table_remove (self->unread, conversation_id);
 }
 
+static void
+on_survey_started (ConfabServer       *server,
+                   const char         *conversation_id,
+                   const char         *dialog_id,
+                   ConfabAgentConsole *self)
+{
+  say ("* conversation %s: a post-conversation survey runs; /close ends it", conversation_id);
+}
+
+static void
+on_survey_event (ConfabServer       *server,
+                 const char         *conversation_id,
+                 gint64              sequence,
+                 JsonNode           *event,
+                 JsonNode           *metadata,
+                 ConfabAgentConsole *self)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
+  const char *text = confab_json_get_string (object, "message");
+
+  if (confab_event_type_from_string (confab_json_get_string (object, "type")) == CONFAB_EVENT_CONTENT && text != NULL)
+    say ("consumer (survey) [%" G_GINT64_FORMAT "]: %s", sequence, text);
+}
+
+static void
+on_survey_ended (ConfabServer       *server,
+                 const char         *conversation_id,
+                 ConfabAgentConsole *self)
+{
+  say ("* conversation %s: the survey is over", conversation_id);
+}
+
 static gboolean
 intro_cb (gpointer user_data)
 {
@@ -399,6 +431,9 @@ confab_agent_console_new (ConfabServer *server)
   g_signal_connect (server, "conversation-requested", G_CALLBACK (on_conversation_requested), self);
   g_signal_connect (server, "consumer-event", G_CALLBACK (on_consumer_event), self);
   g_signal_connect (server, "conversation-closed", G_CALLBACK (on_conversation_closed), self);
+  g_signal_connect (server, "survey-started", G_CALLBACK (on_survey_started), self);
+  g_signal_connect (server, "survey-event", G_CALLBACK (on_survey_event), self);
+  g_signal_connect (server, "survey-ended", G_CALLBACK (on_survey_ended), self);
 
   /* After the caller has printed its "listening on" line. */
   self->intro_source = g_idle_add (intro_cb, self);

@@ -135,6 +135,27 @@ confab_agent_content_new_choices (const char * const *titles)
   return replies;
 }
 
+ConfabQuickReplies *
+confab_agent_content_new_answers (const char         *question_id,
+                                  const char * const *answer_ids,
+                                  const char * const *titles)
+{
+  ConfabQuickReplies *replies = confab_quick_replies_new (0);
+  guint n = 0;
+
+  for (; titles[n] != NULL && answer_ids[n] != NULL && n < CONFAB_QUICK_REPLIES_MAX; n++)
+    {
+      ConfabRichElement *chip = confab_rich_element_new_button (titles[n]);
+
+      confab_rich_element_add_action (chip, confab_rich_action_new_publish_text (titles[n]));
+      chip->click->metadata = confab_metadata_new_survey_answer (question_id, answer_ids[n]);
+      confab_quick_replies_add (replies, chip);
+    }
+  replies->items_per_row = MIN (n, CONFAB_QUICK_REPLIES_MAX_PER_ROW);
+
+  return replies;
+}
+
 gint64
 confab_agent_content_send_menu (ConfabServer  *server,
                                 const char    *conversation_id,

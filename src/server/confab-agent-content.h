@@ -45,6 +45,12 @@ ConfabQuickReplies *confab_agent_content_new_menu_replies (void);
  * the ExternalId "choice-N" (N from 1). */
 ConfabQuickReplies *confab_agent_content_new_choices  (const char * const *titles);
 
+/* A survey question's chips: one for each title, publishing it, with the Answer metadata
+ * of answer_ids[i] (both NULL-terminated, of the same length). */
+ConfabQuickReplies *confab_agent_content_new_answers  (const char         *question_id,
+                                                       const char * const *answer_ids,
+                                                       const char * const *titles);
+
 /* Each sends its message as the agent and returns its sequence, or -1 and error. */
 gint64              confab_agent_content_send_menu    (ConfabServer  *server,
                                                        const char    *conversation_id,

@@ -49,7 +49,8 @@ resolve_conversation (ConfabServer  *self,
         }
     }
 
-  if (must_be_open && conversation->closed)
+  /* What the agent does in the main dialog needs it open: not while a survey runs. */
+  if (must_be_open && confab_stored_conversation_main_closed (conversation))
     {
       g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_CLOSED,
                    "Conversation %s is closed", conversation->id);
@@ -125,6 +126,19 @@ confab_server_agent_accept (ConfabServer  *self,
   return TRUE;
 }
 
+static gboolean
+check_metadata (JsonNode  *metadata,
+                GError   **error)
+{
+  if (metadata != NULL && !confab_metadata_is_acceptable (metadata, NULL))
+    {
+      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
+                           "The metadata is not a short list of objects with a type");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Stores event as the agent's, in an open conversation it has taken first if nobody had:
  * its sequence, or -1 and error. */
 static gint64
@@ -136,12 +150,8 @@ publish_as_agent (ConfabServer  *self,
 {
   ConfabStoredConversation *conversation;
 
-  if (metadata != NULL && !confab_metadata_is_acceptable (metadata, NULL))
-    {
-      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
-                           "The metadata is not a short list of objects with a type");
-      return -1;
-    }
+  if (!check_metadata (metadata, error))
+    return -1;
 
   conversation = resolve_conversation (self, conversation_id, TRUE, error);
   if (conversation == NULL)
@@ -149,7 +159,7 @@ publish_as_agent (ConfabServer  *self,
 
   accept_conversation (self, conversation);
 
-  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT",
+  return confab_server_store_event (self, conversation, NULL, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT",
                                     event, metadata)->sequence;
 }
 
@@ -277,7 +287,8 @@ confab_server_agent_send_receipt (ConfabServer        *self,
   list = confab_json_get_array (json_node_get_object (event), "sequenceList");
   confab_stored_conversation_apply_receipt (conversation, CONFAB_SERVER_AGENT_ID, status, list);
 
-  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event, NULL)->sequence;
+  return confab_server_store_event (self, conversation, NULL, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT",
+                                    event, NULL)->sequence;
 }
 
 gboolean
@@ -308,6 +319,8 @@ confab_server_agent_set_typing (ConfabServer     *self,
   return TRUE;
 }
 
+/* In the main dialog: it closes (a survey may follow). While a survey runs: it ends, as
+ * completed. */
 gboolean
 confab_server_agent_close (ConfabServer       *self,
                            const char         *conversation_id,
@@ -322,10 +335,102 @@ confab_server_agent_close (ConfabServer       *self,
       reason == CONFAB_CLOSE_REASON_CONSUMER)
     reason = CONFAB_CLOSE_REASON_AGENT;
 
-  conversation = resolve_conversation (self, conversation_id, TRUE, error);
+  conversation = resolve_conversation (self, conversation_id, FALSE, error);
   if (conversation == NULL)
     return FALSE;
 
-  confab_server_close_conversation (self, conversation, reason);
+  if (conversation->closed)
+    {
+      g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_CLOSED,
+                   "Conversation %s is closed", conversation->id);
+      return FALSE;
+    }
+
+  if (conversation->survey != NULL)
+    confab_server_end_survey (self, conversation, CONFAB_CLOSE_REASON_AGENT);
+  else
+    confab_server_close_main_dialog (self, conversation, reason);
   return TRUE;
+}
+
+/* Post-conversation surveys */
+
+static ConfabStoredConversation *
+resolve_survey (ConfabServer  *self,
+                const char    *conversation_id,
+                GError       **error)
+{
+  ConfabStoredConversation *conversation = resolve_conversation (self, conversation_id, FALSE, error);
+
+  if (conversation == NULL)
+    return NULL;
+
+  if (conversation->survey == NULL || conversation->survey->closed)
+    {
+      g_set_error (error, CONFAB_SERVER_ERROR, conversation->closed ? CONFAB_SERVER_ERROR_CLOSED : CONFAB_SERVER_ERROR_NOT_FOUND,
+                   "No survey runs in conversation %s", conversation->id);
+      return NULL;
+    }
+
+  return conversation;
+}
+
+gint64
+confab_server_agent_send_survey (ConfabServer             *self,
+                                 const char               *conversation_id,
+                                 const char               *text,
+                                 const ConfabQuickReplies *quick_replies,
+                                 JsonNode                 *metadata,
+                                 GError                  **error)
+{
+  ConfabStoredConversation *conversation;
+  g_autoptr(JsonNode) event = NULL;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
+  g_return_val_if_fail (text != NULL, -1);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID, "The text is not UTF-8");
+      return -1;
+    }
+  if (!check_metadata (metadata, error))
+    return -1;
+
+  conversation = resolve_survey (self, conversation_id, error);
+  if (conversation == NULL)
+    return -1;
+
+  event = confab_text_event_to_json_full (text, quick_replies);
+  return confab_server_store_event (self, conversation, conversation->survey->id, CONFAB_SERVER_AGENT_ID,
+                                    "ASSIGNED_AGENT", event, metadata)->sequence;
+}
+
+gboolean
+confab_server_agent_complete_survey (ConfabServer  *self,
+                                     const char    *conversation_id,
+                                     GError       **error)
+{
+  ConfabStoredConversation *conversation;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
+
+  conversation = resolve_survey (self, conversation_id, error);
+  if (conversation == NULL)
+    return FALSE;
+
+  confab_server_end_survey (self, conversation, CONFAB_CLOSE_REASON_AGENT);
+  return TRUE;
+}
+
+char *
+confab_server_dup_survey_dialog_id (ConfabServer *self,
+                                    const char   *conversation_id)
+{
+  ConfabStoredConversation *conversation;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), NULL);
+
+  conversation = confab_server_state_lookup_conversation (self->state, conversation_id);
+  return conversation != NULL && conversation->survey != NULL ? g_strdup (conversation->survey->id) : NULL;
 }

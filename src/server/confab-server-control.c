@@ -226,6 +226,58 @@ control_agent_file (ConfabServer      *server,
   reply_builder (msg, builder);
 }
 
+/* {"text", "quickReplies"?, "metadata"?} asks in the running survey; {"complete":true}
+ * ends it. */
+static void
+control_agent_survey (ConfabServer      *server,
+                      SoupServerMessage *msg,
+                      JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(ConfabQuickReplies) quick_replies = NULL;
+  g_autoptr(JsonNode) metadata = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text = confab_json_get_string (body, "text");
+  gboolean complete = FALSE;
+  gint64 sequence = -1;
+
+  confab_json_lookup_boolean (body, "complete", &complete);
+  if ((text == NULL) == !complete)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "either \"text\" or \"complete\":true");
+      return;
+    }
+  if (!read_extras (msg, body, &quick_replies, &metadata) || !require_conversation (msg, conversation_id))
+    return;
+
+  if (complete && !confab_server_agent_complete_survey (server, conversation_id, &error))
+    reply_from_error (msg, error);
+  else if (!complete &&
+           (sequence = confab_server_agent_send_survey (server, conversation_id, text, quick_replies, metadata,
+                                                        &error)) < 0)
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, sequence);
+}
+
+static void
+control_post_survey (ConfabServer      *server,
+                     SoupServerMessage *msg,
+                     JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean enabled = TRUE;
+
+  confab_json_lookup_boolean (body, "enabled", &enabled);
+  confab_server_set_post_survey (server, enabled);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "enabled");
+  json_builder_add_boolean_value (builder, enabled);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
 static void
 control_agent_receipt (ConfabServer      *server,
                        SoupServerMessage *msg,
@@ -596,6 +648,8 @@ static const struct {
   { "/control/agent/message", control_agent_message, FALSE },
   { "/control/agent/rich", control_agent_rich, FALSE },
   { "/control/agent/file", control_agent_file, FALSE },
+  { "/control/agent/survey", control_agent_survey, FALSE },
+  { "/control/post-survey", control_post_survey, FALSE },
   { "/control/agent/receipt", control_agent_receipt, FALSE },
   { "/control/agent/typing", control_agent_typing, FALSE },
   { "/control/agent/accept", control_agent_accept, FALSE },

@@ -13,25 +13,6 @@
 
 #include "confab-server-private.h"
 
-#define BAD_REQUEST_CLOSED "Bad Request, Conversation is close"
-
-static ConfabStoredConversation *
-socket_lookup_conversation (ConsumerSocket *socket,
-                            JsonObject     *body)
-{
-  ConfabStoredConversation *conversation;
-  const char *id = confab_json_get_string (body, "conversationId");
-
-  if (id == NULL)
-    id = confab_json_get_string (body, "dialogId");
-
-  conversation = confab_server_state_lookup_conversation (socket->server->state, id);
-  if (conversation == NULL || !g_str_equal (conversation->consumer_id, socket->consumer_id))
-    return NULL;
-
-  return conversation;
-}
-
 static void
 handle_request_conversation (ConsumerSocket    *socket,
                              const ConfabFrame *frame)
@@ -146,7 +127,8 @@ handle_subscribe_messaging (ConsumerSocket    *socket,
                             const ConfabFrame *frame)
 {
   JsonObject *request = confab_frame_get_body_object (frame);
-  ConfabStoredConversation *conversation = socket_lookup_conversation (socket, request);
+  const char *dialog_id = NULL;
+  ConfabStoredConversation *conversation = consumer_socket_lookup_dialog (socket, request, &dialog_id);
   g_autoptr(JsonNode) body = NULL;
   DialogSubscription *subscription;
   gint64 from_seq = 0;
@@ -159,14 +141,15 @@ handle_subscribe_messaging (ConsumerSocket    *socket,
     }
 
   confab_json_lookup_int (request, "fromSeq", &from_seq);
-  from_seq = CLAMP (from_seq, 0, (gint64) conversation->events->len);
+  from_seq = CLAMP (from_seq, 0, (gint64) confab_stored_conversation_dialog_events (conversation, dialog_id)->len);
 
   subscription = g_new0 (DialogSubscription, 1);
   subscription->socket = socket;
   subscription->conversation_id = g_strdup (conversation->id);
+  subscription->dialog_id = g_strdup (dialog_id != NULL ? dialog_id : conversation->id);
   subscription->next_sequence = (guint) from_seq;
   /* Replaces an earlier subscription to the same dialog on this socket. */
-  g_hash_table_replace (socket->dialog_subscriptions, subscription->conversation_id, subscription);
+  g_hash_table_replace (socket->dialog_subscriptions, subscription->dialog_id, subscription);
 
   body = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (body, json_object_new ());
@@ -179,236 +162,18 @@ static void
 handle_unsubscribe_messaging (ConsumerSocket    *socket,
                               const ConfabFrame *frame)
 {
+  const char *dialog_id = NULL;
   ConfabStoredConversation *conversation;
 
-  conversation = socket_lookup_conversation (socket, confab_frame_get_body_object (frame));
-  if (conversation == NULL || !g_hash_table_remove (socket->dialog_subscriptions, conversation->id))
+  conversation = consumer_socket_lookup_dialog (socket, confab_frame_get_body_object (frame), &dialog_id);
+  if (conversation == NULL ||
+      !g_hash_table_remove (socket->dialog_subscriptions, dialog_id != NULL ? dialog_id : conversation->id))
     {
       consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERIC, "Bad Request, not subscribed");
       return;
     }
 
   consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_GENERIC, NULL);
-}
-
-static gboolean
-valid_sequence_list (JsonArray *list)
-{
-  if (list == NULL || json_array_get_length (list) == 0 || json_array_get_length (list) > 10000)
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonNode *node = json_array_get_element (list, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-          json_node_get_int (node) < 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-respond_sequence (ConsumerSocket *socket,
-                  const char     *req_id,
-                  gint64          sequence)
-{
-  g_autoptr(JsonNode) body = confab_publish_sequence_response_body (sequence);
-
-  consumer_socket_respond (socket, req_id, 200, CONFAB_RESP_PUBLISH_EVENT, body);
-}
-
-/* NULL when the hosted/file message names a file of this storage, of the consumer's
- * account, with a usable type and preview; *event_node is then replaced by the event as
- * the protocol's encoder writes it, so that nothing else of the message is kept. */
-static const char *
-check_file_event (ConsumerSocket  *socket,
-                  JsonObject      *event,
-                  JsonNode       **event_node)
-{
-  g_autoptr(ConfabHostedFile) file = confab_hosted_file_parse (json_object_get_member (event, "message"), NULL);
-  ConfabStoredFile *stored;
-
-  if (file == NULL)
-    return "Bad Request, no valid relativePath";
-  if (file->file_type == CONFAB_FILE_TYPE_UNKNOWN)
-    return "Bad Request, unknown fileType";
-  if (file->preview_refused ||
-      (file->preview != NULL && strlen (file->preview) > CONFAB_FILE_UPLOAD_PREVIEW_MAX_SIZE))
-    return "Bad Request, the preview is not a small image";
-
-  stored = confab_server_state_lookup_file (socket->server->state, file->relative_path);
-  if (stored == NULL || g_strcmp0 (stored->account_id, socket->account_id) != 0)
-    return "Bad Request, no such file";
-
-  g_clear_pointer (event_node, json_node_unref);
-  *event_node = confab_hosted_file_event_to_json (file);
-  return NULL;
-}
-
-/* NULL when the ContentEvent will do, else what is wrong with it. A text without a
- * contentType is stored with "text/plain": *event_node is then replaced by such a copy. */
-static const char *
-check_content_event (ConsumerSocket  *socket,
-                     JsonObject      *request,
-                     JsonObject      *event,
-                     JsonNode       **event_node)
-{
-  JsonNode *message = json_object_get_member (event, "message");
-  const char *content_type = confab_json_get_string (event, "contentType");
-  JsonObject *copy;
-
-  if (g_strcmp0 (content_type, CONFAB_CONTENT_TYPE_HOSTED_FILE) == 0)
-    return check_file_event (socket, event, event_node);
-
-  if (message == NULL || JSON_NODE_HOLDS_NULL (message) || JSON_NODE_HOLDS_ARRAY (message) ||
-      ((content_type == NULL || g_str_equal (content_type, "text/plain")) &&
-       confab_json_get_string (event, "message") == NULL))
-    return "Bad Request, no message";
-
-  if (content_type == NULL)
-    {
-      g_clear_pointer (event_node, json_node_unref);
-      *event_node = json_node_copy (json_object_get_member (request, "event"));
-      copy = json_node_get_object (*event_node);
-      json_object_set_string_member (copy, "contentType", "text/plain");
-    }
-
-  return NULL;
-}
-
-/* Whether every sequence of list names a content event someone other than the consumer
- * sent: what a click can be on. */
-static gboolean
-names_others_content (ConfabStoredConversation *conversation,
-                      const char               *consumer_id,
-                      JsonArray                *list)
-{
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      gint64 sequence = json_array_get_int_element (list, i);
-      ConfabStoredEvent *event;
-      ConfabEventType type;
-
-      if (sequence >= conversation->events->len)
-        return FALSE;
-      event = g_ptr_array_index (conversation->events, sequence);
-      type = confab_event_type_from_string (confab_json_get_string (json_node_get_object (event->event), "type"));
-      if ((type != CONFAB_EVENT_CONTENT && type != CONFAB_EVENT_RICH_CONTENT) ||
-          g_strcmp0 (event->originator_id, consumer_id) == 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* NULL when the AcceptStatusEvent was applied to the messages it names, else what is
- * wrong with it. An ACTION (a click in a rich message or on a quick reply) moves no
- * delivery state; it must name messages of the other side. */
-static const char *
-apply_receipt (ConsumerSocket           *socket,
-               ConfabStoredConversation *conversation,
-               JsonObject               *event)
-{
-  const char *status = confab_json_get_string (event, "status");
-  JsonArray *list = confab_json_get_array (event, "sequenceList");
-  ConfabReceiptStatus receipt = confab_receipt_status_from_string (status);
-
-  /* The wire name exactly: the client reads any case, the service is strict. */
-  if (g_strcmp0 (status, confab_receipt_status_to_string (receipt)) != 0)
-    return "Bad Request, unknown status";
-
-  if (!valid_sequence_list (list))
-    return "Bad Request, bad sequenceList";
-
-  if (receipt == CONFAB_RECEIPT_ACTION)
-    return names_others_content (conversation, socket->consumer_id, list) ? NULL
-           : "Bad Request, an ACTION names messages of the other side";
-
-  confab_stored_conversation_apply_receipt (conversation, socket->consumer_id, receipt, list);
-  return NULL;
-}
-
-/* Typing goes to the agent only, never stored: answered with sequence 0. */
-static void
-publish_chat_state (ConsumerSocket           *socket,
-                    const ConfabFrame        *frame,
-                    ConfabStoredConversation *conversation,
-                    JsonObject               *event,
-                    JsonNode                 *event_node)
-{
-  if (confab_json_get_string (event, "chatState") == NULL)
-    {
-      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, "Bad Request, no chatState");
-      return;
-    }
-
-  respond_sequence (socket, frame->id, 0);
-  confab_server_consumer_published (socket->server, conversation, -1, event_node, NULL);
-}
-
-static void
-handle_publish (ConsumerSocket    *socket,
-                const ConfabFrame *frame)
-{
-  ConfabServer *self = socket->server;
-  JsonObject *request = confab_frame_get_body_object (frame);
-  ConfabStoredConversation *conversation = socket_lookup_conversation (socket, request);
-  JsonObject *event = confab_json_get_object (request, "event");
-  const char *type = confab_json_get_string (event, "type");
-  g_autoptr(JsonNode) event_node = NULL;
-  ConfabStoredEvent *stored;
-  const char *problem = NULL;
-
-  if (conversation == NULL)
-    problem = "Bad Request, unknown dialog";
-  else if (type == NULL)
-    problem = "Bad Request, no event type";
-  else if (conversation->closed)
-    problem = BAD_REQUEST_CLOSED;
-  else if (frame->metadata != NULL && !confab_metadata_is_acceptable (frame->metadata, NULL))
-    problem = "Bad Request, bad metadata";
-
-  if (problem != NULL)
-    {
-      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, problem);
-      return;
-    }
-
-  event_node = json_node_init_object (json_node_alloc (), event);
-
-  switch (confab_event_type_from_string (type))
-    {
-    case CONFAB_EVENT_CONTENT:
-      problem = check_content_event (socket, request, event, &event_node);
-      break;
-    case CONFAB_EVENT_RICH_CONTENT:
-      problem = confab_json_get_object (event, "content") == NULL ? "Bad Request, no content" : NULL;
-      break;
-    case CONFAB_EVENT_ACCEPT_STATUS:
-      problem = apply_receipt (socket, conversation, event);
-      break;
-    case CONFAB_EVENT_CHAT_STATE:
-      publish_chat_state (socket, frame, conversation, event, event_node);
-      return;
-    case CONFAB_EVENT_UNKNOWN:
-    default:
-      problem = "Bad Request, unknown event type";
-      break;
-    }
-
-  if (problem != NULL)
-    {
-      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, problem);
-      return;
-    }
-
-  /* Answer first, then the notification, as LivePerson does. */
-  respond_sequence (socket, frame->id, (gint64) conversation->events->len);
-  stored = confab_server_store_event (self, conversation, socket->consumer_id, "CONSUMER", event_node,
-                                      frame->metadata);
-  confab_server_consumer_published (self, conversation, stored->sequence, stored->event, stored->metadata);
 }
 
 /* The conversationField of an update: a one-element array may arrive as the bare element. */
@@ -433,6 +198,7 @@ dup_conversation_fields (JsonObject *request)
 typedef struct {
   gboolean close;           /* ConversationStateField or Stage CLOSE: the whole conversation */
   gboolean close_dialog;    /* DialogChange CLOSE of the main dialog */
+  gboolean close_survey;    /* DialogChange CLOSE of the survey's: skipping it */
   JsonNode *csat;           /* CSATRate, as the protocol's encoder writes it */
 } FieldUpdate;
 
@@ -476,22 +242,52 @@ read_csat (JsonObject  *field,
 }
 
 /* {"field":"DialogChange","type":"UPDATE","dialog":{"dialogId":…,"state":"CLOSE",…}}:
- * only the main dialog can be closed this way. */
+ * the main dialog, or a survey's. */
 static const char *
 read_dialog_change (JsonObject               *field,
                     ConfabStoredConversation *conversation,
                     FieldUpdate              *update)
 {
   JsonObject *dialog = confab_json_get_object (field, "dialog");
+  const char *dialog_id = confab_json_get_string (dialog, "dialogId");
 
   if (g_strcmp0 (confab_json_get_string (field, "type"), "UPDATE") != 0 ||
       g_strcmp0 (confab_json_get_string (dialog, "state"), "CLOSE") != 0)
     return "Bad Request, a DialogChange closes a dialog";
-  if (g_strcmp0 (confab_json_get_string (dialog, "dialogId"), conversation->id) != 0)
+
+  if (g_strcmp0 (dialog_id, conversation->id) == 0)
+    update->close_dialog = TRUE;
+  else if (conversation->survey != NULL && g_strcmp0 (dialog_id, conversation->survey->id) == 0)
+    update->close_survey = TRUE;
+  else
     return "Bad Request, unknown dialog";
 
-  update->close_dialog = TRUE;
   return NULL;
+}
+
+/* Whether what update closes is closed already. */
+static gboolean
+closes_closed (ConfabStoredConversation *conversation,
+               FieldUpdate              *update)
+{
+  return ((update->close || update->close_survey) && conversation->closed) ||
+         (update->close_dialog && confab_stored_conversation_main_closed (conversation)) ||
+         (update->close_survey && conversation->survey == NULL);
+}
+
+/* A close while a survey runs skips the survey; closing the main dialog may start one
+ * (confab_server_close_main_dialog()); ConversationStateField or Stage CLOSE never does. */
+static void
+apply_closes (ConfabServer             *self,
+              ConfabStoredConversation *conversation,
+              FieldUpdate              *update)
+{
+  if ((update->close || update->close_survey) && conversation->survey != NULL)
+    confab_server_end_survey (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
+  else if (update->close)
+    confab_server_close_conversation (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
+  else if (update->close_dialog)
+    confab_server_close_main_dialog (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
 }
 
 /* NULL when every field is understood, else what is wrong with them. */
@@ -530,9 +326,10 @@ handle_update_field (ConsumerSocket    *socket,
 {
   ConfabServer *self = socket->server;
   JsonObject *request = confab_frame_get_body_object (frame);
-  ConfabStoredConversation *conversation = socket_lookup_conversation (socket, request);
+  ConfabStoredConversation *conversation = consumer_socket_lookup_conversation (socket, request);
   g_autoptr(JsonArray) fields = NULL;
-  g_auto(FieldUpdate) update = { FALSE, FALSE, NULL };
+  g_auto(FieldUpdate) update = { FALSE, FALSE, FALSE, NULL };
+  gboolean closes;
   const char *problem = NULL;
 
   if (conversation == NULL)
@@ -548,7 +345,7 @@ handle_update_field (ConsumerSocket    *socket,
   else
     problem = read_conversation_fields (fields, conversation, &update);
 
-  if (problem == NULL && (update.close || update.close_dialog) && conversation->closed)
+  if (problem == NULL && closes_closed (conversation, &update))
     problem = BAD_REQUEST_CLOSED;
 
   if (problem != NULL)
@@ -557,8 +354,9 @@ handle_update_field (ConsumerSocket    *socket,
       return;
     }
 
+  closes = update.close || update.close_dialog || update.close_survey;
   consumer_socket_respond_string (socket, frame->id, 200, CONFAB_RESP_UPDATE_CONVERSATION,
-                                  update.close || update.close_dialog ? "OK Conversation resolved successfully" : "OK");
+                                  closes ? "OK Conversation resolved successfully" : "OK");
 
   if (update.csat != NULL)
     {
@@ -566,13 +364,11 @@ handle_update_field (ConsumerSocket    *socket,
       conversation->csat = g_steal_pointer (&update.csat);
       json_node_seal (conversation->csat);
       /* Echoed in conversationDetails.csat; a close below announces it as well. */
-      if (!update.close && !update.close_dialog)
+      if (!closes)
         confab_server_conversation_changed (self, conversation);
     }
 
-  /* Without a post-conversation survey, closing the main dialog closes the conversation. */
-  if (update.close || update.close_dialog)
-    confab_server_close_conversation (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
+  apply_closes (self, conversation, &update);
 }
 
 static void
@@ -711,7 +507,7 @@ handle_request (ConsumerSocket    *socket,
   else if (g_strcmp0 (frame->type, CONFAB_REQ_UNSUBSCRIBE_MESSAGING) == 0)
     handle_unsubscribe_messaging (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_PUBLISH_EVENT) == 0)
-    handle_publish (socket, frame);
+    consumer_socket_handle_publish (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_UPDATE_CONVERSATION) == 0)
     handle_update_field (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_GET_CLOCK) == 0)

@@ -29,6 +29,17 @@ typedef struct {
   ConfabReceiptStatus accept_status; /* content events: the other side's newest receipt */
 } ConfabStoredEvent;
 
+/* A post-conversation survey: a second dialog, opened when the main one closes, while the
+ * conversation stays open until the survey is over. */
+typedef struct {
+  char *id;                      /* its dialog id */
+  gboolean closed;
+  ConfabCloseReason close_reason; /* when closed: AGENT (completed), CONSUMER (skipped) */
+  gint64 start_ts;
+  gint64 end_ts;
+  GPtrArray *events;             /* of ConfabStoredEvent; index == sequence */
+} ConfabStoredSurvey;
+
 typedef struct {
   char *id;                      /* also the id of its main dialog */
   char *account_id;
@@ -41,6 +52,9 @@ typedef struct {
   gint64 last_update_ts;         /* metaDataLastUpdateTs */
   JsonNode *csat;                /* the consumer's CSATRate field, or NULL */
   GPtrArray *events;             /* of ConfabStoredEvent; index == sequence */
+  ConfabStoredSurvey *survey;    /* NULL when there is none; then close_reason and end_ts
+                                  * are the main dialog's, closed stays FALSE until the
+                                  * survey is over */
 } ConfabStoredConversation;
 
 typedef struct {
@@ -126,6 +140,23 @@ ConfabStoredEvent        *confab_stored_conversation_append_full (ConfabStoredCo
                                                                    JsonNode                 *event,
                                                                    JsonNode                 *metadata,
                                                                    gint64                    now_ms);
+/* Events to the end of events (the main dialog's or a survey's), with the next sequence. */
+ConfabStoredEvent        *confab_stored_events_append       (GPtrArray                *events,
+                                                              const char               *originator_id,
+                                                              const char               *role,
+                                                              JsonNode                 *event,
+                                                              JsonNode                 *metadata,
+                                                              gint64                    now_ms);
+/* The events of one of the conversation's dialogs (NULL: the main one), or NULL when it has
+ * no dialog of that id. */
+GPtrArray                *confab_stored_conversation_dialog_events (ConfabStoredConversation *conversation,
+                                                                     const char               *dialog_id);
+/* Whether the main dialog is closed: the conversation is, or a survey runs. */
+gboolean                  confab_stored_conversation_main_closed (ConfabStoredConversation *conversation);
+/* Closes the main dialog for reason and opens a survey dialog with a new id. */
+ConfabStoredSurvey       *confab_stored_conversation_start_survey (ConfabStoredConversation *conversation,
+                                                                    ConfabCloseReason         reason,
+                                                                    gint64                    now_ms);
 /* Moves metaDataLastUpdateTs forward, strictly, so newer notifications always win. */
 void                      confab_stored_conversation_touch  (ConfabStoredConversation *conversation,
                                                               gint64                    now_ms);
@@ -136,10 +167,19 @@ guint                     confab_stored_conversation_apply_receipt (ConfabStored
                                                                      const char               *receipt_originator,
                                                                      ConfabReceiptStatus       status,
                                                                      JsonArray                *sequence_list);
+/* The same for the events of any dialog. */
+guint                     confab_stored_events_apply_receipt (GPtrArray           *events,
+                                                               const char          *receipt_originator,
+                                                               ConfabReceiptStatus  status,
+                                                               JsonArray           *sequence_list);
 
 /* The event's change object of an ms.MessagingEventNotification (transfer full). */
 JsonNode                 *confab_stored_event_to_change_json (ConfabStoredEvent        *event,
                                                                ConfabStoredConversation *conversation);
+/* The same for an event of the dialog dialog_id (NULL: the main one). */
+JsonNode                 *confab_stored_event_to_change_json_in (ConfabStoredEvent        *event,
+                                                                  ConfabStoredConversation *conversation,
+                                                                  const char               *dialog_id);
 /* What the encoders of src/protocol need to know about a conversation; the strings stay
  * the conversation's. */
 void                      confab_stored_conversation_get_info (ConfabStoredConversation *conversation,

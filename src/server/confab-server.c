@@ -44,6 +44,7 @@ enum {
   PROP_HANDSHAKE_TIMEOUT,
   PROP_IDLE_TIMEOUT,
   PROP_MAX_SOCKETS_PER_PEER,
+  PROP_POST_SURVEY,
   N_PROPS
 };
 
@@ -120,6 +121,9 @@ confab_server_get_property (GObject    *object,
     case PROP_MAX_SOCKETS_PER_PEER:
       g_value_set_uint (value, self->max_sockets_per_peer);
       break;
+    case PROP_POST_SURVEY:
+      g_value_set_boolean (value, self->post_survey);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -165,6 +169,9 @@ confab_server_set_property (GObject      *object,
       break;
     case PROP_MAX_SOCKETS_PER_PEER:
       self->max_sockets_per_peer = g_value_get_uint (value);
+      break;
+    case PROP_POST_SURVEY:
+      confab_server_set_post_survey (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -219,6 +226,12 @@ confab_server_class_init (ConfabServerClass *klass)
   properties[PROP_MAX_SOCKETS_PER_PEER] =
     g_param_spec_uint ("max-sockets-per-peer", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_SOCKETS_PER_PEER,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  /* An agent's close (or the consumer closing the main dialog) opens a post-conversation
+   * survey dialog. */
+  properties[PROP_POST_SURVEY] =
+    g_param_spec_boolean ("post-survey", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -491,3 +504,24 @@ confab_server_set_response_delay (ConfabServer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESPONSE_DELAY]);
 }
 
+
+gboolean
+confab_server_get_post_survey (ConfabServer *self)
+{
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
+
+  return self->post_survey;
+}
+
+void
+confab_server_set_post_survey (ConfabServer *self,
+                               gboolean      enabled)
+{
+  g_return_if_fail (CONFAB_IS_SERVER (self));
+
+  enabled = !!enabled;
+  if (self->post_survey == enabled)
+    return;
+  self->post_survey = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POST_SURVEY]);
+}

@@ -147,10 +147,37 @@ gboolean      confab_server_agent_set_typing (ConfabServer   *self,
                                               const char     *conversation_id,
                                               ConfabChatState state,
                                               GError        **error);
+/* Closes the main dialog: with post-survey on (and the conversation accepted), a
+ * POST_SURVEY dialog opens and the conversation stays open ("stage" OPEN) until the survey
+ * ends; else the conversation closes. While a survey runs, it ends it, as completed. */
 gboolean      confab_server_agent_close      (ConfabServer     *self,
                                               const char       *conversation_id,
                                               ConfabCloseReason reason,
                                               GError          **error);
+
+/* Post-conversation surveys. When on, an agent's close (or the consumer's DialogChange
+ * closing the main dialog) opens a survey dialog instead of closing the conversation; the
+ * agent asks its questions there (quick replies with confab_metadata_new_survey_answer()
+ * on each chip, confab_metadata_new_survey_question() on the message) and completes it.
+ * Off by default: a client that does not follow survey dialogs would see the conversation
+ * stay open. */
+gboolean      confab_server_get_post_survey  (ConfabServer   *self);
+void          confab_server_set_post_survey  (ConfabServer   *self,
+                                              gboolean        enabled);
+/* A message into the running survey's dialog; NOT_FOUND when none runs. */
+gint64        confab_server_agent_send_survey (ConfabServer             *self,
+                                               const char               *conversation_id,
+                                               const char               *text,
+                                               const ConfabQuickReplies *quick_replies,
+                                               JsonNode                 *metadata,
+                                               GError                  **error);
+/* Closes the survey dialog as completed ("closedCause" "Completed"), and the conversation. */
+gboolean      confab_server_agent_complete_survey (ConfabServer  *self,
+                                                   const char    *conversation_id,
+                                                   GError       **error);
+/* The survey dialog's id, or NULL when the conversation has none. */
+char         *confab_server_dup_survey_dialog_id (ConfabServer *self,
+                                                  const char   *conversation_id);
 
 /* Hosted files. A temporary URL for GET or PUT of relative_path, as ms.GenerateURLFor…
  * answers give it (lifetime_s may be negative, for one that has expired): the file is at
