@@ -320,7 +320,7 @@ test_no_join_row_without_knowledge (Fixture       *f,
 }
 
 #define ADD(path, func) \
-  g_test_add ("/session/senders/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/core/session/senders/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
 main (int   argc,

@@ -314,9 +314,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/store/senders/events-in-pages", test_events_in_pages);
-  g_test_add_func ("/store/senders/profiles-and-agent", test_profiles_and_agent);
-  g_test_add_func ("/store/migration/from-version-2", test_migrates_version_2);
+  g_test_add_func ("/core/store/senders/events-in-pages", test_events_in_pages);
+  g_test_add_func ("/core/store/senders/profiles-and-agent", test_profiles_and_agent);
+  g_test_add_func ("/core/store/migration/from-version-2", test_migrates_version_2);
 
   return g_test_run ();
 }

@@ -387,7 +387,7 @@ main (int   argc,
   if (the_app == NULL)
     return 77;
 
-#define ADD(path, func) g_test_add ("/senders/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/ui/senders/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("names-and-hand-over", test_names_and_hand_over);
   ADD ("unread-ignores-events", test_unread_ignores_events);
   ADD ("status-from-one-name", test_status_from_one_name);
