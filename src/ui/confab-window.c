@@ -116,6 +116,10 @@ send_action (GtkWidget  *widget,
   g_strchomp (text);
   while (*text == '\n')
     memmove (text, text + 1, strlen (text));
+  /* Writing after a close begins a new conversation, and its row goes above the words, even
+   * while offline. */
+  if (confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_CLOSED)
+    confab_session_new_conversation (self->session);
   /* Not saved: the words stay in the composer (the store's error says why). */
   if (confab_session_send_text (self->session, text) == NULL)
     return;

@@ -250,19 +250,22 @@ test_names_and_hand_over (Fixture       *f,
     g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (row))), ==, expected);
   }
 
-  /* a new conversation: the old rows keep their names */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conversation", NULL));
+  /* Writing after the close, offline: a new conversation begins above the words at once, and
+   * the old rows keep their names. */
+  confab_server_shutdown (f->server);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+  type_and_send (f, "Are you still there?");
   WAIT_LABELS (f, "You, T: Hello, I need help. Sent. | Dana joined the conversation | Dana, T: Dana here. | "
                   "Alex joined the conversation | Alex, T: Alex here. | Conversation closed by the agent at T | "
-                  "New conversation");
+                  "New conversation | You, T: Are you still there? Queued.");
   confab_test_spin (300);
   close_window (f);
 
   /* Confab starts again with the service gone: the names come from the history. */
-  confab_server_shutdown (f->server);
   open_window (f);
   WAIT_LABELS (f, "You, T: Hello, I need help. Sent. | Dana joined the conversation | Dana, T: Dana here. | "
-                  "Alex joined the conversation | Alex, T: Alex here. | Conversation closed by the agent at T");
+                  "Alex joined the conversation | Alex, T: Alex here. | Conversation closed by the agent at T | "
+                  "You, T: Are you still there? Queued.");
 }
 
 /* Rows for events are neither read nor unread: the divider stands above the agent's
