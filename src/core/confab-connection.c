@@ -410,6 +410,15 @@ connect_cb (GObject      *object,
   set_state (self, CONFAB_CONNECTION_STATE_CONNECTED);
 }
 
+/* What Confab can show; an account holds back what a client does not declare. Photo and
+ * file sharing are declared only once Confab can send and show files. */
+static const char *const features[] = {
+  CONFAB_FEATURE_RICH_CONTENT,
+  CONFAB_FEATURE_QUICK_REPLIES,
+  CONFAB_FEATURE_MULTI_DIALOG,
+  CONFAB_FEATURE_AUTO_MESSAGES,
+};
+
 static char *
 client_properties (void)
 {
@@ -429,8 +438,8 @@ client_properties (void)
   json_builder_add_string_value (builder, "LINUX");
   json_builder_set_member_name (builder, "features");
   json_builder_begin_array (builder);
-  json_builder_add_string_value (builder, "AUTO_MESSAGES");
-  json_builder_add_string_value (builder, "MULTI_DIALOG");
+  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
+    json_builder_add_string_value (builder, features[i]);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
