@@ -509,6 +509,18 @@ confab_connection_send_request (ConfabConnection   *self,
                                 GAsyncReadyCallback callback,
                                 gpointer            user_data)
 {
+  confab_connection_send_request_full (self, type, body, NULL, cancellable, callback, user_data);
+}
+
+void
+confab_connection_send_request_full (ConfabConnection   *self,
+                                     const char         *type,
+                                     JsonNode           *body,
+                                     JsonNode           *metadata,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(JsonNode) owned_body = body;
   g_autofree char *text = NULL;
@@ -516,6 +528,7 @@ confab_connection_send_request (ConfabConnection   *self,
 
   g_return_if_fail (CONFAB_IS_CONNECTION (self));
   g_return_if_fail (type != NULL);
+  g_return_if_fail (metadata == NULL || JSON_NODE_HOLDS_ARRAY (metadata));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, confab_connection_send_request);
@@ -537,7 +550,7 @@ confab_connection_send_request (ConfabConnection   *self,
   pending->timeout_source = g_timeout_add (self->request_timeout_ms, request_timeout_cb, pending);
   g_hash_table_insert (self->pending, pending->id, pending);
 
-  text = confab_frame_build_request (pending->id, type, owned_body);
+  text = confab_frame_build_request_full (pending->id, type, owned_body, metadata);
   g_debug ("Sending %s (id %s)", type, pending->id);
   soup_websocket_connection_send_text (self->ws, text);
 }

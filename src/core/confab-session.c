@@ -307,6 +307,7 @@ confab_session_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->in_flight);
   g_queue_clear_full (&self->outbox, g_object_unref);
+  g_clear_object (&self->replies_message);
 
   G_OBJECT_CLASS (confab_session_parent_class)->dispose (object);
 }
@@ -423,6 +424,8 @@ confab_session_init (ConfabSession *self)
   self->dirty = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   g_signal_connect_object (self->messages, "items-changed",
                            G_CALLBACK (_confab_session_messages_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->messages, "items-changed",
+                           G_CALLBACK (_confab_session_update_quick_replies), self, G_CONNECT_SWAPPED);
   g_queue_init (&self->outbox);
   self->accept_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->read_batch = g_array_new (FALSE, FALSE, sizeof (gint64));

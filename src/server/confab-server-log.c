@@ -81,6 +81,11 @@ build_parsed_frame (JsonBuilder       *builder,
       json_builder_set_member_name (builder, "body");
       json_builder_add_value (builder, json_node_copy (frame->body));
     }
+  if (frame->metadata != NULL && !omit_body)
+    {
+      json_builder_set_member_name (builder, "metadata");
+      json_builder_add_value (builder, json_node_copy (frame->metadata));
+    }
   json_builder_end_object (builder);
 
   if (omit_body)
