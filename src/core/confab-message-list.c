@@ -6,16 +6,24 @@
  * Rows are kept sorted by (dialog, sequence), dialogs in the order they were first seen
  * (a new conversation comes after the old one), then the own messages that have no
  * sequence yet in the order they were written. A batch of arrivals is merged in one pass
- * and announced with one items-changed covering only what moved.
+ * and announced with one items-changed covering only what moved. A message is found by its
+ * (dialog, sequence) with a binary search over the sorted rows: no index per message, which
+ * would take more memory than most messages' text.
+ *
+ * The history comes a page at a time, newest first: a page of older messages goes before
+ * everything held, and the dialogs seen in it first go before the dialogs known already.
  */
 #include "config.h"
 
 #include "confab-message-list.h"
 
+/* The order of a message that has no sequence yet: after every dialog. */
+#define PENDING_ORDER G_MAXINT
+
 typedef struct
 {
   ConfabMessage *message;  /* owned */
-  guint dialog_order;      /* G_MAXUINT while the message has no sequence */
+  int dialog_order;        /* PENDING_ORDER while the message has no sequence */
   gint64 sequence;         /* for pending ones: the order they were written in */
 } Item;
 
@@ -24,13 +32,25 @@ struct _ConfabMessageList
   GObject parent_instance;
 
   GArray *items;            /* of Item */
-  GHashTable *dialogs;      /* dialog id → GUINT_TO_POINTER (order + 1) */
+  GHashTable *dialogs;      /* dialog id → GINT_TO_POINTER (order) */
+  int next_order;           /* for a dialog seen now: after all */
+  int first_order;          /* the lowest order given, to dialogs of older pages */
+  gboolean has_older;
+  gboolean adding_older;    /* items-changed is about a page of the history */
+  guint n_unread_before;
   GHashTable *last_seq;     /* dialog id → gint64 * */
-  GHashTable *by_key;       /* "dialog\x1fsequence" → ConfabMessage (unowned) */
   gint64 next_pending;
   gint64 first_pending;     /* restored ones count down from here */
   guint n_items_changed;
 };
+
+enum {
+  PROP_0,
+  PROP_HAS_OLDER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -83,7 +103,8 @@ make_key (const char *dialog_id,
   return g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, dialog_id ? dialog_id : "", sequence);
 }
 
-static guint
+/* The dialog's place; one seen first now goes after every other. */
+static int
 dialog_order (ConfabMessageList *self,
               const char        *dialog_id)
 {
@@ -91,13 +112,12 @@ dialog_order (ConfabMessageList *self,
 
   if (dialog_id == NULL)
     dialog_id = "";
-  value = g_hash_table_lookup (self->dialogs, dialog_id);
-  if (value == NULL)
+  if (!g_hash_table_lookup_extended (self->dialogs, dialog_id, NULL, &value))
     {
-      value = GUINT_TO_POINTER (g_hash_table_size (self->dialogs) + 1);
+      value = GINT_TO_POINTER (self->next_order++);
       g_hash_table_insert (self->dialogs, g_strdup (dialog_id), value);
     }
-  return GPOINTER_TO_UINT (value) - 1;
+  return GPOINTER_TO_INT (value);
 }
 
 static int
@@ -116,6 +136,53 @@ item_compare_func (gconstpointer a,
                    gconstpointer b)
 {
   return item_compare (a, b);
+}
+
+/* The row of (dialog, sequence), if the list holds it. */
+static ConfabMessage *
+find_message (ConfabMessageList *self,
+              const char        *dialog_id,
+              gint64             sequence)
+{
+  gpointer order;
+  Item key = { NULL, 0, sequence };
+  guint lo = 0, hi = self->items->len;
+
+  if (sequence < 0 || !g_hash_table_lookup_extended (self->dialogs, dialog_id != NULL ? dialog_id : "", NULL, &order))
+    return NULL;
+  key.dialog_order = GPOINTER_TO_INT (order);
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      int c = item_compare (&g_array_index (self->items, Item, mid), &key);
+
+      if (c == 0)
+        return g_array_index (self->items, Item, mid).message;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+/* Whether (dialog, sequence) is in the list or was taken from this batch already; notes it
+ * for the batch. */
+static gboolean
+seen_before (ConfabMessageList *self,
+             GHashTable        *batch,
+             const char        *dialog_id,
+             gint64             sequence)
+{
+  g_autofree char *key = NULL;
+
+  if (find_message (self, dialog_id, sequence) != NULL)
+    return TRUE;
+  key = make_key (dialog_id, sequence);
+  if (g_hash_table_contains (batch, key))
+    return TRUE;
+  g_hash_table_add (batch, g_steal_pointer (&key));
+  return FALSE;
 }
 
 static void
@@ -278,7 +345,7 @@ find_pending_echo (ConfabMessageList *self,
 
       ConfabDeliveryState state;
 
-      if (item->dialog_order != G_MAXUINT)
+      if (item->dialog_order != PENDING_ORDER)
         continue;
       state = confab_message_get_delivery_state (item->message);
       /* Sending now, or sent before the socket went and not answered: the service may
@@ -297,6 +364,7 @@ confab_message_list_add (ConfabMessageList *self,
 {
   g_autoptr(GArray) additions = NULL;
   g_autoptr(GHashTable) drop = NULL;
+  g_autoptr(GHashTable) batch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *added;
 
   g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
@@ -319,32 +387,26 @@ confab_message_list_add (ConfabMessageList *self,
       Item item;
 
       note_sequence (self, dialog_id, sequence);
-      {
-        g_autofree char *key = make_key (dialog_id, sequence);
+      if (seen_before (self, batch, dialog_id, sequence))
+        continue;
 
-        if (g_hash_table_contains (self->by_key, key))
+      /* An echo of what the person just sent: the row is there already. */
+      if (confab_message_get_own (message) && (pending = find_pending_echo (self, message)) != NULL &&
+          (drop == NULL || !g_hash_table_contains (drop, pending)))
+        {
+          Item moved = { pending, dialog_order (self, dialog_id), sequence };
+
+          confab_message_set_dialog_id (pending, dialog_id);
+          confab_message_set_conversation_id (pending, confab_message_get_conversation_id (message));
+          confab_message_set_sequence (pending, sequence);
+          confab_message_set_server_time (pending, confab_message_get_server_time (message));
+          confab_message_advance_delivery (pending, CONFAB_DELIVERY_SENT);
+          if (drop == NULL)
+            drop = g_hash_table_new (NULL, NULL);
+          g_hash_table_add (drop, pending);
+          g_array_append_val (additions, moved);
           continue;
-
-        /* An echo of what the person just sent: the row is there already. */
-        if (confab_message_get_own (message) && (pending = find_pending_echo (self, message)) != NULL)
-          {
-            Item moved = { pending, dialog_order (self, dialog_id), sequence };
-
-            confab_message_set_dialog_id (pending, dialog_id);
-            confab_message_set_conversation_id (pending, confab_message_get_conversation_id (message));
-            confab_message_set_sequence (pending, sequence);
-            confab_message_set_server_time (pending, confab_message_get_server_time (message));
-            confab_message_advance_delivery (pending, CONFAB_DELIVERY_SENT);
-            g_hash_table_insert (self->by_key, g_steal_pointer (&key), pending);
-            if (drop == NULL)
-              drop = g_hash_table_new (NULL, NULL);
-            g_hash_table_add (drop, pending);
-            g_array_append_val (additions, moved);
-            continue;
-          }
-
-        g_hash_table_insert (self->by_key, g_steal_pointer (&key), message);
-      }
+        }
 
       item.message = message;
       item.dialog_order = dialog_order (self, dialog_id);
@@ -359,6 +421,95 @@ confab_message_list_add (ConfabMessageList *self,
   return added;
 }
 
+GPtrArray *
+confab_message_list_add_older (ConfabMessageList *self,
+                               GPtrArray         *messages,
+                               gboolean           has_older,
+                               guint              n_unread_before)
+{
+  g_autoptr(GArray) additions = NULL;
+  g_autoptr(GHashTable) new_dialogs = NULL;
+  g_autoptr(GHashTable) batch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *added;
+
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
+  g_return_val_if_fail (messages != NULL, NULL);
+
+  /* The dialogs first seen here go before every dialog known, in the page's order: the
+   * page's last new dialog just before the first known one. */
+  new_dialogs = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = messages->len; i > 0; i--)
+    {
+      const char *dialog_id = confab_message_get_dialog_id (g_ptr_array_index (messages, i - 1));
+
+      if (dialog_id == NULL)
+        dialog_id = "";
+      if (g_hash_table_contains (self->dialogs, dialog_id) || g_hash_table_contains (new_dialogs, dialog_id))
+        continue;
+      g_hash_table_add (new_dialogs, (gpointer) dialog_id);
+      g_hash_table_insert (self->dialogs, g_strdup (dialog_id), GINT_TO_POINTER (--self->first_order));
+    }
+
+  additions = new_item_array (messages->len);
+  g_array_set_clear_func (additions, NULL);
+  added = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConfabMessage *message = g_ptr_array_index (messages, i);
+      const char *dialog_id = confab_message_get_dialog_id (message);
+      gint64 sequence = confab_message_get_sequence (message);
+      Item item;
+
+      g_return_val_if_fail (sequence >= 0, added);
+      note_sequence (self, dialog_id, sequence);
+      if (seen_before (self, batch, dialog_id, sequence))
+        continue;
+      item.message = message;
+      item.dialog_order = dialog_order (self, dialog_id);
+      item.sequence = sequence;
+      g_array_append_val (additions, item);
+      g_ptr_array_add (added, g_object_ref (message));
+    }
+
+  self->n_unread_before = has_older ? n_unread_before : 0;
+  if (additions->len > 0)
+    {
+      self->adding_older = TRUE;
+      merge_in (self, additions, NULL);
+      self->adding_older = FALSE;
+    }
+  if (self->has_older != has_older)
+    {
+      self->has_older = has_older;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_OLDER]);
+    }
+  return added;
+}
+
+gboolean
+confab_message_list_get_has_older (ConfabMessageList *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), FALSE);
+
+  return self->has_older;
+}
+
+gboolean
+confab_message_list_get_adding_older (ConfabMessageList *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), FALSE);
+
+  return self->adding_older;
+}
+
+guint
+confab_message_list_get_n_unread_before (ConfabMessageList *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), 0);
+
+  return self->n_unread_before;
+}
+
 void
 confab_message_list_append_outgoing (ConfabMessageList *self,
                                      ConfabMessage     *message)
@@ -370,7 +521,7 @@ confab_message_list_append_outgoing (ConfabMessageList *self,
   g_return_if_fail (confab_message_get_sequence (message) < 0);
 
   item.message = g_object_ref (message);
-  item.dialog_order = G_MAXUINT;
+  item.dialog_order = PENDING_ORDER;
   item.sequence = self->next_pending++;
   g_array_append_val (self->items, item);
   update_flags (self, self->items->len - 1, self->items->len - 1);
@@ -395,7 +546,7 @@ confab_message_list_prepend_outgoing (ConfabMessageList *self,
   self->first_pending -= messages->len;
   for (guint i = 0; i < messages->len; i++)
     {
-      Item item = { g_ptr_array_index (messages, i), G_MAXUINT, self->first_pending + i };
+      Item item = { g_ptr_array_index (messages, i), PENDING_ORDER, self->first_pending + i };
 
       g_return_if_fail (confab_message_get_sequence (item.message) < 0);
       g_array_append_val (additions, item);
@@ -409,7 +560,6 @@ confab_message_list_set_sequence (ConfabMessageList *self,
                                   const char        *dialog_id,
                                   gint64             sequence)
 {
-  g_autofree char *key = NULL;
   g_autoptr(GArray) additions = NULL;
   g_autoptr(GHashTable) drop = NULL;
   ConfabMessage *existing;
@@ -422,18 +572,7 @@ confab_message_list_set_sequence (ConfabMessageList *self,
       g_strcmp0 (confab_message_get_dialog_id (message), dialog_id) == 0)
     return TRUE;
 
-  /* The message's old place in the index goes, whatever happens next. */
-  if (confab_message_get_sequence (message) >= 0)
-    {
-      g_autofree char *old_key = make_key (confab_message_get_dialog_id (message),
-                                           confab_message_get_sequence (message));
-
-      if (g_hash_table_lookup (self->by_key, old_key) == message)
-        g_hash_table_remove (self->by_key, old_key);
-    }
-
-  key = make_key (dialog_id, sequence);
-  existing = g_hash_table_lookup (self->by_key, key);
+  existing = find_message (self, dialog_id, sequence);
   drop = g_hash_table_new (NULL, NULL);
   g_hash_table_add (drop, message);
   note_sequence (self, dialog_id, sequence);
@@ -451,7 +590,6 @@ confab_message_list_set_sequence (ConfabMessageList *self,
 
   confab_message_set_dialog_id (message, dialog_id);
   confab_message_set_sequence (message, sequence);
-  g_hash_table_insert (self->by_key, g_steal_pointer (&key), message);
 
   additions = new_item_array (1);
   g_array_set_clear_func (additions, NULL);
@@ -468,12 +606,9 @@ confab_message_list_lookup (ConfabMessageList *self,
                             const char        *dialog_id,
                             gint64             sequence)
 {
-  g_autofree char *key = NULL;
-
   g_return_val_if_fail (CONFAB_IS_MESSAGE_LIST (self), NULL);
 
-  key = make_key (dialog_id, sequence);
-  return g_hash_table_lookup (self->by_key, key);
+  return find_message (self, dialog_id, sequence);
 }
 
 gint64
@@ -512,7 +647,6 @@ confab_message_list_finalize (GObject *object)
   ConfabMessageList *self = CONFAB_MESSAGE_LIST (object);
 
   g_clear_pointer (&self->items, g_array_unref);
-  g_clear_pointer (&self->by_key, g_hash_table_unref);
   g_clear_pointer (&self->last_seq, g_hash_table_unref);
   g_clear_pointer (&self->dialogs, g_hash_table_unref);
 
@@ -520,16 +654,39 @@ confab_message_list_finalize (GObject *object)
 }
 
 static void
+confab_message_list_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  ConfabMessageList *self = CONFAB_MESSAGE_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_HAS_OLDER: g_value_set_boolean (value, self->has_older); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 confab_message_list_class_init (ConfabMessageListClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = confab_message_list_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = confab_message_list_finalize;
+  object_class->get_property = confab_message_list_get_property;
+
+  /* ConfabMessageList:has-older: the history holds messages before the first row */
+  properties[PROP_HAS_OLDER] =
+    g_param_spec_boolean ("has-older", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 confab_message_list_init (ConfabMessageList *self)
 {
   self->items = new_item_array (0);
-  self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->last_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->dialogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

@@ -22,6 +22,23 @@ ConfabMessageList *confab_message_list_new               (void);
  * One items-changed for the whole batch. Returns the messages really added, in list order. */
 GPtrArray         *confab_message_list_add               (ConfabMessageList *self,
                                                           GPtrArray         *messages);
+/* A page of the history (ConfabMessage with a sequence, in list order), older than every
+ * message held: before them, the dialogs first seen here before every dialog known (the
+ * list's order is that of the history: dialogs in the order they were first seen).
+ * Duplicates are dropped. One items-changed. has_older and n_unread_before: what the store
+ * says lies before the page (ConfabStorePage). Returns the messages really added. */
+GPtrArray         *confab_message_list_add_older         (ConfabMessageList *self,
+                                                          GPtrArray         *messages,
+                                                          gboolean           has_older,
+                                                          guint              n_unread_before);
+/* TRUE during the items-changed of confab_message_list_add_older(): the rows are history,
+ * not news. */
+gboolean           confab_message_list_get_adding_older  (ConfabMessageList *self);
+/* The history holds messages before the first row (property has-older). */
+gboolean           confab_message_list_get_has_older     (ConfabMessageList *self);
+/* Agent messages with no READ published, just before the first row, that are not loaded:
+ * 0 when nothing older is held. */
+guint              confab_message_list_get_n_unread_before (ConfabMessageList *self);
 /* An own message just written: at the end, with no sequence yet. */
 void               confab_message_list_append_outgoing   (ConfabMessageList *self,
                                                           ConfabMessage     *message);

@@ -30,6 +30,8 @@ struct _ConfabMessage
   gint64 sequence;
   gint64 server_time;
   gint64 local_id;
+  /* The same few ids and types in every message of a history: each held once (interned
+   * GRefString), a message only references them. */
   char *dialog_id;
   char *conversation_id;
   char *originator_id;
@@ -77,15 +79,28 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ConfabMessage, confab_message, G_TYPE_OBJECT)
 
+static char *
+intern (const char *text)
+{
+  return text != NULL ? g_ref_string_new_intern (text) : NULL;
+}
+
+static void
+release (char *interned)
+{
+  if (interned != NULL)
+    g_ref_string_release (interned);
+}
+
 static void
 confab_message_finalize (GObject *object)
 {
   ConfabMessage *self = CONFAB_MESSAGE (object);
 
-  g_free (self->dialog_id);
-  g_free (self->conversation_id);
-  g_free (self->originator_id);
-  g_free (self->content_type);
+  release (self->dialog_id);
+  release (self->conversation_id);
+  release (self->originator_id);
+  release (self->content_type);
   g_free (self->text);
   if (self->rich != NULL)
     {
@@ -234,10 +249,10 @@ confab_message_new (const ConfabMessageFields *fields)
   self->sequence = fields->sequence;
   self->server_time = MAX (fields->server_time, 0);
   self->local_id = fields->local_id;
-  self->dialog_id = g_strdup (fields->dialog_id);
-  self->conversation_id = g_strdup (fields->conversation_id);
-  self->originator_id = g_strdup (fields->originator_id);
-  self->content_type = g_strdup (fields->content_type);
+  self->dialog_id = intern (fields->dialog_id);
+  self->conversation_id = intern (fields->conversation_id);
+  self->originator_id = intern (fields->originator_id);
+  self->content_type = intern (fields->content_type);
   self->text = g_strdup (fields->text != NULL ? fields->text : "");
   self->role = fields->role;
   self->delivery_state = fields->delivery_state;
@@ -323,12 +338,12 @@ confab_message_new_outgoing (const char *text,
       }                                                                  \
   } G_STMT_END
 
-#define SET_STRING(field, value, prop)                                   \
+#define SET_INTERNED(field, value, prop)                                 \
   G_STMT_START {                                                         \
     if (g_strcmp0 (self->field, (value)) != 0)                           \
       {                                                                  \
-        g_free (self->field);                                            \
-        self->field = g_strdup (value);                                  \
+        release (self->field);                                           \
+        self->field = intern (value);                                    \
         g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);    \
       }                                                                  \
   } G_STMT_END
@@ -360,7 +375,7 @@ confab_message_set_dialog_id (ConfabMessage *self,
                               const char    *dialog_id)
 {
   g_return_if_fail (CONFAB_IS_MESSAGE (self));
-  SET_STRING (dialog_id, dialog_id, PROP_DIALOG_ID);
+  SET_INTERNED (dialog_id, dialog_id, PROP_DIALOG_ID);
 }
 
 const char *
@@ -375,7 +390,7 @@ confab_message_set_conversation_id (ConfabMessage *self,
                                     const char    *conversation_id)
 {
   g_return_if_fail (CONFAB_IS_MESSAGE (self));
-  SET_STRING (conversation_id, conversation_id, PROP_CONVERSATION_ID);
+  SET_INTERNED (conversation_id, conversation_id, PROP_CONVERSATION_ID);
 }
 
 const char *

@@ -81,6 +81,9 @@ subscribe_dialog_cb (GObject      *object,
 
       _confab_session_queue_accept (self, message);
     }
+  /* and those the history on disk holds beyond the list */
+  for (guint i = 0; i < self->unaccepted->len; i++)
+    _confab_session_queue_accept_sequence (self, g_array_index (self->unaccepted, gint64, i));
 
   /* A conversation we just created has no history; any other may still be replaying. */
   if (self->just_requested)
@@ -314,7 +317,7 @@ open_socket (ConfabSession *self)
     return;
 
   /* The history held for this identity shows first; the socket then catches up. */
-  if (self->loading_consumer != NULL)
+  if (self->loading)
     {
       self->connect_after_load = TRUE;
       return;
@@ -403,6 +406,10 @@ _confab_session_begin_connect (ConfabSession *self)
       if (claims != NULL)
         _confab_session_adopt_consumer (self, claims->sub);
     }
+  /* Without one (an anonymous consumer signs up first), the history the account's last
+   * identity left shows meanwhile. */
+  if (self->consumer_id == NULL)
+    _confab_session_restore_last (self);
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   _confab_session_drop_connection (self);

@@ -26,6 +26,7 @@ _confab_session_set_conversation (ConfabSession           *self,
       /* Receipts name sequences of one dialog: none may reach another. */
       g_array_set_size (self->accept_batch, 0);
       g_array_set_size (self->read_batch, 0);
+      _confab_session_forget_unlisted (self);
       self->dialog_subscribed = FALSE;
       self->just_requested = FALSE;
       self->metadata_ts = 0;

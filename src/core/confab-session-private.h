@@ -16,7 +16,8 @@
  *   confab-session-profile.c       the agent's profile (nickname)
  *   confab-session-receipts.c      ACCEPT and READ batched out; receipts in, on own messages
  *   confab-session-rich.c          clicks in rich messages and on quick replies
- *   confab-session-store.c         the identity, its history read from and saved to the store
+ *   confab-session-store.c         the identity, its history read from the store a page at a
+ *                                  time and saved to it
  *   confab-session-typing.c        typing: the agent's in, the person's out
  */
 #pragma once
@@ -78,10 +79,26 @@ struct _ConfabSession
   /* History on disk (-store.c) */
   ConfabStore *store;
   char *loaded_consumer;      /* the identity whose history was read from the store */
-  char *loading_consumer;     /* the identity whose history is being read */
+  gboolean loading;           /* a snapshot is being read */
+  char *loading_consumer;     /* for that identity; NULL: the account's last one */
+  gboolean asked_last;        /* the account's last identity was read once */
+  gboolean loading_history;   /* the first page is not shown yet */
+  ConfabStoreSnapshot *provisional; /* the last identity's, until the identity is known */
   gboolean connect_after_load;
   GHashTable *dirty;          /* ConfabMessage with changes not saved yet */
+  GPtrArray *dirty_order;     /* the same, in the order they changed: new dialogs keep theirs */
   guint save_source;
+  gboolean adding_stored;     /* rows entering the list are read from the store: not saved again */
+
+  /* Older pages of the history (-store.c) */
+  char *history_consumer;     /* whose pages the list shows */
+  char *oldest_dialog;        /* the first row read from the store: older pages end there */
+  gint64 oldest_sequence;
+  gboolean loading_older;
+  GArray *unaccepted;         /* gint64: the conversation's agent messages not acknowledged,
+                               * read from the store, not in the list */
+  GHashTable *unlisted_receipts; /* sequence → ConfabReceiptStatus published for a message of
+                                  * the conversation not in the list */
 
   /* The messages and the outbox (-outbox.c) */
   ConfabMessageList *messages;
@@ -124,6 +141,8 @@ typedef enum {
   PROP_AGENT_TYPING,
   PROP_MESSAGES,
   PROP_SEND_READ_RECEIPTS,
+  PROP_LOADING_HISTORY,
+  PROP_LOADING_OLDER,
   N_PROPS
 } ConfabSessionProperty;
 
@@ -219,6 +238,10 @@ void         _confab_session_schedule_receipts     (ConfabSession             *s
 /* An ACCEPT for a message of the agent's, unless it went already. */
 void         _confab_session_queue_accept          (ConfabSession             *self,
                                                     ConfabMessage             *message);
+/* An ACCEPT for an agent message of the conversation that is in the history on disk but not
+ * in the list, unless it is on its way. */
+void         _confab_session_queue_accept_sequence (ConfabSession             *self,
+                                                    gint64                     sequence);
 /* A receipt this consumer published, seen again (a replay): it does not go twice. */
 void         _confab_session_apply_own_receipt     (ConfabSession             *self,
                                                     const char                *dialog_id,
@@ -250,6 +273,18 @@ void         _confab_session_update_quick_replies  (ConfabSession             *s
 /* The identity is known (from the token or a signup): its history is read once. */
 void         _confab_session_adopt_consumer        (ConfabSession             *self,
                                                     const char                *consumer_id);
+/* The identity is not known yet: the history the account's last identity left shows. */
+void         _confab_session_restore_last          (ConfabSession             *self);
+/* Receipts published, or seen again in a replay, for messages of the conversation that are
+ * not in the list: kept on disk, and on their rows when an older page brings them. by_agent:
+ * the agent's, for own messages. */
+void         _confab_session_unlisted_receipts     (ConfabSession             *self,
+                                                    const char                *dialog_id,
+                                                    GArray                    *sequences,
+                                                    ConfabReceiptStatus        status,
+                                                    gboolean                   by_agent);
+/* The conversation changed: what was kept for the old one's unlisted messages goes. */
+void         _confab_session_forget_unlisted       (ConfabSession             *self);
 /* ConfabMessageList::items-changed: new rows are saved, and watched for changes. */
 void         _confab_session_messages_changed_cb   (ConfabSession             *self,
                                                     guint                      position,

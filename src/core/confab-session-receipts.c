@@ -59,18 +59,23 @@ mark_receipt_sent (ConfabSession       *self,
                    ConfabReceiptStatus  status,
                    gboolean             sent)
 {
+  g_autoptr(GArray) unlisted = g_array_new (FALSE, FALSE, sizeof (gint64));
+
   for (guint i = 0; i < sequences->len; i++)
     {
       ConfabMessage *message = confab_message_list_lookup (self->messages, dialog_id,
                                                            g_array_index (sequences, gint64, i));
 
       if (message == NULL)
-        continue;
-      if (status == CONFAB_RECEIPT_ACCEPT)
+        g_array_append_val (unlisted, g_array_index (sequences, gint64, i));
+      else if (status == CONFAB_RECEIPT_ACCEPT)
         confab_message_set_accept_sent (message, sent);
       else
         confab_message_set_read_sent (message, sent);
     }
+  /* a message of the history not loaded: its row on disk */
+  if (sent)
+    _confab_session_unlisted_receipts (self, dialog_id, unlisted, status, FALSE);
 }
 
 static void
@@ -207,6 +212,15 @@ _confab_session_queue_accept (ConfabSession *self,
 }
 
 void
+_confab_session_queue_accept_sequence (ConfabSession *self,
+                                       gint64         sequence)
+{
+  if (batch_contains (self->accept_batch, sequence) || in_flight (self, CONFAB_RECEIPT_ACCEPT, sequence))
+    return;
+  g_array_append_val (self->accept_batch, sequence);
+}
+
+void
 confab_session_mark_read (ConfabSession *self,
                           GPtrArray     *messages)
 {
@@ -244,6 +258,14 @@ _confab_session_apply_own_receipt (ConfabSession       *self,
 {
   ConfabMessage *message = confab_message_list_lookup (self->messages, dialog_id, sequence);
 
+  if (message == NULL)
+    {
+      g_autoptr(GArray) unlisted = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      g_array_append_val (unlisted, sequence);
+      _confab_session_unlisted_receipts (self, dialog_id, unlisted, status, FALSE);
+    }
+
   if (status == CONFAB_RECEIPT_ACCEPT)
     {
       batch_remove (self->accept_batch, sequence);
@@ -278,7 +300,14 @@ _confab_session_apply_agent_receipt (ConfabSession       *self,
       return;
     }
 
-  /* The receipt for a message whose publish answer is still on its way. */
+  /* The receipt for a message whose publish answer is still on its way, or for one of the
+   * history not loaded (its row on disk now, and when an older page brings it). */
+  {
+    g_autoptr(GArray) unlisted = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    g_array_append_val (unlisted, sequence);
+    _confab_session_unlisted_receipts (self, dialog_id, unlisted, status, TRUE);
+  }
   {
     g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, dialog_id, sequence);
     ConfabDeliveryState known = GPOINTER_TO_INT (g_hash_table_lookup (self->early_receipts, key));

@@ -256,6 +256,8 @@ confab_session_set_store (ConfabSession *self,
   g_return_if_fail (self->state == CONFAB_SESSION_OFFLINE);
 
   g_set_object (&self->store, store);
+  /* the history shows once its first page is read */
+  SET_PROP (loading_history, store != NULL && self->history_consumer == NULL, PROP_LOADING_HISTORY);
 }
 
 guint
@@ -326,6 +328,12 @@ confab_session_finalize (GObject *object)
   g_clear_pointer (&self->receipts_in_flight, g_ptr_array_unref);
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
+  g_clear_pointer (&self->dirty_order, g_ptr_array_unref);
+  g_clear_pointer (&self->provisional, confab_store_snapshot_free);
+  g_clear_pointer (&self->unaccepted, g_array_unref);
+  g_clear_pointer (&self->unlisted_receipts, g_hash_table_unref);
+  g_free (self->history_consumer);
+  g_free (self->oldest_dialog);
   g_free (self->loaded_consumer);
   g_free (self->loading_consumer);
   g_free (self->signed_out_reason);
@@ -360,6 +368,8 @@ confab_session_get_property (GObject    *object,
     case PROP_AGENT_TYPING: g_value_set_boolean (value, self->agent_typing); break;
     case PROP_MESSAGES: g_value_set_object (value, self->messages); break;
     case PROP_SEND_READ_RECEIPTS: g_value_set_boolean (value, self->send_read_receipts); break;
+    case PROP_LOADING_HISTORY: g_value_set_boolean (value, self->loading_history); break;
+    case PROP_LOADING_OLDER: g_value_set_boolean (value, self->loading_older); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -414,6 +424,8 @@ confab_session_class_init (ConfabSessionClass *klass)
   properties[PROP_SEND_READ_RECEIPTS] = g_param_spec_boolean ("send-read-receipts", NULL, NULL, TRUE,
                                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                                               G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING_HISTORY] = g_param_spec_boolean ("loading-history", NULL, NULL, FALSE, ro);
+  properties[PROP_LOADING_OLDER] = g_param_spec_boolean ("loading-older", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -422,6 +434,9 @@ confab_session_init (ConfabSession *self)
 {
   self->messages = confab_message_list_new ();
   self->dirty = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->dirty_order = g_ptr_array_new_with_free_func (g_object_unref);
+  self->unaccepted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->unlisted_receipts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_signal_connect_object (self->messages, "items-changed",
                            G_CALLBACK (_confab_session_messages_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->messages, "items-changed",

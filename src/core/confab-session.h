@@ -92,6 +92,14 @@ gboolean                 confab_session_get_send_read_receipts (ConfabSession *s
 void                     confab_session_set_send_read_receipts (ConfabSession *self,
                                                                 gboolean       send);
 
+/* The history on disk comes a page at a time, the newest at start. The first page is not
+ * shown yet (property loading-history: the list's being empty means nothing yet). */
+gboolean                 confab_session_get_loading_history   (ConfabSession *self);
+/* Reads the page before the first row into the list (ConfabMessageList:has-older says
+ * whether there is one); nothing while a page is on its way (property loading-older). */
+void                     confab_session_load_older            (ConfabSession *self);
+gboolean                 confab_session_get_loading_older     (ConfabSession *self);
+
 /* For tests and benchmarks: shorter timings. */
 void                     confab_session_set_timings           (ConfabSession *self,
                                                                guint          receipt_batch_ms,

@@ -5,6 +5,13 @@
  *
  * One SQLite connection, used only by the store's own thread; the main thread hands it jobs
  * through a queue, so writes happen in the order they were asked for and never block the UI.
+ * The check of every page of the file, which takes time in proportion to its size, reads
+ * through a connection of its own on a thread of its own, once the store has been idle for a
+ * moment: the first page of history neither waits for it nor shares the machine with it.
+ *
+ * The history is read a page at a time (keyset pagination): dialogs in the order of their
+ * first save (table dialogs), each read backwards by sequence through the primary key, so
+ * the newest page and every older one cost the same at any length of history.
  *
  * A history that turns out damaged (at open or when a read or write meets a corrupt page) is
  * never written to again nor deleted: what can still be read of it is copied, the file is
@@ -20,14 +27,17 @@
 #include <unistd.h>
 
 #include "confab-store.h"
+#include "confab-store-private.h"
 
 typedef enum {
   JOB_SAVE_MESSAGES,
   JOB_SAVE_CONVERSATION,
+  JOB_SAVE_RECEIPTS,
   JOB_OUTBOX_PUT,
   JOB_OUTBOX_REMOVE,
   JOB_LOAD,
-  JOB_CHECK,
+  JOB_LOAD_OLDER,
+  JOB_CHECKED,
   JOB_FLUSH,
   JOB_QUIT,
 } JobType;
@@ -67,9 +77,18 @@ typedef struct
   char *account;
   char *consumer;
   char *conversation;
+  char *dialog;        /* JOB_LOAD_OLDER: the page ends before (dialog, sequence); JOB_SAVE_RECEIPTS */
+  gint64 sequence;
+  guint limit;
   gint64 local_id;
   GArray *rows;        /* of Row */
-  GTask *task;         /* JOB_LOAD */
+  GArray *sequences;   /* JOB_SAVE_RECEIPTS: gint64 */
+  ConfabReceiptStatus status;
+  gboolean by_agent;
+  int check_code;      /* JOB_CHECKED: what the check found (SQLITE_OK: nothing) */
+  char *check_failure;
+  guint generation;    /* JOB_CHECKED: of the file that was checked */
+  GTask *task;         /* JOB_LOAD, JOB_LOAD_OLDER */
   Waiter *waiter;      /* JOB_FLUSH, JOB_OUTBOX_PUT: owned by the caller */
 } Job;
 
@@ -83,6 +102,12 @@ struct _ConfabStore
   char *failure;
   GThread *thread;
   GAsyncQueue *jobs;
+  guint generation;        /* counts fresh histories started after damage (store's thread) */
+  guint checked_generation; /* the one the checker reads */
+  GThread *checker;        /* checks every page of the file once, beside the store's thread */
+  gboolean check_started;  /* (store's thread) */
+  GMutex checker_mutex;
+  sqlite3 *checker_db;     /* the checker's own connection while it runs */
   GMainContext *context;   /* where ::error is emitted */
   gint64 next_local_id;    /* used on the creating thread only */
   gint closing;            /* finalizing: errors are logged, not emitted */
@@ -177,6 +202,36 @@ static const char *const conversation_columns[N_CONVERSATION_COLUMNS] = {
   [CONVERSATION_UPDATED] = "updated",
 };
 
+/* The order of an identity's dialogs in its history: the order of their first save. */
+typedef enum {
+  DIALOG_ACCOUNT,
+  DIALOG_CONSUMER,
+  DIALOG_DIALOG,
+  DIALOG_POSITION,
+  N_DIALOG_COLUMNS
+} DialogColumn;
+
+static const char *const dialog_columns[N_DIALOG_COLUMNS] = {
+  [DIALOG_ACCOUNT] = "account",
+  [DIALOG_CONSUMER] = "consumer",
+  [DIALOG_DIALOG] = "dialog",
+  [DIALOG_POSITION] = "position",
+};
+
+/* Which identity of an account wrote last: the highest last_used. */
+typedef enum {
+  IDENTITY_ACCOUNT,
+  IDENTITY_CONSUMER,
+  IDENTITY_LAST_USED,
+  N_IDENTITY_COLUMNS
+} IdentityColumn;
+
+static const char *const identity_columns[N_IDENTITY_COLUMNS] = {
+  [IDENTITY_ACCOUNT] = "account",
+  [IDENTITY_CONSUMER] = "consumer",
+  [IDENTITY_LAST_USED] = "last_used",
+};
+
 typedef struct
 {
   const char *name;
@@ -188,6 +243,8 @@ typedef struct
 static const Table tables[] = {
   { "outbox", outbox_columns, N_OUTBOX_COLUMNS },
   { "conversations", conversation_columns, N_CONVERSATION_COLUMNS },
+  { "identities", identity_columns, N_IDENTITY_COLUMNS },
+  { "dialogs", dialog_columns, N_DIALOG_COLUMNS },
   { "events", event_columns, N_EVENT_COLUMNS },
 };
 
@@ -252,7 +309,10 @@ job_free (Job *job)
   g_free (job->account);
   g_free (job->consumer);
   g_free (job->conversation);
+  g_free (job->dialog);
+  g_free (job->check_failure);
   g_clear_pointer (&job->rows, g_array_unref);
+  g_clear_pointer (&job->sequences, g_array_unref);
   g_clear_object (&job->task);
   g_free (job);
 }
@@ -476,6 +536,28 @@ column_text (sqlite3_stmt *stmt,
   return text != NULL ? g_strdup ((const char *) text) : NULL;
 }
 
+/* The identity wrote to the history just now: it is the account's last one. */
+static gboolean
+note_identity_used (ConfabStore *self,
+                    Job         *job)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if ((rc = sqlite3_prepare_v2 (self->db,
+                                "INSERT INTO identities (account, consumer, last_used)"
+                                " SELECT :account, :consumer, IFNULL (MAX (last_used), 0) + 1 FROM identities"
+                                " WHERE account = :account"
+                                " ON CONFLICT (account, consumer) DO UPDATE SET last_used = excluded.last_used",
+                                -1, &stmt, NULL)) != SQLITE_OK)
+    return failed (self, rc);
+  bind_text (stmt, param (stmt, ":account"), job->account);
+  bind_text (stmt, param (stmt, ":consumer"), job->consumer);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE || failed (self, rc);
+}
+
 static gboolean
 run_save_messages (ConfabStore *self,
                    Job         *job)
@@ -487,8 +569,15 @@ run_save_messages (ConfabStore *self,
                                      " accept_sent = MAX (accept_sent, excluded.accept_sent),"
                                      " read_sent = MAX (read_sent, excluded.read_sent),"
                                      " local_id = excluded.local_id");
+  /* A dialog not seen before goes after every other of the identity. */
+  const char *dialog_sql = "INSERT INTO dialogs (account, consumer, dialog, position)"
+                           " SELECT :account, :consumer, :dialog, IFNULL (MAX (position), 0) + 1 FROM dialogs"
+                           " WHERE account = :account AND consumer = :consumer"
+                           " ON CONFLICT (account, consumer, dialog) DO NOTHING";
+  g_autoptr(GHashTable) dialogs_placed = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *unqueue = NULL;
+  sqlite3_stmt *place = NULL;
   gboolean ok = TRUE;
   int rc;
 
@@ -496,11 +585,13 @@ run_save_messages (ConfabStore *self,
     return FALSE;
   if ((rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL)) != SQLITE_OK ||
       (rc = sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = :local_id", -1, &unqueue,
-                                NULL)) != SQLITE_OK)
+                                NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (self->db, dialog_sql, -1, &place, NULL)) != SQLITE_OK)
     {
       failed (self, rc);
       sqlite3_finalize (stmt);
       sqlite3_finalize (unqueue);
+      sqlite3_finalize (place);
       rollback (self);
       return FALSE;
     }
@@ -508,6 +599,21 @@ run_save_messages (ConfabStore *self,
   for (guint i = 0; ok && i < job->rows->len; i++)
     {
       Row *row = &g_array_index (job->rows, Row, i);
+
+      /* its dialog's place, in the order of the rows given */
+      if (!g_hash_table_contains (dialogs_placed, row->dialog))
+        {
+          g_hash_table_add (dialogs_placed, row->dialog);
+          sqlite3_reset (place);
+          bind_text (place, param (place, ":account"), job->account);
+          bind_text (place, param (place, ":consumer"), job->consumer);
+          bind_text (place, param (place, ":dialog"), row->dialog);
+          if ((rc = sqlite3_step (place)) != SQLITE_DONE)
+            {
+              ok = failed (self, rc);
+              break;
+            }
+        }
 
       sqlite3_reset (stmt);
       bind_text (stmt, PARAM (EVENT_ACCOUNT), job->account);
@@ -541,8 +647,9 @@ run_save_messages (ConfabStore *self,
     }
   sqlite3_finalize (stmt);
   sqlite3_finalize (unqueue);
+  sqlite3_finalize (place);
 
-  if (!ok || !exec (self, "COMMIT"))
+  if (!ok || !note_identity_used (self, job) || !exec (self, "COMMIT"))
     {
       rollback (self);
       return FALSE;
@@ -589,7 +696,14 @@ run_save_conversation (ConfabStore *self,
                                      "ON CONFLICT (account, consumer) DO UPDATE SET"
                                      " conversation = excluded.conversation, updated = excluded.updated");
 
-  return run_one (self, sql, bind_conversation, job);
+  if (!exec (self, "BEGIN"))
+    return FALSE;
+  if (!run_one (self, sql, bind_conversation, job) || !note_identity_used (self, job) || !exec (self, "COMMIT"))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -619,7 +733,10 @@ run_outbox_put (ConfabStore *self,
    * fetched again from the service and keep the cheaper NORMAL. */
   if (!exec (self, "PRAGMA synchronous = FULL"))
     return FALSE;
-  ok = run_one (self, sql, bind_outbox, job);
+  ok = exec (self, "BEGIN") && run_one (self, sql, bind_outbox, job) && note_identity_used (self, job) &&
+       exec (self, "COMMIT");
+  if (!ok)
+    rollback (self);
   sqlite3_exec (self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
   return ok;
 }
@@ -693,12 +810,112 @@ message_from_outbox (sqlite3_stmt *stmt)
   return confab_message_new (&fields);
 }
 
-static void
-bind_identity (sqlite3_stmt *stmt,
-               Job          *job)
+/* The queries that read the history. Built once from the column lists; the tests look at
+ * their plans (see confab-store-private.h). */
+
+typedef enum {
+  QUERY_LAST_CONSUMER,
+  QUERY_CONVERSATION,
+  QUERY_POSITION,
+  QUERY_DIALOGS,
+  QUERY_EVENTS,
+  QUERY_AGENT,
+  QUERY_LAST_SEQUENCES,
+  QUERY_UNACCEPTED,
+  QUERY_OUTBOX,
+  N_QUERIES
+} Query;
+
+static const char *const *
+queries (void)
 {
+  static const char *sql[N_QUERIES + 1];
+  static gsize built = 0;
+
+  if (g_once_init_enter (&built))
+    {
+      sql[QUERY_LAST_CONSUMER] = "SELECT consumer FROM identities WHERE account = :account"
+                                 " ORDER BY last_used DESC LIMIT 1";
+      sql[QUERY_CONVERSATION] = select_sql ("conversations", conversation_columns, N_CONVERSATION_COLUMNS,
+                                            "WHERE account = :account AND consumer = :consumer");
+      sql[QUERY_POSITION] = "SELECT position FROM dialogs"
+                            " WHERE account = :account AND consumer = :consumer AND dialog = :dialog";
+      /* newest first, from a position down */
+      sql[QUERY_DIALOGS] = "SELECT dialog, position FROM dialogs"
+                           " WHERE account = :account AND consumer = :consumer AND position <= :position"
+                           " ORDER BY position DESC";
+      /* a dialog's messages before a sequence, newest first: the primary key, read backwards */
+      sql[QUERY_EVENTS] = select_sql ("events", event_columns, N_EVENT_COLUMNS,
+                                      "WHERE account = :account AND consumer = :consumer AND dialog = :dialog"
+                                      " AND sequence < :before ORDER BY sequence DESC LIMIT :limit");
+      /* the same for the agent's messages alone, from the index of those */
+      sql[QUERY_AGENT] = "SELECT read_sent FROM events INDEXED BY events_agent"
+                         " WHERE account = :account AND consumer = :consumer AND dialog = :dialog AND own = 0"
+                         " AND sequence < :before ORDER BY sequence DESC LIMIT :limit";
+      /* one look at the end of the primary key per dialog */
+      sql[QUERY_LAST_SEQUENCES] = "SELECT d.dialog, (SELECT MAX (e.sequence) FROM events e WHERE e.account = d.account"
+                                  " AND e.consumer = d.consumer AND e.dialog = d.dialog)"
+                                  " FROM dialogs d WHERE d.account = :account AND d.consumer = :consumer";
+      sql[QUERY_UNACCEPTED] = "SELECT sequence FROM events INDEXED BY events_unaccepted"
+                              " WHERE account = :account AND consumer = :consumer AND dialog = :dialog"
+                              " AND own = 0 AND accept_sent = 0 ORDER BY sequence";
+      /* an own message in the history is sent, whatever the outbox says */
+      sql[QUERY_OUTBOX] = select_sql ("outbox", outbox_columns, N_OUTBOX_COLUMNS,
+                                      "WHERE account = :account AND consumer = :consumer AND NOT EXISTS"
+                                      " (SELECT 1 FROM events e WHERE e.local_id = outbox.local_id AND e.local_id != 0)"
+                                      " ORDER BY local_id");
+      g_once_init_leave (&built, 1);
+    }
+  return sql;
+}
+
+const char *const *
+_confab_store_get_read_queries (void)
+{
+  return queries ();
+}
+
+/* The prepared queries of one read job */
+typedef struct
+{
+  sqlite3_stmt *stmt[N_QUERIES];
+} Statements;
+
+static void
+statements_clear (Statements *statements)
+{
+  for (guint i = 0; i < N_QUERIES; i++)
+    g_clear_pointer (&statements->stmt[i], sqlite3_finalize);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statements, statements_clear)
+
+/* The query, prepared and reset, bound to the job's identity; NULL (the failure noted) when
+ * it cannot be prepared. */
+static sqlite3_stmt *
+statement (ConfabStore *self,
+           Statements  *statements,
+           Query        query,
+           Job         *job)
+{
+  sqlite3_stmt *stmt = statements->stmt[query];
+  int rc;
+
+  if (stmt == NULL)
+    {
+      if ((rc = sqlite3_prepare_v2 (self->db, queries ()[query], -1, &stmt, NULL)) != SQLITE_OK)
+        {
+          failed (self, rc);
+          return NULL;
+        }
+      statements->stmt[query] = stmt;
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
   bind_text (stmt, param (stmt, ":account"), job->account);
-  bind_text (stmt, param (stmt, ":consumer"), job->consumer);
+  if (query != QUERY_LAST_CONSUMER)
+    bind_text (stmt, param (stmt, ":consumer"), job->consumer);
+  return stmt;
 }
 
 /* Steps through the rows of stmt, each added to into by make; FALSE if a step failed before
@@ -725,71 +942,269 @@ make_outbox_message (sqlite3_stmt *stmt,
   return message_from_outbox (stmt);
 }
 
+/* Agent messages with no READ published before (position, before), back to the newest that
+ * has one, at most CONFAB_STORE_UNREAD_MAX. */
+static gboolean
+count_unread_before (ConfabStore *self,
+                     Statements  *statements,
+                     Job         *job,
+                     gint64       position,
+                     gint64       before,
+                     guint       *n_unread)
+{
+  sqlite3_stmt *dialogs = statement (self, statements, QUERY_DIALOGS, job);
+  int rc;
+
+  *n_unread = 0;
+  if (dialogs == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (dialogs, param (dialogs, ":position"), position);
+  while (*n_unread < CONFAB_STORE_UNREAD_MAX)
+    {
+      sqlite3_stmt *agent;
+
+      if ((rc = sqlite3_step (dialogs)) == SQLITE_DONE)
+        return TRUE;
+      if (rc != SQLITE_ROW)
+        return failed (self, rc);
+      if ((agent = statement (self, statements, QUERY_AGENT, job)) == NULL)
+        return FALSE;
+      bind_text (agent, param (agent, ":dialog"), (const char *) sqlite3_column_text (dialogs, 0));
+      sqlite3_bind_int64 (agent, param (agent, ":before"),
+                          sqlite3_column_int64 (dialogs, 1) == position ? before : G_MAXINT64);
+      sqlite3_bind_int (agent, param (agent, ":limit"), CONFAB_STORE_UNREAD_MAX - *n_unread);
+      while ((rc = sqlite3_step (agent)) == SQLITE_ROW)
+        {
+          /* the newest one read: the unread ones end here */
+          if (sqlite3_column_int (agent, 0))
+            return TRUE;
+          (*n_unread)++;
+        }
+      if (rc != SQLITE_DONE)
+        return failed (self, rc);
+    }
+  return TRUE;
+}
+
+/* At most limit messages before (position, before) in list order, oldest first; whether
+ * there are more before them, and how many of those are unread. */
+static gboolean
+read_page (ConfabStore *self,
+           Statements  *statements,
+           Job         *job,
+           gint64       position,
+           gint64       before,
+           guint        limit,
+           GPtrArray   *messages,
+           gboolean    *has_older,
+           guint       *n_unread_before)
+{
+  sqlite3_stmt *dialogs = statement (self, statements, QUERY_DIALOGS, job);
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint want = limit + 1;     /* one more says whether there are older ones */
+  int rc = SQLITE_DONE;
+
+  *has_older = FALSE;
+  *n_unread_before = 0;
+  if (dialogs == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (dialogs, param (dialogs, ":position"), position);
+  while (messages->len < want && (rc = sqlite3_step (dialogs)) == SQLITE_ROW)
+    {
+      sqlite3_stmt *events = statement (self, statements, QUERY_EVENTS, job);
+      gint64 dialog_position = sqlite3_column_int64 (dialogs, 1);
+
+      if (events == NULL)
+        return FALSE;
+      bind_text (events, param (events, ":dialog"), (const char *) sqlite3_column_text (dialogs, 0));
+      sqlite3_bind_int64 (events, param (events, ":before"), dialog_position == position ? before : G_MAXINT64);
+      sqlite3_bind_int (events, param (events, ":limit"), want - messages->len);
+      if (!read_rows (self, events, messages, message_from_event, job->consumer))
+        return FALSE;
+      while (positions->len < messages->len)
+        g_array_append_val (positions, dialog_position);
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return failed (self, rc);
+
+  if (messages->len > limit)
+    {
+      *has_older = TRUE;
+      g_ptr_array_set_size (messages, limit);
+    }
+  /* read newest first: the list wants them oldest first */
+  for (guint i = 0, j = messages->len; i + 1 < j; i++, j--)
+    {
+      gpointer swap = messages->pdata[i];
+
+      messages->pdata[i] = messages->pdata[j - 1];
+      messages->pdata[j - 1] = swap;
+    }
+
+  if (*has_older && messages->len > 0)
+    return count_unread_before (self, statements, job, g_array_index (positions, gint64, messages->len - 1),
+                                confab_message_get_sequence (g_ptr_array_index (messages, 0)), n_unread_before);
+  return TRUE;
+}
+
 static ConfabStoreSnapshot *
 run_load (ConfabStore *self,
           Job         *job)
 {
   g_autoptr(ConfabStoreSnapshot) snapshot = g_new0 (ConfabStoreSnapshot, 1);
-  g_autofree char *conversation_sql = NULL;
-  g_autofree char *events_sql = NULL;
-  g_autofree char *outbox_sql = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
+  g_auto(Statements) statements = { { NULL } };
+  sqlite3_stmt *stmt;
   int rc;
 
   snapshot->messages = g_ptr_array_new_with_free_func (g_object_unref);
   snapshot->outbox = g_ptr_array_new_with_free_func (g_object_unref);
+  snapshot->last_sequences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  snapshot->unaccepted = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  conversation_sql = select_sql ("conversations", conversation_columns, N_CONVERSATION_COLUMNS,
-                                 "WHERE account = :account AND consumer = :consumer");
-  if ((rc = sqlite3_prepare_v2 (self->db, conversation_sql, -1, &stmt, NULL)) != SQLITE_OK)
-    goto step_failed;
-  bind_identity (stmt, job);
+  /* Whose: the one asked for, or the one that wrote last */
+  if (job->consumer == NULL)
+    {
+      if ((stmt = statement (self, &statements, QUERY_LAST_CONSUMER, job)) == NULL)
+        return NULL;
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        return g_steal_pointer (&snapshot);
+      if (rc != SQLITE_ROW)
+        goto step_failed;
+      job->consumer = column_text (stmt, 0);
+    }
+  snapshot->consumer_id = g_strdup (job->consumer);
+
+  if ((stmt = statement (self, &statements, QUERY_CONVERSATION, job)) == NULL)
+    return NULL;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     snapshot->conversation_id = column_text (stmt, CONVERSATION_CONVERSATION);
   else if (rc != SQLITE_DONE)
     goto step_failed;
-  sqlite3_finalize (stmt);
-  stmt = NULL;
+
+  if (!read_page (self, &statements, job, G_MAXINT64, G_MAXINT64, CONFAB_STORE_PAGE_SIZE, snapshot->messages,
+                  &snapshot->has_older, &snapshot->n_unread_before))
+    return NULL;
+
+  if ((stmt = statement (self, &statements, QUERY_LAST_SEQUENCES, job)) == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+      g_hash_table_insert (snapshot->last_sequences, column_text (stmt, 0),
+                           g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 1) }, sizeof (gint64)));
+  if (rc != SQLITE_DONE)
+    goto step_failed;
 
   if (snapshot->conversation_id != NULL)
     {
-      events_sql = select_sql ("events", event_columns, N_EVENT_COLUMNS,
-                               "WHERE account = :account AND consumer = :consumer"
-                               " AND conversation = :conversation ORDER BY dialog, sequence");
-      if ((rc = sqlite3_prepare_v2 (self->db, events_sql, -1, &stmt, NULL)) != SQLITE_OK)
-        goto step_failed;
-      bind_identity (stmt, job);
-      bind_text (stmt, param (stmt, ":conversation"), snapshot->conversation_id);
-      ok = read_rows (self, stmt, snapshot->messages, message_from_event, job->consumer);
-      sqlite3_finalize (stmt);
-      stmt = NULL;
-      if (!ok)
+      if ((stmt = statement (self, &statements, QUERY_UNACCEPTED, job)) == NULL)
         return NULL;
+      bind_text (stmt, param (stmt, ":dialog"), snapshot->conversation_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_array_append_val (snapshot->unaccepted, (gint64) { sqlite3_column_int64 (stmt, 0) });
+      if (rc != SQLITE_DONE)
+        goto step_failed;
     }
 
-  outbox_sql = select_sql ("outbox", outbox_columns, N_OUTBOX_COLUMNS,
-                           "WHERE account = :account AND consumer = :consumer AND local_id NOT IN"
-                           " (SELECT local_id FROM events WHERE local_id != 0)"
-                           " ORDER BY local_id");
-  if ((rc = sqlite3_prepare_v2 (self->db, outbox_sql, -1, &stmt, NULL)) != SQLITE_OK)
-    goto step_failed;
-  bind_identity (stmt, job);
-  ok = read_rows (self, stmt, snapshot->outbox, make_outbox_message, NULL);
-  sqlite3_finalize (stmt);
-  if (!ok)
+  if ((stmt = statement (self, &statements, QUERY_OUTBOX, job)) == NULL ||
+      !read_rows (self, stmt, snapshot->outbox, make_outbox_message, NULL))
     return NULL;
 
   return g_steal_pointer (&snapshot);
 
 step_failed:
   failed (self, rc);
-  sqlite3_finalize (stmt);
   return NULL;
 }
 
+static ConfabStorePage *
+run_load_older (ConfabStore *self,
+                Job         *job)
+{
+  g_autoptr(ConfabStorePage) page = g_new0 (ConfabStorePage, 1);
+  g_auto(Statements) statements = { { NULL } };
+  sqlite3_stmt *where;
+  int rc;
+
+  page->messages = g_ptr_array_new_with_free_func (g_object_unref);
+  if ((where = statement (self, &statements, QUERY_POSITION, job)) == NULL)
+    return NULL;
+  bind_text (where, param (where, ":dialog"), job->dialog);
+  rc = sqlite3_step (where);
+  /* a dialog the history does not hold has nothing before it */
+  if (rc == SQLITE_DONE)
+    return g_steal_pointer (&page);
+  if (rc != SQLITE_ROW)
+    {
+      failed (self, rc);
+      return NULL;
+    }
+  if (!read_page (self, &statements, job, sqlite3_column_int64 (where, 0), job->sequence, job->limit,
+                  page->messages, &page->has_older, &page->n_unread_before))
+    return NULL;
+  return g_steal_pointer (&page);
+}
+
+static gboolean
+run_save_receipts (ConfabStore *self,
+                   Job         *job)
+{
+  const char *sql;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (job->by_agent)
+    sql = "UPDATE events SET delivery = MAX (delivery, :state) WHERE account = :account AND consumer = :consumer"
+          " AND dialog = :dialog AND sequence = :sequence AND own = 1";
+  else if (job->status == CONFAB_RECEIPT_READ)
+    /* a message read needs no ACCEPT any more either */
+    sql = "UPDATE events SET read_sent = 1, accept_sent = 1 WHERE account = :account AND consumer = :consumer"
+          " AND dialog = :dialog AND sequence = :sequence AND own = 0";
+  else
+    sql = "UPDATE events SET accept_sent = 1 WHERE account = :account AND consumer = :consumer"
+          " AND dialog = :dialog AND sequence = :sequence AND own = 0";
+
+  if (!exec (self, "BEGIN"))
+    return FALSE;
+  if ((rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+    ok = failed (self, rc);
+  for (guint i = 0; ok && i < job->sequences->len; i++)
+    {
+      sqlite3_reset (stmt);
+      bind_text (stmt, param (stmt, ":account"), job->account);
+      bind_text (stmt, param (stmt, ":consumer"), job->consumer);
+      bind_text (stmt, param (stmt, ":dialog"), job->dialog);
+      sqlite3_bind_int64 (stmt, param (stmt, ":sequence"), g_array_index (job->sequences, gint64, i));
+      if (job->by_agent)
+        sqlite3_bind_int (stmt, param (stmt, ":state"),
+                          job->status == CONFAB_RECEIPT_READ ? CONFAB_DELIVERY_READ : CONFAB_DELIVERY_DELIVERED);
+      if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+        ok = failed (self, rc);
+    }
+  sqlite3_finalize (stmt);
+  if (!ok || !exec (self, "COMMIT"))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Schema */
+
+/* Every dialog of the events has its place in dialogs: those missing (from a version 1
+ * history, or rows salvaged from a damaged one without theirs) go after the others, in the
+ * order their first row was written. */
+#define PLACE_MISSING_DIALOGS \
+  "INSERT INTO dialogs (account, consumer, dialog, position)" \
+  " SELECT e.account, e.consumer, e.dialog," \
+  "  IFNULL ((SELECT MAX (d.position) FROM dialogs d WHERE d.account = e.account AND d.consumer = e.consumer), 0)" \
+  "  + ROW_NUMBER () OVER (PARTITION BY e.account, e.consumer ORDER BY MIN (e.rowid))" \
+  " FROM events e WHERE NOT EXISTS (SELECT 1 FROM dialogs d" \
+  "  WHERE d.account = e.account AND d.consumer = e.consumer AND d.dialog = e.dialog)" \
+  " GROUP BY e.account, e.consumer, e.dialog;"
 
 static gboolean
 migrate (ConfabStore  *self,
@@ -830,6 +1245,44 @@ migrate (ConfabStore  *self,
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
                    _("Could not create the history: %s"), failure_reason (self));
+      rollback (self);
+      return FALSE;
+    }
+
+  /* Version 2: pages. The whole conversation is no longer read by its id, so that index
+   * goes; the order of dialogs is kept, and what a load needs besides the page has an
+   * index of its own: the agent's messages not acknowledged, the agent's messages and
+   * whether they were read (for the unread ones before a page), own messages by local id
+   * (the outbox minus what reached the history). */
+  if (version < 2 &&
+      !exec (self,
+             "BEGIN;"
+             "DROP INDEX IF EXISTS events_by_conversation;"
+             "CREATE TABLE dialogs (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"
+             " position INTEGER NOT NULL, PRIMARY KEY (account, consumer, dialog));"
+             "CREATE UNIQUE INDEX dialogs_by_position ON dialogs (account, consumer, position);"
+             "CREATE TABLE identities (account TEXT NOT NULL, consumer TEXT NOT NULL, last_used INTEGER NOT NULL,"
+             " PRIMARY KEY (account, consumer));"
+             "CREATE INDEX identities_by_use ON identities (account, last_used);"
+             "CREATE INDEX events_unaccepted ON events (account, consumer, dialog, own, accept_sent, sequence)"
+             " WHERE own = 0 AND accept_sent = 0;"
+             "CREATE INDEX events_agent ON events (account, consumer, dialog, own, sequence, read_sent)"
+             " WHERE own = 0;"
+             "CREATE INDEX events_by_local_id ON events (local_id) WHERE local_id != 0;"
+             PLACE_MISSING_DIALOGS
+             /* the identity of the conversation followed last comes first */
+             "INSERT INTO identities (account, consumer, last_used)"
+             " SELECT account, consumer, ROW_NUMBER () OVER (PARTITION BY account ORDER BY updated)"
+             " FROM conversations;"
+             "INSERT OR IGNORE INTO identities (account, consumer, last_used)"
+             " SELECT DISTINCT account, consumer, 0 FROM dialogs;"
+             "INSERT OR IGNORE INTO identities (account, consumer, last_used)"
+             " SELECT DISTINCT account, consumer, 0 FROM outbox;"
+             "PRAGMA user_version = 2;"
+             "COMMIT;"))
+    {
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
+                   _("Could not update the history to this version of Confab: %s"), failure_reason (self));
       rollback (self);
       return FALSE;
     }
@@ -881,35 +1334,76 @@ open_db (ConfabStore *self)
   return exec (self, "PRAGMA journal_mode = WAL") && exec (self, "PRAGMA synchronous = NORMAL");
 }
 
-/* FALSE (the failure noted) when SQLite finds the file damaged or cannot read it */
-static gboolean
-check_db (ConfabStore *self)
+/* The checker's thread: every page of the file and every row's format (not the indexes
+ * against the tables), linear in the size of the file, through a connection of its own so
+ * that the store's thread reads and writes meanwhile. The verdict goes to the store's thread
+ * as a job, which sets a damaged history aside as when a read or write meets the damage. */
+static gpointer
+checker (gpointer data)
 {
+  ConfabStore *self = data;
+  Job *job = job_new (JOB_CHECKED, NULL, NULL);
   sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
+  sqlite3 *db = NULL;
   int rc;
 
-  /* Every page and every row's format, not the indexes against the tables: linear in the
-   * size of the file. */
-  if ((rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL)) != SQLITE_OK)
-    return failed (self, rc);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  job->generation = self->checked_generation;
+  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc == SQLITE_OK)
     {
-      const char *verdict = (const char *) sqlite3_column_text (stmt, 0);
+      sqlite3_busy_timeout (db, 2000);
+      g_mutex_lock (&self->checker_mutex);
+      self->checker_db = db;
+      g_mutex_unlock (&self->checker_mutex);
 
-      ok = g_strcmp0 (verdict, "ok") == 0;
-      if (!ok)
+      rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        rc = g_atomic_int_get (&self->closing) ? SQLITE_INTERRUPT : sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
         {
-          self->failure_code = SQLITE_CORRUPT;
-          g_free (self->failure);
-          self->failure = g_strdup (verdict != NULL ? verdict : sqlite3_errstr (SQLITE_CORRUPT));
+          const char *verdict = (const char *) sqlite3_column_text (stmt, 0);
+
+          if (g_strcmp0 (verdict, "ok") == 0)
+            rc = SQLITE_OK;
+          else
+            {
+              rc = SQLITE_CORRUPT;
+              job->check_failure = g_strdup (verdict != NULL ? verdict : sqlite3_errstr (SQLITE_CORRUPT));
+            }
         }
+      else
+        job->check_failure = g_strdup (sqlite3_errcode (db) == rc ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_finalize (stmt);
+
+      g_mutex_lock (&self->checker_mutex);
+      self->checker_db = NULL;
+      g_mutex_unlock (&self->checker_mutex);
     }
   else
-    failed (self, rc);
-  sqlite3_finalize (stmt);
-  return ok;
+    job->check_failure = g_strdup (sqlite3_errstr (rc));
+  sqlite3_close (db);
+
+  job->check_code = rc;
+  /* Stopped because the store is closing: nothing to say. */
+  if ((rc & 0xff) == SQLITE_INTERRUPT)
+    job_free (job);
+  else
+    g_async_queue_push (self->jobs, job);
+  return NULL;
+}
+
+/* The checker's verdict, on the store's thread; FALSE (the failure noted) when the file it
+ * checked, still the history, is damaged or could not be read. */
+static gboolean
+run_checked (ConfabStore *self,
+             Job         *job)
+{
+  if (job->generation != self->generation || job->check_code == SQLITE_OK)
+    return TRUE;
+  self->failure_code = job->check_code;
+  g_free (self->failure);
+  self->failure = g_strdup (job->check_failure);
+  return FALSE;
 }
 
 /* The first column of a salvage query is the rowid, then the table's columns in order. */
@@ -1003,7 +1497,8 @@ restore (ConfabStore *self,
         }
       sqlite3_finalize (stmt);
     }
-  if (!ok || !exec (self, "COMMIT"))
+  /* a dialog whose row was lost still has its messages: it gets a place again */
+  if (!ok || !exec (self, PLACE_MISSING_DIALOGS) || !exec (self, "COMMIT"))
     {
       rollback (self);
       ok = FALSE;
@@ -1087,6 +1582,8 @@ set_aside (ConfabStore  *self,
       g_clear_pointer (&self->db, sqlite3_close);
     }
 
+  /* a check of the old file still under way is not about the fresh one */
+  self->generation++;
   aside = move_aside (self->path, &local_error);
   if (aside == NULL || !create_private (self->path, &local_error) || !open_db (self) ||
       !migrate (self, &local_error) || !restore (self, salvaged))
@@ -1139,9 +1636,9 @@ recover (ConfabStore *self)
 
 /* Runs one job on the database; FALSE with the failure noted. */
 static gboolean
-run_job (ConfabStore          *self,
-         Job                  *job,
-         ConfabStoreSnapshot **snapshot)
+run_job (ConfabStore *self,
+         Job         *job,
+         gpointer    *result)
 {
   /* A damaged history that could not be replaced: its reason stands for every job. */
   if (self->db == NULL)
@@ -1153,15 +1650,20 @@ run_job (ConfabStore          *self,
       return run_save_messages (self, job);
     case JOB_SAVE_CONVERSATION:
       return run_save_conversation (self, job);
+    case JOB_SAVE_RECEIPTS:
+      return run_save_receipts (self, job);
     case JOB_OUTBOX_PUT:
       return run_outbox_put (self, job);
     case JOB_OUTBOX_REMOVE:
       return run_outbox_remove (self, job);
     case JOB_LOAD:
-      *snapshot = run_load (self, job);
-      return *snapshot != NULL;
-    case JOB_CHECK:
-      return check_db (self);
+      *result = run_load (self, job);
+      return *result != NULL;
+    case JOB_LOAD_OLDER:
+      *result = run_load_older (self, job);
+      return *result != NULL;
+    case JOB_CHECKED:
+      return run_checked (self, job);
     case JOB_FLUSH:
     case JOB_QUIT:
     default:
@@ -1176,15 +1678,20 @@ job_description (JobType type)
     {
     case JOB_SAVE_MESSAGES: return _("messages");
     case JOB_SAVE_CONVERSATION: return _("the conversation");
+    case JOB_SAVE_RECEIPTS: return _("messages");
     case JOB_OUTBOX_PUT: return _("a message waiting to be sent");
     case JOB_OUTBOX_REMOVE: return _("a sent message");
     case JOB_LOAD:
-    case JOB_CHECK:
+    case JOB_LOAD_OLDER:
+    case JOB_CHECKED:
     case JOB_FLUSH:
     case JOB_QUIT:
     default: return "";
     }
 }
+
+/* The store has had nothing to do for this long: the check of the file starts. */
+#define CHECK_WHEN_IDLE_US (500 * 1000)
 
 static gpointer
 worker (gpointer data)
@@ -1193,24 +1700,33 @@ worker (gpointer data)
 
   for (;;)
     {
-      Job *job = g_async_queue_pop (self->jobs);
-      ConfabStoreSnapshot *snapshot = NULL;
+      Job *job = self->check_started ? g_async_queue_pop (self->jobs)
+                                     : g_async_queue_timeout_pop (self->jobs, CHECK_WHEN_IDLE_US);
+      gpointer result = NULL;
       GError *error = NULL;
       gboolean ok;
 
+      if (job == NULL)
+        {
+          self->check_started = TRUE;
+          self->checked_generation = self->generation;
+          if (!g_atomic_int_get (&self->closing))
+            self->checker = g_thread_new ("confab-store-check", checker, self);
+          continue;
+        }
       if (job->type == JOB_QUIT)
         {
           job_free (job);
           return NULL;
         }
 
-      ok = run_job (self, job, &snapshot);
+      ok = run_job (self, job, &result);
       /* A damaged page met on the way: the job is done again on the fresh history, which
        * holds what could be read of the old one. */
       if (!ok && recover (self))
-        ok = run_job (self, job, &snapshot);
+        ok = run_job (self, job, &result);
 
-      if (!ok && (job->type == JOB_LOAD || job->type == JOB_CHECK))
+      if (!ok && (job->type == JOB_LOAD || job->type == JOB_LOAD_OLDER || job->type == JOB_CHECKED))
         error = g_error_new (CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN, _("Could not read the history: %s"),
                              failure_reason (self));
       else if (!ok)
@@ -1220,10 +1736,12 @@ worker (gpointer data)
       if (error != NULL)
         emit_later (self, SIGNAL_ERROR, g_error_copy (error));
 
-      if (job->type == JOB_LOAD)
+      if (job->task != NULL)
         {
           if (ok)
-            g_task_return_pointer (job->task, snapshot, (GDestroyNotify) confab_store_snapshot_free);
+            g_task_return_pointer (job->task, result,
+                                   job->type == JOB_LOAD ? (GDestroyNotify) confab_store_snapshot_free
+                                                         : (GDestroyNotify) confab_store_page_free);
           else
             g_task_return_error (job->task, g_steal_pointer (&error));
           /* The last reference to the task (and so to the store) goes on the owner's thread:
@@ -1330,10 +1848,9 @@ confab_store_new (const char  *path,
     self->next_local_id = MAX (self->next_local_id, max_local_id + 1);
 
   self->jobs = g_async_queue_new ();
+  /* It starts the check of every page too, which takes long for a long history (1.3 s for
+   * 10 MB not in the cache): not before the first page of history is on screen. */
   self->thread = g_thread_new ("confab-store", worker, self);
-  /* Reading every page takes long for a long history (1.3 s for 10 MB not in the cache):
-   * the store's thread does it first, before any load or write. */
-  g_async_queue_push (self->jobs, job_new (JOB_CHECK, NULL, NULL));
 
   return g_steal_pointer (&self);
 }
@@ -1471,7 +1988,7 @@ confab_store_load_async (ConfabStore        *self,
   Job *job;
 
   g_return_if_fail (CONFAB_IS_STORE (self));
-  g_return_if_fail (account_id != NULL && consumer_id != NULL);
+  g_return_if_fail (account_id != NULL);
 
   job = job_new (JOB_LOAD, account_id, consumer_id);
   job->task = g_task_new (self, cancellable, callback, user_data);
@@ -1490,6 +2007,66 @@ confab_store_load_finish (ConfabStore   *self,
 }
 
 void
+confab_store_load_older_async (ConfabStore        *self,
+                               const char         *account_id,
+                               const char         *consumer_id,
+                               const char         *dialog_id,
+                               gint64              sequence,
+                               guint               limit,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  Job *job;
+
+  g_return_if_fail (CONFAB_IS_STORE (self));
+  g_return_if_fail (account_id != NULL && consumer_id != NULL && dialog_id != NULL);
+
+  job = job_new (JOB_LOAD_OLDER, account_id, consumer_id);
+  job->dialog = g_strdup (dialog_id);
+  job->sequence = sequence;
+  job->limit = limit;
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, confab_store_load_older_async);
+  g_async_queue_push (self->jobs, job);
+}
+
+ConfabStorePage *
+confab_store_load_older_finish (ConfabStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+confab_store_save_receipts (ConfabStore         *self,
+                            const char          *account_id,
+                            const char          *consumer_id,
+                            const char          *dialog_id,
+                            GArray              *sequences,
+                            ConfabReceiptStatus  status,
+                            gboolean             by_agent)
+{
+  Job *job;
+
+  g_return_if_fail (CONFAB_IS_STORE (self));
+  g_return_if_fail (account_id != NULL && consumer_id != NULL && dialog_id != NULL && sequences != NULL);
+
+  if (sequences->len == 0 || (status != CONFAB_RECEIPT_ACCEPT && status != CONFAB_RECEIPT_READ))
+    return;
+  job = job_new (JOB_SAVE_RECEIPTS, account_id, consumer_id);
+  job->dialog = g_strdup (dialog_id);
+  job->sequences = g_array_sized_new (FALSE, FALSE, sizeof (gint64), sequences->len);
+  g_array_append_vals (job->sequences, sequences->data, sequences->len);
+  job->status = status;
+  job->by_agent = by_agent;
+  g_async_queue_push (self->jobs, job);
+}
+
+void
 confab_store_flush (ConfabStore *self)
 {
   g_return_if_fail (CONFAB_IS_STORE (self));
@@ -1502,10 +2079,22 @@ confab_store_snapshot_free (ConfabStoreSnapshot *snapshot)
 {
   if (snapshot == NULL)
     return;
+  g_free (snapshot->consumer_id);
   g_free (snapshot->conversation_id);
   g_clear_pointer (&snapshot->messages, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->last_sequences, g_hash_table_unref);
+  g_clear_pointer (&snapshot->unaccepted, g_array_unref);
   g_clear_pointer (&snapshot->outbox, g_ptr_array_unref);
   g_free (snapshot);
+}
+
+void
+confab_store_page_free (ConfabStorePage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->messages, g_ptr_array_unref);
+  g_free (page);
 }
 
 static void
@@ -1523,18 +2112,33 @@ confab_store_finalize (GObject *object)
 {
   ConfabStore *self = CONFAB_STORE (object);
 
+  g_atomic_int_set (&self->closing, 1);
   if (self->thread != NULL)
     {
-      g_atomic_int_set (&self->closing, 1);
       /* Everything asked for is written before the database closes. */
       g_async_queue_push (self->jobs, job_new (JOB_QUIT, NULL, NULL));
       g_thread_join (self->thread);
+    }
+  if (self->checker != NULL)
+    {
+      Job *left;
+
+      /* A check of a long history is not worth waiting for at the end. */
+      g_mutex_lock (&self->checker_mutex);
+      if (self->checker_db != NULL)
+        sqlite3_interrupt (self->checker_db);
+      g_mutex_unlock (&self->checker_mutex);
+      g_thread_join (self->checker);
+      /* its verdict, if it came after the last job */
+      while ((left = g_async_queue_try_pop (self->jobs)) != NULL)
+        job_free (left);
     }
   g_clear_pointer (&self->jobs, g_async_queue_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->failure);
   g_free (self->path);
+  g_mutex_clear (&self->checker_mutex);
 
   G_OBJECT_CLASS (confab_store_parent_class)->finalize (object);
 }
@@ -1560,4 +2164,5 @@ confab_store_class_init (ConfabStoreClass *klass)
 static void
 confab_store_init (ConfabStore *self)
 {
+  g_mutex_init (&self->checker_mutex);
 }

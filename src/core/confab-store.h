@@ -23,7 +23,14 @@ typedef enum {
 
 GQuark confab_store_error_quark (void);
 
-#define CONFAB_STORE_SCHEMA_VERSION 1
+/* 1: events, outbox, conversations. 2: the order of dialogs, the identity last used per
+ * account, the indexes that make a page of history cost the same at any length. */
+#define CONFAB_STORE_SCHEMA_VERSION 2
+
+/* Messages a page holds: a screenful of short messages and a margin. */
+#define CONFAB_STORE_PAGE_SIZE 60
+/* Unread messages before a page are counted up to this many. */
+#define CONFAB_STORE_UNREAD_MAX 999
 
 #define CONFAB_TYPE_STORE (confab_store_get_type ())
 G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
@@ -33,7 +40,8 @@ G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
  * folder). One that is read-only, or written by a newer Confab, is refused and left as it is.
  *
  * One that is damaged (not SQLite, or with corrupt pages, found now, by the check of every
- * page the store's thread makes first, or by a later read or write) is never written to nor
+ * page made once the store has been idle for half a second, or by a read or write) is never
+ * written to nor
  * deleted: what can still be read of it (the outbox first) is copied into a fresh history,
  * and the file is renamed with its journals to path.damaged-YYYYMMDD-HHMMSS. ::problem then
  * says so, in words for the person; connect to it right after this returns: it is emitted
@@ -45,17 +53,45 @@ ConfabStore *confab_store_new               (const char *path,
 /* $XDG_DATA_HOME/confab/history.db */
 char        *confab_store_dup_default_path  (void);
 
-/* What Confab held for one identity (account, consumer) when it last ran. */
+/* The history of an identity is read a page at a time, newest first, in the order of the
+ * message list: dialogs in the order they were first saved, then by sequence. */
+
+/* What Confab held for one identity (account, consumer) when it last ran: the newest page of
+ * the history and everything the session needs that would otherwise take every message. */
 typedef struct
 {
+  char *consumer_id;       /* whose history this is (the one asked for, or the last one used) */
   char *conversation_id;   /* the last conversation followed, or NULL */
-  GPtrArray *messages;     /* ConfabMessage with a sequence, in (dialog, sequence) order */
+  GPtrArray *messages;     /* the newest page: ConfabMessage, in list order */
+  gboolean has_older;      /* the history holds messages before the first of messages */
+  guint n_unread_before;   /* see ConfabStorePage */
+  GHashTable *last_sequences; /* dialog id → gint64 *, the highest sequence held, every dialog */
+  GArray *unaccepted;      /* gint64: agent messages of the conversation with no ACCEPT
+                            * published yet, by sequence */
   GPtrArray *outbox;       /* own ConfabMessage not sent yet, oldest first (QUEUED or FAILED) */
 } ConfabStoreSnapshot;
 
 void                 confab_store_snapshot_free (ConfabStoreSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabStoreSnapshot, confab_store_snapshot_free)
 
+/* An older page of the history. */
+typedef struct
+{
+  GPtrArray *messages;     /* ConfabMessage, in list order */
+  gboolean has_older;      /* the history holds messages before the first of messages */
+  guint n_unread_before;   /* agent messages with no READ published right before the first of
+                            * messages, back to the newest one that has it (own messages do not
+                            * count nor stop the count); at most CONFAB_STORE_UNREAD_MAX, 0
+                            * when there is nothing older */
+} ConfabStorePage;
+
+void                 confab_store_page_free (ConfabStorePage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabStorePage, confab_store_page_free)
+
+/* The newest page and the rest of the snapshot. consumer_id NULL: the identity that last
+ * wrote to this account's history, if any (an anonymous consumer gets a new identity at each
+ * signup; its last history shows before the signup is done). The snapshot's consumer_id says
+ * which it was; NULL and an empty snapshot when there is none. */
 void                 confab_store_load_async  (ConfabStore        *self,
                                                const char         *account_id,
                                                const char         *consumer_id,
@@ -65,6 +101,21 @@ void                 confab_store_load_async  (ConfabStore        *self,
 ConfabStoreSnapshot *confab_store_load_finish (ConfabStore   *self,
                                                GAsyncResult  *result,
                                                GError       **error);
+
+/* At most limit messages just before the message (dialog_id, sequence), which the history
+ * holds (any older page's first message). */
+void                 confab_store_load_older_async  (ConfabStore        *self,
+                                                     const char         *account_id,
+                                                     const char         *consumer_id,
+                                                     const char         *dialog_id,
+                                                     gint64              sequence,
+                                                     guint               limit,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+ConfabStorePage     *confab_store_load_older_finish (ConfabStore   *self,
+                                                     GAsyncResult  *result,
+                                                     GError       **error);
 
 /* Writes: queued, carried out in order; a failure is reported by ::error (on the thread that
  * created the store), never silently. The messages' fields are copied at the call. */
@@ -87,6 +138,16 @@ gboolean confab_store_outbox_put    (ConfabStore   *self,
                                      GError       **error);
 void confab_store_outbox_remove     (ConfabStore   *self,
                                      gint64         local_id);
+/* Receipts for messages of the history, loaded or not. by_agent FALSE: the consumer's own
+ * receipts, published for the agent's messages (accept-sent, read-sent); TRUE: the agent's,
+ * for own messages (delivery state). Only ever moves a message forward. */
+void confab_store_save_receipts     (ConfabStore         *self,
+                                     const char          *account_id,
+                                     const char          *consumer_id,
+                                     const char          *dialog_id,
+                                     GArray              *sequences,
+                                     ConfabReceiptStatus  status,
+                                     gboolean             by_agent);
 /* Waits until every queued write is done (shutdown, tests). */
 void confab_store_flush             (ConfabStore *self);
 

@@ -273,3 +273,37 @@ confab_jwt_decode (const char *token,
 
   return g_steal_pointer (&claims);
 }
+
+/**
+ * confab_jwt_claims_to_json:
+ * @claims: the claims; sub must be set
+ *
+ * Returns: (transfer full): compact JSON, `{"sub":…,"aud":…,"iss":…,"iat":…,"exp":…}`
+ */
+char *
+confab_jwt_claims_to_json (const ConfabJwtClaims *claims)
+{
+  GString *out;
+
+  g_return_val_if_fail (claims != NULL && claims->sub != NULL, NULL);
+
+  out = g_string_new ("{\"sub\":");
+  confab_json_write_string (out, claims->sub);
+  if (claims->aud != NULL)
+    {
+      g_string_append (out, ",\"aud\":");
+      confab_json_write_string (out, claims->aud);
+    }
+  if (claims->iss != NULL)
+    {
+      g_string_append (out, ",\"iss\":");
+      confab_json_write_string (out, claims->iss);
+    }
+  if (claims->iat != 0)
+    g_string_append_printf (out, ",\"iat\":%" G_GINT64_FORMAT, claims->iat);
+  if (claims->exp != 0)
+    g_string_append_printf (out, ",\"exp\":%" G_GINT64_FORMAT, claims->exp);
+  g_string_append_c (out, '}');
+
+  return g_string_free (out, FALSE);
+}

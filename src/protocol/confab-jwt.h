@@ -26,6 +26,11 @@ void             confab_jwt_claims_free (ConfabJwtClaims *claims);
 char   *confab_base64url_encode (const guint8 *data, gsize len);
 guint8 *confab_base64url_decode (const char *text, gsize *out_len, GError **error);
 
+/* The claims as the JSON text of a token's middle part, the counterpart of
+ * confab_jwt_decode(), for the local service, which signs tokens: sub, then aud and iss when
+ * set, then iat and exp when not 0. */
+char   *confab_jwt_claims_to_json (const ConfabJwtClaims *claims);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabJwtClaims, confab_jwt_claims_free)
 
 G_END_DECLS

@@ -474,3 +474,61 @@ confab_parse_file_url (const ConfabFrame *response,
 
   return confab_file_url_new (path, signature, expires);
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Answers, as the local service sends them                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+static JsonNode *
+object_with_string (const char *name,
+                    const char *value)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, name, value);
+  json_node_take_object (node, object);
+  return node;
+}
+
+static JsonNode *
+object_with_int (const char *name,
+                 gint64      value)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_int_member (object, name, value);
+  json_node_take_object (node, object);
+  return node;
+}
+
+JsonNode *
+confab_conversation_id_response_body (const char *conversation_id)
+{
+  g_return_val_if_fail (conversation_id != NULL, NULL);
+
+  return object_with_string ("conversationId", conversation_id);
+}
+
+JsonNode *
+confab_publish_sequence_response_body (gint64 sequence)
+{
+  g_return_val_if_fail (sequence >= 0, NULL);
+
+  return object_with_int ("sequence", sequence);
+}
+
+JsonNode *
+confab_clock_response_body (gint64 current_time_ms)
+{
+  return object_with_int ("currentTime", current_time_ms);
+}
+
+JsonNode *
+confab_subscription_id_response_body (const char *subscription_id)
+{
+  g_return_val_if_fail (subscription_id != NULL, NULL);
+
+  return object_with_string ("subscriptionId", subscription_id);
+}

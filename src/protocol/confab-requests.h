@@ -82,4 +82,11 @@ char    *confab_parse_subscription_id (const ConfabFrame *response, GError **err
 /* ms.GenerateURLResponse (or ms.BaseGenerateURLResponse) */
 ConfabFileUrl *confab_parse_file_url  (const ConfabFrame *response, GError **error);
 
+/* The bodies of those answers, as the local service sends them: the counterparts of the
+ * parsers above, each a new object (transfer full). */
+JsonNode *confab_conversation_id_response_body    (const char *conversation_id);  /* {"conversationId":…} */
+JsonNode *confab_publish_sequence_response_body   (gint64      sequence);         /* {"sequence":…} */
+JsonNode *confab_clock_response_body              (gint64      current_time_ms);  /* {"currentTime":…} */
+JsonNode *confab_subscription_id_response_body    (const char *subscription_id);  /* {"subscriptionId":…} */
+
 G_END_DECLS

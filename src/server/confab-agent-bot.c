@@ -328,7 +328,7 @@ on_consumer_event (ConfabServer   *server,
                    ConfabAgentBot *self)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
-  const char *type = confab_json_get_string (object, "type");
+  ConfabEventType type = confab_event_type_from_string (confab_json_get_string (object, "type"));
   const char *content_type = confab_json_get_string (object, "contentType");
   const char *text = confab_json_get_string (object, "message");
   BotConversation *conversation;
@@ -338,7 +338,7 @@ on_consumer_event (ConfabServer   *server,
   guint n_events = 0;
   char *reply;
 
-  if (sequence < 0 || (g_strcmp0 (type, "ContentEvent") != 0 && g_strcmp0 (type, "RichContentEvent") != 0))
+  if (sequence < 0 || (type != CONFAB_EVENT_CONTENT && type != CONFAB_EVENT_RICH_CONTENT))
     return;
 
   conversation = bot_get_conversation (self, conversation_id);
@@ -358,7 +358,7 @@ on_consumer_event (ConfabServer   *server,
 
   confab_server_peek_conversation (server, conversation_id, &n_events, NULL, NULL);
 
-  if (g_strcmp0 (type, "ContentEvent") == 0 &&
+  if (type == CONFAB_EVENT_CONTENT &&
       (content_type == NULL || g_str_equal (content_type, "text/plain")) && text != NULL)
     reply = confab_agent_bot_compose_reply (text, conversation_id, n_events, &close_after);
   else

@@ -188,17 +188,18 @@ on_consumer_event (ConfabServer       *server,
                    ConfabAgentConsole *self)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
-  const char *type = confab_json_get_string (object, "type");
+  const char *type_name = confab_json_get_string (object, "type");
+  ConfabEventType type = confab_event_type_from_string (type_name);
   g_autoptr(GError) error = NULL;
 
-  if (g_strcmp0 (type, "ChatStateEvent") == 0)
+  if (type == CONFAB_EVENT_CHAT_STATE)
     {
-      if (g_strcmp0 (confab_json_get_string (object, "chatState"), "COMPOSING") == 0)
+      if (confab_chat_state_from_string (confab_json_get_string (object, "chatState")) == CONFAB_CHAT_STATE_COMPOSING)
         say ("* the consumer is typing");
       return;
     }
 
-  if (g_strcmp0 (type, "AcceptStatusEvent") == 0)
+  if (type == CONFAB_EVENT_ACCEPT_STATUS)
     {
       JsonArray *list = confab_json_get_array (object, "sequenceList");
       g_autoptr(GString) sequences = g_string_new (NULL);
@@ -210,7 +211,7 @@ on_consumer_event (ConfabServer       *server,
       return;
     }
 
-  if (g_strcmp0 (type, "ContentEvent") == 0)
+  if (type == CONFAB_EVENT_CONTENT)
     {
       const char *text = confab_json_get_string (object, "message");
       GArray *sequences;
@@ -231,7 +232,7 @@ on_consumer_event (ConfabServer       *server,
       return;
     }
 
-  say ("consumer [%" G_GINT64_FORMAT "]: (%s)", sequence, type != NULL ? type : "unknown event");
+  say ("consumer [%" G_GINT64_FORMAT "]: (%s)", sequence, type_name != NULL ? type_name : "unknown event");
 }
 
 static void

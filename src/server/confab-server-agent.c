@@ -130,7 +130,6 @@ confab_server_agent_send_text (ConfabServer  *self,
                                GError       **error)
 {
   ConfabStoredConversation *conversation;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) event = NULL;
 
   g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
@@ -149,16 +148,7 @@ confab_server_agent_send_text (ConfabServer  *self,
 
   accept_conversation (self, conversation);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "ContentEvent");
-  json_builder_set_member_name (builder, "contentType");
-  json_builder_add_string_value (builder, "text/plain");
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, text);
-  json_builder_end_object (builder);
-  event = json_builder_get_root (builder);
+  event = confab_text_event_to_json (text);
 
   return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event)->sequence;
 }
@@ -172,7 +162,6 @@ confab_server_agent_send_receipt (ConfabServer        *self,
                                   GError             **error)
 {
   ConfabStoredConversation *conversation;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) event = NULL;
   JsonArray *list;
 
@@ -190,21 +179,8 @@ confab_server_agent_send_receipt (ConfabServer        *self,
   if (conversation == NULL)
     return -1;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "AcceptStatusEvent");
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, status == CONFAB_RECEIPT_READ ? "READ" : "ACCEPT");
-  json_builder_set_member_name (builder, "sequenceList");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n_sequences; i++)
-    json_builder_add_int_value (builder, sequences[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  event = json_builder_get_root (builder);
-
-  list = json_object_get_array_member (json_node_get_object (event), "sequenceList");
+  event = confab_receipt_event_to_json (status, sequences, n_sequences);
+  list = confab_json_get_array (json_node_get_object (event), "sequenceList");
   confab_stored_conversation_apply_receipt (conversation, CONFAB_SERVER_AGENT_ID, status, list);
 
   return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event)->sequence;
@@ -216,20 +192,12 @@ confab_server_agent_set_typing (ConfabServer     *self,
                                 ConfabChatState   state,
                                 GError          **error)
 {
-  static const char * const names[] = {
-    [CONFAB_CHAT_STATE_COMPOSING] = "COMPOSING",
-    [CONFAB_CHAT_STATE_ACTIVE] = "ACTIVE",
-    [CONFAB_CHAT_STATE_PAUSE] = "PAUSE",
-    [CONFAB_CHAT_STATE_GONE] = "GONE",
-    [CONFAB_CHAT_STATE_INACTIVE] = "INACTIVE",
-  };
   ConfabStoredConversation *conversation;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) event = NULL;
 
   g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
 
-  if ((guint) state >= G_N_ELEMENTS (names) || names[state] == NULL)
+  if (confab_chat_state_to_string (state) == NULL)
     {
       g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
                            "Unknown chat state");
@@ -240,14 +208,7 @@ confab_server_agent_set_typing (ConfabServer     *self,
   if (conversation == NULL)
     return FALSE;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "ChatStateEvent");
-  json_builder_set_member_name (builder, "chatState");
-  json_builder_add_string_value (builder, names[state]);
-  json_builder_end_object (builder);
-  event = json_builder_get_root (builder);
+  event = confab_chat_state_event_to_json (state);
 
   confab_server_send_chat_state (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event);
   return TRUE;

@@ -293,7 +293,7 @@ control_frame (ConfabServer      *server,
   if (frame != NULL && JSON_NODE_HOLDS_VALUE (frame) && json_node_get_value_type (frame) == G_TYPE_STRING)
     text = g_strdup (json_node_get_string (frame));   /* verbatim, broken on purpose if need be */
   else if (frame != NULL && (JSON_NODE_HOLDS_OBJECT (frame) || JSON_NODE_HOLDS_ARRAY (frame)))
-    text = json_to_string (frame, FALSE);
+    text = confab_json_to_string (frame);
 
   if (text == NULL || *text == '\0')
     {
@@ -600,18 +600,15 @@ static JsonObject *
 body_from_post (SoupServerMessage *msg)
 {
   g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
-  JsonNode *root;
 
   if (len == 0)
     return json_object_new ();
 
-  parser = json_parser_new ();
-  if (len > CONTROL_MAX_BODY || confab_server_json_too_deep (data, len, 64) ||
-      !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = confab_json_parse_full (data, len, CONTROL_MAX_BODY, CONFAB_JSON_MAX_DEPTH, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
   return json_object_ref (json_node_get_object (root));

@@ -26,7 +26,7 @@ confab_server_reply_json (SoupServerMessage *msg,
                           guint              status,
                           JsonNode          *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = confab_json_to_string (node);
   gsize len = strlen (text);
 
   soup_server_message_set_status (msg, status, NULL);

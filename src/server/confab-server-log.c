@@ -27,23 +27,6 @@ log_entry_free (LogEntry *entry)
   g_free (entry);
 }
 
-static const char *
-frame_kind_name (ConfabFrameKind kind)
-{
-  switch (kind)
-    {
-    case CONFAB_FRAME_KIND_REQUEST:
-      return "req";
-    case CONFAB_FRAME_KIND_RESPONSE:
-      return "resp";
-    case CONFAB_FRAME_KIND_NOTIFICATION:
-      return "notification";
-    case CONFAB_FRAME_KIND_UNKNOWN:
-    default:
-      return NULL;
-    }
-}
-
 /* A body of more than CONFAB_SERVER_FRAME_LOG_MAX_BODY bytes of text is left out, and the
  * entry says so with "bodyOmitted" and the frame's "size". */
 static void
@@ -51,7 +34,7 @@ build_parsed_frame (JsonBuilder       *builder,
                     const ConfabFrame *frame,
                     gsize              raw_len)
 {
-  const char *kind = frame_kind_name (frame->kind);
+  const char *kind = confab_frame_kind_to_string (frame->kind);
   gboolean omit_body = raw_len > CONFAB_SERVER_FRAME_LOG_MAX_BODY;
 
   json_builder_set_member_name (builder, "type");

@@ -11,18 +11,6 @@
 
 #include "confab-server-private.h"
 
-#define RESP_REQUEST_CONVERSATION "cm.RequestConversationResponse"
-#define RESP_UPDATE_CONVERSATION  "cm.UpdateConversationFieldResponse"
-#define RESP_SUBSCRIBE_EX         "cqm.SubscribeExConversationsResponse"
-#define RESP_UNSUBSCRIBE_EX       "cqm.UnsubscribeExConversationsResponse"
-#define RESP_SUBSCRIBE_MESSAGING  "GenericSubscribeResponse"
-#define RESP_PUBLISH_EVENT        "ms.PublishEventResponse"
-#define RESP_GET_CLOCK            "GetClockResponse"
-#define RESP_GENERIC              "GenericResponse"
-
-#define REQ_UNSUBSCRIBE_EX        "cqm.UnsubscribeExConversations"
-#define REQ_UNSUBSCRIBE_MESSAGING "ms.UnsubscribeMessagingEvents"
-
 #define BAD_REQUEST_CLOSED "Bad Request, Conversation is close"
 
 static ConfabStoredConversation *
@@ -48,12 +36,11 @@ handle_request_conversation (ConsumerSocket    *socket,
 {
   ConfabServer *self = socket->server;
   ConfabStoredConversation *conversation;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
 
   if (confab_server_state_find_open_conversation (self->state, socket->consumer_id) != NULL)
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_REQUEST_CONVERSATION,
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_REQUEST_CONVERSATION,
                                       "Bad Request, the consumer already has an open conversation");
       return;
     }
@@ -61,13 +48,8 @@ handle_request_conversation (ConsumerSocket    *socket,
   conversation = confab_server_state_add_conversation (self->state, socket->account_id,
                                                        socket->consumer_id, confab_server_now_ms ());
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "conversationId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  consumer_socket_respond (socket, frame->id, 200, RESP_REQUEST_CONVERSATION, body);
+  body = confab_conversation_id_response_body (conversation->id);
+  consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_REQUEST_CONVERSATION, body);
 
   confab_server_announce_requested (self, conversation);
 }
@@ -101,7 +83,6 @@ handle_subscribe_ex (ConsumerSocket    *socket,
   ConfabServer *self = socket->server;
   JsonObject *request = confab_frame_get_body_object (frame);
   g_autoptr(GPtrArray) matching = g_ptr_array_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   ExSubscription *subscription;
   gint64 min_last_updated = 0;
@@ -119,12 +100,8 @@ handle_subscribe_ex (ConsumerSocket    *socket,
   subscription->state_mask = mask;
   g_ptr_array_add (socket->ex_subscriptions, subscription);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "subscriptionId");
-  json_builder_add_string_value (builder, subscription->id);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  consumer_socket_respond (socket, frame->id, 200, RESP_SUBSCRIBE_EX, body);
+  body = confab_subscription_id_response_body (subscription->id);
+  consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_SUBSCRIBE_EX, body);
 
   for (guint i = 0; i < self->state->conversations->len; i++)
     {
@@ -153,12 +130,12 @@ handle_unsubscribe_ex (ConsumerSocket    *socket,
       if (id == NULL || g_str_equal (subscription->id, id))
         {
           g_ptr_array_remove_index (socket->ex_subscriptions, i);
-          consumer_socket_respond (socket, frame->id, 200, RESP_UNSUBSCRIBE_EX, NULL);
+          consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_UNSUBSCRIBE_EX, NULL);
           return;
         }
     }
 
-  consumer_socket_respond_string (socket, frame->id, 400, RESP_UNSUBSCRIBE_EX,
+  consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_UNSUBSCRIBE_EX,
                                   "Bad Request, unknown subscription");
 }
 
@@ -174,7 +151,7 @@ handle_subscribe_messaging (ConsumerSocket    *socket,
 
   if (conversation == NULL)
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_SUBSCRIBE_MESSAGING,
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_SUBSCRIBE_MESSAGING,
                                       "Bad Request, unknown dialog");
       return;
     }
@@ -189,8 +166,9 @@ handle_subscribe_messaging (ConsumerSocket    *socket,
   /* Replaces an earlier subscription to the same dialog on this socket. */
   g_hash_table_replace (socket->dialog_subscriptions, subscription->conversation_id, subscription);
 
-  body = json_node_init_object (json_node_alloc (), json_object_new ());
-  consumer_socket_respond (socket, frame->id, 200, RESP_SUBSCRIBE_MESSAGING, body);
+  body = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (body, json_object_new ());
+  consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_SUBSCRIBE_MESSAGING, body);
 
   dialog_subscription_start_replay (subscription, conversation);
 }
@@ -204,11 +182,11 @@ handle_unsubscribe_messaging (ConsumerSocket    *socket,
   conversation = socket_lookup_conversation (socket, confab_frame_get_body_object (frame));
   if (conversation == NULL || !g_hash_table_remove (socket->dialog_subscriptions, conversation->id))
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_GENERIC, "Bad Request, not subscribed");
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERIC, "Bad Request, not subscribed");
       return;
     }
 
-  consumer_socket_respond (socket, frame->id, 200, RESP_GENERIC, NULL);
+  consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_GENERIC, NULL);
 }
 
 static gboolean
@@ -234,16 +212,9 @@ respond_sequence (ConsumerSocket *socket,
                   const char     *req_id,
                   gint64          sequence)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) body = confab_publish_sequence_response_body (sequence);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "sequence");
-  json_builder_add_int_value (builder, sequence);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  consumer_socket_respond (socket, req_id, 200, RESP_PUBLISH_EVENT, body);
+  consumer_socket_respond (socket, req_id, 200, CONFAB_RESP_PUBLISH_EVENT, body);
 }
 
 /* NULL when the ContentEvent will do, else what is wrong with it. A text without a
@@ -282,13 +253,10 @@ apply_receipt (ConsumerSocket           *socket,
 {
   const char *status = confab_json_get_string (event, "status");
   JsonArray *list = confab_json_get_array (event, "sequenceList");
-  ConfabReceiptStatus receipt;
+  ConfabReceiptStatus receipt = confab_receipt_status_from_string (status);
 
-  if (g_strcmp0 (status, "ACCEPT") == 0)
-    receipt = CONFAB_RECEIPT_ACCEPT;
-  else if (g_strcmp0 (status, "READ") == 0)
-    receipt = CONFAB_RECEIPT_READ;
-  else
+  /* The wire name exactly: the client reads any case, the service is strict. */
+  if (g_strcmp0 (status, confab_receipt_status_to_string (receipt)) != 0)
     return "Bad Request, unknown status";
 
   if (!valid_sequence_list (list))
@@ -308,7 +276,7 @@ publish_chat_state (ConsumerSocket           *socket,
 {
   if (confab_json_get_string (event, "chatState") == NULL)
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_PUBLISH_EVENT, "Bad Request, no chatState");
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, "Bad Request, no chatState");
       return;
     }
 
@@ -338,29 +306,35 @@ handle_publish (ConsumerSocket    *socket,
 
   if (problem != NULL)
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_PUBLISH_EVENT, problem);
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, problem);
       return;
     }
 
   event_node = json_node_init_object (json_node_alloc (), event);
 
-  if (g_str_equal (type, "ContentEvent"))
-    problem = check_content_event (request, event, &event_node);
-  else if (g_str_equal (type, "RichContentEvent"))
-    problem = confab_json_get_object (event, "content") == NULL ? "Bad Request, no content" : NULL;
-  else if (g_str_equal (type, "AcceptStatusEvent"))
-    problem = apply_receipt (socket, conversation, event);
-  else if (g_str_equal (type, "ChatStateEvent"))
+  switch (confab_event_type_from_string (type))
     {
+    case CONFAB_EVENT_CONTENT:
+      problem = check_content_event (request, event, &event_node);
+      break;
+    case CONFAB_EVENT_RICH_CONTENT:
+      problem = confab_json_get_object (event, "content") == NULL ? "Bad Request, no content" : NULL;
+      break;
+    case CONFAB_EVENT_ACCEPT_STATUS:
+      problem = apply_receipt (socket, conversation, event);
+      break;
+    case CONFAB_EVENT_CHAT_STATE:
       publish_chat_state (socket, frame, conversation, event, event_node);
       return;
+    case CONFAB_EVENT_UNKNOWN:
+    default:
+      problem = "Bad Request, unknown event type";
+      break;
     }
-  else
-    problem = "Bad Request, unknown event type";
 
   if (problem != NULL)
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_PUBLISH_EVENT, problem);
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, problem);
       return;
     }
 
@@ -435,7 +409,7 @@ handle_update_field (ConsumerSocket    *socket,
 
   if (conversation == NULL)
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_UPDATE_CONVERSATION,
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_UPDATE_CONVERSATION,
                                       "Bad Request, unknown conversation");
       return;
     }
@@ -451,7 +425,7 @@ handle_update_field (ConsumerSocket    *socket,
 
   if (problem != NULL)
     {
-      consumer_socket_respond_string (socket, frame->id, 400, RESP_UPDATE_CONVERSATION, problem);
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_UPDATE_CONVERSATION, problem);
       return;
     }
 
@@ -463,7 +437,7 @@ handle_update_field (ConsumerSocket    *socket,
       confab_server_schedule_save (self);
     }
 
-  consumer_socket_respond_string (socket, frame->id, 200, RESP_UPDATE_CONVERSATION,
+  consumer_socket_respond_string (socket, frame->id, 200, CONFAB_RESP_UPDATE_CONVERSATION,
                                   close ? "OK Conversation resolved successfully" : "OK");
 
   if (close)
@@ -474,16 +448,9 @@ static void
 handle_get_clock (ConsumerSocket    *socket,
                   const ConfabFrame *frame)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) body = confab_clock_response_body (confab_server_now_ms ());
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "currentTime");
-  json_builder_add_int_value (builder, confab_server_now_ms ());
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  consumer_socket_respond (socket, frame->id, 200, RESP_GET_CLOCK, body);
+  consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_GET_CLOCK, body);
 }
 
 /* Finds "id" in a frame that would not parse, so the error can still name the request.
@@ -539,7 +506,7 @@ handle_request (ConsumerSocket    *socket,
 
   if (take_injected_failure (self, frame))
     {
-      consumer_socket_respond_string (socket, frame->id, self->fail_code, RESP_GENERIC,
+      consumer_socket_respond_string (socket, frame->id, self->fail_code, CONFAB_RESP_GENERIC,
                                       self->fail_code == 429 ? "Too Many Requests" : "Service Unavailable");
       return;
     }
@@ -548,11 +515,11 @@ handle_request (ConsumerSocket    *socket,
     handle_request_conversation (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_SUBSCRIBE_EX) == 0)
     handle_subscribe_ex (socket, frame);
-  else if (g_strcmp0 (frame->type, REQ_UNSUBSCRIBE_EX) == 0)
+  else if (g_strcmp0 (frame->type, CONFAB_REQ_UNSUBSCRIBE_EX) == 0)
     handle_unsubscribe_ex (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_SUBSCRIBE_MESSAGING) == 0)
     handle_subscribe_messaging (socket, frame);
-  else if (g_strcmp0 (frame->type, REQ_UNSUBSCRIBE_MESSAGING) == 0)
+  else if (g_strcmp0 (frame->type, CONFAB_REQ_UNSUBSCRIBE_MESSAGING) == 0)
     handle_unsubscribe_messaging (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_PUBLISH_EVENT) == 0)
     handle_publish (socket, frame);
@@ -561,7 +528,7 @@ handle_request (ConsumerSocket    *socket,
   else if (g_strcmp0 (frame->type, CONFAB_REQ_GET_CLOCK) == 0)
     handle_get_clock (socket, frame);
   else
-    consumer_socket_respond_string (socket, frame->id, 400, RESP_GENERIC, "Bad Request, unknown request type");
+    consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERIC, "Bad Request, unknown request type");
 }
 
 static void
@@ -581,7 +548,7 @@ handle_text_frame (ConsumerSocket *socket,
       gboolean too_large = g_error_matches (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_TOO_LARGE);
 
       g_debug ("socket %u: malformed frame (%s)", socket->serial, error->message);
-      consumer_socket_respond_string (socket, req_id, too_large ? 413 : 400, RESP_GENERIC,
+      consumer_socket_respond_string (socket, req_id, too_large ? 413 : 400, CONFAB_RESP_GENERIC,
                                       too_large ? "Payload Too Large" : "Bad Request, malformed frame");
       return;
     }
@@ -590,13 +557,13 @@ handle_text_frame (ConsumerSocket *socket,
     {
       g_debug ("socket %u: ignoring a frame that is not a request", socket->serial);
       if (frame->kind == CONFAB_FRAME_KIND_UNKNOWN)
-        consumer_socket_respond_string (socket, frame->id, 400, RESP_GENERIC, "Bad Request, unknown kind");
+        consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERIC, "Bad Request, unknown kind");
       return;
     }
 
   if (frame->id == NULL)
     {
-      consumer_socket_respond_string (socket, NULL, 400, RESP_GENERIC, "Bad Request, a request needs an id");
+      consumer_socket_respond_string (socket, NULL, 400, CONFAB_RESP_GENERIC, "Bad Request, a request needs an id");
       return;
     }
 
@@ -615,7 +582,7 @@ consumer_socket_handle_frame (ConsumerSocket *socket,
     {
       g_debug ("socket %u: binary frame refused", socket->serial);
       confab_server_log_frame (socket->server, socket, NULL, "", 0);
-      consumer_socket_respond_string (socket, NULL, 400, RESP_GENERIC, "Bad Request, frames are text");
+      consumer_socket_respond_string (socket, NULL, 400, CONFAB_RESP_GENERIC, "Bad Request, frames are text");
       return;
     }
 
@@ -632,7 +599,7 @@ consumer_socket_handle_too_large (ConsumerSocket *socket,
 
   g_debug ("socket %u: message over %u bytes dropped", socket->serial, CONFAB_FRAME_MAX_SIZE);
   confab_server_log_frame (socket->server, socket, NULL, data != NULL ? data : "", len);
-  consumer_socket_respond_string (socket, req_id, 413, RESP_GENERIC, "Payload Too Large");
+  consumer_socket_respond_string (socket, req_id, 413, CONFAB_RESP_GENERIC, "Payload Too Large");
 }
 
 void

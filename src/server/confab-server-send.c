@@ -74,35 +74,6 @@ socket_send_response_text (ConsumerSocket *socket,
   g_ptr_array_add (self->delayed_frames, frame);
 }
 
-/* A request whose id could not be read still gets an answer, with a null reqId. */
-static char *
-build_response_without_id (int         code,
-                           const char *type,
-                           JsonNode   *body)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, "resp");
-  json_builder_set_member_name (builder, "reqId");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, code);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, type);
-  if (body != NULL)
-    {
-      json_builder_set_member_name (builder, "body");
-      json_builder_add_value (builder, json_node_copy (body));
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
 void
 consumer_socket_respond (ConsumerSocket *socket,
                          const char     *req_id,
@@ -110,12 +81,8 @@ consumer_socket_respond (ConsumerSocket *socket,
                          const char     *type,
                          JsonNode       *body)
 {
-  char *text;
-
-  if (req_id != NULL)
-    text = confab_frame_build_response (req_id, code, type, body);
-  else
-    text = build_response_without_id (code, type, body);
+  /* A request whose id could not be read still gets an answer, with a null reqId. */
+  char *text = confab_frame_build_response (req_id, code, type, body);
 
   g_debug ("socket %u: response %s to %s: %d", socket->serial, type,
            req_id != NULL ? req_id : "(no id)", code);
@@ -157,45 +124,28 @@ ex_subscription_matches (ExSubscription           *subscription,
   return (subscription->state_mask & (conversation->closed ? STATE_MASK_CLOSE : STATE_MASK_OPEN)) != 0;
 }
 
-static void
-build_ex_change (JsonBuilder              *builder,
-                 ConfabStoredConversation *conversation,
-                 gboolean                  deleted)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, deleted ? "DELETE" : "UPSERT");
-  json_builder_set_member_name (builder, "result");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "convId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_set_member_name (builder, "effectiveTTR");
-  json_builder_add_int_value (builder, -1);
-  json_builder_set_member_name (builder, "conversationDetails");
-  confab_stored_conversation_build_details (conversation, builder);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-}
-
 void
 consumer_socket_send_ex_notification (ConsumerSocket *socket,
                                       ExSubscription *subscription,
                                       GPtrArray      *conversations,
                                       gboolean        deleted)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(JsonNode) body = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "subscriptionId");
-  json_builder_add_string_value (builder, subscription->id);
-  json_builder_set_member_name (builder, "changes");
-  json_builder_begin_array (builder);
+  if (!consumer_socket_is_open (socket))
+    return;
+
+  changes = g_ptr_array_new_full (conversations->len, (GDestroyNotify) json_node_unref);
   for (guint i = 0; i < conversations->len; i++)
-    build_ex_change (builder, g_ptr_array_index (conversations, i), deleted);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+    {
+      ConfabConversationInfo info;
+
+      confab_stored_conversation_get_info (g_ptr_array_index (conversations, i), &info);
+      g_ptr_array_add (changes, confab_conversation_change_to_json (deleted ? CONFAB_CHANGE_DELETE : CONFAB_CHANGE_UPSERT,
+                                                                    &info));
+    }
+  body = confab_notification_body_to_json (subscription->id, changes);
 
   socket_send_notification (socket, CONFAB_NOTIFY_EX_CONVERSATION, body);
 }
@@ -235,17 +185,17 @@ send_events (ConsumerSocket           *socket,
              guint                     first,
              guint                     end)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(JsonNode) body = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "changes");
-  json_builder_begin_array (builder);
+  if (!consumer_socket_is_open (socket))
+    return;
+
+  changes = g_ptr_array_new_full (end - first, (GDestroyNotify) json_node_unref);
   for (guint i = first; i < end; i++)
-    confab_stored_event_build_change (g_ptr_array_index (conversation->events, i), conversation, builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+    g_ptr_array_add (changes, confab_stored_event_to_change_json (g_ptr_array_index (conversation->events, i),
+                                                                  conversation));
+  body = confab_notification_body_to_json (NULL, changes);
 
   socket_send_notification (socket, CONFAB_NOTIFY_MESSAGING, body);
 }
@@ -330,41 +280,8 @@ confab_server_send_event (ConfabServer             *self,
     }
 }
 
-static JsonNode *
-build_chat_state_body (ConfabStoredConversation *conversation,
-                       const char               *originator_id,
-                       const char               *role,
-                       JsonNode                 *event)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "changes");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "originatorId");
-  json_builder_add_string_value (builder, originator_id);
-  json_builder_set_member_name (builder, "originatorMetadata");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, originator_id);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, role);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_value (builder, json_node_copy (event));
-  json_builder_set_member_name (builder, "conversationId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_set_member_name (builder, "dialogId");
-  json_builder_add_string_value (builder, conversation->id);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-/* Typing is forwarded to sockets watching the dialog, never stored. */
+/* Typing is forwarded to sockets watching the dialog, never stored: a change without a
+ * sequence. */
 void
 confab_server_send_chat_state (ConfabServer             *self,
                                ConfabStoredConversation *conversation,
@@ -372,16 +289,25 @@ confab_server_send_chat_state (ConfabServer             *self,
                                const char               *role,
                                JsonNode                 *event)
 {
+  g_autoptr(JsonNode) body = NULL;
+
   for (guint i = 0; i < self->sockets->len; i++)
     {
       ConsumerSocket *socket = g_ptr_array_index (self->sockets, i);
-      g_autoptr(JsonNode) body = NULL;
 
       if (!g_str_equal (socket->consumer_id, conversation->consumer_id) ||
           !g_hash_table_contains (socket->dialog_subscriptions, conversation->id))
         continue;
 
-      body = build_chat_state_body (conversation, originator_id, role, event);
+      if (body == NULL)
+        {
+          g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+          /* the main dialog has the conversation's id */
+          g_ptr_array_add (changes, confab_messaging_change_to_json (-1, 0, originator_id, role, conversation->id,
+                                                                     conversation->id, event));
+          body = confab_notification_body_to_json (NULL, changes);
+        }
       socket_send_notification (socket, CONFAB_NOTIFY_MESSAGING, body);
     }
 }

@@ -190,7 +190,7 @@ confab_server_state_add_conversation (ConfabServerState *state,
 static gsize
 event_size (JsonNode *event)
 {
-  g_autofree char *text = json_to_string (event, FALSE);
+  g_autofree char *text = confab_json_to_string (event);
 
   return strlen (text);
 }
@@ -226,9 +226,10 @@ confab_stored_conversation_touch (ConfabStoredConversation *conversation,
 static gboolean
 event_is_content (ConfabStoredEvent *event)
 {
-  const char *type = confab_json_get_string (json_node_get_object (event->event), "type");
+  ConfabEventType type = confab_event_type_from_string (confab_json_get_string (json_node_get_object (event->event),
+                                                                                "type"));
 
-  return g_strcmp0 (type, "ContentEvent") == 0 || g_strcmp0 (type, "RichContentEvent") == 0;
+  return type == CONFAB_EVENT_CONTENT || type == CONFAB_EVENT_RICH_CONTENT;
 }
 
 guint
@@ -277,14 +278,6 @@ confab_stored_event_to_change_json (ConfabStoredEvent        *event,
 }
 
 void
-confab_stored_event_build_change (ConfabStoredEvent        *event,
-                                  ConfabStoredConversation *conversation,
-                                  JsonBuilder              *builder)
-{
-  json_builder_add_value (builder, confab_stored_event_to_change_json (event, conversation));
-}
-
-void
 confab_stored_conversation_get_info (ConfabStoredConversation *conversation,
                                      ConfabConversationInfo   *info)
 {
@@ -299,16 +292,6 @@ confab_stored_conversation_get_info (ConfabStoredConversation *conversation,
     .end_ts = conversation->end_ts,
     .last_updated_ts = conversation->last_update_ts,
   };
-}
-
-void
-confab_stored_conversation_build_details (ConfabStoredConversation *conversation,
-                                          JsonBuilder              *builder)
-{
-  ConfabConversationInfo info;
-
-  confab_stored_conversation_get_info (conversation, &info);
-  json_builder_add_value (builder, confab_conversation_details_to_json (&info));
 }
 
 /* JSON form. Field names follow the protocol's where there is one. */

@@ -109,17 +109,7 @@ JsonNode                 *confab_stored_event_to_change_json (ConfabStoredEvent 
  * the conversation's. */
 void                      confab_stored_conversation_get_info (ConfabStoredConversation *conversation,
                                                                 ConfabConversationInfo   *info);
-/* The same two, added to a builder. */
-void                      confab_stored_event_build_change (ConfabStoredEvent        *event,
-                                                             ConfabStoredConversation *conversation,
-                                                             JsonBuilder              *builder);
-/* The result's conversationDetails of a cqm.ExConversationChangeNotification. */
-void                      confab_stored_conversation_build_details (ConfabStoredConversation *conversation,
-                                                                     JsonBuilder              *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabServerState, confab_server_state_free)
 
 G_END_DECLS
-
-/* LEAD-MERGE: compatibility for callers in files being split; remove after merge */
-#define confab_server_json_too_deep(data, length, max_depth) confab_json_too_deep ((data), (length), (max_depth))

@@ -15,8 +15,8 @@
  *
  * The worker reads event JSON that the main loop reads too, and must never take or drop a
  * reference to it: json-glib counts references to objects without atomic operations. So
- * the snapshot holds its references from the main loop, and the worker builds its own
- * tree around the shared nodes and hands the generator only that tree's root.
+ * the snapshot holds its references from the main loop, and the worker writes the text
+ * straight from the shared nodes with confab_json_write(), which takes no reference.
  */
 #include "config.h"
 
@@ -125,124 +125,158 @@ state_snapshot_new (ConfabServerState *state)
   return snapshot;
 }
 
-/* The rest runs on the worker: the same form as confab_server_state_to_json(), with the
- * stored JSON added by reference (json_node_ref() is atomic) instead of copied. */
+/* The rest runs on the worker: the same form as confab_server_state_to_json(), written
+ * straight to text by the protocol's compact writer, which only reads the stored JSON. It
+ * writes no number JSON cannot hold: json-glib's generator writes a published 1e999 (read
+ * as infinity) as inf.0, and the file would not load again. */
+
+/* "name": after a comma unless it is the object's first member */
+static void
+write_name (GString    *out,
+            const char *name)
+{
+  if (out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  confab_json_write_string (out, name);
+  g_string_append_c (out, ':');
+}
 
 static void
-build_event (JsonBuilder       *builder,
+write_string_member (GString    *out,
+                     const char *name,
+                     const char *value)
+{
+  write_name (out, name);
+  if (value != NULL)
+    confab_json_write_string (out, value);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+write_int_member (GString    *out,
+                  const char *name,
+                  gint64      value)
+{
+  write_name (out, name);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+write_event (GString           *out,
              ConfabStoredEvent *event,
              guint8             accept_status)
 {
   const char *status = confab_receipt_status_to_string (accept_status);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "sequence");
-  json_builder_add_int_value (builder, event->sequence);
-  json_builder_set_member_name (builder, "serverTimestamp");
-  json_builder_add_int_value (builder, event->server_timestamp);
-  json_builder_set_member_name (builder, "originatorId");
-  json_builder_add_string_value (builder, event->originator_id);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, event->role);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_value (builder, json_node_ref (event->event));
+  g_string_append_c (out, '{');
+  write_int_member (out, "sequence", event->sequence);
+  write_int_member (out, "serverTimestamp", event->server_timestamp);
+  write_string_member (out, "originatorId", event->originator_id);
+  write_string_member (out, "role", event->role);
+  write_name (out, "event");
+  confab_json_write (out, event->event);
   if (status != NULL)
-    {
-      json_builder_set_member_name (builder, "acceptStatus");
-      json_builder_add_string_value (builder, status);
-    }
-  json_builder_end_object (builder);
+    write_string_member (out, "acceptStatus", status);
+  g_string_append_c (out, '}');
 }
 
 static void
-build_conversation (JsonBuilder          *builder,
+write_conversation (GString              *out,
                     ConversationSnapshot *snapshot)
 {
   const char *close_reason = confab_close_reason_to_string (snapshot->close_reason);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, snapshot->conversation->id);
-  json_builder_set_member_name (builder, "accountId");
-  json_builder_add_string_value (builder, snapshot->conversation->account_id);
-  json_builder_set_member_name (builder, "consumerId");
-  json_builder_add_string_value (builder, snapshot->conversation->consumer_id);
+  g_string_append_c (out, '{');
+  write_string_member (out, "id", snapshot->conversation->id);
+  write_string_member (out, "accountId", snapshot->conversation->account_id);
+  write_string_member (out, "consumerId", snapshot->conversation->consumer_id);
   if (snapshot->agent_id != NULL)
-    {
-      json_builder_set_member_name (builder, "agentId");
-      json_builder_add_string_value (builder, snapshot->agent_id);
-    }
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, snapshot->closed ? "CLOSE" : "OPEN");
+    write_string_member (out, "agentId", snapshot->agent_id);
+  write_string_member (out, "state", snapshot->closed ? "CLOSE" : "OPEN");
   if (close_reason != NULL)
-    {
-      json_builder_set_member_name (builder, "closeReason");
-      json_builder_add_string_value (builder, close_reason);
-    }
-  json_builder_set_member_name (builder, "startTs");
-  json_builder_add_int_value (builder, snapshot->start_ts);
-  json_builder_set_member_name (builder, "endTs");
-  json_builder_add_int_value (builder, snapshot->end_ts);
-  json_builder_set_member_name (builder, "metaDataLastUpdateTs");
-  json_builder_add_int_value (builder, snapshot->last_update_ts);
+    write_string_member (out, "closeReason", close_reason);
+  write_int_member (out, "startTs", snapshot->start_ts);
+  write_int_member (out, "endTs", snapshot->end_ts);
+  write_int_member (out, "metaDataLastUpdateTs", snapshot->last_update_ts);
   if (snapshot->csat != NULL)
     {
-      json_builder_set_member_name (builder, "csat");
-      json_builder_add_value (builder, json_node_ref (snapshot->csat));
+      write_name (out, "csat");
+      confab_json_write (out, snapshot->csat);
     }
-  json_builder_set_member_name (builder, "events");
-  json_builder_begin_array (builder);
+  write_name (out, "events");
+  g_string_append_c (out, '[');
   for (guint i = 0; i < snapshot->events->len; i++)
-    build_event (builder, g_ptr_array_index (snapshot->events, i), snapshot->accept_status[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      write_event (out, g_ptr_array_index (snapshot->events, i), snapshot->accept_status[i]);
+    }
+  g_string_append (out, "]}");
 }
 
 static void
-build_consumer (JsonBuilder          *builder,
+write_consumer (GString              *out,
                 ConfabStoredConsumer *consumer)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, consumer->id);
-  json_builder_set_member_name (builder, "accountId");
-  json_builder_add_string_value (builder, consumer->account_id);
-  json_builder_set_member_name (builder, "createdTs");
-  json_builder_add_int_value (builder, consumer->created_ts);
-  json_builder_end_object (builder);
+  g_string_append_c (out, '{');
+  write_string_member (out, "id", consumer->id);
+  write_string_member (out, "accountId", consumer->account_id);
+  write_int_member (out, "createdTs", consumer->created_ts);
+  g_string_append_c (out, '}');
 }
 
-static char *
+/* Room for the whole text at once: each event's size is about that of its text. */
+static gsize
+estimate_text_size (StateSnapshot *snapshot)
+{
+  gsize size = 4096 + snapshot->consumers->len * 256;
+
+  for (guint i = 0; i < snapshot->conversations->len; i++)
+    {
+      ConversationSnapshot *conversation = &g_array_index (snapshot->conversations, ConversationSnapshot, i);
+
+      size += 1024;
+      for (guint j = 0; j < conversation->events->len; j++)
+        size += ((ConfabStoredEvent *) g_ptr_array_index (conversation->events, j))->size;
+    }
+
+  return size;
+}
+
+static GString *
 state_snapshot_to_text (StateSnapshot *snapshot)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *out = g_string_sized_new (estimate_text_size (snapshot));
   g_autofree char *key = NULL;
   gsize key_len = 0;
   const guint8 *key_data = g_bytes_get_data (snapshot->key, &key_len);
 
   key = g_base64_encode (key_data, key_len);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, CONFAB_SERVER_STATE_VERSION);
-  json_builder_set_member_name (builder, "key");
-  json_builder_add_string_value (builder, key);
-  json_builder_set_member_name (builder, "consumers");
-  json_builder_begin_array (builder);
+  g_string_append_c (out, '{');
+  write_int_member (out, "version", CONFAB_SERVER_STATE_VERSION);
+  write_string_member (out, "key", key);
+  write_name (out, "consumers");
+  g_string_append_c (out, '[');
   for (guint i = 0; i < snapshot->consumers->len; i++)
-    build_consumer (builder, g_ptr_array_index (snapshot->consumers, i));
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "conversations");
-  json_builder_begin_array (builder);
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      write_consumer (out, g_ptr_array_index (snapshot->consumers, i));
+    }
+  g_string_append_c (out, ']');
+  write_name (out, "conversations");
+  g_string_append_c (out, '[');
   for (guint i = 0; i < snapshot->conversations->len; i++)
-    build_conversation (builder, &g_array_index (snapshot->conversations, ConversationSnapshot, i));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      write_conversation (out, &g_array_index (snapshot->conversations, ConversationSnapshot, i));
+    }
+  g_string_append (out, "]}");
 
-  /* The root is this save's own: the generator's reference to it touches nothing shared. */
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return out;
 }
 
 static gboolean
@@ -328,9 +362,9 @@ write_snapshot (const char     *path,
                 StateSnapshot  *snapshot,
                 GError        **error)
 {
-  g_autofree char *text = state_snapshot_to_text (snapshot);
+  g_autoptr(GString) text = state_snapshot_to_text (snapshot);
 
-  return write_atomically (path, text, strlen (text), error);
+  return write_atomically (path, text->str, text->len, error);
 }
 
 /* Saves in the background */
@@ -540,7 +574,6 @@ confab_server_storage_load (ConfabServer  *self,
                             GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(ConfabServerState) state = NULL;
   g_autofree char *text = NULL;
   gsize len = 0;
@@ -565,14 +598,13 @@ confab_server_storage_load (ConfabServer  *self,
       return TRUE;
     }
 
-  parser = json_parser_new ();
-  if (confab_server_json_too_deep (text, len, 64) ||
-      !json_parser_load_from_data (parser, text, (gssize) len, &local_error) ||
-      (state = confab_server_state_new_from_json (json_parser_get_root (parser), &local_error)) == NULL)
+  /* No frame's limits: the file holds every event ever published, each as deep as a frame
+   * allows, a few levels down. */
+  state = confab_server_state_new_from_data (text, len, &local_error);
+  if (state == NULL)
     {
       g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_STATE,
-                   "%s is not a Confab server state: %s", path,
-                   local_error != NULL ? local_error->message : "nested too deeply");
+                   "%s is not a Confab server state: %s", path, local_error->message);
       return FALSE;
     }
 

@@ -77,14 +77,13 @@ confab_token_sign (GBytes     *key,
                    gint64      issued_at,
                    gint64      expires_at)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) payload = NULL;
   g_autofree char *payload_json = NULL;
   g_autofree char *header_b64 = NULL;
   g_autofree char *payload_b64 = NULL;
   g_autofree char *signing_input = NULL;
   g_autofree char *aud = NULL;
   g_autofree char *signature_b64 = NULL;
+  ConfabJwtClaims claims;
   guint8 digest[32];
   gsize digest_len = sizeof digest;
 
@@ -93,21 +92,14 @@ confab_token_sign (GBytes     *key,
   g_return_val_if_fail (subject != NULL, NULL);
 
   aud = g_strconcat ("acc:", account_id, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "sub");
-  json_builder_add_string_value (builder, subject);
-  json_builder_set_member_name (builder, "aud");
-  json_builder_add_string_value (builder, aud);
-  json_builder_set_member_name (builder, "iss");
-  json_builder_add_string_value (builder, CONFAB_TOKEN_ISSUER);
-  json_builder_set_member_name (builder, "iat");
-  json_builder_add_int_value (builder, issued_at);
-  json_builder_set_member_name (builder, "exp");
-  json_builder_add_int_value (builder, expires_at);
-  json_builder_end_object (builder);
-  payload = json_builder_get_root (builder);
-  payload_json = json_to_string (payload, FALSE);
+  claims = (ConfabJwtClaims) {
+    .sub = (char *) subject,
+    .aud = aud,
+    .iss = (char *) CONFAB_TOKEN_ISSUER,
+    .iat = issued_at,
+    .exp = expires_at,
+  };
+  payload_json = confab_jwt_claims_to_json (&claims);
 
   header_b64 = confab_base64url_encode ((const guint8 *) TOKEN_HEADER, strlen (TOKEN_HEADER));
   payload_b64 = confab_base64url_encode ((const guint8 *) payload_json, strlen (payload_json));

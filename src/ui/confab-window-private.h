@@ -20,6 +20,10 @@ GtkWidget *_confab_window_get_menu_button (ConfabWindow *self);
 GtkWidget *_confab_window_get_status_label (ConfabWindow *self);
 GtkWidget *_confab_window_get_preferences_button (ConfabWindow *self);
 GtkWidget *_confab_window_get_jump_button (ConfabWindow *self);
+/* the row at the top while an older page is read (a GtkRevealer) */
+GtkWidget *_confab_window_get_older_indicator (ConfabWindow *self);
+/* its pages: "loading" (blank), "empty", "chat" */
+GtkStack *_confab_window_get_content_stack (ConfabWindow *self);
 GtkWidget *_confab_window_get_demo_banner (ConfabWindow *self);
 GtkWidget *_confab_window_get_use_account_button (ConfabWindow *self);
 

@@ -53,11 +53,13 @@ struct _ConfabWindow
   GtkWidget *retry_now_button;
   GtkWidget *preferences_button;
   GtkWidget *jump_revealer;
+  GtkWidget *older_revealer;
   GtkWidget *jump_button;
   GtkWidget *jump_label;
   GtkWidget *closed_revealer;
   GtkWidget *new_conversation_button;
   guint scroll_source;
+  guint older_source;
   GtkWidget *closed_label;
   AdwToastOverlay *toast_overlay;
   char *problem_shown;           /* the text of the problem toast not dismissed yet, or NULL */
@@ -198,14 +200,25 @@ scroll_to_bottom (ConfabWindow *self)
     gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
 }
 
-/* Agent messages not read yet: the count on the "jump to latest" button. */
-static guint
-count_unread (ConfabWindow *self)
+static gboolean
+is_unread (ConfabMessage *message)
 {
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (self->session));
+  return !confab_message_get_own (message) && !confab_message_get_seen (message) &&
+         !confab_message_get_read_sent (message);
+}
+
+/* Agent messages not read yet: the count on the "jump to latest" button. *more: there are
+ * more than that, uncounted, in the history not loaded. */
+static guint
+count_unread (ConfabWindow *self,
+              gboolean     *more)
+{
+  ConfabMessageList *list = confab_session_get_messages (self->session);
+  GListModel *model = G_LIST_MODEL (list);
   guint n = g_list_model_get_n_items (model);
   guint unread = 0;
 
+  *more = FALSE;
   /* From the end: unread messages are the newest. */
   for (guint i = n; i > 0; i--)
     {
@@ -213,24 +226,30 @@ count_unread (ConfabWindow *self)
 
       if (confab_message_get_own (message))
         continue;
-      if (confab_message_get_seen (message) || confab_message_get_read_sent (message))
-        break;
+      if (!is_unread (message))
+        return unread;
       unread++;
     }
-  return unread;
+  /* ... and on into the history not loaded, as far as the store counted */
+  *more = confab_message_list_get_n_unread_before (list) >= CONFAB_STORE_UNREAD_MAX;
+  return unread + confab_message_list_get_n_unread_before (list);
 }
 
 static void
 update_jump_button (ConfabWindow *self)
 {
   gboolean away = self->session != NULL && !self->stick_to_bottom;
-  guint unread = away ? count_unread (self) : 0;
+  gboolean more = FALSE;
+  guint unread = away ? count_unread (self, &more) : 0;
 
   if (unread > 0)
     {
-      g_autofree char *text = g_strdup_printf ("%u", unread);
-      g_autofree char *description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unread message",
-                                                                   "%u unread messages", unread), unread);
+      g_autofree char *text = g_strdup_printf (more ? "%u+" : "%u", unread);
+      g_autofree char *description =
+        more ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "More than %u unread message",
+                                             "More than %u unread messages", unread), unread)
+             : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unread message",
+                                             "%u unread messages", unread), unread);
 
       gtk_label_set_text (GTK_LABEL (self->jump_label), text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->jump_button),
@@ -242,12 +261,45 @@ update_jump_button (ConfabWindow *self)
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->jump_revealer), away);
 }
 
+static gboolean
+near_top (ConfabWindow *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+
+  return self->session != NULL && gtk_widget_get_mapped (self->scroller) &&
+         confab_message_list_get_has_older (confab_session_get_messages (self->session)) &&
+         gtk_adjustment_get_value (adj) <= gtk_adjustment_get_page_size (adj);
+}
+
+static gboolean
+load_older_cb (gpointer data)
+{
+  ConfabWindow *self = data;
+
+  self->older_source = 0;
+  if (near_top (self))
+    confab_session_load_older (self->session);
+  return G_SOURCE_REMOVE;
+}
+
+/* Near the top, within a screenful: the page before comes. Only from the adjustment, which
+ * moves once the rows are laid out: a page just put on top is then above the view, and a
+ * view still near the top asks for the next one. Asked for after the layout that told,
+ * not in it: the row saying so at the top must not change the layout being made. */
+static void
+load_older_if_near_top (ConfabWindow *self)
+{
+  if (self->older_source == 0 && near_top (self))
+    self->older_source = g_idle_add (load_older_cb, self);
+}
+
 static void
 vadjustment_value_changed_cb (ConfabWindow  *self,
                               GtkAdjustment *adj)
 {
   self->stick_to_bottom = at_bottom (self);
   update_jump_button (self);
+  load_older_if_near_top (self);
 }
 
 static void
@@ -268,10 +320,13 @@ vadjustment_changed_cb (ConfabWindow  *self,
     {
       if (!at_bottom (self))
         scroll_to_bottom (self);
+      else
+        load_older_if_near_top (self);
       return;
     }
   self->stick_to_bottom = at_bottom (self);
   update_jump_button (self);
+  load_older_if_near_top (self);
 }
 
 /* Why the session signed out, in words for where the account came from: a token saved in
@@ -379,6 +434,32 @@ update_closed (ConfabWindow *self)
   update_actions (self);
 }
 
+/* The conversation once there is something in it; the empty page only once the history
+ * is known to hold nothing; until then nothing at all (a blank page, for the time the
+ * newest page of a history takes to read). */
+static void
+update_page (ConfabWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (self->session)));
+  const char *page = n > 0 ? "chat" : confab_session_get_loading_history (self->session) ? "loading" : "empty";
+  const char *showing = gtk_stack_get_visible_child_name (self->content_stack);
+
+  if (g_strcmp0 (page, showing) == 0)
+    return;
+  /* The history appears as it is, at its end: no fading in from the blank page. */
+  gtk_stack_set_visible_child_full (self->content_stack, page,
+                                    g_strcmp0 (showing, "loading") == 0 ? GTK_STACK_TRANSITION_TYPE_NONE
+                                                                        : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+}
+
+/* The older page on its way: a row at the top says so. */
+static void
+update_older (ConfabWindow *self)
+{
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->older_revealer),
+                                 confab_session_get_loading_older (self->session));
+}
+
 static void
 session_notify_cb (ConfabWindow  *self,
                    GParamSpec    *pspec,
@@ -386,6 +467,10 @@ session_notify_cb (ConfabWindow  *self,
 {
   update_status (self);
   update_closed (self);
+  if (g_strcmp0 (pspec->name, "loading-history") == 0)
+    update_page (self);
+  else if (g_strcmp0 (pspec->name, "loading-older") == 0)
+    update_older (self);
 
   /* The agent's name arrives after the first rows: they learn it too. */
   if (g_strcmp0 (pspec->name, "agent-nickname") == 0)
@@ -396,14 +481,6 @@ session_notify_cb (ConfabWindow  *self,
         if (CONFAB_IS_MESSAGE_ROW (child))
           confab_message_row_set_agent_name (CONFAB_MESSAGE_ROW (child),
                                              confab_session_get_agent_nickname (session));
-}
-
-static void
-update_page (ConfabWindow *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (self->session)));
-
-  gtk_stack_set_visible_child_name (self->content_stack, n > 0 ? "chat" : "empty");
 }
 
 static void
@@ -483,6 +560,42 @@ place_unread_divider (ConfabWindow *self,
     }
 }
 
+/* An older page came on top (its added rows). The divider stood at the first unread row
+ * loaded; when the unread ones go on into the page, it moves up to the first of them. */
+static void
+extend_unread_divider (ConfabWindow *self,
+                       guint         added)
+{
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (self->session));
+  guint n = g_list_model_get_n_items (model);
+  ConfabMessage *first = NULL;
+
+  if (self->first_unread == NULL)
+    return;
+  /* between the page and the divider, nothing read */
+  for (guint i = added; i < n; i++)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
+
+      if (message == self->first_unread)
+        break;
+      if (!confab_message_get_own (message) && !is_unread (message))
+        return;
+    }
+  for (guint i = added; i > 0; i--)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i - 1);
+
+      if (confab_message_get_own (message))
+        continue;
+      if (!is_unread (message))
+        break;
+      first = message;
+    }
+  if (first != NULL)
+    set_first_unread (self, first);
+}
+
 static void
 messages_changed_cb (ConfabWindow *self,
                      guint         position,
@@ -490,6 +603,10 @@ messages_changed_cb (ConfabWindow *self,
                      guint         added,
                      GListModel   *model)
 {
+  /* A page of the history: nothing new arrived. On top of rows there were: an older one. */
+  gboolean history = confab_message_list_get_adding_older (CONFAB_MESSAGE_LIST (model));
+  gboolean older = history && g_list_model_get_n_items (model) > added;
+
   /* Where the person is now, before the new rows are laid out: a list scrolled by keyboard
    * focus moves through configure() and may not have told value-changed. */
   if (gtk_widget_get_mapped (self->scroller) && self->scroll_source == 0)
@@ -497,10 +614,13 @@ messages_changed_cb (ConfabWindow *self,
 
   update_page (self);
   update_jump_button (self);
-  if (added > 0)
+  if (older)
+    extend_unread_divider (self, added);
+  else if (added > 0)
     {
       place_unread_divider (self, position, added);
-      notify_agent_messages (self, position, added);
+      if (!history)
+        notify_agent_messages (self, position, added);
     }
   confab_read_tracker_queue (self->read_tracker);
 }
@@ -692,6 +812,7 @@ confab_window_set_session (ConfabWindow  *self,
                                  CONFAB_ACCOUNT_SOURCE_LOCAL);
 
   update_page (self);
+  update_older (self);
   update_status (self);
   update_closed (self);
 }
@@ -707,6 +828,9 @@ confab_window_show_error (ConfabWindow *self,
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), "dialog-warning-symbolic");
   gtk_widget_set_visible (self->retry_now_button, FALSE);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->status_revealer), TRUE);
+  /* no session, no history to wait for */
+  if (self->session == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, "empty");
 }
 
 static void
@@ -945,6 +1069,7 @@ confab_window_dispose (GObject *object)
   ConfabWindow *self = CONFAB_WINDOW (object);
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
+  g_clear_handle_id (&self->older_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
   g_clear_object (&self->read_tracker);
   g_clear_object (&self->first_unread);
@@ -990,6 +1115,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, retry_now_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, preferences_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, older_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, closed_revealer);
@@ -1156,6 +1282,18 @@ GtkWidget *
 _confab_window_get_use_account_button (ConfabWindow *self)
 {
   return self->use_account_button;
+}
+
+GtkWidget *
+_confab_window_get_older_indicator (ConfabWindow *self)
+{
+  return self->older_revealer;
+}
+
+GtkStack *
+_confab_window_get_content_stack (ConfabWindow *self)
+{
+  return self->content_stack;
 }
 
 GtkWidget *

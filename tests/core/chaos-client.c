@@ -11,7 +11,8 @@
  * stdin: one line a message the person types. After confab_session_send_text() returns for
  * it (the moment the composer would clear), "PUT <text>" is printed.
  * stdout: "ROW <sequence> <own|agent> <text>" once a row has a sequence, "STATE <name>" on
- * every state change. On end of input it waits until every own row has a sequence, prints
+ * every state change. It reads the whole history on disk, page after page, so every row of
+ * it is announced. On end of input it waits until every own row has a sequence, prints
  * "DONE" and exits.
  */
 #include "config.h"
@@ -97,6 +98,15 @@ items_changed_cb (GListModel *list,
   announce (c);
 }
 
+/* The next older page as soon as there is one and none is on its way. */
+static void
+older_cb (GObject    *object,
+          GParamSpec *pspec,
+          Client     *c)
+{
+  confab_session_load_older (c->session);
+}
+
 /* Rows change their sequence in place when the service answers a publish. */
 static gboolean
 poll_cb (gpointer user_data)
@@ -179,6 +189,8 @@ main (int   argc,
   c.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (c.session, "notify::state", G_CALLBACK (state_cb), &c);
   g_signal_connect (confab_session_get_messages (c.session), "items-changed", G_CALLBACK (items_changed_cb), &c);
+  g_signal_connect (confab_session_get_messages (c.session), "notify::has-older", G_CALLBACK (older_cb), &c);
+  g_signal_connect (c.session, "notify::loading-older", G_CALLBACK (older_cb), &c);
   g_timeout_add (20, poll_cb, &c);
 
   input = g_io_channel_unix_new (STDIN_FILENO);

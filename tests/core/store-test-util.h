@@ -70,6 +70,58 @@ store_test_load (ConfabStore *store,
   return snapshot;
 }
 
+static inline void
+store_test_load_older_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  ConfabStorePage **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = confab_store_load_older_finish (CONFAB_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The page of at most limit messages before message, read as the session reads it. */
+static inline ConfabStorePage *
+store_test_load_older (ConfabStore   *store,
+                       const char    *consumer,
+                       ConfabMessage *message,
+                       guint          limit)
+{
+  ConfabStorePage *page = NULL;
+
+  confab_store_load_older_async (store, ACCOUNT, consumer, confab_message_get_dialog_id (message),
+                                 confab_message_get_sequence (message), limit, NULL,
+                                 store_test_load_older_cb, &page);
+  CONFAB_TEST_WAIT_UNTIL (page != NULL, 10000);
+  return page;
+}
+
+/* The snapshot with the whole history in its messages: the newest page, then every older
+ * one put before it. */
+static inline ConfabStoreSnapshot *
+store_test_load_all (ConfabStore *store,
+                     const char  *consumer)
+{
+  ConfabStoreSnapshot *snapshot = store_test_load (store, consumer);
+  gboolean has_older = snapshot->has_older;
+
+  while (has_older)
+    {
+      ConfabStorePage *page = store_test_load_older (store, consumer, g_ptr_array_index (snapshot->messages, 0),
+                                                     CONFAB_STORE_PAGE_SIZE);
+
+      g_assert_cmpuint (page->messages->len, >, 0);
+      has_older = page->has_older;
+      g_ptr_array_extend_and_steal (page->messages, g_steal_pointer (&snapshot->messages));
+      snapshot->messages = g_steal_pointer (&page->messages);
+      confab_store_page_free (page);
+    }
+  snapshot->has_older = FALSE;
+  return snapshot;
+}
+
 /* An own message written now, with its local id, put in the outbox. */
 static inline ConfabMessage *
 store_test_put (ConfabStore *store,

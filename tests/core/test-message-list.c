@@ -121,6 +121,131 @@ test_order_and_duplicates (void)
   g_assert_cmpint (seq_at (list, 4), ==, 0);
 }
 
+static const char *
+text_at (ConfabMessageList *list,
+         guint              i)
+{
+  g_autoptr(ConfabMessage) m = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+  return confab_message_get_text (m);
+}
+
+static void
+has_older_cb (ConfabMessageList *list,
+              GParamSpec        *pspec,
+              guint             *notified)
+{
+  (*notified)++;
+}
+
+/* Pages of the history come newest first: each older one goes on top in one signal, the
+ * dialogs seen there first before the known ones, what is held already not twice; the
+ * rows below do not move and the live rows still come at the end. */
+static void
+test_older_pages_on_top (void)
+{
+  g_autoptr(ConfabMessageList) list = confab_message_list_new ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(ConfabMessage) was_first = NULL;
+  g_autoptr(ConfabMessage) pending = confab_message_new_outgoing ("not sent yet", 1700000000500);
+  Counter c = { 0 };
+  guint notified = 0;
+  gint64 t = 1700000000000;
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &c);
+  g_signal_connect (list, "notify::has-older", G_CALLBACK (has_older_cb), &notified);
+  g_assert_false (confab_message_list_get_has_older (list));
+
+  /* the newest page: the end of conversation c1 and all of c2 */
+  g_ptr_array_add (batch, make_message ("c1", 8, AGENT, t + 8, "c1/8"));
+  g_ptr_array_add (batch, make_message ("c1", 9, CONSUMER, t + 9, "c1/9"));
+  g_ptr_array_add (batch, make_message ("c2", 0, AGENT, t + 20, "c2/0"));
+  g_ptr_array_add (batch, make_message ("c2", 1, AGENT, t + 21, "c2/1"));
+  added = confab_message_list_add_older (list, batch, TRUE, 3);
+  g_ptr_array_set_size (batch, 0);
+  g_assert_cmpuint (added->len, ==, 4);
+  g_clear_pointer (&added, g_ptr_array_unref);
+  g_assert_cmpuint (c.signals, ==, 1);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_true (confab_message_list_get_has_older (list));
+  g_assert_cmpuint (confab_message_list_get_n_unread_before (list), ==, 3);
+  g_assert_cmpstr (text_at (list, 0), ==, "c1/8");
+  g_assert_cmpstr (text_at (list, 3), ==, "c2/1");
+  g_assert_cmpint (confab_message_list_get_last_sequence (list, "c1"), ==, 9);
+  g_assert_cmpint (confab_message_list_get_last_sequence (list, "c2"), ==, 1);
+  confab_message_list_append_outgoing (list, pending);
+
+  /* a live message of c2 goes at its end, before the one waiting */
+  g_ptr_array_add (batch, make_message ("c2", 2, AGENT, t + 22, "c2/2"));
+  add_batch (list, batch);
+  g_assert_cmpstr (text_at (list, 4), ==, "c2/2");
+  g_assert_cmpstr (text_at (list, 5), ==, "not sent yet");
+  was_first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  c.signals = 0;
+
+  /* an older page: c0, seen only now, then c1 up to what is held, which comes again */
+  g_ptr_array_add (batch, make_message ("c0", 4, AGENT, t - 10, "c0/4"));
+  g_ptr_array_add (batch, make_message ("c0", 5, CONSUMER, t - 9, "c0/5"));
+  g_ptr_array_add (batch, make_message ("c1", 6, AGENT, t + 6, "c1/6"));
+  g_ptr_array_add (batch, make_message ("c1", 7, CONSUMER, t + 7, "c1/7"));
+  g_ptr_array_add (batch, make_message ("c1", 8, AGENT, t + 8, "c1/8 again"));
+  added = confab_message_list_add_older (list, batch, TRUE, 0);
+  g_ptr_array_set_size (batch, 0);
+  g_assert_cmpuint (added->len, ==, 4);
+  g_clear_pointer (&added, g_ptr_array_unref);
+  g_assert_cmpuint (c.signals, ==, 1);
+  g_assert_cmpuint (c.last_position, ==, 0);
+  g_assert_cmpuint (c.last_removed, ==, 0);
+  g_assert_cmpuint (c.last_added, ==, 4);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpuint (confab_message_list_get_n_unread_before (list), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 10);
+  {
+    static const char *const expected[] = {
+      "c0/4", "c0/5", "c1/6", "c1/7", "c1/8", "c1/9", "c2/0", "c2/1", "c2/2", "not sent yet",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      g_assert_cmpstr (text_at (list, i), ==, expected[i]);
+  }
+  {
+    g_autoptr(ConfabMessage) fifth = g_list_model_get_item (G_LIST_MODEL (list), 4);
+
+    g_assert_true (fifth == was_first);
+  }
+  /* the older page's first message starts a day and a group; the old first one now
+   * follows its neighbour */
+  {
+    g_autoptr(ConfabMessage) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_true (confab_message_get_group_start (first));
+  }
+
+  /* the oldest page: two dialogs seen only there, before c0, in their order; nothing older */
+  g_ptr_array_add (batch, make_message ("a", 0, AGENT, t - 40, "a/0"));
+  g_ptr_array_add (batch, make_message ("b", 0, AGENT, t - 30, "b/0"));
+  g_ptr_array_add (batch, make_message ("c0", 3, AGENT, t - 11, "c0/3"));
+  added = confab_message_list_add_older (list, batch, FALSE, 5);
+  g_ptr_array_set_size (batch, 0);
+  g_assert_cmpuint (added->len, ==, 3);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_false (confab_message_list_get_has_older (list));
+  g_assert_cmpuint (confab_message_list_get_n_unread_before (list), ==, 0);
+  g_assert_cmpstr (text_at (list, 0), ==, "a/0");
+  g_assert_cmpstr (text_at (list, 1), ==, "b/0");
+  g_assert_cmpstr (text_at (list, 2), ==, "c0/3");
+  g_assert_cmpstr (text_at (list, 3), ==, "c0/4");
+
+  /* nothing new in a page: no signal */
+  c.signals = 0;
+  g_ptr_array_add (batch, make_message ("a", 0, AGENT, t - 40, "a/0"));
+  g_clear_pointer (&added, g_ptr_array_unref);
+  added = confab_message_list_add_older (list, batch, FALSE, 0);
+  g_assert_cmpuint (added->len, ==, 0);
+  g_assert_cmpuint (c.signals, ==, 0);
+}
+
 static void
 test_replay_signals (void)
 {
@@ -321,6 +446,7 @@ main (int   argc,
 
   g_test_add_func ("/message-list/order-and-duplicates", test_order_and_duplicates);
   g_test_add_func ("/message-list/replay-signals", test_replay_signals);
+  g_test_add_func ("/message-list/older-pages-on-top", test_older_pages_on_top);
   g_test_add_func ("/message-list/outgoing-answer-then-echo", test_outgoing_then_answer_then_echo);
   g_test_add_func ("/message-list/outgoing-echo-before-answer", test_outgoing_echo_before_answer);
   g_test_add_func ("/message-list/day-breaks-and-groups", test_day_breaks_and_groups);

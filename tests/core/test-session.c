@@ -1005,6 +1005,234 @@ test_new_identity_keeps_queue_once (Fixture       *f,
   remove_store (path);
 }
 
+#define LONG_HISTORY (2 * CONFAB_STORE_PAGE_SIZE + 15)
+
+static guint
+count_in (GArray *seqs,
+          gint64  sequence)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < seqs->len; i++)
+    n += g_array_index (seqs, gint64, i) == sequence;
+  return n;
+}
+
+/* How many times the consumer acknowledged the sequence. */
+static guint
+accepts_for (Fixture *f,
+             gint64   sequence)
+{
+  guint frames = 0;
+  g_autoptr(GArray) accepts = receipt_sequences (f, "ACCEPT", &frames);
+
+  return count_in (accepts, sequence);
+}
+
+static void
+page_cb (GListModel *model,
+         guint       position,
+         guint       removed,
+         guint       added,
+         guint      *signals)
+{
+  (*signals)++;
+}
+
+/* More than a page of history: a restart shows the newest page only, resumes the dialog
+ * after the last event on disk, acknowledges an old answer whose ACCEPT never got through
+ * exactly once, and the older pages bring the rest in order, each message once, with the
+ * receipts that came for them meanwhile. */
+static void
+test_restart_pages_history (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = temp_store_path ();
+  g_autofree char *conversation = NULL;
+  g_autofree char *from = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+  g_autoptr(ConfabSession) later = NULL;
+  ConfabMessageList *list;
+  gint64 unacknowledged, highest = -1, own_first;
+  guint signals = 0, pages = 0;
+
+  g_assert_no_error (error);
+  confab_session_set_store (f->session, store);
+  own_first = confab_message_get_sequence (start_conversation (f));
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+
+  /* the ACCEPT of the first answer meets a failing service and is not tried again */
+  confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1);
+  unacknowledged = confab_server_agent_send_text (f->server, NULL, "answer 0", &error);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 1, 10000);
+  for (guint i = 1; i < LONG_HISTORY; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("answer %u", i);
+
+      confab_server_agent_send_text (f->server, NULL, text, &error);
+      g_assert_no_error (error);
+    }
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == LONG_HISTORY + 1, 20000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (message_at (f->session, LONG_HISTORY)), 10000);
+  g_assert_false (confab_message_get_accept_sent (message_at (f->session, 1)));
+  for (guint i = 0; i < n_messages (f->session); i++)
+    highest = MAX (highest, confab_message_get_sequence (message_at (f->session, i)));
+  confab_test_spin (200);
+
+  /* Confab quits; meanwhile the agent reads the first message and writes once more. */
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&store);
+  confab_server_agent_send_receipt (f->server, conversation, CONFAB_RECEIPT_READ, &own_first, 1, &error);
+  g_assert_no_error (error);
+  confab_server_agent_send_text (f->server, conversation, "while Confab was closed", &error);
+  g_assert_no_error (error);
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  later = new_session (f);
+  list = confab_session_get_messages (later);
+  g_signal_connect (list, "items-changed", G_CALLBACK (page_cb), &signals);
+  confab_session_set_store (later, store);
+  g_assert_true (confab_session_get_loading_history (later));
+  confab_session_start (later);
+
+  /* the newest page comes first, alone */
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) > 0, 10000);
+  g_assert_false (confab_session_get_loading_history (later));
+  g_assert_cmpuint (n_messages (later), ==, CONFAB_STORE_PAGE_SIZE);
+  g_assert_true (confab_message_list_get_has_older (list));
+  {
+    g_autofree char *text = g_strdup_printf ("answer %u", LONG_HISTORY - CONFAB_STORE_PAGE_SIZE);
+
+    g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, text);
+  }
+
+  /* then the dialog resumes after the last event on disk */
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == CONFAB_STORE_PAGE_SIZE + 1, 10000);
+  g_assert_cmpstr (confab_message_get_text (message_at (later, CONFAB_STORE_PAGE_SIZE)), ==, "while Confab was closed");
+  from = g_strdup_printf ("\"fromSeq\":%" G_GINT64_FORMAT "}", highest + 1);
+  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, from), ==, 1);
+
+  /* the old answer not acknowledged: its ACCEPT goes now (the failed one was the first) */
+  CONFAB_TEST_WAIT_UNTIL (accepts_for (f, unacknowledged) == 2, 10000);
+  /* and not again after a reconnect */
+  confab_server_drop_consumers (f->server, NULL, 1011, "server error");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_reconnects (later) > 0 &&
+                          confab_session_get_state (later) == CONFAB_SESSION_ONLINE, 10000);
+  confab_test_spin (800);
+  g_assert_cmpuint (accepts_for (f, unacknowledged), ==, 2);
+
+  /* The rest, a page at a time; asking again while one is on its way does nothing. */
+  signals = 0;
+  while (confab_message_list_get_has_older (list))
+    {
+      confab_session_load_older (later);
+      g_assert_true (confab_session_get_loading_older (later));
+      confab_session_load_older (later);
+      CONFAB_TEST_WAIT_UNTIL (!confab_session_get_loading_older (later), 10000);
+      pages++;
+      g_assert_cmpuint (signals, ==, pages);
+    }
+  g_assert_cmpuint (pages, ==, 2);
+  confab_session_load_older (later);
+  g_assert_false (confab_session_get_loading_older (later));
+  g_assert_cmpuint (n_messages (later), ==, LONG_HISTORY + 2);
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, "Hello, I need help");
+  for (guint i = 0; i < LONG_HISTORY; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("answer %u", i);
+
+      g_assert_cmpstr (confab_message_get_text (message_at (later, i + 1)), ==, text);
+    }
+  for (guint i = 1; i < n_messages (later); i++)
+    g_assert_cmpint (confab_message_get_sequence (message_at (later, i - 1)), <,
+                     confab_message_get_sequence (message_at (later, i)));
+  /* what happened to the rows while they were not loaded */
+  g_assert_cmpint (confab_message_get_delivery_state (message_at (later, 0)), ==, CONFAB_DELIVERY_READ);
+  g_assert_true (confab_message_get_accept_sent (message_at (later, 1)));
+  g_assert_cmpint (confab_message_get_sequence (message_at (later, 1)), ==, unacknowledged);
+  confab_test_spin (300);
+  g_assert_cmpuint (accepts_for (f, unacknowledged), ==, 2);
+
+  confab_session_stop (later);
+  g_clear_object (&later);
+
+  /* and on disk: the next run has nothing to acknowledge */
+  {
+    g_autoptr(ConfabSession) third = new_session (f);
+
+    confab_session_set_store (third, store);
+    confab_session_start (third);
+    wait_online (third);
+    confab_test_spin (800);
+    g_assert_cmpuint (accepts_for (f, unacknowledged), ==, 2);
+    confab_session_stop (third);
+  }
+  g_clear_object (&store);
+  remove_store (path);
+}
+
+/* An anonymous consumer gets its identity from the signup: until then the history of the
+ * identity the account used last shows, even with no service at all. A signup that gives
+ * another identity keeps the rows shown but none of the old conversation. */
+static void
+test_anonymous_restart_shows_last_identity (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_autofree char *path = temp_store_path ();
+  g_autofree char *first_consumer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabStore) store = confab_store_new (path, &error);
+  g_autoptr(ConfabAccount) fresh = NULL;
+  g_autoptr(ConfabSession) later = NULL;
+
+  g_assert_no_error (error);
+  confab_session_set_store (f->session, store);
+  start_conversation (f);
+  first_consumer = g_strdup (confab_session_get_consumer_id (f->session));
+  confab_server_agent_send_text (f->server, NULL, "an answer", &error);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+
+  /* With the service: a new signup, a new identity; the old rows stay on screen. */
+  fresh = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (fresh, f->base_url);
+  later = confab_session_new (fresh, NULL);
+  confab_session_set_store (later, store);
+  confab_session_start (later);
+  wait_online (later);
+  g_assert_cmpstr (confab_session_get_consumer_id (later), !=, first_consumer);
+  g_assert_cmpuint (n_messages (later), ==, 2);
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 1)), ==, "an answer");
+  g_assert_null (confab_session_get_conversation_id (later));
+  confab_session_stop (later);
+  g_clear_object (&later);
+  g_clear_object (&fresh);
+
+  /* Without: the history shows all the same, before any identity. */
+  confab_server_shutdown (f->server);
+  fresh = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (fresh, f->base_url);
+  later = confab_session_new (fresh, NULL);
+  confab_session_set_timings (later, 30, 5000, 5000, 200);
+  confab_session_set_store (later, store);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 2, 10000);
+  g_assert_null (confab_session_get_consumer_id (later));
+  g_assert_false (confab_session_get_loading_history (later));
+  g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, "Hello, I need help");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_WAITING, 10000);
+  confab_session_stop (later);
+  g_clear_object (&later);
+
+  g_clear_object (&store);
+  remove_store (path);
+}
+
 /* Stands in for the operating system's network state, which a test cannot switch. */
 typedef struct { GObject parent_instance; } TestMonitor;
 typedef struct { GObjectClass parent_class; } TestMonitorClass;
@@ -1117,6 +1345,8 @@ main (int   argc,
   ADD ("outbox-survives-restart", test_outbox_survives_restart);
   ADD ("unanswered-accept-sent-after-restart", test_unanswered_accept_sent_after_restart);
   ADD ("offline-start-keeps-everything", test_offline_start_keeps_everything);
+  ADD ("restart-pages-history", test_restart_pages_history);
+  ADD ("anonymous-restart-shows-last-identity", test_anonymous_restart_shows_last_identity);
   ADD ("new-identity-keeps-queue-once", test_new_identity_keeps_queue_once);
   ADD ("echo-then-drop-sends-once", test_echo_then_drop_sends_once);
   ADD ("lost-before-stored-sent-after-reconnect", test_lost_before_stored_sent_after_reconnect);

@@ -262,7 +262,7 @@ test_not_sqlite (void)
   assert_problem_names (problem, aside);
   assert_same_file (aside, garbage->str, garbage->len);
 
-  snapshot = store_test_load (store, CONSUMER);
+  snapshot = store_test_load_all (store, CONSUMER);
   g_assert_cmpuint (snapshot->outbox->len, ==, 0);
   message = store_test_put (store, "after the damage");
   g_object_unref (store);
@@ -343,7 +343,7 @@ test_corrupt_pages_at_open (void)
   assert_problem_names (problem, aside);
   assert_same_file (aside, before, length);
 
-  snapshot = store_test_load (store, CONSUMER);
+  snapshot = store_test_load_all (store, CONSUMER);
   assert_outbox_salvaged (snapshot->outbox, local_ids, FALSE, NULL);
   {
     g_autofree char *kept = g_strdup_printf ("%u messages waiting to be sent were kept", snapshot->outbox->len);
@@ -407,7 +407,7 @@ corrupt_pages_while_running (gboolean by_write)
       /* found by the write itself, before any read */
       CONFAB_TEST_WAIT_UNTIL (problem != NULL, 5000);
     }
-  snapshot = store_test_load (store, CONSUMER);
+  snapshot = store_test_load_all (store, CONSUMER);
   CONFAB_TEST_WAIT_UNTIL (problem != NULL, 5000);
   aside = find_aside (path);
   assert_problem_names (problem, aside);
@@ -515,7 +515,7 @@ test_read_only (void)
     /* writable again: all there */
     store = confab_store_new (path, &error);
     g_assert_no_error (error);
-    snapshot = store_test_load (store, CONSUMER);
+    snapshot = store_test_load_all (store, CONSUMER);
     g_assert_cmpuint (snapshot->outbox->len, ==, N_WAITING);
     g_assert_cmpuint (snapshot->messages->len, ==, N_HISTORY);
     g_object_unref (store);
@@ -609,7 +609,7 @@ test_full_disk (void)
 
   /* what was there before is all there */
   {
-    g_autoptr(ConfabStoreSnapshot) snapshot = store_test_load (store, CONSUMER);
+    g_autoptr(ConfabStoreSnapshot) snapshot = store_test_load_all (store, CONSUMER);
 
     g_assert_cmpuint (snapshot->outbox->len, ==, N_WAITING);
     g_assert_cmpuint (snapshot->messages->len, ==, N_HISTORY);
@@ -623,7 +623,7 @@ test_full_disk (void)
   g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, message, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(ConfabStoreSnapshot) snapshot = store_test_load (store, CONSUMER);
+    g_autoptr(ConfabStoreSnapshot) snapshot = store_test_load_all (store, CONSUMER);
 
     g_assert_cmpuint (snapshot->outbox->len, ==, N_WAITING + 1);
     g_assert_cmpstr (confab_message_get_text (g_ptr_array_index (snapshot->outbox, N_WAITING)), ==, big);

@@ -216,6 +216,40 @@ test_base64url_known (void)
   g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
 }
 
+static void
+assert_claims_round_trip (const ConfabJwtClaims *claims,
+                          const char            *expected_json)
+{
+  g_autofree char *json = confab_jwt_claims_to_json (claims);
+  g_autofree char *token = token_for (json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabJwtClaims) decoded = NULL;
+
+  g_assert_cmpstr (json, ==, expected_json);
+  decoded = confab_jwt_decode (token, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (decoded->sub, ==, claims->sub);
+  g_assert_cmpstr (decoded->aud, ==, claims->aud);
+  g_assert_cmpstr (decoded->iss, ==, claims->iss);
+  g_assert_cmpint (decoded->iat, ==, claims->iat);
+  g_assert_cmpint (decoded->exp, ==, claims->exp);
+}
+
+/* What the local service signs reads back as the same claims. */
+static void
+test_claims_round_trip (void)
+{
+  ConfabJwtClaims full = {
+    .sub = (char *) "consumer \"1\"", .aud = (char *) "acc:qa57221676", .iss = (char *) "Confab",
+    .iat = 1469717324, .exp = 1879957364,
+  };
+  ConfabJwtClaims bare = { .sub = (char *) "consumer-2" };
+
+  assert_claims_round_trip (&full, "{\"sub\":\"consumer \\\"1\\\"\",\"aud\":\"acc:qa57221676\",\"iss\":\"Confab\","
+                                   "\"iat\":1469717324,\"exp\":1879957364}");
+  assert_claims_round_trip (&bare, "{\"sub\":\"consumer-2\"}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +263,7 @@ main (int   argc,
   g_test_add_func ("/protocol/jwt/bad-base64", test_bad_base64);
   g_test_add_func ("/protocol/jwt/not-json", test_not_json);
   g_test_add_func ("/protocol/jwt/sub", test_sub);
+  g_test_add_func ("/protocol/jwt/claims-round-trip", test_claims_round_trip);
   g_test_add_func ("/protocol/base64url/round-trip", test_base64url_round_trip);
   g_test_add_func ("/protocol/base64url/known", test_base64url_known);
 

@@ -537,6 +537,74 @@ test_parse_long_failure (void)
   g_assert_cmpuint (strlen (error->message), <, 1000);
 }
 
+/* The whole response frame the service sends, taking the body, parsed again. */
+static ConfabFrame *
+response_round_trip (const char *type,
+                     JsonNode   *body,
+                     const char *expected_text)
+{
+  g_autofree char *text = confab_frame_build_response ("7", 200, type, body);
+
+  json_node_unref (body);
+  g_assert_cmpstr (text, ==, expected_text);
+  return parse_ok (text);
+}
+
+static void
+test_response_bodies (void)
+{
+  g_autoptr(ConfabFrame) conversation = NULL;
+  g_autoptr(ConfabFrame) subscription = NULL;
+  g_autoptr(ConfabFrame) sequence = NULL;
+  g_autoptr(ConfabFrame) typing = NULL;
+  g_autoptr(ConfabFrame) clock = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conversation_id = NULL;
+  g_autofree char *subscription_id = NULL;
+  gint64 value = -1;
+
+  conversation = response_round_trip (CONFAB_RESP_REQUEST_CONVERSATION,
+                                      confab_conversation_id_response_body ("c-\"1\""),
+                                      "{\"kind\":\"resp\",\"reqId\":\"7\",\"code\":200,"
+                                      "\"type\":\"cm.RequestConversationResponse\","
+                                      "\"body\":{\"conversationId\":\"c-\\\"1\\\"\"}}");
+  conversation_id = confab_parse_conversation_id (conversation, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conversation_id, ==, "c-\"1\"");
+
+  subscription = response_round_trip (CONFAB_RESP_SUBSCRIBE_EX,
+                                      confab_subscription_id_response_body ("sub-1"),
+                                      "{\"kind\":\"resp\",\"reqId\":\"7\",\"code\":200,"
+                                      "\"type\":\"cqm.SubscribeExConversationsResponse\","
+                                      "\"body\":{\"subscriptionId\":\"sub-1\"}}");
+  subscription_id = confab_parse_subscription_id (subscription, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (subscription_id, ==, "sub-1");
+
+  sequence = response_round_trip (CONFAB_RESP_PUBLISH_EVENT,
+                                  confab_publish_sequence_response_body (G_GINT64_CONSTANT (9007199254740991)),
+                                  "{\"kind\":\"resp\",\"reqId\":\"7\",\"code\":200,"
+                                  "\"type\":\"ms.PublishEventResponse\",\"body\":{\"sequence\":9007199254740991}}");
+  g_assert_true (confab_parse_publish_sequence (sequence, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (value, ==, G_GINT64_CONSTANT (9007199254740991));
+
+  /* typing is answered with 0 */
+  typing = response_round_trip (CONFAB_RESP_PUBLISH_EVENT, confab_publish_sequence_response_body (0),
+                                "{\"kind\":\"resp\",\"reqId\":\"7\",\"code\":200,"
+                                "\"type\":\"ms.PublishEventResponse\",\"body\":{\"sequence\":0}}");
+  g_assert_true (confab_parse_publish_sequence (typing, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (value, ==, 0);
+
+  clock = response_round_trip (CONFAB_RESP_GET_CLOCK, confab_clock_response_body (1513813587308),
+                               "{\"kind\":\"resp\",\"reqId\":\"7\",\"code\":200,"
+                               "\"type\":\"GetClockResponse\",\"body\":{\"currentTime\":1513813587308}}");
+  g_assert_true (confab_parse_clock (clock, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (value, ==, 1513813587308);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -567,6 +635,7 @@ main (int   argc,
   g_test_add_func ("/protocol/responses/subscription-id", test_parse_subscription_id);
   g_test_add_func ("/protocol/responses/file-url", test_parse_file_url);
   g_test_add_func ("/protocol/responses/long-failure", test_parse_long_failure);
+  g_test_add_func ("/protocol/responses/bodies", test_response_bodies);
 
   return g_test_run ();
 }

@@ -397,6 +397,130 @@ deepest_publishable_event (void)
   return json_node_copy (confab_json_get_node (confab_frame_get_body_object (frame), "event"));
 }
 
+/* The event the state of a running server holds at sequence in conversation_id. */
+static JsonNode *
+dup_stored_event (ConfabServer *server,
+                  const char   *conversation_id,
+                  guint         sequence)
+{
+  g_autoptr(JsonNode) state = confab_server_dup_state (server);
+  JsonArray *conversations = json_object_get_array_member (json_node_get_object (state), "conversations");
+
+  for (guint i = 0; i < json_array_get_length (conversations); i++)
+    {
+      JsonObject *conversation = json_array_get_object_element (conversations, i);
+      JsonArray *events = json_object_get_array_member (conversation, "events");
+
+      if (g_str_equal (json_object_get_string_member (conversation, "id"), conversation_id) &&
+          sequence < json_array_get_length (events))
+        return json_node_copy (json_object_get_member (json_array_get_object_element (events, sequence), "event"));
+    }
+
+  return NULL;
+}
+
+/* Publishes raw event text in a frame of its own; returns the response's code. */
+static gint64
+publish_raw_event (TestClient *client,
+                   const char *conversation_id,
+                   const char *event_text)
+{
+  g_autofree char *id = g_strdup_printf ("raw-%u", ++client->next_id);
+  g_autofree char *frame = g_strdup_printf ("{\"kind\":\"req\",\"id\":\"%s\",\"type\":\"%s\",\"body\":"
+                                            "{\"conversationId\":\"%s\",\"event\":%s}}",
+                                            id, CONFAB_REQ_PUBLISH_EVENT, conversation_id, event_text);
+
+  test_client_send_raw (client, frame);
+  return json_object_get_int_member (test_client_wait_response (client, id), "code");
+}
+
+/* A consumer may publish an event as deep as a frame allows; the state file then nests
+ * deeper than any frame, and the service must still start from it. */
+static void
+test_restart_after_deep_event (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  ConfabServer *server = start_server (fixture);
+  g_autofree char *jwt = test_signup (server, "confab-local");
+  g_autofree char *conversation_id = NULL;
+  /* frame, body and event are three levels of the frame's limit */
+  g_autofree char *message = nested_objects (CONFAB_FRAME_MAX_DEPTH - 3);
+  g_autofree char *event_text = g_strdup_printf ("{\"type\":\"ContentEvent\",\"contentType\":\"x/y\","
+                                                 "\"message\":%s}", message);
+  g_autofree char *file_text = NULL;
+  g_autoptr(JsonNode) published = confab_json_parse (event_text, strlen (event_text), NULL);
+  g_autoptr(JsonNode) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClient *client = test_client_new (server, jwt);
+  gsize file_len = 0;
+
+  conversation_id = test_client_open_conversation (client);
+  g_assert_cmpint (publish_raw_event (client, conversation_id, event_text), ==, 200);
+  test_client_free (client);
+  test_server_free (server);
+
+  g_assert_true (g_file_get_contents (fixture->path, &file_text, &file_len, NULL));
+  g_assert_true (confab_json_too_deep (file_text, file_len, CONFAB_FRAME_MAX_DEPTH));
+
+  server = confab_server_new ();
+  g_assert_true (confab_server_load_state (server, fixture->path, &error));
+  g_assert_no_error (error);
+  loaded = dup_stored_event (server, conversation_id, 0);
+  g_assert_nonnull (loaded);
+  g_assert_true (json_node_equal (loaded, published));
+  test_server_free (server);
+}
+
+/* 1e999 is JSON a consumer may publish; json-glib reads it as infinity, which JSON cannot
+ * hold. The file the save worker writes is JSON still (the number is null there), and the
+ * service starts from it. */
+static void
+test_restart_after_huge_number (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  static const char event_text[] = "{\"type\":\"ContentEvent\",\"contentType\":\"x/y\",\"message\":{\"n\":1e999}}";
+  static const char saved_text[] = "{\"type\":\"ContentEvent\",\"contentType\":\"x/y\",\"message\":{\"n\":null}}";
+  ConfabServer *server = start_server (fixture);
+  g_autofree char *jwt = test_signup (server, "confab-local");
+  g_autofree char *conversation_id = NULL;
+  g_autofree char *file_text = NULL;
+  g_autoptr(ConfabServerState) from_file = NULL;
+  g_autoptr(JsonNode) expected = confab_json_parse (saved_text, strlen (saved_text), NULL);
+  g_autoptr(JsonNode) loaded = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClient *client = test_client_new (server, jwt);
+  gsize file_len = 0;
+  guint status = 0;
+
+  conversation_id = test_client_open_conversation (client);
+  g_assert_cmpint (publish_raw_event (client, conversation_id, event_text), ==, 200);
+
+  /* The debounced save, on the worker thread, while the service runs. */
+  CONFAB_TEST_WAIT_UNTIL (file_contains (fixture->path, "\"n\":null"), 5000);
+  g_assert_true (g_file_get_contents (fixture->path, &file_text, &file_len, NULL));
+  g_assert_null (strstr (file_text, "inf"));
+  from_file = confab_server_state_new_from_data (file_text, file_len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (from_file);
+
+  /* The control API's view of the state is JSON too. */
+  answer = test_http (server, "GET", "/control/state", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (answer);
+
+  test_client_free (client);
+  test_server_free (server);
+
+  server = confab_server_new ();
+  g_assert_true (confab_server_load_state (server, fixture->path, &error));
+  g_assert_no_error (error);
+  loaded = dup_stored_event (server, conversation_id, 0);
+  g_assert_nonnull (loaded);
+  g_assert_true (json_node_equal (loaded, expected));
+  test_server_free (server);
+}
+
 static char *
 state_to_text (ConfabServerState *state)
 {
@@ -586,6 +710,8 @@ main (int   argc,
   g_test_add ("/server/state/file-is-the-state", Fixture, NULL, fixture_setup, test_file_is_the_state, fixture_teardown);
   g_test_add ("/server/state/stale-temp-removed", Fixture, NULL, fixture_setup, test_stale_temp_removed, fixture_teardown);
   g_test_add ("/server/state/changes-during-a-save", Fixture, NULL, fixture_setup, test_changes_during_a_save, fixture_teardown);
+  g_test_add ("/server/state/restart-after-deep-event", Fixture, NULL, fixture_setup, test_restart_after_deep_event, fixture_teardown);
+  g_test_add ("/server/state/restart-after-huge-number", Fixture, NULL, fixture_setup, test_restart_after_huge_number, fixture_teardown);
   g_test_add ("/server/state/bot-resumes", Fixture, NULL, fixture_setup, test_bot_resumes_waiting_conversation, fixture_teardown);
 
   return g_test_run ();

@@ -93,14 +93,21 @@ test_window_roles_and_names (void)
   close_window (window, app);
 }
 
+/* "No conversation yet" once it is known that there is none: not while the window waits
+ * for its session, and at once for a session with no history to read. */
 static void
 test_window_empty_state (void)
 {
   GtkApplication *app = NULL;
   ConfabWindow *window = open_window (&app);
   GtkWidget *empty = _confab_window_get_empty_state (window);
+  g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, "acc");
+  g_autoptr(ConfabSession) session = confab_session_new (account, NULL);
 
-  g_assert_true (gtk_widget_get_mapped (empty));
+  g_assert_false (gtk_widget_get_mapped (empty));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (_confab_window_get_content_stack (window)), ==, "loading");
+  confab_window_set_session (window, session);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (empty), 5000);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No conversation yet");
   g_assert_true (gtk_widget_get_mapped (_confab_window_get_composer (window)));
   g_assert_true (gtk_widget_get_mapped (_confab_window_get_header_bar (window)));
