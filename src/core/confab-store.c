@@ -49,6 +49,7 @@ typedef struct
   char *originator;
   char *content_type;
   char *text;
+  char *payload;       /* confab_message_dup_payload() */
   gint64 sequence;
   gint64 server_time;
   gint64 local_id;
@@ -144,6 +145,7 @@ typedef enum {
   EVENT_ACCEPT_SENT,
   EVENT_READ_SENT,
   EVENT_LOCAL_ID,
+  EVENT_PAYLOAD,
   N_EVENT_COLUMNS
 } EventColumn;
 
@@ -164,6 +166,7 @@ static const char *const event_columns[N_EVENT_COLUMNS] = {
   [EVENT_ACCEPT_SENT] = "accept_sent",
   [EVENT_READ_SENT] = "read_sent",
   [EVENT_LOCAL_ID] = "local_id",
+  [EVENT_PAYLOAD] = "payload",
 };
 
 typedef enum {
@@ -174,6 +177,7 @@ typedef enum {
   OUTBOX_CREATED,
   OUTBOX_ATTEMPTED,
   OUTBOX_FAILED,
+  OUTBOX_PAYLOAD,
   N_OUTBOX_COLUMNS
 } OutboxColumn;
 
@@ -185,6 +189,7 @@ static const char *const outbox_columns[N_OUTBOX_COLUMNS] = {
   [OUTBOX_CREATED] = "created",
   [OUTBOX_ATTEMPTED] = "attempted",
   [OUTBOX_FAILED] = "failed",
+  [OUTBOX_PAYLOAD] = "payload",
 };
 
 typedef enum {
@@ -301,6 +306,7 @@ row_clear (gpointer data)
   g_free (row->originator);
   g_free (row->content_type);
   g_free (row->text);
+  g_free (row->payload);
 }
 
 static void
@@ -568,7 +574,8 @@ run_save_messages (ConfabStore *self,
                                      " delivery = MAX (delivery, excluded.delivery),"
                                      " accept_sent = MAX (accept_sent, excluded.accept_sent),"
                                      " read_sent = MAX (read_sent, excluded.read_sent),"
-                                     " local_id = excluded.local_id");
+                                     " local_id = excluded.local_id,"
+                                     " payload = IFNULL (excluded.payload, payload)");
   /* A dialog not seen before goes after every other of the identity. */
   const char *dialog_sql = "INSERT INTO dialogs (account, consumer, dialog, position)"
                            " SELECT :account, :consumer, :dialog, IFNULL (MAX (position), 0) + 1 FROM dialogs"
@@ -632,6 +639,7 @@ run_save_messages (ConfabStore *self,
       sqlite3_bind_int (stmt, PARAM (EVENT_ACCEPT_SENT), row->accept_sent);
       sqlite3_bind_int (stmt, PARAM (EVENT_READ_SENT), row->read_sent);
       sqlite3_bind_int64 (stmt, PARAM (EVENT_LOCAL_ID), row->local_id);
+      bind_text (stmt, PARAM (EVENT_PAYLOAD), row->payload);
       if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
         ok = failed (self, rc);
 
@@ -719,6 +727,7 @@ bind_outbox (sqlite3_stmt *stmt,
   sqlite3_bind_int64 (stmt, PARAM (OUTBOX_CREATED), row->server_time);
   sqlite3_bind_int (stmt, PARAM (OUTBOX_ATTEMPTED), row->attempted);
   sqlite3_bind_int (stmt, PARAM (OUTBOX_FAILED), row->delivery == CONFAB_DELIVERY_FAILED);
+  bind_text (stmt, PARAM (OUTBOX_PAYLOAD), row->payload);
 }
 
 static gboolean
@@ -775,6 +784,7 @@ message_from_event (sqlite3_stmt *stmt,
   fields.accept_sent = sqlite3_column_int (stmt, EVENT_ACCEPT_SENT);
   fields.read_sent = sqlite3_column_int (stmt, EVENT_READ_SENT);
   fields.local_id = MAX (sqlite3_column_int64 (stmt, EVENT_LOCAL_ID), 0);
+  fields.payload = (const char *) sqlite3_column_text (stmt, EVENT_PAYLOAD);
   fields.own = sqlite3_column_int (stmt, EVENT_OWN) || g_strcmp0 (originator, consumer) == 0;
 
   /* An own message written here has no originator id of its own: it is the consumer's. */
@@ -804,6 +814,7 @@ message_from_outbox (sqlite3_stmt *stmt)
   fields.server_time = sqlite3_column_int64 (stmt, OUTBOX_CREATED);
   fields.local_id = MAX (sqlite3_column_int64 (stmt, OUTBOX_LOCAL_ID), 0);
   fields.attempted = sqlite3_column_int (stmt, OUTBOX_ATTEMPTED);
+  fields.payload = (const char *) sqlite3_column_text (stmt, OUTBOX_PAYLOAD);
   fields.delivery_state = sqlite3_column_int (stmt, OUTBOX_FAILED) ? CONFAB_DELIVERY_FAILED
                                                                    : CONFAB_DELIVERY_QUEUED;
 
@@ -1287,6 +1298,22 @@ migrate (ConfabStore  *self,
       return FALSE;
     }
 
+  /* Version 3: rich messages. What a message holds beyond its text (structured content,
+   * quick replies, a file, metadata; for an own reply, what it answers), as JSON. */
+  if (version < 3 &&
+      !exec (self,
+             "BEGIN;"
+             "ALTER TABLE events ADD COLUMN payload TEXT;"
+             "ALTER TABLE outbox ADD COLUMN payload TEXT;"
+             "PRAGMA user_version = 3;"
+             "COMMIT;"))
+    {
+      g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
+                   _("Could not update the history to this version of Confab: %s"), failure_reason (self));
+      rollback (self);
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -1410,6 +1437,30 @@ run_checked (ConfabStore *self,
 #define SALVAGE_ROWID 0
 #define SALVAGE_VALUE(column) ((int) (column) + 1)
 
+/* The columns of table for a salvage query; one that a damaged file of an older version does
+ * not have (a payload, version 3) is read as NULL, so the rest of its rows are kept. */
+static char *
+salvage_column_list (ConfabStore *self,
+                     const Table *table)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      g_autofree char *probe = g_strdup_printf ("SELECT %s FROM %s LIMIT 0", table->columns[i], table->name);
+      sqlite3_stmt *stmt = NULL;
+      gboolean present = TRUE;
+
+      if (g_str_equal (table->columns[i], "payload"))
+        {
+          present = sqlite3_prepare_v2 (self->db, probe, -1, &stmt, NULL) == SQLITE_OK;
+          sqlite3_finalize (stmt);
+        }
+      g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", present ? table->columns[i] : "NULL");
+    }
+  return g_string_free (list, FALSE);
+}
+
 /* What can still be read of one table of a damaged history: a GPtrArray of sqlite3_value
  * per row. Read forwards up to the first damaged page, then backwards from the end down to
  * it, so rows behind the damage are kept too. */
@@ -1418,7 +1469,7 @@ salvage_table (ConfabStore *self,
                const Table *table)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_autofree char *list = column_list (table->columns, table->n_columns);
+  g_autofree char *list = salvage_column_list (self, table);
   gboolean any = FALSE;
   gint64 last = 0;
 
@@ -1872,6 +1923,7 @@ fill_row (Row           *row,
   row->originator = g_strdup (confab_message_get_originator_id (message));
   row->content_type = g_strdup (confab_message_get_content_type (message));
   row->text = g_strdup (confab_message_get_text (message));
+  row->payload = confab_message_dup_payload (message);
   row->sequence = confab_message_get_sequence (message);
   row->server_time = confab_message_get_server_time (message);
   row->local_id = confab_message_get_local_id (message);

@@ -454,6 +454,44 @@ test_quick_replies_go (Fixture       *f,
   g_assert_false (confab_message_get_replies_active (message));
 }
 
+/* What arrived is on disk: after a restart the rows are rich again, the newest one's chips
+ * on offer, and choosing one sends the two frames as before. */
+static void
+test_kept_across_restart (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) card = card_new ();
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  ConfabRichElement *yes;
+  ConfabMessage *message;
+  ConfabMessage *reply;
+  gint64 sequence;
+
+  start_conversation (f);
+  agent_sends (f, confab_rich_content_event_to_json (card, NULL), metadata_new ("ExternalId", "MY_CARD_ID"));
+  sequence = agent_sends (f, confab_text_event_to_json_full ("Do you want it?", chips), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  confab_store_flush (f->store);
+
+  f->session = new_session (f);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  g_assert_true (confab_rich_content_equal (confab_message_get_rich (message_at (f->session, 1)), card));
+  message = newest (f->session);
+  g_assert_true (confab_quick_replies_equal (confab_message_get_quick_replies (message), chips));
+  g_assert_true (confab_message_get_replies_active (message));
+  g_assert_false (confab_message_get_replies_active (message_at (f->session, 1)));
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  yes = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 0);
+  reply = confab_session_choose_action (f->session, message, yes->click, g_ptr_array_index (yes->click->actions, 0));
+  g_assert_nonnull (reply);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (reply) >= CONFAB_DELIVERY_SENT, 10000);
+  assert_action_then_text (f, sequence, "Yes-1234", "yep");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,6 +504,7 @@ main (int   argc,
   ADD ("card-link", test_card_link, NULL);
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);
   ADD ("quick-replies-go", test_quick_replies_go, NULL);
+  ADD ("kept-across-restart", test_kept_across_restart, "store");
 
   return g_test_run ();
 }
