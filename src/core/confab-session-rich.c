@@ -71,19 +71,18 @@ is_quick_reply (ConfabMessage         *message,
 }
 
 ConfabMessage *
-confab_session_choose_action (ConfabSession          *self,
-                              ConfabMessage          *message,
-                              const ConfabRichClick  *click,
-                              const ConfabRichAction *action)
+confab_session_activate_click (ConfabSession         *self,
+                               ConfabMessage         *message,
+                               const ConfabRichClick *click)
 {
-  g_autoptr(ConfabMessage) reply = NULL;
+  ConfabMessage *first_reply = NULL;
+  gboolean told = FALSE;
   const char *dialog_id;
   gint64 sequence;
 
   g_return_val_if_fail (CONFAB_IS_SESSION (self), NULL);
   g_return_val_if_fail (CONFAB_IS_MESSAGE (message), NULL);
   g_return_val_if_fail (click != NULL, NULL);
-  g_return_val_if_fail (action != NULL, NULL);
 
   if (is_quick_reply (message, click))
     confab_message_set_replies_active (message, FALSE);
@@ -96,20 +95,29 @@ confab_session_choose_action (ConfabSession          *self,
       return NULL;
     }
 
-  if (action->type != CONFAB_RICH_ACTION_PUBLISH_TEXT)
+  for (guint i = 0; i < click->actions->len; i++)
     {
-      /* Only what the brand asked to hear about: LivePerson's clients send ACTION for a
-       * click with metadata. */
-      if (click->metadata != NULL)
-        _confab_session_publish_action (self, dialog_id, sequence, click->metadata);
-      return NULL;
+      const ConfabRichAction *action = g_ptr_array_index (click->actions, i);
+      g_autoptr(ConfabMessage) reply = NULL;
+
+      if (action->type != CONFAB_RICH_ACTION_PUBLISH_TEXT)
+        continue;
+      reply = confab_message_new_reply (action->text, g_get_real_time () / 1000, click->metadata,
+                                        dialog_id, sequence);
+      /* One ACTION a click, however many texts it sends: it goes before the first. */
+      confab_message_set_action_sent (reply, told || click->metadata == NULL);
+      if (!_confab_session_queue_outgoing (self, reply))
+        return first_reply;
+      told = TRUE;
+      if (first_reply == NULL)
+        first_reply = reply;
     }
 
-  reply = confab_message_new_reply (action->text, g_get_real_time () / 1000, click->metadata,
-                                    dialog_id, sequence);
-  if (!_confab_session_queue_outgoing (self, reply))
-    return NULL;
-  return g_steal_pointer (&reply);
+  /* Nothing written: only what the brand asked to hear about, as LivePerson's clients send
+   * ACTION for a click with metadata. */
+  if (!told && click->metadata != NULL)
+    _confab_session_publish_action (self, dialog_id, sequence, click->metadata);
+  return first_reply;
 }
 
 /* The newest message offers its quick replies; a message that stops being the newest takes

@@ -62,16 +62,16 @@ ConfabMessageList       *confab_session_get_messages          (ConfabSession *se
  * NULL when it could not be saved on disk (the store's ::error says why): nothing is queued. */
 ConfabMessage           *confab_session_send_text             (ConfabSession *self,
                                                                const char    *text);
-/* The person chose action, one of click's actions, in message: click belongs to an element
- * of its rich content or to one of its quick replies. With click metadata the service is
- * told (an ACTION receipt for message, with the metadata). publishText sends its text as an
- * own message with the same metadata, after the receipt, and returns it (NULL when it could
- * not be saved: the store's ::error says why); link and navigate are the caller's to open
- * and return NULL. A quick reply chosen takes the message's quick replies away. */
-ConfabMessage           *confab_session_choose_action         (ConfabSession          *self,
-                                                               ConfabMessage          *message,
-                                                               const ConfabRichClick  *click,
-                                                               const ConfabRichAction *action);
+/* The person clicked in message: click belongs to an element of its rich content or to one
+ * of its quick replies. With click metadata the service is told (an ACTION receipt for
+ * message, with the metadata). Each publishText action sends its text as an own message
+ * with the same metadata, after the receipt; the first of them is returned (owned by the
+ * list), NULL when there is none or it could not be saved (the store's ::error says why).
+ * link and navigate actions are the caller's to open. A quick reply chosen takes the
+ * message's quick replies away. */
+ConfabMessage           *confab_session_activate_click        (ConfabSession         *self,
+                                                               ConfabMessage         *message,
+                                                               const ConfabRichClick *click);
 /* A failed message back in the queue. */
 void                     confab_session_retry_message         (ConfabSession *self,
                                                                ConfabMessage *message);

@@ -327,7 +327,7 @@ test_card_button (Fixture       *f,
   g_assert_false (confab_message_get_replies_active (message));
 
   buy = child (held, 2);
-  reply = confab_session_choose_action (f->session, message, buy->click, g_ptr_array_index (buy->click->actions, 0));
+  reply = confab_session_activate_click (f->session, message, buy->click);
   g_assert_nonnull (reply);
   g_assert_true (confab_message_get_own (reply));
   g_assert_cmpstr (confab_message_get_text (reply), ==, "I want to buy it");
@@ -354,8 +354,7 @@ test_card_link (Fixture       *f,
   message = newest (f->session);
   details = child (confab_message_get_rich (message), 3);
 
-  g_assert_null (confab_session_choose_action (f->session, message, details->click,
-                                               g_ptr_array_index (details->click->actions, 0)));
+  g_assert_null (confab_session_activate_click (f->session, message, details->click));
   CONFAB_TEST_WAIT_UNTIL (count_actions (f) == 1, 5000);
   g_assert_cmpuint (n_messages (f->session), ==, 2);
 
@@ -365,8 +364,7 @@ test_card_link (Fixture       *f,
 
     frames_before = frames->len;
   }
-  g_assert_null (confab_session_choose_action (f->session, message, details->click,
-                                               g_ptr_array_index (details->click->actions, 0)));
+  g_assert_null (confab_session_activate_click (f->session, message, details->click));
   confab_test_spin (300);
   {
     g_autoptr(GPtrArray) frames = publish_frames (f);
@@ -400,7 +398,7 @@ test_quick_reply_chosen (Fixture       *f,
   g_assert_true (confab_message_get_replies_active (message));
 
   yes = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 0);
-  reply = confab_session_choose_action (f->session, message, yes->click, g_ptr_array_index (yes->click->actions, 0));
+  reply = confab_session_activate_click (f->session, message, yes->click);
   g_assert_nonnull (reply);
   g_assert_false (confab_message_get_replies_active (message));
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (reply) >= CONFAB_DELIVERY_SENT, 10000);
@@ -425,8 +423,7 @@ test_quick_replies_go (Fixture       *f,
   message = newest (f->session);
   g_assert_true (confab_message_get_replies_active (message));
   site = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 1);
-  g_assert_null (confab_session_choose_action (f->session, message, site->click,
-                                               g_ptr_array_index (site->click->actions, 0)));
+  g_assert_null (confab_session_activate_click (f->session, message, site->click));
   g_assert_false (confab_message_get_replies_active (message));
   /* no metadata on that chip: nothing told */
   confab_test_spin (200);
@@ -486,7 +483,7 @@ test_kept_across_restart (Fixture       *f,
 
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
   yes = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 0);
-  reply = confab_session_choose_action (f->session, message, yes->click, g_ptr_array_index (yes->click->actions, 0));
+  reply = confab_session_activate_click (f->session, message, yes->click);
   g_assert_nonnull (reply);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (reply) >= CONFAB_DELIVERY_SENT, 10000);
   assert_action_then_text (f, sequence, "Yes-1234", "yep");
