@@ -24,8 +24,10 @@ _confab_session_set_conversation (ConfabSession           *self,
   if (changed)
     {
       /* Receipts name sequences of one dialog: none may reach another. */
-      g_array_set_size (self->accept_batch, 0);
-      g_array_set_size (self->read_batch, 0);
+      _confab_seq_batch_clear (self->accept_batch);
+      _confab_seq_batch_clear (self->read_batch);
+      _confab_seq_batch_clear (self->accept_in_flight);
+      _confab_seq_batch_clear (self->read_in_flight);
       _confab_session_forget_unlisted (self);
       self->dialog_subscribed = FALSE;
       self->just_requested = FALSE;
@@ -53,8 +55,8 @@ _confab_session_conversation_closed (ConfabSession     *self,
   SET_PROP (conversation_status, CONFAB_CONVERSATION_CLOSED, PROP_CONVERSATION_STATUS);
   _confab_session_set_agent_typing (self, FALSE);
   /* never into a closed conversation */
-  g_array_set_size (self->read_batch, 0);
-  g_array_set_size (self->accept_batch, 0);
+  _confab_seq_batch_clear (self->read_batch);
+  _confab_seq_batch_clear (self->accept_batch);
   if (self->composing_sent)
     self->composing_sent = FALSE;
   g_clear_handle_id (&self->typing_pause_source, g_source_remove);

@@ -28,6 +28,24 @@
 
 G_BEGIN_DECLS
 
+/* Sequences waiting for a receipt: in the order they were queued, and a set to ask, so a
+ * replay of thousands of messages queues each in constant time. */
+typedef struct
+{
+  GArray *order;         /* of gint64 */
+  GHashTable *members;   /* gint64 * → itself */
+} ConfabSeqBatch;
+
+ConfabSeqBatch *_confab_seq_batch_new      (void);
+void            _confab_seq_batch_free     (ConfabSeqBatch *batch);
+void            _confab_seq_batch_clear    (ConfabSeqBatch *batch);
+gboolean        _confab_seq_batch_contains (ConfabSeqBatch *batch,
+                                            gint64          sequence);
+void            _confab_seq_batch_add      (ConfabSeqBatch *batch,
+                                            gint64          sequence);
+void            _confab_seq_batch_remove   (ConfabSeqBatch *batch,
+                                            gint64          sequence);
+
 struct _ConfabSession
 {
   GObject parent_instance;
@@ -108,9 +126,10 @@ struct _ConfabSession
   guint busy_source;
 
   /* Receipts out, and the agent's receipts in (-receipts.c) */
-  GArray *accept_batch;       /* of gint64 */
-  GArray *read_batch;
-  GPtrArray *receipts_in_flight; /* ReceiptData (unowned): published, not answered yet */
+  ConfabSeqBatch *accept_batch;
+  ConfabSeqBatch *read_batch;
+  ConfabSeqBatch *accept_in_flight; /* published, not answered yet (current dialog) */
+  ConfabSeqBatch *read_in_flight;
   guint receipt_source;
   GHashTable *early_receipts; /* "dialog\x1fseq" → ConfabDeliveryState, for messages not held yet */
   gboolean send_read_receipts;

@@ -13,24 +13,58 @@
 
 #include "confab-session-private.h"
 
-static gboolean
-batch_contains (GArray *batch,
-                gint64  sequence)
+ConfabSeqBatch *
+_confab_seq_batch_new (void)
 {
-  for (guint i = 0; i < batch->len; i++)
-    if (g_array_index (batch, gint64, i) == sequence)
-      return TRUE;
-  return FALSE;
+  ConfabSeqBatch *batch = g_new0 (ConfabSeqBatch, 1);
+
+  batch->order = g_array_new (FALSE, FALSE, sizeof (gint64));
+  batch->members = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  return batch;
 }
 
-static void
-batch_remove (GArray *batch,
-              gint64  sequence)
+void
+_confab_seq_batch_free (ConfabSeqBatch *batch)
 {
-  for (guint i = 0; i < batch->len; i++)
-    if (g_array_index (batch, gint64, i) == sequence)
+  g_array_unref (batch->order);
+  g_hash_table_unref (batch->members);
+  g_free (batch);
+}
+
+void
+_confab_seq_batch_clear (ConfabSeqBatch *batch)
+{
+  g_array_set_size (batch->order, 0);
+  g_hash_table_remove_all (batch->members);
+}
+
+gboolean
+_confab_seq_batch_contains (ConfabSeqBatch *batch,
+                            gint64          sequence)
+{
+  return g_hash_table_contains (batch->members, &sequence);
+}
+
+void
+_confab_seq_batch_add (ConfabSeqBatch *batch,
+                       gint64          sequence)
+{
+  if (_confab_seq_batch_contains (batch, sequence))
+    return;
+  g_array_append_val (batch->order, sequence);
+  g_hash_table_add (batch->members, g_memdup2 (&sequence, sizeof sequence));
+}
+
+void
+_confab_seq_batch_remove (ConfabSeqBatch *batch,
+                          gint64          sequence)
+{
+  if (!g_hash_table_remove (batch->members, &sequence))
+    return;
+  for (guint i = 0; i < batch->order->len; i++)
+    if (g_array_index (batch->order, gint64, i) == sequence)
       {
-        g_array_remove_index (batch, i);
+        g_array_remove_index (batch->order, i);
         return;
       }
 }
@@ -89,8 +123,14 @@ receipt_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
-  if (self->receipts_in_flight != NULL)
-    g_ptr_array_remove_fast (self->receipts_in_flight, data);
+  if (g_strcmp0 (data->dialog_id, self->conversation_id) == 0 && self->accept_in_flight != NULL)
+    {
+      ConfabSeqBatch *flying = data->status == CONFAB_RECEIPT_ACCEPT ? self->accept_in_flight
+                                                                     : self->read_in_flight;
+
+      for (guint i = 0; i < data->sequences->len; i++)
+        _confab_seq_batch_remove (flying, g_array_index (data->sequences, gint64, i));
+    }
   if (frame != NULL)
     /* Only now: the flag is saved with the history, and a receipt lost with its socket or
      * with the process must go again after a restart. */
@@ -106,11 +146,10 @@ receipt_cb (GObject      *object,
           g_strcmp0 (data->dialog_id, self->conversation_id) == 0 &&
           self->conversation_status == CONFAB_CONVERSATION_OPEN)
         {
-          GArray *batch = data->status == CONFAB_RECEIPT_ACCEPT ? self->accept_batch : self->read_batch;
+          ConfabSeqBatch *batch = data->status == CONFAB_RECEIPT_ACCEPT ? self->accept_batch : self->read_batch;
 
           for (guint i = 0; i < data->sequences->len; i++)
-            if (!batch_contains (batch, g_array_index (data->sequences, gint64, i)))
-              g_array_append_val (batch, g_array_index (data->sequences, gint64, i));
+            _confab_seq_batch_add (batch, g_array_index (data->sequences, gint64, i));
         }
     }
   receipt_data_free (data);
@@ -118,26 +157,28 @@ receipt_cb (GObject      *object,
 
 static void
 publish_receipts (ConfabSession       *self,
-                  GArray              *batch,
+                  ConfabSeqBatch      *batch,
+                  ConfabSeqBatch      *flying,
                   ConfabReceiptStatus  status)
 {
   ReceiptData *data;
   GArray *sequences;
 
-  if (batch->len == 0)
+  if (batch->order->len == 0)
     return;
 
-  sequences = g_array_sized_new (FALSE, FALSE, sizeof (gint64), batch->len);
-  g_array_append_vals (sequences, batch->data, batch->len);
-  g_array_set_size (batch, 0);
+  sequences = g_array_sized_new (FALSE, FALSE, sizeof (gint64), batch->order->len);
+  g_array_append_vals (sequences, batch->order->data, batch->order->len);
+  _confab_seq_batch_clear (batch);
+  /* in flight: a second mark_read before the answer sends nothing */
+  for (guint i = 0; i < sequences->len; i++)
+    _confab_seq_batch_add (flying, g_array_index (sequences, gint64, i));
 
   data = g_new0 (ReceiptData, 1);
   data->self = g_object_ref (self);
   data->status = status;
   data->dialog_id = g_strdup (self->conversation_id);
   data->sequences = sequences;
-  /* in flight: a second mark_read before the answer sends nothing */
-  g_ptr_array_add (self->receipts_in_flight, data);
 
   g_debug ("Publishing %s for %u messages", confab_receipt_status_to_string (status), sequences->len);
   confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
@@ -153,15 +194,9 @@ in_flight (ConfabSession       *self,
            ConfabReceiptStatus  status,
            gint64               sequence)
 {
-  for (guint i = 0; i < self->receipts_in_flight->len; i++)
-    {
-      ReceiptData *data = g_ptr_array_index (self->receipts_in_flight, i);
-
-      if (data->status == status && g_strcmp0 (data->dialog_id, self->conversation_id) == 0 &&
-          batch_contains (data->sequences, sequence))
-        return TRUE;
-    }
-  return FALSE;
+  return _confab_seq_batch_contains (status == CONFAB_RECEIPT_ACCEPT ? self->accept_in_flight
+                                                                     : self->read_in_flight,
+                                     sequence);
 }
 
 static gboolean
@@ -173,11 +208,11 @@ receipts_cb (gpointer user_data)
   if (!_confab_session_can_publish (self) || self->resuming)
     return G_SOURCE_REMOVE;
 
-  publish_receipts (self, self->accept_batch, CONFAB_RECEIPT_ACCEPT);
+  publish_receipts (self, self->accept_batch, self->accept_in_flight, CONFAB_RECEIPT_ACCEPT);
   if (self->send_read_receipts)
-    publish_receipts (self, self->read_batch, CONFAB_RECEIPT_READ);
+    publish_receipts (self, self->read_batch, self->read_in_flight, CONFAB_RECEIPT_READ);
   else
-    g_array_set_size (self->read_batch, 0);
+    _confab_seq_batch_clear (self->read_batch);
 
   return G_SOURCE_REMOVE;
 }
@@ -185,7 +220,7 @@ receipts_cb (gpointer user_data)
 void
 _confab_session_schedule_receipts (ConfabSession *self)
 {
-  if (self->receipt_source != 0 || (self->accept_batch->len == 0 && self->read_batch->len == 0))
+  if (self->receipt_source != 0 || (self->accept_batch->order->len == 0 && self->read_batch->order->len == 0))
     return;
   self->receipt_source = g_timeout_add (self->receipt_batch_ms, receipts_cb, self);
 }
@@ -206,18 +241,18 @@ _confab_session_queue_accept (ConfabSession *self,
   gint64 sequence = confab_message_get_sequence (message);
 
   if (!wants_receipt (self, message) || confab_message_get_accept_sent (message) ||
-      batch_contains (self->accept_batch, sequence) || in_flight (self, CONFAB_RECEIPT_ACCEPT, sequence))
+      _confab_seq_batch_contains (self->accept_batch, sequence) || in_flight (self, CONFAB_RECEIPT_ACCEPT, sequence))
     return;
-  g_array_append_val (self->accept_batch, sequence);
+  _confab_seq_batch_add (self->accept_batch, sequence);
 }
 
 void
 _confab_session_queue_accept_sequence (ConfabSession *self,
                                        gint64         sequence)
 {
-  if (batch_contains (self->accept_batch, sequence) || in_flight (self, CONFAB_RECEIPT_ACCEPT, sequence))
+  if (_confab_seq_batch_contains (self->accept_batch, sequence) || in_flight (self, CONFAB_RECEIPT_ACCEPT, sequence))
     return;
-  g_array_append_val (self->accept_batch, sequence);
+  _confab_seq_batch_add (self->accept_batch, sequence);
 }
 
 void
@@ -240,9 +275,9 @@ confab_session_mark_read (ConfabSession *self,
       gint64 sequence = confab_message_get_sequence (message);
 
       if (!wants_receipt (self, message) || confab_message_get_read_sent (message) ||
-          batch_contains (self->read_batch, sequence) || in_flight (self, CONFAB_RECEIPT_READ, sequence))
+          _confab_seq_batch_contains (self->read_batch, sequence) || in_flight (self, CONFAB_RECEIPT_READ, sequence))
         continue;
-      g_array_append_val (self->read_batch, sequence);
+      _confab_seq_batch_add (self->read_batch, sequence);
     }
   _confab_session_schedule_receipts (self);
 }
@@ -268,14 +303,14 @@ _confab_session_apply_own_receipt (ConfabSession       *self,
 
   if (status == CONFAB_RECEIPT_ACCEPT)
     {
-      batch_remove (self->accept_batch, sequence);
+      _confab_seq_batch_remove (self->accept_batch, sequence);
       if (message != NULL)
         confab_message_set_accept_sent (message, TRUE);
     }
   else
     {
-      batch_remove (self->read_batch, sequence);
-      batch_remove (self->accept_batch, sequence);
+      _confab_seq_batch_remove (self->read_batch, sequence);
+      _confab_seq_batch_remove (self->accept_batch, sequence);
       if (message != NULL)
         {
           confab_message_set_read_sent (message, TRUE);

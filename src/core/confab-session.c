@@ -228,7 +228,7 @@ confab_session_set_send_read_receipts (ConfabSession *self,
 
   send = !!send;
   if (!send)
-    g_array_set_size (self->read_batch, 0);
+    _confab_seq_batch_clear (self->read_batch);
   SET_PROP (send_read_receipts, send, PROP_SEND_READ_RECEIPTS);
 }
 
@@ -323,9 +323,10 @@ confab_session_finalize (GObject *object)
   g_clear_object (&self->account);
   g_clear_object (&self->http);
   g_clear_object (&self->messages);
-  g_clear_pointer (&self->accept_batch, g_array_unref);
-  g_clear_pointer (&self->read_batch, g_array_unref);
-  g_clear_pointer (&self->receipts_in_flight, g_ptr_array_unref);
+  g_clear_pointer (&self->accept_batch, _confab_seq_batch_free);
+  g_clear_pointer (&self->read_batch, _confab_seq_batch_free);
+  g_clear_pointer (&self->accept_in_flight, _confab_seq_batch_free);
+  g_clear_pointer (&self->read_in_flight, _confab_seq_batch_free);
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
   g_clear_pointer (&self->dirty_order, g_ptr_array_unref);
@@ -442,9 +443,10 @@ confab_session_init (ConfabSession *self)
   g_signal_connect_object (self->messages, "items-changed",
                            G_CALLBACK (_confab_session_update_quick_replies), self, G_CONNECT_SWAPPED);
   g_queue_init (&self->outbox);
-  self->accept_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->read_batch = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->receipts_in_flight = g_ptr_array_new ();
+  self->accept_batch = _confab_seq_batch_new ();
+  self->read_batch = _confab_seq_batch_new ();
+  self->accept_in_flight = _confab_seq_batch_new ();
+  self->read_in_flight = _confab_seq_batch_new ();
   self->early_receipts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->send_read_receipts = TRUE;
   self->receipt_batch_ms = DEFAULT_RECEIPT_BATCH_MS;

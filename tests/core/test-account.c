@@ -300,22 +300,20 @@ http_teardown (HttpFixture   *f,
   g_free (f->base);
 }
 
-typedef struct
+/* Resolves the account's domains (and token), waiting for the answer. */
+static gboolean
+resolve (ConfabAccount *account,
+         SoupSession   *session,
+         GError       **error)
 {
-  gboolean done;
+  ConfabTestAsync async = { 0 };
   gboolean ok;
-  GError *error;
-} Done;
 
-static void
-resolve_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Done *d = user_data;
-
-  d->ok = confab_account_resolve_finish (CONFAB_ACCOUNT (object), result, &d->error);
-  d->done = TRUE;
+  confab_account_resolve_async (account, session, NULL, confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 5000);
+  ok = confab_account_resolve_finish (account, async.result, error);
+  confab_test_async_clear (&async);
+  return ok;
 }
 
 static void
@@ -325,13 +323,11 @@ test_csds_and_signup (HttpFixture   *f,
   g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = NULL;
-  Done d = { 0 };
+  g_autoptr(GError) error = NULL;
 
   confab_account_set_csds (account, f->base);
-  confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-  CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-  g_assert_no_error (d.error);
-  g_assert_true (d.ok);
+  g_assert_true (resolve (account, session, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (f->csds_requests, ==, 3);
   g_assert_cmpuint (f->signups, ==, 1);
   g_assert_cmpstr (confab_account_get_async_messaging_ent (account), ==, f->base);
@@ -344,10 +340,7 @@ test_csds_and_signup (HttpFixture   *f,
   g_assert_true (g_str_has_prefix (url, "ws://127.0.0.1:"));
 
   /* With everything known, resolving asks nobody. */
-  d.done = FALSE;
-  confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-  CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-  g_assert_true (d.ok);
+  g_assert_true (resolve (account, session, &error));
   g_assert_cmpuint (f->csds_requests, ==, 3);
   g_assert_cmpuint (f->signups, ==, 1);
 }
@@ -358,13 +351,11 @@ test_known_token_skips_idp (HttpFixture   *f,
 {
   g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
   g_autoptr(SoupSession) session = soup_session_new ();
-  Done d = { 0 };
+  g_autoptr(GError) error = NULL;
 
   confab_account_set_csds (account, f->base);
   confab_account_set_jwt (account, "given.token.here");
-  confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-  CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-  g_assert_true (d.ok);
+  g_assert_true (resolve (account, session, &error));
   g_assert_cmpuint (f->csds_requests, ==, 2);
   g_assert_cmpuint (f->signups, ==, 0);
   g_assert_null (confab_account_get_idp (account));
@@ -405,57 +396,51 @@ test_lookup_failures (HttpFixture   *f,
     for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
       {
         g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
-        Done d = { 0 };
+        g_autoptr(GError) error = NULL;
 
         f->csds_answer = answers[i];
         confab_account_set_csds (account, f->base);
-        confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-        CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-        g_assert_false (d.ok);
-        g_assert_error (d.error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP);
-        g_clear_error (&d.error);
+        g_assert_false (resolve (account, session, &error));
+        g_assert_error (error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP);
+        g_clear_error (&error);
       }
     f->csds_answer = NULL;
   }
 
   {
     g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
-    Done d = { 0 };
+    g_autoptr(GError) error = NULL;
 
     f->signup_status = SOUP_STATUS_FORBIDDEN;
     confab_account_set_csds (account, f->base);
-    confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-    CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-    g_assert_false (d.ok);
-    g_assert_error (d.error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_SIGNUP);
+    g_assert_false (resolve (account, session, &error));
+    g_assert_error (error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_SIGNUP);
     g_assert_null (confab_account_get_jwt (account));
-    g_clear_error (&d.error);
+    g_clear_error (&error);
   }
 
   {
     /* a CSDS over plain http to a non-loopback host is refused before any traffic */
     g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
     guint before = f->csds_requests;
-    Done d = { 0 };
+    g_autoptr(GError) error = NULL;
 
     confab_account_set_csds (account, "http://10.1.2.3:80");
-    confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-    CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-    g_assert_error (d.error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_INSECURE);
+    g_assert_false (resolve (account, session, &error));
+    g_assert_error (error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_INSECURE);
     g_assert_cmpuint (f->csds_requests, ==, before);
-    g_clear_error (&d.error);
+    g_clear_error (&error);
   }
 
   {
     /* a closed port: a clear error, not a hang */
     g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
-    Done d = { 0 };
+    g_autoptr(GError) error = NULL;
 
     confab_account_set_csds (account, "http://127.0.0.1:1");
-    confab_account_resolve_async (account, session, NULL, resolve_cb, &d);
-    CONFAB_TEST_WAIT_UNTIL (d.done, 5000);
-    g_assert_error (d.error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP);
-    g_clear_error (&d.error);
+    g_assert_false (resolve (account, session, &error));
+    g_assert_error (error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP);
+    g_clear_error (&error);
   }
 }
 

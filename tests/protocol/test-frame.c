@@ -9,17 +9,6 @@
 #include "confab-protocol.h"
 #include "confab-test-util.h"
 
-static ConfabFrame *
-parse_ok (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  ConfabFrame *frame = confab_frame_parse (text, -1, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (frame);
-  return frame;
-}
-
 static void
 assert_parse_fails (const char *text,
                     gssize      length,
@@ -36,7 +25,7 @@ static void
 test_parse_request (void)
 {
   g_autoptr(ConfabFrame) frame =
-    parse_ok ("{\"kind\":\"req\",\"id\":\"17\",\"type\":\"ms.PublishEvent\",\"body\":{\"dialogId\":\"d\"}}");
+    confab_test_parse_frame ("{\"kind\":\"req\",\"id\":\"17\",\"type\":\"ms.PublishEvent\",\"body\":{\"dialogId\":\"d\"}}");
 
   g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_REQUEST);
   g_assert_cmpstr (frame->id, ==, "17");
@@ -52,7 +41,7 @@ test_parse_response (void)
 {
   /* seed 000, step 2 */
   g_autoptr(ConfabFrame) frame =
-    parse_ok ("{\n\t\"kind\": \"resp\",\n\t\"reqId\": \"1\",\n\t\"code\": 200,\n\t\"body\": {\n"
+    confab_test_parse_frame ("{\n\t\"kind\": \"resp\",\n\t\"reqId\": \"1\",\n\t\"code\": 200,\n\t\"body\": {\n"
               "\t\t\"conversationId\": \"7507be78-60ef-4468-b3b1-baa47fbeea21\"\n\t},\n"
               "\t\"type\": \"cm.RequestConversationResponse\"\n}\n");
 
@@ -67,7 +56,7 @@ static void
 test_parse_notification (void)
 {
   g_autoptr(ConfabFrame) frame =
-    parse_ok ("{\"kind\":\"notification\",\"type\":\"ms.MessagingEventNotification\",\"body\":{\"changes\":[]}}");
+    confab_test_parse_frame ("{\"kind\":\"notification\",\"type\":\"ms.MessagingEventNotification\",\"body\":{\"changes\":[]}}");
 
   g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_NOTIFICATION);
   g_assert_null (frame->id);
@@ -98,7 +87,7 @@ test_parse_ids (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(ConfabFrame) frame = parse_ok (cases[i].text);
+      g_autoptr(ConfabFrame) frame = confab_test_parse_frame (cases[i].text);
 
       g_assert_cmpstr (frame->id, ==, cases[i].id);
     }
@@ -117,7 +106,7 @@ test_parse_unknown_kind (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
-      g_autoptr(ConfabFrame) frame = parse_ok (texts[i]);
+      g_autoptr(ConfabFrame) frame = confab_test_parse_frame (texts[i]);
 
       g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_UNKNOWN);
     }
@@ -127,11 +116,11 @@ static void
 test_parse_bodies (void)
 {
   g_autoptr(ConfabFrame) string_body =
-    parse_ok ("{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":400,\"body\":\"Bad Request, Conversation is close\"}");
-  g_autoptr(ConfabFrame) empty_body = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"body\":{}}");
-  g_autoptr(ConfabFrame) no_body = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200}");
-  g_autoptr(ConfabFrame) null_body = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"3\",\"body\":null}");
-  g_autoptr(ConfabFrame) array_body = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"3\",\"body\":[1,2]}");
+    confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":400,\"body\":\"Bad Request, Conversation is close\"}");
+  g_autoptr(ConfabFrame) empty_body = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"body\":{}}");
+  g_autoptr(ConfabFrame) no_body = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200}");
+  g_autoptr(ConfabFrame) null_body = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"3\",\"body\":null}");
+  g_autoptr(ConfabFrame) array_body = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"3\",\"body\":[1,2]}");
 
   g_assert_cmpint (string_body->code, ==, 400);
   g_assert_cmpstr (confab_frame_get_body_string (string_body), ==, "Bad Request, Conversation is close");
@@ -154,10 +143,10 @@ static void
 test_parse_wrong_types (void)
 {
   g_autoptr(ConfabFrame) frame =
-    parse_ok ("{\"kind\":[\"resp\"],\"reqId\":{\"a\":1},\"code\":\"abc\",\"type\":42,\"body\":7}");
-  g_autoptr(ConfabFrame) code_string = parse_ok ("{\"kind\":\"resp\",\"code\":\"200\"}");
-  g_autoptr(ConfabFrame) code_double = parse_ok ("{\"kind\":\"resp\",\"code\":404.0}");
-  g_autoptr(ConfabFrame) code_huge = parse_ok ("{\"kind\":\"resp\",\"code\":99999999999}");
+    confab_test_parse_frame ("{\"kind\":[\"resp\"],\"reqId\":{\"a\":1},\"code\":\"abc\",\"type\":42,\"body\":7}");
+  g_autoptr(ConfabFrame) code_string = confab_test_parse_frame ("{\"kind\":\"resp\",\"code\":\"200\"}");
+  g_autoptr(ConfabFrame) code_double = confab_test_parse_frame ("{\"kind\":\"resp\",\"code\":404.0}");
+  g_autoptr(ConfabFrame) code_huge = confab_test_parse_frame ("{\"kind\":\"resp\",\"code\":99999999999}");
 
   g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_UNKNOWN);
   g_assert_null (frame->id);
@@ -257,7 +246,7 @@ test_parse_invalid_utf8 (void)
 static void
 test_parse_surrogates (void)
 {
-  g_autoptr(ConfabFrame) pair = parse_ok ("{\"kind\":\"req\",\"type\":\"a\\ud83d\\ude00b\"}");
+  g_autoptr(ConfabFrame) pair = confab_test_parse_frame ("{\"kind\":\"req\",\"type\":\"a\\ud83d\\ude00b\"}");
   g_autofree char *bypass = NULL;
   g_autofree char *brackets = g_strnfill (100000, '[');
 
@@ -316,7 +305,7 @@ test_parse_deep (void)
   g_clear_pointer (&inner, g_free);
 
   {
-    g_autoptr(ConfabFrame) frame = parse_ok (at_limit);
+    g_autoptr(ConfabFrame) frame = confab_test_parse_frame (at_limit);
     g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_REQUEST);
   }
   assert_parse_fails (over_limit, -1, CONFAB_PROTOCOL_ERROR_TOO_LARGE);
@@ -325,7 +314,7 @@ test_parse_deep (void)
   inner = g_strnfill (100000, '[');
   in_string = g_strdup_printf ("{\"kind\":\"req\",\"type\":\"%s\"}", inner);
   {
-    g_autoptr(ConfabFrame) frame = parse_ok (in_string);
+    g_autoptr(ConfabFrame) frame = confab_test_parse_frame (in_string);
     g_assert_cmpuint (strlen (frame->type), ==, 100000);
   }
 }
@@ -354,7 +343,7 @@ test_parse_big_string (void)
 {
   g_autofree char *big = g_strnfill (1024 * 1024, 'x');
   g_autofree char *text = g_strdup_printf ("{\"kind\":\"resp\",\"reqId\":\"%s\",\"body\":\"%s\"}", big, big);
-  g_autoptr(ConfabFrame) frame = parse_ok (text);
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
 
   g_assert_cmpuint (strlen (frame->id), ==, 1024 * 1024);
   g_assert_cmpuint (strlen (confab_frame_get_body_string (frame)), ==, 1024 * 1024);
@@ -441,7 +430,7 @@ test_build_escapes (void)
                    "{\"kind\":\"notification\",\"type\":\"t\",\"body\":"
                    "\"say \\\"hi\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u001f\x7f é 😀 </script>\"}");
 
-  frame = parse_ok (text);
+  frame = confab_test_parse_frame (text);
   g_assert_cmpstr (confab_frame_get_body_string (frame), ==, user);
 }
 
@@ -452,7 +441,7 @@ test_build_numbers (void)
   g_autoptr(JsonNode) inf = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = confab_frame_build_notification ("t", body);
   g_autofree char *inf_text = NULL;
-  g_autoptr(ConfabFrame) frame = parse_ok (text);
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
 
   g_assert_nonnull (frame);
   g_assert_nonnull (strstr (text, "\"a\":1.5,\"b\":-0.25,"));
@@ -469,7 +458,7 @@ test_round_trip (void)
   const char *text =
     "{\"kind\":\"resp\",\"reqId\":\"4\",\"code\":200,\"type\":\"x\","
     "\"body\":{\"z\":1,\"a\":[{\"b\":\"c\"},[],{}],\"m\":\"\\u00e9\\n\"}}";
-  g_autoptr(ConfabFrame) frame = parse_ok (text);
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
   g_autofree char *again = confab_frame_build_response (frame->id, frame->code, frame->type, frame->body);
 
   /* members keep their order */
@@ -512,14 +501,14 @@ test_metadata (void)
                    "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]}");
   g_assert_cmpstr (plain, ==, "{\"kind\":\"req\",\"id\":\"23\",\"type\":\"GetClock\"}");
 
-  frame = parse_ok (text);
+  frame = confab_test_parse_frame (text);
   g_assert_nonnull (frame->metadata);
   kept = confab_json_to_string (frame->metadata);
   g_assert_cmpstr (kept, ==, "[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(ConfabFrame) parsed = parse_ok (cases[i].text);
+      g_autoptr(ConfabFrame) parsed = confab_test_parse_frame (cases[i].text);
       g_autofree char *got = parsed->metadata ? confab_json_to_string (parsed->metadata) : NULL;
 
       g_assert_cmpstr (got, ==, cases[i].metadata);

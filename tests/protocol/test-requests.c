@@ -33,17 +33,6 @@ request_with_metadata (const char *id,
   return text;
 }
 
-static ConfabFrame *
-parse_ok (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  ConfabFrame *frame = confab_frame_parse (text, -1, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (frame);
-  return frame;
-}
-
 static void
 test_request_conversation (void)
 {
@@ -113,7 +102,7 @@ test_publish_text_as_is (void)
   const char *user = "\"quoted\" \\ back\nline\r\ttab \x01 <b>&amp;</b> é ü 日本 😀 \xe2\x80\xa8";
   g_autofree char *text = request ("18", CONFAB_REQ_PUBLISH_EVENT,
                                    confab_publish_text_body ("c", "d", user));
-  g_autoptr(ConfabFrame) frame = parse_ok (text);
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
   JsonObject *event;
 
   g_assert_cmpstr (text, ==,
@@ -236,7 +225,7 @@ test_action (void)
                    "\"metadata\":[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]}");
 
   /* as the service reads it */
-  frame = parse_ok (action);
+  frame = confab_test_parse_frame (action);
   kept = confab_json_to_string (frame->metadata);
   g_assert_cmpstr (kept, ==, metadata_text);
 }
@@ -338,16 +327,16 @@ static void
 test_parse_conversation_id (void)
 {
   /* seeds/000 and 004, step 2 */
-  g_autoptr(ConfabFrame) ok = parse_ok (
+  g_autoptr(ConfabFrame) ok = confab_test_parse_frame (
     "{\n\t\"kind\": \"resp\",\n\t\"reqId\": \"1\",\n\t\"code\": 200,\n\t\"body\": {\n"
     "\t\t\"conversationId\": \"7507be78-60ef-4468-b3b1-baa47fbeea21\"\n\t},\n"
     "\t\"type\": \"cm.RequestConversationResponse\"\n}");
-  g_autoptr(ConfabFrame) refused = parse_ok (
+  g_autoptr(ConfabFrame) refused = confab_test_parse_frame (
     "{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":400,\"type\":\"cm.RequestConversationResponse\","
     "\"body\":\"There is already an open conversation\"}");
-  g_autoptr(ConfabFrame) refused_silently = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":500}");
-  g_autoptr(ConfabFrame) wrong_type = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":200,\"body\":{\"conversationId\":5}}");
-  g_autoptr(ConfabFrame) no_code = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"2\",\"body\":{\"conversationId\":\"c\"}}");
+  g_autoptr(ConfabFrame) refused_silently = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":500}");
+  g_autoptr(ConfabFrame) wrong_type = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"2\",\"code\":200,\"body\":{\"conversationId\":5}}");
+  g_autoptr(ConfabFrame) no_code = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"2\",\"body\":{\"conversationId\":\"c\"}}");
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   g_autofree char *id2 = NULL;
@@ -389,7 +378,7 @@ test_parse_missing_bodies (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
-      g_autoptr(ConfabFrame) frame = parse_ok (texts[i]);
+      g_autoptr(ConfabFrame) frame = confab_test_parse_frame (texts[i]);
       g_autoptr(GError) error = NULL;
       gint64 value = 12345;
 
@@ -411,11 +400,11 @@ test_parse_missing_bodies (void)
 static void
 test_parse_publish_sequence (void)
 {
-  g_autoptr(ConfabFrame) ok = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"17\",\"code\":200,\"type\":\"ms.PublishEventResponse\",\"body\":{\"sequence\":7}}");
-  g_autoptr(ConfabFrame) typing = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"18\",\"code\":200,\"body\":{\"sequence\":0}}");
-  g_autoptr(ConfabFrame) as_double = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"18\",\"code\":200,\"body\":{\"sequence\":8.0}}");
-  g_autoptr(ConfabFrame) closed = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"19\",\"code\":400,\"body\":\"Bad Request, Conversation is close\"}");
-  g_autoptr(ConfabFrame) negative = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"19\",\"code\":200,\"body\":{\"sequence\":-1}}");
+  g_autoptr(ConfabFrame) ok = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"17\",\"code\":200,\"type\":\"ms.PublishEventResponse\",\"body\":{\"sequence\":7}}");
+  g_autoptr(ConfabFrame) typing = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"18\",\"code\":200,\"body\":{\"sequence\":0}}");
+  g_autoptr(ConfabFrame) as_double = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"18\",\"code\":200,\"body\":{\"sequence\":8.0}}");
+  g_autoptr(ConfabFrame) closed = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"19\",\"code\":400,\"body\":\"Bad Request, Conversation is close\"}");
+  g_autoptr(ConfabFrame) negative = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"19\",\"code\":200,\"body\":{\"sequence\":-1}}");
   g_autoptr(GError) error = NULL;
   gint64 seq = -1;
 
@@ -437,7 +426,7 @@ test_parse_publish_sequence (void)
 static void
 test_parse_clock (void)
 {
-  g_autoptr(ConfabFrame) ok = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"9\",\"code\":200,\"type\":\"GetClock\",\"body\":{\"currentTime\":1513813587308}}");
+  g_autoptr(ConfabFrame) ok = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"9\",\"code\":200,\"type\":\"GetClock\",\"body\":{\"currentTime\":1513813587308}}");
   g_autoptr(GError) error = NULL;
   gint64 now = 0;
 
@@ -449,8 +438,8 @@ test_parse_clock (void)
 static void
 test_parse_subscription_id (void)
 {
-  g_autoptr(ConfabFrame) ok = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"4\",\"code\":200,\"type\":\"cqm.SubscribeExConversationsResponse\",\"body\":{\"subscriptionId\":\"sub-1\"}}");
-  g_autoptr(ConfabFrame) refused = parse_ok ("{\"kind\":\"resp\",\"reqId\":\"4\",\"code\":429}");
+  g_autoptr(ConfabFrame) ok = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"4\",\"code\":200,\"type\":\"cqm.SubscribeExConversationsResponse\",\"body\":{\"subscriptionId\":\"sub-1\"}}");
+  g_autoptr(ConfabFrame) refused = confab_test_parse_frame ("{\"kind\":\"resp\",\"reqId\":\"4\",\"code\":429}");
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
 
@@ -466,11 +455,11 @@ static void
 test_parse_file_url (void)
 {
   /* the generate-upload-URL reference's answer, and its other type name */
-  g_autoptr(ConfabFrame) ok = parse_ok (
+  g_autoptr(ConfabFrame) ok = confab_test_parse_frame (
     "{\"kind\":\"resp\",\"reqId\":\"3\",\"code\":200,\"type\":\"ms.GenerateURLResponse\","
     "\"body\":{\"relativePath\":\"/v1/AUTH_async-images/ACCT/8a66c819.PNG\","
     "\"queryParams\":{\"temp_url_sig\":\"6f52a7\",\"temp_url_expires\":\"1474973420\"}}}");
-  g_autoptr(ConfabFrame) base = parse_ok (
+  g_autoptr(ConfabFrame) base = confab_test_parse_frame (
     "{\"kind\":\"resp\",\"reqId\":\"33\",\"code\":200,\"type\":\"ms.BaseGenerateURLResponse\","
     "\"body\":{\"relativePath\":\"/a/b\",\"queryParams\":{\"temp_url_sig\":\"s\",\"temp_url_expires\":1474973420}}}");
   g_autoptr(GError) error = NULL;
@@ -503,7 +492,7 @@ test_parse_file_url (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(ConfabFrame) frame = parse_ok (bad[i].text);
+      g_autoptr(ConfabFrame) frame = confab_test_parse_frame (bad[i].text);
 
       g_assert_null (confab_parse_file_url (frame, &error));
       g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
@@ -516,7 +505,7 @@ test_parse_file_url (void)
     g_autoptr(ConfabFileUrl) sent = confab_file_url_new ("/v1/x.PNG", "sig", "99");
     g_autoptr(JsonNode) body = confab_file_url_to_json (sent);
     g_autofree char *text = confab_frame_build_response ("5", 200, CONFAB_RESP_GENERATE_URL, body);
-    g_autoptr(ConfabFrame) frame = parse_ok (text);
+    g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
     g_autoptr(ConfabFileUrl) got = confab_parse_file_url (frame, NULL);
 
     g_assert_cmpstr (got->relative_path, ==, sent->relative_path);
@@ -530,7 +519,7 @@ test_parse_long_failure (void)
 {
   g_autofree char *big = g_strnfill (1024 * 1024, 'e');
   g_autofree char *text = g_strdup_printf ("{\"kind\":\"resp\",\"reqId\":\"1\",\"code\":400,\"body\":\"%s\"}", big);
-  g_autoptr(ConfabFrame) frame = parse_ok (text);
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
   g_autoptr(GError) error = NULL;
 
   g_assert_null (confab_parse_conversation_id (frame, &error));
@@ -547,7 +536,7 @@ response_round_trip (const char *type,
 
   json_node_unref (body);
   g_assert_cmpstr (text, ==, expected_text);
-  return parse_ok (text);
+  return confab_test_parse_frame (text);
 }
 
 static void

@@ -23,7 +23,7 @@ json (const char *text)
 }
 
 static ConfabRichContent *
-parse_ok (const char *text)
+parse_rich_ok (const char *text)
 {
   g_autoptr(JsonNode) node = json (text);
   g_autoptr(GError) error = NULL;
@@ -81,7 +81,7 @@ static void
 test_documented (void)
 {
   /* the structured-content page's card, as a notification carries it */
-  g_autoptr(ConfabRichContent) content = parse_ok (
+  g_autoptr(ConfabRichContent) content = parse_rich_ok (
     "{'type':'vertical','elements':["
     " {'type':'image','url':'https://cdn.example.com/p.jpg','tooltip':'img',"
     "  'click':{'actions':[{'type':'navigate','name':'Store','lo':-73.99,'la':40.75}]}},"
@@ -256,7 +256,7 @@ test_string_limits (void)
 
           text = g_strjoinv (value->str, parts);
         }
-        content = parse_ok (text);
+        content = parse_rich_ok (text);
         root = content->root;
 
         switch (i)
@@ -345,7 +345,7 @@ test_image_urls (void)
 
   /* no url member at all */
   {
-    g_autoptr(ConfabRichContent) content = parse_ok ("{'type':'image','alt':'A shop'}");
+    g_autoptr(ConfabRichContent) content = parse_rich_ok ("{'type':'image','alt':'A shop'}");
     g_autofree char *rendered = confab_rich_content_dup_text (content);
 
     g_assert_cmpint (content->root->type, ==, CONFAB_RICH_IMAGE);
@@ -358,7 +358,7 @@ test_image_urls (void)
 static void
 test_actions (void)
 {
-  g_autoptr(ConfabRichContent) content = parse_ok (
+  g_autoptr(ConfabRichContent) content = parse_rich_ok (
     "{'type':'horizontal','elements':["
     /* five actions: the fifth is over the limit */
     " {'type':'button','title':'Many','click':{'actions':["
@@ -432,7 +432,7 @@ test_carousel (void)
     g_string_append_printf (cards, "%s{'type':'vertical','elements':[{'type':'text','text':'card %u'}]}", i ? "," : "", i);
   g_string_append (cards, ",{'type':'text','text':'not a card'}]}");
 
-  content = parse_ok (cards->str);
+  content = parse_rich_ok (cards->str);
   g_assert_cmpint (content->root->type, ==, CONFAB_RICH_CAROUSEL);
   g_assert_cmpint (content->root->padding, ==, 10);
   g_assert_cmpuint (content->root->elements->len, ==, CONFAB_RICH_CAROUSEL_MAX_CARDS);
@@ -445,8 +445,8 @@ test_carousel (void)
 
   /* one card is still shown; none is nothing to show */
   {
-    g_autoptr(ConfabRichContent) one = parse_ok ("{'type':'carousel','elements':[{'type':'vertical','elements':[]},{'type':'button','title':'x'}]}");
-    g_autoptr(ConfabRichContent) none = parse_ok ("{'type':'carousel','alt':'Three offers','padding':11,'elements':[{'type':'text','text':'x'}]}");
+    g_autoptr(ConfabRichContent) one = parse_rich_ok ("{'type':'carousel','elements':[{'type':'vertical','elements':[]},{'type':'button','title':'x'}]}");
+    g_autoptr(ConfabRichContent) none = parse_rich_ok ("{'type':'carousel','alt':'Three offers','padding':11,'elements':[{'type':'text','text':'x'}]}");
     g_autofree char *none_text = confab_rich_content_dup_text (none);
 
     g_assert_cmpint (one->root->type, ==, CONFAB_RICH_CAROUSEL);
@@ -466,7 +466,7 @@ test_carousel (void)
 static void
 test_unknown_elements (void)
 {
-  g_autoptr(ConfabRichContent) content = parse_ok (
+  g_autoptr(ConfabRichContent) content = parse_rich_ok (
     "{'type':'vertical','elements':["
     " {'type':'checklist','alt':'Choose your toppings'},"
     " {'type':'submitButton','title':'Send'},"
@@ -525,7 +525,7 @@ test_hostile_deep (void)
   for (guint i = 0; i < 30; i++)
     g_string_append (text, "]}");
 
-  content = parse_ok (text->str);
+  content = parse_rich_ok (text->str);
   for (element = content->root; element->type == CONFAB_RICH_VERTICAL; element = child (element, 0))
     depth++;
   g_assert_cmpuint (depth, ==, CONFAB_RICH_MAX_DEPTH);
@@ -551,7 +551,7 @@ test_hostile_many (void)
                                   "{'type':'button','title':'c','click':{'actions':[]}}]}", i ? "," : "");
   g_string_append (text, "]}");
 
-  content = parse_ok (text->str);
+  content = parse_rich_ok (text->str);
   g_assert_cmpuint (content->n_elements, ==, CONFAB_RICH_MAX_ELEMENTS);
   g_assert_cmpint (content->issues, ==, CONFAB_RICH_ISSUE_TOO_LARGE | CONFAB_RICH_ISSUE_DROPPED);
   assert_round_trip (content);
@@ -560,7 +560,7 @@ test_hostile_many (void)
 static void
 test_hostile_types (void)
 {
-  g_autoptr(ConfabRichContent) content = parse_ok (
+  g_autoptr(ConfabRichContent) content = parse_rich_ok (
     "{'type':7,'alt':['x'],'tag':{},'tooltip':true,'metadata':'m','elements':["
     " 1, 'two', null, [],"
     " {'type':'text','text':42},"
@@ -607,7 +607,7 @@ test_hostile_types (void)
 static void
 test_style (void)
 {
-  g_autoptr(ConfabRichContent) content = parse_ok (
+  g_autoptr(ConfabRichContent) content = parse_rich_ok (
     "{'type':'vertical','elements':["
     " {'type':'text','text':'a','style':{'bold':true,'italic':true,'color':'#fff','background-color':'#00112233',"
     "  'border-color':'rgba(0, 10, 255, 0.5)','border-radius':25.7,'size':'SMALL'}},"
@@ -644,7 +644,7 @@ test_style (void)
 static void
 test_text (void)
 {
-  g_autoptr(ConfabRichContent) content = parse_ok (
+  g_autoptr(ConfabRichContent) content = parse_rich_ok (
     "{'type':'vertical','elements':["
     " {'type':'image','url':'https://a.example/i.png'},"
     " {'type':'image','url':'https://a.example/i.png','tooltip':'tip','alt':'alt'},"
@@ -654,8 +654,8 @@ test_text (void)
     " {'type':'text','text':''},"
     " {'type':'list','elements':[{'type':'text','text':'in a list'}]}]}");
   g_autofree char *rendered = confab_rich_content_dup_text (content);
-  g_autoptr(ConfabRichContent) empty = parse_ok ("{'type':'vertical','alt':'An empty card','elements':[]}");
-  g_autoptr(ConfabRichContent) bare = parse_ok ("{'type':'vertical','elements':[]}");
+  g_autoptr(ConfabRichContent) empty = parse_rich_ok ("{'type':'vertical','alt':'An empty card','elements':[]}");
+  g_autoptr(ConfabRichContent) bare = parse_rich_ok ("{'type':'vertical','elements':[]}");
   g_autofree char *empty_text = confab_rich_content_dup_text (empty);
   g_autofree char *bare_text = confab_rich_content_dup_text (bare);
 
@@ -900,7 +900,7 @@ test_round_trip (void)
 
   /* equality is not trivially true */
   {
-    g_autoptr(ConfabRichContent) other = parse_ok ("{'type':'carousel','padding':4,'elements':[]}");
+    g_autoptr(ConfabRichContent) other = parse_rich_ok ("{'type':'carousel','padding':4,'elements':[]}");
 
     g_assert_false (confab_rich_content_equal (content, other));
     g_assert_true (confab_rich_content_equal (content, content));
@@ -910,7 +910,7 @@ test_round_trip (void)
 static void
 test_boxed (void)
 {
-  g_autoptr(ConfabRichContent) content = parse_ok ("{'type':'text','text':'x'}");
+  g_autoptr(ConfabRichContent) content = parse_rich_ok ("{'type':'text','text':'x'}");
   ConfabRichContent *copy = g_boxed_copy (CONFAB_TYPE_RICH_CONTENT, content);
 
   g_assert_true (copy == content);
