@@ -16,6 +16,7 @@
  *   confab-session-profile.c       the agent's profile (nickname)
  *   confab-session-receipts.c      ACCEPT and READ batched out; receipts in, on own messages
  *   confab-session-rich.c          clicks in rich messages and on quick replies
+ *   confab-session-survey.c        the satisfaction survey after a conversation
  *   confab-session-store.c         the identity, its history read from the store a page at a
  *                                  time and saved to it
  *   confab-session-typing.c        typing: the agent's in, the person's out
@@ -137,6 +138,10 @@ struct _ConfabSession
 
   /* Rich messaging (-rich.c) */
   ConfabMessage *replies_message; /* the newest message, whose quick replies are on offer */
+
+  /* Surveys (-survey.c) */
+  GHashTable *surveys_answered;   /* conversation ids, answered or skipped */
+  GQueue surveys_pending;         /* bodies of cm.UpdateConversationField, not sent yet */
 
   /* The person's own typing state (-typing.c) */
   gint64 last_composing;      /* monotonic µs */
@@ -286,6 +291,11 @@ gboolean     _confab_session_publish_action        (ConfabSession             *s
                                                     JsonNode                  *metadata);
 /* The list changed: quick replies follow the newest message. */
 void         _confab_session_update_quick_replies  (ConfabSession             *self);
+
+/* confab-session-survey.c */
+
+/* Sends the surveys answered while offline, when online. */
+void         _confab_session_flush_surveys         (ConfabSession             *self);
 
 /* confab-session-store.c */
 

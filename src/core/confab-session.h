@@ -72,6 +72,16 @@ ConfabMessage           *confab_session_send_text             (ConfabSession *se
 ConfabMessage           *confab_session_activate_click        (ConfabSession         *self,
                                                                ConfabMessage         *message,
                                                                const ConfabRichClick *click);
+/* The satisfaction survey of a conversation that has closed: rate 1–5 and whether the issue
+ * was resolved (LivePerson's CSATRate), or skipped. Sent once per conversation (now, or when
+ * online again); FALSE when that conversation's survey was answered already. */
+gboolean                 confab_session_send_survey           (ConfabSession *self,
+                                                               const char    *conversation_id,
+                                                               int            rate,
+                                                               gboolean       resolved,
+                                                               gboolean       skipped);
+gboolean                 confab_session_get_survey_answered   (ConfabSession *self,
+                                                               const char    *conversation_id);
 /* A failed message back in the queue. */
 void                     confab_session_retry_message         (ConfabSession *self,
                                                                ConfabMessage *message);

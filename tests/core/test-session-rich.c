@@ -489,6 +489,91 @@ test_kept_across_restart (Fixture       *f,
   assert_action_then_text (f, sequence, "Yes-1234", "yep");
 }
 
+/* The cm.UpdateConversationField frames with CSATRate the consumer sent (transfer full). */
+static GPtrArray *
+survey_frames (Fixture *f)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_UPDATE_CONVERSATION, NULL);
+  JsonArray *entries = json_node_get_array (log);
+  GPtrArray *fields = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *frame = json_object_get_object_member (json_array_get_object_element (entries, i), "frame");
+      JsonObject *body = json_object_get_object_member (frame, "body");
+      JsonArray *list = json_object_get_array_member (body, "conversationField");
+      JsonObject *field = json_array_get_object_element (list, 0);
+
+      if (g_strcmp0 (json_object_get_string_member (field, "field"), "CSATRate") == 0)
+        {
+          json_object_set_string_member (field, "conversationId",
+                                         json_object_get_string_member (body, "conversationId"));
+          g_ptr_array_add (fields, json_node_init_object (json_node_alloc (), field));
+        }
+    }
+  return fields;
+}
+
+/* The survey after the agent closed: sent once, with the rating and the answer; a second
+ * answer for the same conversation is refused. */
+static void
+test_survey_once (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conversation = NULL;
+  JsonObject *field;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  g_assert_true (confab_server_agent_close (f->server, conversation, CONFAB_CLOSE_REASON_AGENT, &error));
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 5000);
+
+  g_assert_false (confab_session_get_survey_answered (f->session, conversation));
+  g_assert_true (confab_session_send_survey (f->session, conversation, 4, TRUE, FALSE));
+  g_assert_true (confab_session_get_survey_answered (f->session, conversation));
+  g_assert_false (confab_session_send_survey (f->session, conversation, 1, FALSE, FALSE));
+  g_assert_false (confab_session_send_survey (f->session, conversation, 0, FALSE, TRUE));
+  CONFAB_TEST_WAIT_UNTIL ((fields = survey_frames (f))->len == 1 || (g_ptr_array_unref (fields), FALSE), 5000);
+  confab_test_spin (200);
+  g_clear_pointer (&fields, g_ptr_array_unref);
+  fields = survey_frames (f);
+  g_assert_cmpuint (fields->len, ==, 1);
+  field = json_node_get_object (g_ptr_array_index (fields, 0));
+  g_assert_cmpstr (json_object_get_string_member (field, "conversationId"), ==, conversation);
+  g_assert_cmpint (json_object_get_int_member (field, "csatRate"), ==, 4);
+  g_assert_true (json_object_get_boolean_member (field, "csatResolutionConfirmation"));
+  g_assert_cmpstr (json_object_get_string_member (field, "status"), ==, "FILLED");
+}
+
+/* Skipped after the person closed, while the socket was going: it goes once, after
+ * reconnecting if it has to. */
+static void
+test_survey_skipped (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autofree char *conversation = NULL;
+  JsonObject *field;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_session_close_conversation (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 5000);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 0, NULL), ==, 1);
+  g_assert_true (confab_session_send_survey (f->session, conversation, 0, FALSE, TRUE));
+  CONFAB_TEST_WAIT_UNTIL ((fields = survey_frames (f))->len == 1 || (g_ptr_array_unref (fields), FALSE), 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  confab_test_spin (300);
+  g_clear_pointer (&fields, g_ptr_array_unref);
+  fields = survey_frames (f);
+  g_assert_cmpuint (fields->len, ==, 1);
+  field = json_node_get_object (g_ptr_array_index (fields, 0));
+  g_assert_cmpstr (json_object_get_string_member (field, "status"), ==, "SKIPPED");
+  g_assert_false (json_object_get_boolean_member (field, "csatResolutionConfirmation"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +587,8 @@ main (int   argc,
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);
   ADD ("quick-replies-go", test_quick_replies_go, NULL);
   ADD ("kept-across-restart", test_kept_across_restart, "store");
+  ADD ("survey-once", test_survey_once, NULL);
+  ADD ("survey-skipped", test_survey_skipped, NULL);
 
   return g_test_run ();
 }
