@@ -26,5 +26,7 @@ GtkWidget *_confab_window_get_older_indicator (ConfabWindow *self);
 GtkStack *_confab_window_get_content_stack (ConfabWindow *self);
 GtkWidget *_confab_window_get_demo_banner (ConfabWindow *self);
 GtkWidget *_confab_window_get_use_account_button (ConfabWindow *self);
+/* The survey dialog while it is open, or NULL */
+GtkWidget *_confab_window_get_survey (ConfabWindow *self);
 
 G_END_DECLS

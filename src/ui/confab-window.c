@@ -14,6 +14,7 @@
 #include "confab-message-row.h"
 #include "confab-read-tracker.h"
 #include "confab-rich-view.h"
+#include "confab-survey-dialog.h"
 #include "confab-ui.h"
 
 /* Messages older than this when they arrive are history, not something to notify about. */
@@ -32,6 +33,8 @@ struct _ConfabWindow
   double last_page;
   ConfabMessage *first_unread;   /* where the "New Messages" divider stands, or NULL */
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
+  ConfabConversationStatus last_status;
+  GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
 
   /* template children */
   GtkWidget *header_bar;
@@ -461,6 +464,24 @@ update_older (ConfabWindow *self)
                                  confab_session_get_loading_older (self->session));
 }
 
+/* A conversation that was open has just closed: how was it? Asked once, skippable. */
+static void
+offer_survey (ConfabWindow *self)
+{
+  ConfabConversationStatus status = confab_session_get_conversation_status (self->session);
+  const char *conversation = confab_session_get_conversation_id (self->session);
+  gboolean was_open = self->last_status == CONFAB_CONVERSATION_OPEN;
+
+  self->last_status = status;
+  if (status != CONFAB_CONVERSATION_CLOSED || !was_open || conversation == NULL || self->survey != NULL ||
+      confab_session_get_survey_answered (self->session, conversation))
+    return;
+
+  self->survey = GTK_WIDGET (confab_survey_dialog_new (GTK_WINDOW (self), self->session, conversation));
+  g_object_add_weak_pointer (G_OBJECT (self->survey), (gpointer *) &self->survey);
+  gtk_window_present (GTK_WINDOW (self->survey));
+}
+
 static void
 session_notify_cb (ConfabWindow  *self,
                    GParamSpec    *pspec,
@@ -468,6 +489,8 @@ session_notify_cb (ConfabWindow  *self,
 {
   update_status (self);
   update_closed (self);
+  if (g_strcmp0 (pspec->name, "conversation-status") == 0)
+    offer_survey (self);
   if (g_strcmp0 (pspec->name, "loading-history") == 0)
     update_page (self);
   else if (g_strcmp0 (pspec->name, "loading-older") == 0)
@@ -873,6 +896,7 @@ confab_window_set_session (ConfabWindow  *self,
                                  confab_account_get_source (confab_session_get_account (session)) ==
                                  CONFAB_ACCOUNT_SOURCE_LOCAL);
 
+  self->last_status = confab_session_get_conversation_status (session);
   update_page (self);
   update_older (self);
   update_status (self);
@@ -1132,6 +1156,11 @@ confab_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
   g_clear_handle_id (&self->older_source, g_source_remove);
+  if (self->survey != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->survey), (gpointer *) &self->survey);
+      self->survey = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
   g_clear_object (&self->read_tracker);
   g_clear_object (&self->first_unread);
@@ -1362,4 +1391,10 @@ GtkWidget *
 _confab_window_get_jump_button (ConfabWindow *self)
 {
   return self->jump_button;
+}
+
+GtkWidget *
+_confab_window_get_survey (ConfabWindow *self)
+{
+  return self->survey;
 }

@@ -19,6 +19,7 @@
 #include "confab-message-row.h"
 #include "confab-rich-view.h"
 #include "confab-server.h"
+#include "confab-survey-dialog.h"
 #include "confab-window.h"
 #include "confab-window-private.h"
 
@@ -270,13 +271,15 @@ static void
 start_conversation (Fixture *f)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (_confab_window_get_composer (f->window)));
+  guint before = n_rows (f);
   ConfabMessage *first;
 
   gtk_text_buffer_set_text (buffer, "I need a new lamp", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == before + 1, 5000);
   first = newest (f);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) >= CONFAB_DELIVERY_SENT, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_OPEN, 10000);
 }
 
 static JsonNode *
@@ -372,8 +375,8 @@ assert_action_then_text (Fixture    *f,
 }
 
 static void
-save_screenshot (Fixture    *f,
-                 const char *name)
+save_window_screenshot (GtkWidget  *window,
+                        const char *name)
 {
   const char *dir = g_getenv ("CONFAB_TEST_SCREENSHOTS");
   g_autoptr(GdkPaintable) paintable = NULL;
@@ -387,17 +390,24 @@ save_screenshot (Fixture    *f,
     return;
   /* the page's cross-fade and the images' arrival are over */
   confab_test_spin (800);
-  width = gtk_widget_get_width (GTK_WIDGET (f->window));
-  height = gtk_widget_get_height (GTK_WIDGET (f->window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+save_screenshot (Fixture    *f,
+                 const char *name)
+{
+  save_window_screenshot (GTK_WIDGET (f->window), name);
 }
 
 /* A card: named as one group, its parts named as they are read; the image comes from the
@@ -647,6 +657,83 @@ test_colours (void)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* The CSATRate fields the consumer sent, as text, oldest first */
+static GPtrArray *
+survey_fields (Fixture *f)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_UPDATE_CONVERSATION, NULL);
+  JsonArray *entries = json_node_get_array (log);
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *frame = json_object_get_object_member (json_array_get_object_element (entries, i), "frame");
+      JsonObject *body = json_object_get_object_member (frame, "body");
+      JsonNode *field = json_array_get_element (json_object_get_array_member (body, "conversationField"), 0);
+      g_autofree char *text = json_to_string (field, FALSE);
+
+      if (strstr (text, "\"CSATRate\"") != NULL)
+        g_ptr_array_add (fields, g_steal_pointer (&text));
+    }
+  return fields;
+}
+
+/* The agent closes: the survey comes up, five named stars and a switch; four stars, resolved,
+ * Send: sent once, and the dialog goes. */
+static void
+test_survey (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+  GtkWidget *send;
+
+  start_conversation (f);
+  g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error));
+  CONFAB_TEST_WAIT_UNTIL ((dialog = _confab_window_get_survey (f->window)) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (dialog), 5000);
+  g_assert_cmpstr (confab_survey_dialog_get_conversation_id (CONFAB_SURVEY_DIALOG (dialog)), ==,
+                   confab_session_get_conversation_id (f->session));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f->window));
+  for (int i = 1; i <= 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Rate %d of 5 stars", i);
+      GtkWidget *star = _confab_survey_dialog_get_star (CONFAB_SURVEY_DIALOG (dialog), i);
+
+      g_assert_true (gtk_widget_get_focusable (star));
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (star), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+    }
+  send = _confab_survey_dialog_get_send (CONFAB_SURVEY_DIALOG (dialog));
+  g_assert_false (gtk_widget_get_sensitive (send));
+
+  g_assert_true (gtk_widget_activate (_confab_survey_dialog_get_star (CONFAB_SURVEY_DIALOG (dialog), 4)));
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (send), 5000);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (_confab_survey_dialog_get_star (CONFAB_SURVEY_DIALOG (dialog), 4))));
+  gtk_switch_set_active (GTK_SWITCH (_confab_survey_dialog_get_resolved (CONFAB_SURVEY_DIALOG (dialog))), TRUE);
+  save_window_screenshot (dialog, "survey.png");
+  g_assert_true (gtk_widget_activate (send));
+  CONFAB_TEST_WAIT_UNTIL (_confab_window_get_survey (f->window) == NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((fields = survey_fields (f))->len == 1 || (g_ptr_array_unref (fields), FALSE), 5000);
+  g_assert_cmpstr (g_ptr_array_index (fields, 0), ==,
+                   "{\"field\":\"CSATRate\",\"csatRate\":4,\"csatResolutionConfirmation\":true,\"status\":\"FILLED\"}");
+
+  /* a new conversation, closed by the person: the survey again; closing it skips */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conversation", NULL));
+  start_conversation (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.close-conversation", NULL));
+  CONFAB_TEST_WAIT_UNTIL ((dialog = _confab_window_get_survey (f->window)) != NULL, 5000);
+  gtk_window_close (GTK_WINDOW (dialog));
+  CONFAB_TEST_WAIT_UNTIL (_confab_window_get_survey (f->window) == NULL, 5000);
+  g_clear_pointer (&fields, g_ptr_array_unref);
+  CONFAB_TEST_WAIT_UNTIL ((fields = survey_fields (f))->len == 2 || (g_ptr_array_unref (fields), FALSE), 5000);
+  g_assert_nonnull (strstr (g_ptr_array_index (fields, 1), "\"status\":\"SKIPPED\""));
+  confab_test_spin (300);
+  g_clear_pointer (&fields, g_ptr_array_unref);
+  fields = survey_fields (f);
+  g_assert_cmpuint (fields->len, ==, 2);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -689,6 +776,7 @@ main (int   argc,
   ADD ("carousel", test_carousel);
   ADD ("quick-replies", test_quick_replies);
   ADD ("unknown-and-map", test_unknown_and_map);
+  ADD ("survey", test_survey);
 #undef ADD
   g_test_add_func ("/rich/colours", test_colours);
 
