@@ -1864,6 +1864,7 @@ confab_store_new (const char  *path,
                   GError     **error)
 {
   g_autoptr(ConfabStore) self = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 max_local_id = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -1890,8 +1891,18 @@ confab_store_new (const char  *path,
         return NULL;
     }
 
-  if (!migrate (self, error))
-    return NULL;
+  if (!migrate (self, &local_error))
+    {
+      /* The update to this version met a damaged page: as when damage is found at open. */
+      if (!g_error_matches (local_error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN) || !failure_is_damage (self))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_clear_error (&local_error);
+      if (!set_aside (self, error))
+        return NULL;
+    }
 
   /* Local ids: above every id in the outbox and above this moment, so they stay unique. */
   self->next_local_id = g_get_real_time ();

@@ -360,6 +360,60 @@ test_corrupt_pages_at_open (void)
   store_test_remove_db (path);
 }
 
+/* A history of version 1 with corrupt pages: the update to this version meets them, and the
+ * file is set aside as at any open, what can be read of it kept and brought up to date. */
+static void
+test_corrupt_version_1 (void)
+{
+  g_autofree char *path = store_test_temp_db ();
+  g_autoptr(GArray) local_ids = fill_history (path);
+  g_autoptr(GArray) history_leaves = NULL;
+  g_autoptr(GArray) outbox_leaves = NULL;
+  g_autoptr(GArray) damaged = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) problem = NULL;
+  g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
+  g_autofree char *aside = NULL;
+  ConfabStore *store;
+  sqlite3 *db = NULL;
+
+  /* back to the schema of version 1, every row as it was */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP INDEX events_unaccepted; DROP INDEX events_agent; DROP INDEX events_by_local_id;"
+                                 "DROP TABLE dialogs; DROP TABLE identities;"
+                                 "CREATE INDEX events_by_conversation ON events (account, consumer, conversation);"
+                                 "PRAGMA user_version = 1; PRAGMA wal_checkpoint (TRUNCATE);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  history_leaves = leaf_pages (path, "events");
+  outbox_leaves = leaf_pages (path, "outbox");
+  g_assert_cmpuint (history_leaves->len, >=, 3);
+  for (guint i = 1; i + 1 < history_leaves->len; i++)
+    g_array_append_val (damaged, g_array_index (history_leaves, guint32, i));
+  g_array_append_val (damaged, g_array_index (outbox_leaves, guint32, outbox_leaves->len / 2));
+  write_garbage (path, damaged);
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_signal_connect (store, "problem", G_CALLBACK (signal_cb), &problem);
+  CONFAB_TEST_WAIT_UNTIL (problem != NULL, 5000);
+  aside = find_aside (path);
+  assert_problem_names (problem, aside);
+
+  snapshot = store_test_load_all (store, CONSUMER);
+  assert_outbox_salvaged (snapshot->outbox, local_ids, FALSE, NULL);
+  g_assert_cmpstr (snapshot->conversation_id, ==, "c1");
+  g_assert_cmpuint (snapshot->messages->len, >, 0);
+  g_assert_cmpuint (snapshot->messages->len, <, N_HISTORY);
+  g_object_unref (store);
+  assert_healthy (path);
+
+  store_test_remove_db (path);
+}
+
 /* Corrupt pages met by a read or a write while Confab runs: an error reading is not taken
  * for the end of the rows; the history is set aside the same way and the read or write done
  * again on the fresh one. */
@@ -643,6 +697,7 @@ main (int   argc,
 
   g_test_add_func ("/store/faults/not-sqlite", test_not_sqlite);
   g_test_add_func ("/store/faults/corrupt-pages-at-open", test_corrupt_pages_at_open);
+  g_test_add_func ("/store/faults/corrupt-version-1", test_corrupt_version_1);
   g_test_add_func ("/store/faults/corrupt-pages-on-read", test_corrupt_pages_on_read);
   g_test_add_func ("/store/faults/corrupt-pages-on-write", test_corrupt_pages_on_write);
   g_test_add_func ("/store/faults/read-only", test_read_only);
