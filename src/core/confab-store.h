@@ -24,8 +24,9 @@ typedef enum {
 GQuark confab_store_error_quark (void);
 
 /* 1: events, outbox, conversations. 2: the order of dialogs, the identity last used per
- * account, the indexes that make a page of history cost the same at any length. */
-#define CONFAB_STORE_SCHEMA_VERSION 2
+ * account, the indexes that make a page of history cost the same at any length. 3: what a
+ * rich message holds beyond its text (events and outbox). */
+#define CONFAB_STORE_SCHEMA_VERSION 3
 
 /* Messages a page holds: a screenful of short messages and a margin. */
 #define CONFAB_STORE_PAGE_SIZE 60
