@@ -34,6 +34,7 @@ static const char *const event_columns[N_EVENT_COLUMNS] = {
   [EVENT_ACCEPT_SENT] = "accept_sent",
   [EVENT_READ_SENT] = "read_sent",
   [EVENT_LOCAL_ID] = "local_id",
+  [EVENT_PAYLOAD] = "payload",
 };
 
 static const char *const outbox_columns[N_OUTBOX_COLUMNS] = {
@@ -44,6 +45,7 @@ static const char *const outbox_columns[N_OUTBOX_COLUMNS] = {
   [OUTBOX_CREATED] = "created",
   [OUTBOX_ATTEMPTED] = "attempted",
   [OUTBOX_FAILED] = "failed",
+  [OUTBOX_PAYLOAD] = "payload",
 };
 
 static const char *const conversation_columns[N_CONVERSATION_COLUMNS] = {
@@ -197,10 +199,19 @@ static const char schema_version_2[] =
   "PRAGMA user_version = 2;"
   "COMMIT;";
 
-/* Version 3: who said what. The agents' names, whom each conversation is with, and the rows
+/* Version 3: rich messages. What a message holds beyond its text (structured content,
+ * quick replies, a file, metadata; for an own reply, what it answers), as JSON. */
+static const char schema_version_3[] =
+  "BEGIN;"
+  "ALTER TABLE events ADD COLUMN payload TEXT;"
+  "ALTER TABLE outbox ADD COLUMN payload TEXT;"
+  "PRAGMA user_version = 3;"
+  "COMMIT;";
+
+/* Version 4: who said what. The agents' names, whom each conversation is with, and the rows
  * for what happened to a conversation (an agent joined, it closed, a new one began), in
  * their dialog after the sequence they follow. */
-static const char schema_version_3[] =
+static const char schema_version_4[] =
   "BEGIN;"
   "CREATE TABLE markers (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"
   " after_sequence INTEGER NOT NULL, time INTEGER NOT NULL, event INTEGER NOT NULL, agent TEXT,"
@@ -209,7 +220,7 @@ static const char schema_version_3[] =
   "CREATE TABLE profiles (account TEXT NOT NULL, agent TEXT NOT NULL, nickname TEXT NOT NULL,"
   " updated INTEGER NOT NULL, PRIMARY KEY (account, agent));"
   "ALTER TABLE conversations ADD COLUMN agent TEXT;"
-  "PRAGMA user_version = 3;"
+  "PRAGMA user_version = 4;"
   "COMMIT;";
 
 gboolean
@@ -240,7 +251,8 @@ _confab_store_migrate (ConfabStore  *self,
     }
 
   if ((version < 2 && !_confab_store_exec (self, schema_version_2)) ||
-      (version < 3 && !_confab_store_exec (self, schema_version_3)))
+      (version < 3 && !_confab_store_exec (self, schema_version_3)) ||
+      (version < 4 && !_confab_store_exec (self, schema_version_4)))
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
                    _("Could not update the history to this version of Confab: %s"),

@@ -24,9 +24,10 @@ typedef enum {
 GQuark confab_store_error_quark (void);
 
 /* 1: events, outbox, conversations. 2: the order of dialogs, the identity last used per
- * account, the indexes that make a page of history cost the same at any length. 3: the
- * agents' names, whom each conversation is with, the rows for a conversation's events. */
-#define CONFAB_STORE_SCHEMA_VERSION 3
+ * account, the indexes that make a page of history cost the same at any length. 3: what a
+ * rich message holds beyond its text (events and outbox). 4: the agents' names, whom each
+ * conversation is with, the rows for a conversation's events. */
+#define CONFAB_STORE_SCHEMA_VERSION 4
 
 /* Messages a page holds: a screenful of short messages and a margin. */
 #define CONFAB_STORE_PAGE_SIZE 60

@@ -16,6 +16,7 @@
 #include "confab-window-private.h"
 #include "confab-event-row.h"
 #include "confab-message-row.h"
+#include "confab-rich-view.h"
 
 /* Messages older than this when they arrive are history, not something to notify about. */
 #define NOTIFY_MAX_AGE_MS (2 * 60 * 1000)
@@ -433,6 +434,66 @@ retry_cb (ConfabWindow     *self,
     confab_session_retry_message (self->session, message);
 }
 
+static gboolean
+is_quick_reply (ConfabMessage           *message,
+                const ConfabRichElement *element)
+{
+  ConfabQuickReplies *replies = confab_message_get_quick_replies (message);
+
+  for (guint i = 0; replies != NULL && i < replies->replies->len; i++)
+    if (g_ptr_array_index (replies->replies, i) == element)
+      return TRUE;
+  return FALSE;
+}
+
+/* A button, image, map or quick reply pressed: the session tells the service and sends
+ * what it writes; links and places open here. */
+static void
+rich_clicked_cb (ConfabWindow            *self,
+                 ConfabMessage           *message,
+                 const ConfabRichElement *element,
+                 ConfabMessageRow        *row)
+{
+  gboolean chip = is_quick_reply (message, element);
+  ConfabMessage *reply = NULL;
+
+  if (self->session == NULL)
+    return;
+
+  if (element->click == NULL)
+    {
+      /* a map with nothing to do but show the place */
+      if (element->type == CONFAB_RICH_MAP)
+        {
+          g_autofree char *uri = confab_rich_map_dup_uri (element->latitude, element->longitude);
+
+          if (uri != NULL)
+            confab_rich_open_uri (GTK_WIDGET (self), uri);
+        }
+      return;
+    }
+
+  reply = confab_session_activate_click (self->session, message, element->click);
+  for (guint i = 0; i < element->click->actions->len; i++)
+    {
+      g_autofree char *uri = confab_rich_action_dup_uri (g_ptr_array_index (element->click->actions, i));
+
+      if (uri != NULL)
+        confab_rich_open_uri (GTK_WIDGET (self), uri);
+    }
+
+  if (reply != NULL)
+    {
+      /* Answering means the person has caught up, as when writing. */
+      _confab_window_set_first_unread (self, NULL);
+      self->stick_to_bottom = TRUE;
+      _confab_window_scroll_to_bottom (self);
+    }
+  /* The chips go: the focus goes where the person writes. */
+  if (chip)
+    gtk_widget_grab_focus (self->composer);
+}
+
 /* A list item shows a message in a ConfabMessageRow, an event of the conversation in a
  * ConfabEventRow: it keeps one of each, made as it needs them, and holds the one its item
  * asks for. */
@@ -447,6 +508,7 @@ factory_setup_cb (ConfabWindow             *self,
   GtkWidget *row = confab_message_row_new ();
 
   g_signal_connect_object (row, "retry", G_CALLBACK (retry_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "rich-clicked", G_CALLBACK (rich_clicked_cb), self, G_CONNECT_SWAPPED);
   g_object_set_data_full (G_OBJECT (item), ITEM_MESSAGE_ROW, g_object_ref_sink (row), g_object_unref);
   gtk_list_item_set_child (item, row);
   gtk_list_item_set_activatable (item, FALSE);

@@ -13,8 +13,8 @@
  *   confab-window-list.c    the message list: row factory, kept at the bottom, "jump to
  *                           latest" and its unread count, the "New Messages" divider, older
  *                           pages asked for near the top, notifications, the read tracker
- *   confab-window-status.c  the subtitle and status bar, the closed conversation's bar,
- *                           errors, and the history's problems in a toast
+ *   confab-window-status.c  the subtitle and status bar, the closed conversation's bar and
+ *                           its survey, errors, and the history's problems in a toast
  */
 #pragma once
 
@@ -37,6 +37,8 @@ struct _ConfabWindow
   double last_page;
   ConfabMessage *first_unread;   /* where the "New Messages" divider stands, or NULL */
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
+  ConfabConversationStatus last_status;
+  GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
 
   /* template children */
   GtkWidget *header_bar;
@@ -91,6 +93,8 @@ GtkWidget *_confab_window_get_older_indicator (ConfabWindow *self);
 GtkStack *_confab_window_get_content_stack (ConfabWindow *self);
 GtkWidget *_confab_window_get_demo_banner (ConfabWindow *self);
 GtkWidget *_confab_window_get_use_account_button (ConfabWindow *self);
+/* The survey dialog while it is open, or NULL */
+GtkWidget *_confab_window_get_survey (ConfabWindow *self);
 
 /* confab-window.c */
 
@@ -124,5 +128,7 @@ void           _confab_window_update_older        (ConfabWindow  *self);
 void           _confab_window_update_status       (ConfabWindow  *self);
 /* The bar of a closed conversation, with why it closed. */
 void           _confab_window_update_closed       (ConfabWindow  *self);
+/* A conversation that was open has just closed: the survey, once. */
+void           _confab_window_offer_survey        (ConfabWindow  *self);
 
 G_END_DECLS

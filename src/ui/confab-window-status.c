@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "confab-window-private.h"
+#include "confab-survey-dialog.h"
 
 /* Why the session signed out, in words for where the account came from: a token saved in
  * Preferences is mended there, not through the LP_JWT the session's words name for an
@@ -201,4 +202,21 @@ confab_window_show_problem (ConfabWindow *self,
   g_free (self->problem_shown);
   self->problem_shown = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_confab_window_offer_survey (ConfabWindow *self)
+{
+  ConfabConversationStatus status = confab_session_get_conversation_status (self->session);
+  const char *conversation = confab_session_get_conversation_id (self->session);
+  gboolean was_open = self->last_status == CONFAB_CONVERSATION_OPEN;
+
+  self->last_status = status;
+  if (status != CONFAB_CONVERSATION_CLOSED || !was_open || conversation == NULL || self->survey != NULL ||
+      confab_session_get_survey_answered (self->session, conversation))
+    return;
+
+  self->survey = GTK_WIDGET (confab_survey_dialog_new (GTK_WINDOW (self), self->session, conversation));
+  g_object_add_weak_pointer (G_OBJECT (self->survey), (gpointer *) &self->survey);
+  gtk_window_present (GTK_WINDOW (self->survey));
 }

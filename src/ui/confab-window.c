@@ -95,6 +95,8 @@ session_notify_cb (ConfabWindow  *self,
 {
   _confab_window_update_status (self);
   _confab_window_update_closed (self);
+  if (g_strcmp0 (pspec->name, "conversation-status") == 0)
+    _confab_window_offer_survey (self);
   if (g_strcmp0 (pspec->name, "loading-history") == 0)
     _confab_window_update_page (self);
   else if (g_strcmp0 (pspec->name, "loading-older") == 0)
@@ -202,6 +204,7 @@ confab_window_set_session (ConfabWindow  *self,
                                  confab_account_get_source (confab_session_get_account (session)) ==
                                  CONFAB_ACCOUNT_SOURCE_LOCAL);
 
+  self->last_status = confab_session_get_conversation_status (session);
   _confab_window_update_page (self);
   _confab_window_update_older (self);
   _confab_window_update_status (self);
@@ -383,6 +386,11 @@ confab_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
   g_clear_handle_id (&self->older_source, g_source_remove);
+  if (self->survey != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->survey), (gpointer *) &self->survey);
+      self->survey = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
   g_clear_object (&self->read_tracker);
   g_clear_object (&self->first_unread);
@@ -607,4 +615,10 @@ GtkWidget *
 _confab_window_get_jump_button (ConfabWindow *self)
 {
   return self->jump_button;
+}
+
+GtkWidget *
+_confab_window_get_survey (ConfabWindow *self)
+{
+  return self->survey;
 }

@@ -513,12 +513,12 @@ test_migrates_version_1 (void)
   }
   g_object_unref (store);
 
-  /* the file says the current version (2 or later) and holds the index of version 1 no more */
+  /* the file says the current version and holds the index of the old version no more */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONFAB_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 2);
+  g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 3);
   sqlite3_finalize (stmt);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM sqlite_master WHERE name = 'events_by_conversation'",
                                        -1, &stmt, NULL), ==, SQLITE_OK);

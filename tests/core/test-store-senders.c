@@ -1,5 +1,5 @@
 /* test-store-senders.c: who said what, on disk: the agents' names, whom a conversation is
- * with, the rows for a conversation's events, and a version 2 history migrated to keep them
+ * with, the rows for a conversation's events, and a version 3 history migrated to keep them
  *
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -211,10 +211,11 @@ test_profiles_and_agent (void)
   store_test_remove_db (path);
 }
 
-/* A history written by a Confab of schema version 2 is opened by this one: migrated to the
- * current version, its messages as they were, and it keeps names and events from then on. */
+/* A history written by a Confab of schema version 3 (the one before names and events) is
+ * opened by this one: migrated to the current version, its messages as they were, and it
+ * keeps names and events from then on. */
 static void
-test_migrates_version_2 (void)
+test_migrates_version_3 (void)
 {
   g_autofree char *path = store_test_temp_db ();
   g_autofree char *dir = g_path_get_dirname (path);
@@ -228,7 +229,7 @@ test_migrates_version_2 (void)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  /* the schema of version 2, as that Confab made it */
+  /* the schema of version 3, as that Confab made it */
   g_string_append (sql,
                    "PRAGMA journal_mode = WAL;"
                    "BEGIN;"
@@ -254,7 +255,9 @@ test_migrates_version_2 (void)
                    "CREATE INDEX events_agent ON events (account, consumer, dialog, own, sequence, read_sent)"
                    " WHERE own = 0;"
                    "CREATE INDEX events_by_local_id ON events (local_id) WHERE local_id != 0;"
-                   "PRAGMA user_version = 2;");
+                   "ALTER TABLE events ADD COLUMN payload TEXT;"
+                   "ALTER TABLE outbox ADD COLUMN payload TEXT;"
+                   "PRAGMA user_version = 3;");
   for (guint i = 0; i < 5; i++)
     g_string_append_printf (sql,
                             "INSERT INTO events (account, consumer, dialog, sequence, conversation, originator, role,"
@@ -277,7 +280,7 @@ test_migrates_version_2 (void)
   g_assert_cmpuint (snapshot->messages->len, ==, 5);
   g_assert_cmpstr (confab_message_get_text (g_ptr_array_index (snapshot->messages, 4)), ==, "c1/4");
   g_assert_cmpuint (g_hash_table_size (snapshot->profiles), ==, 0);
-  /* whom it was with: not known in version 2 */
+  /* whom it was with: not known in version 3 */
   g_assert_null (snapshot->agent_id);
   g_clear_pointer (&snapshot, confab_store_snapshot_free);
 
@@ -301,7 +304,7 @@ test_migrates_version_2 (void)
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONFAB_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 3);
+  g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 4);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
 
@@ -316,7 +319,7 @@ main (int   argc,
 
   g_test_add_func ("/core/store/senders/events-in-pages", test_events_in_pages);
   g_test_add_func ("/core/store/senders/profiles-and-agent", test_profiles_and_agent);
-  g_test_add_func ("/core/store/migration/from-version-2", test_migrates_version_2);
+  g_test_add_func ("/core/store/migration/from-version-3", test_migrates_version_3);
 
   return g_test_run ();
 }
