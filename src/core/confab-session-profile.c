@@ -164,10 +164,31 @@ look_up (ConfabSession *self,
                                     profile_cb, pd);
 }
 
+/* Rows that entered the list before the profile service was known (the history, shown
+ * before connecting) ask for their senders' names now. */
+static void
+look_up_unnamed (ConfabSession *self)
+{
+  GListModel *model = G_LIST_MODEL (self->messages);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
+      const char *originator = named_originator (message);
+
+      if (originator != NULL && confab_message_get_sender_name (message) == NULL &&
+          !g_hash_table_contains (self->profiles, originator))
+        look_up (self, originator);
+    }
+}
+
 void
 _confab_session_set_agent (ConfabSession *self,
                            const char    *agent_id)
 {
+  /* the metadata came: the service, and its profiles, are known */
+  look_up_unnamed (self);
   if (g_strcmp0 (self->agent_id, agent_id) == 0)
     return;
 

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "store-test-util.h"
@@ -193,6 +194,48 @@ count_cb (GObject    *object,
   (*count)++;
 }
 
+/* A history without the names (written before Confab kept them): once connected, the
+ * earlier agent is looked up too, not only the one who has the conversation now. */
+static void
+test_history_without_names (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabSession) later = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autofree char *base_url = confab_server_dup_base_url (f->server);
+  sqlite3 *db = NULL;
+
+  start_conversation (f);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Dana here", &error), >, 0);
+  g_assert_true (confab_server_agent_transfer (f->server, NULL, confab_server_get_second_agent_id (f->server), &error));
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Alex here", &error), >, 0);
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:Dana here | +Alex | Alex:Alex here");
+  confab_test_spin (200);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&f->store);
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM profiles", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* Confab starts again: where the profiles are is not known before the service says (slowly
+   * here), and the history shows before that. */
+  confab_server_set_response_delay (f->server, 500);
+  f->store = confab_store_new (f->path, &error);
+  g_assert_no_error (error);
+  account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (account, base_url);
+  confab_account_set_jwt (account, confab_account_get_jwt (f->account));
+  g_set_object (&f->account, account);
+  later = new_session (f);
+  confab_session_start (later);
+  WAIT_ROWS (later, "me:Hello, I need help | +? | ?:Dana here | +? | ?:Alex here");
+  WAIT_ROWS (later, "me:Hello, I need help | +Dana | Dana:Dana here | +Alex | Alex:Alex here");
+  confab_session_stop (later);
+}
+
 /* A name that comes after the message: the row takes it when the profile arrives, and the
  * agent now is named from then on. */
 static void
@@ -330,6 +373,7 @@ main (int   argc,
 
   ADD ("hand-over-named-after-restart", test_hand_over_named_after_restart);
   ADD ("name-arrives-later", test_name_arrives_later);
+  ADD ("history-without-names", test_history_without_names);
   ADD ("event-rows", test_event_rows);
   ADD ("no-join-row-without-knowledge", test_no_join_row_without_knowledge);
 
