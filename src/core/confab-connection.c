@@ -511,7 +511,9 @@ confab_connection_send_request (ConfabConnection   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, confab_connection_send_request);
 
-  if (self->state != CONFAB_CONNECTION_STATE_CONNECTED || self->ws == NULL)
+  /* libsoup may be closing the socket (the peer cut it) before it tells us so. */
+  if (self->state != CONFAB_CONNECTION_STATE_CONNECTED || self->ws == NULL ||
+      soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
     {
       g_task_return_new_error (task, CONFAB_CONNECTION_ERROR,
                                CONFAB_CONNECTION_ERROR_NOT_CONNECTED,
