@@ -410,6 +410,15 @@ connect_cb (GObject      *object,
   set_state (self, CONFAB_CONNECTION_STATE_CONNECTED);
 }
 
+/* What Confab can show; an account holds back what a client does not declare. Photo and
+ * file sharing are declared only once Confab can send and show files. */
+static const char *const features[] = {
+  CONFAB_FEATURE_RICH_CONTENT,
+  CONFAB_FEATURE_QUICK_REPLIES,
+  CONFAB_FEATURE_MULTI_DIALOG,
+  CONFAB_FEATURE_AUTO_MESSAGES,
+};
+
 static char *
 client_properties (void)
 {
@@ -429,8 +438,8 @@ client_properties (void)
   json_builder_add_string_value (builder, "LINUX");
   json_builder_set_member_name (builder, "features");
   json_builder_begin_array (builder);
-  json_builder_add_string_value (builder, "AUTO_MESSAGES");
-  json_builder_add_string_value (builder, "MULTI_DIALOG");
+  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
+    json_builder_add_string_value (builder, features[i]);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
@@ -500,6 +509,18 @@ confab_connection_send_request (ConfabConnection   *self,
                                 GAsyncReadyCallback callback,
                                 gpointer            user_data)
 {
+  confab_connection_send_request_full (self, type, body, NULL, cancellable, callback, user_data);
+}
+
+void
+confab_connection_send_request_full (ConfabConnection   *self,
+                                     const char         *type,
+                                     JsonNode           *body,
+                                     JsonNode           *metadata,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(JsonNode) owned_body = body;
   g_autofree char *text = NULL;
@@ -507,6 +528,7 @@ confab_connection_send_request (ConfabConnection   *self,
 
   g_return_if_fail (CONFAB_IS_CONNECTION (self));
   g_return_if_fail (type != NULL);
+  g_return_if_fail (metadata == NULL || JSON_NODE_HOLDS_ARRAY (metadata));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, confab_connection_send_request);
@@ -530,7 +552,7 @@ confab_connection_send_request (ConfabConnection   *self,
   pending->timeout_source = g_timeout_add (self->request_timeout_ms, request_timeout_cb, pending);
   g_hash_table_insert (self->pending, pending->id, pending);
 
-  text = confab_frame_build_request (pending->id, type, owned_body);
+  text = confab_frame_build_request_full (pending->id, type, owned_body, metadata);
   g_debug ("Sending %s (id %s)", type, pending->id);
   soup_websocket_connection_send_text (self->ws, text);
 }

@@ -77,6 +77,15 @@ void                   confab_connection_send_request        (ConfabConnection  
                                                               GCancellable       *cancellable,
                                                               GAsyncReadyCallback callback,
                                                               gpointer            user_data);
+/* The same with a top-level "metadata" array after the body (copied; NULL for none): what
+ * a click in a rich message sends along. */
+void                   confab_connection_send_request_full   (ConfabConnection   *self,
+                                                              const char         *type,
+                                                              JsonNode           *body,
+                                                              JsonNode           *metadata,
+                                                              GCancellable       *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer            user_data);
 ConfabFrame           *confab_connection_send_request_finish (ConfabConnection *self,
                                                               GAsyncResult     *result,
                                                               GError          **error);

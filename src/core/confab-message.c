@@ -6,9 +6,22 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "confab-message.h"
 #include "confab-core-enums.h"
+
+/* What only rich messages and replies to a click have, kept apart so that a plain message
+ * pays one pointer for it. */
+typedef struct
+{
+  ConfabRichContent *content;
+  ConfabQuickReplies *quick_replies;
+  ConfabHostedFile *file;
+  JsonNode *metadata;
+  char *target_dialog_id;     /* own replies: the message clicked in */
+  gint64 target_sequence;
+} RichData;
 
 struct _ConfabMessage
 {
@@ -34,6 +47,9 @@ struct _ConfabMessage
   guint group_start : 1;
   guint attempted : 1;
   guint seen : 1;
+  guint action_sent : 1;
+  guint replies_active : 1;
+  RichData *rich;             /* NULL for a plain message */
 };
 
 enum {
@@ -55,6 +71,7 @@ enum {
   PROP_DAY_BREAK,
   PROP_GROUP_START,
   PROP_SEEN,
+  PROP_REPLIES_ACTIVE,
   N_PROPS
 };
 
@@ -85,6 +102,15 @@ confab_message_finalize (GObject *object)
   release (self->originator_id);
   release (self->content_type);
   g_free (self->text);
+  if (self->rich != NULL)
+    {
+      g_clear_pointer (&self->rich->content, confab_rich_content_unref);
+      g_clear_pointer (&self->rich->quick_replies, confab_quick_replies_unref);
+      g_clear_pointer (&self->rich->file, confab_hosted_file_unref);
+      g_clear_pointer (&self->rich->metadata, json_node_unref);
+      g_free (self->rich->target_dialog_id);
+      g_free (self->rich);
+    }
 
   G_OBJECT_CLASS (confab_message_parent_class)->finalize (object);
 }
@@ -116,6 +142,7 @@ confab_message_get_property (GObject    *object,
     case PROP_DAY_BREAK: g_value_set_boolean (value, self->day_break); break;
     case PROP_GROUP_START: g_value_set_boolean (value, self->group_start); break;
     case PROP_SEEN: g_value_set_boolean (value, self->seen); break;
+    case PROP_REPLIES_ACTIVE: g_value_set_boolean (value, self->replies_active); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -147,6 +174,7 @@ confab_message_class_init (ConfabMessageClass *klass)
   properties[PROP_DAY_BREAK] = g_param_spec_boolean ("day-break", NULL, NULL, FALSE, flags);
   properties[PROP_GROUP_START] = g_param_spec_boolean ("group-start", NULL, NULL, TRUE, flags);
   properties[PROP_SEEN] = g_param_spec_boolean ("seen", NULL, NULL, FALSE, flags);
+  properties[PROP_REPLIES_ACTIVE] = g_param_spec_boolean ("replies-active", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -155,6 +183,57 @@ confab_message_init (ConfabMessage *self)
 {
   self->sequence = -1;
   self->group_start = TRUE;
+}
+
+static RichData *
+rich_data (ConfabMessage *self)
+{
+  if (self->rich == NULL)
+    {
+      self->rich = g_new0 (RichData, 1);
+      self->rich->target_sequence = -1;
+    }
+  return self->rich;
+}
+
+/* The counterpart of confab_message_dup_payload(). What is not readable any more (a history
+ * written by another version, a damaged row) is left out: the message keeps its text. */
+static void
+read_payload (ConfabMessage *self,
+              const char    *payload)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonObject *target;
+  JsonNode *node;
+  RichData *rich;
+  gint64 sequence;
+
+  root = confab_json_parse (payload, strlen (payload), &error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_debug ("Ignoring the stored rich part of a message: %s",
+               error != NULL ? error->message : "not an object");
+      return;
+    }
+  object = json_node_get_object (root);
+  rich = rich_data (self);
+
+  if ((node = confab_json_get_node (object, "content")) != NULL)
+    rich->content = confab_rich_content_parse (node, NULL);
+  rich->quick_replies = confab_quick_replies_parse (confab_json_get_node (object, "quickReplies"));
+  if ((node = confab_json_get_node (object, "file")) != NULL)
+    rich->file = confab_hosted_file_parse (node, NULL);
+  if ((node = confab_json_get_node (object, "metadata")) != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    rich->metadata = json_node_copy (node);
+  target = confab_json_get_object (object, "replyTo");
+  if (confab_json_get_string (target, "dialogId") != NULL &&
+      confab_json_lookup_int (target, "sequence", &sequence) && sequence >= 0)
+    {
+      rich->target_dialog_id = confab_json_dup_string (target, "dialogId");
+      rich->target_sequence = sequence;
+    }
 }
 
 ConfabMessage *
@@ -183,6 +262,19 @@ confab_message_new (const ConfabMessageFields *fields)
   self->read_sent = !!fields->read_sent;
   self->attempted = !!fields->attempted;
 
+  if (fields->rich != NULL || fields->quick_replies != NULL || fields->file != NULL ||
+      fields->metadata != NULL)
+    {
+      RichData *rich = rich_data (self);
+
+      rich->content = fields->rich != NULL ? confab_rich_content_ref (fields->rich) : NULL;
+      rich->quick_replies = fields->quick_replies != NULL ? confab_quick_replies_ref (fields->quick_replies) : NULL;
+      rich->file = fields->file != NULL ? confab_hosted_file_ref (fields->file) : NULL;
+      rich->metadata = fields->metadata != NULL ? json_node_copy (fields->metadata) : NULL;
+    }
+  else if (fields->payload != NULL)
+    read_payload (self, fields->payload);
+
   return self;
 }
 
@@ -203,6 +295,10 @@ confab_message_new_from_change (const ConfabMessagingChange *change,
   fields.text = change->text;
   fields.is_placeholder = change->is_placeholder;
   fields.role = change->role;
+  fields.rich = change->rich;
+  fields.quick_replies = change->quick_replies;
+  fields.file = change->file;
+  fields.metadata = change->metadata;
   fields.own = consumer_id != NULL && g_strcmp0 (change->originator_id, consumer_id) == 0;
   fields.delivery_state = CONFAB_DELIVERY_QUEUED;
   if (fields.own)
@@ -523,4 +619,139 @@ confab_delivery_state_to_string (ConfabDeliveryState state)
     case CONFAB_DELIVERY_FAILED: return _("Not sent");
     default: return "";
     }
+}
+
+ConfabMessage *
+confab_message_new_reply (const char *text,
+                          gint64      local_time_ms,
+                          JsonNode   *metadata,
+                          const char *target_dialog_id,
+                          gint64      target_sequence)
+{
+  ConfabMessage *self;
+  RichData *rich;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (metadata == NULL || JSON_NODE_HOLDS_ARRAY (metadata), NULL);
+  g_return_val_if_fail (target_dialog_id != NULL, NULL);
+  g_return_val_if_fail (target_sequence >= 0, NULL);
+
+  self = confab_message_new_outgoing (text, local_time_ms);
+  rich = rich_data (self);
+  rich->metadata = metadata != NULL ? json_node_copy (metadata) : NULL;
+  rich->target_dialog_id = g_strdup (target_dialog_id);
+  rich->target_sequence = target_sequence;
+  return self;
+}
+
+ConfabRichContent *
+confab_message_get_rich (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->rich != NULL ? self->rich->content : NULL;
+}
+
+ConfabQuickReplies *
+confab_message_get_quick_replies (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->rich != NULL ? self->rich->quick_replies : NULL;
+}
+
+ConfabHostedFile *
+confab_message_get_file (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->rich != NULL ? self->rich->file : NULL;
+}
+
+JsonNode *
+confab_message_get_metadata (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->rich != NULL ? self->rich->metadata : NULL;
+}
+
+gboolean
+confab_message_get_reply_target (ConfabMessage *self,
+                                 const char   **dialog_id,
+                                 gint64        *sequence)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+
+  if (self->rich == NULL || self->rich->target_dialog_id == NULL)
+    return FALSE;
+  if (dialog_id != NULL)
+    *dialog_id = self->rich->target_dialog_id;
+  if (sequence != NULL)
+    *sequence = self->rich->target_sequence;
+  return TRUE;
+}
+
+gboolean
+confab_message_get_action_sent (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->action_sent;
+}
+
+void
+confab_message_set_action_sent (ConfabMessage *self,
+                                gboolean       sent)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  self->action_sent = !!sent;
+}
+
+gboolean
+confab_message_get_replies_active (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->replies_active;
+}
+
+void
+confab_message_set_replies_active (ConfabMessage *self,
+                                   gboolean       active)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  active = active && confab_message_get_quick_replies (self) != NULL;
+  SET_SCALAR (replies_active, !!active, PROP_REPLIES_ACTIVE);
+}
+
+char *
+confab_message_dup_payload (ConfabMessage *self)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  RichData *rich;
+
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+
+  rich = self->rich;
+  if (rich == NULL)
+    return NULL;
+
+  object = json_object_new ();
+  if (rich->content != NULL)
+    json_object_set_member (object, "content", confab_rich_content_to_json (rich->content));
+  if (rich->quick_replies != NULL)
+    json_object_set_member (object, "quickReplies", confab_quick_replies_to_json (rich->quick_replies));
+  if (rich->file != NULL)
+    json_object_set_member (object, "file", confab_hosted_file_to_json (rich->file));
+  if (rich->metadata != NULL)
+    json_object_set_member (object, "metadata", json_node_copy (rich->metadata));
+  if (rich->target_dialog_id != NULL)
+    {
+      JsonObject *target = json_object_new ();
+
+      json_object_set_string_member (target, "dialogId", rich->target_dialog_id);
+      json_object_set_int_member (target, "sequence", rich->target_sequence);
+      json_object_set_object_member (object, "replyTo", target);
+    }
+  if (json_object_get_size (object) == 0)
+    return NULL;
+
+  root = json_node_init_object (json_node_alloc (), object);
+  return confab_json_to_string (root);
 }

@@ -44,6 +44,15 @@ typedef struct
   gboolean accept_sent;
   gboolean read_sent;
   gboolean attempted;
+  /* Rich messaging (references are taken; each may be NULL): what the event carried, or
+   * for an own reply to a click, the click's metadata and the message clicked in. */
+  ConfabRichContent *rich;
+  ConfabQuickReplies *quick_replies;
+  ConfabHostedFile *file;
+  JsonNode *metadata;                 /* an array */
+  /* All of the above as confab_message_dup_payload() wrote it, for the history on disk:
+   * read when rich, quick_replies, file and metadata are all NULL. */
+  const char *payload;
 } ConfabMessageFields;
 
 /* Exactly the message fields describes; no rule of the protocol is applied. */
@@ -110,6 +119,42 @@ void                confab_message_set_day_break       (ConfabMessage *self,
 gboolean            confab_message_get_group_start     (ConfabMessage *self);
 void                confab_message_set_group_start     (ConfabMessage *self,
                                                         gboolean       group_start);
+
+/* Rich messaging. Received: the structured content, the quick replies offered under the
+ * message, the hosted file, and the change's metadata, each NULL when the event had none.
+ * Own replies to a click: the click's metadata, sent with the message. */
+ConfabRichContent  *confab_message_get_rich            (ConfabMessage *self);
+ConfabQuickReplies *confab_message_get_quick_replies   (ConfabMessage *self);
+ConfabHostedFile   *confab_message_get_file            (ConfabMessage *self);
+JsonNode           *confab_message_get_metadata        (ConfabMessage *self);
+
+/* An own message answering a click (publishText) in the message (target_dialog_id,
+ * target_sequence): queued like any other, sent with metadata (may be NULL) after an
+ * ACTION receipt for the target. */
+ConfabMessage      *confab_message_new_reply           (const char *text,
+                                                        gint64      local_time_ms,
+                                                        JsonNode   *metadata,
+                                                        const char *target_dialog_id,
+                                                        gint64      target_sequence);
+/* The message a reply answers; FALSE for any other message. */
+gboolean            confab_message_get_reply_target    (ConfabMessage *self,
+                                                        const char   **dialog_id,
+                                                        gint64        *sequence);
+/* The reply's ACTION receipt has been published (once is enough). */
+gboolean            confab_message_get_action_sent     (ConfabMessage *self);
+void                confab_message_set_action_sent     (ConfabMessage *self,
+                                                        gboolean       sent);
+
+/* Whether the message's quick replies are on offer: only under the newest message, until
+ * one is chosen (set by the session). */
+gboolean            confab_message_get_replies_active  (ConfabMessage *self);
+void                confab_message_set_replies_active  (ConfabMessage *self,
+                                                        gboolean       active);
+
+/* Everything rich about the message as one line of JSON, for the history on disk, NULL when
+ * there is nothing: {"content":…,"quickReplies":…,"file":…,"metadata":[…],
+ * "replyTo":{"dialogId":…,"sequence":…}}, each member only when set. */
+char               *confab_message_dup_payload         (ConfabMessage *self);
 
 const char         *confab_delivery_state_to_string    (ConfabDeliveryState state);
 

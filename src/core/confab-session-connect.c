@@ -149,6 +149,7 @@ subscribe_metadata_cb (GObject      *object,
   self->attempt = 0;
   self->signed_up_again = FALSE;
   _confab_session_set_state (self, CONFAB_SESSION_ONLINE);
+  _confab_session_flush_surveys (self);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     _confab_session_subscribe_dialog (self);
   if (self->awaiting_metadata)

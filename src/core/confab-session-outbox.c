@@ -173,6 +173,8 @@ void
 _confab_session_flush_outbox (ConfabSession *self)
 {
   ConfabMessage *head;
+  const char *target_dialog;
+  gint64 target_sequence;
 
   /* Queued messages whose echo a replay matched are sent already. */
   while ((head = g_queue_peek_head (&self->outbox)) != NULL && head != self->in_flight &&
@@ -209,10 +211,20 @@ _confab_session_flush_outbox (ConfabSession *self)
   confab_message_set_dialog_id (head, self->conversation_id);
   confab_message_set_conversation_id (head, self->conversation_id);
   confab_message_advance_delivery (head, CONFAB_DELIVERY_SENDING);
-  confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
-                                  confab_publish_text_body (self->conversation_id, self->conversation_id,
-                                                            confab_message_get_text (head)),
-                                  NULL, publish_text_cb, g_object_ref (self));
+  /* A reply to a click: the ACTION first, once, as LivePerson's clients send it; not into
+   * another conversation than the one clicked in. */
+  if (confab_message_get_reply_target (head, &target_dialog, &target_sequence) &&
+      !confab_message_get_action_sent (head))
+    {
+      confab_message_set_action_sent (head, TRUE);
+      _confab_session_publish_action (self, target_dialog, target_sequence,
+                                      confab_message_get_metadata (head));
+    }
+  confab_connection_send_request_full (self->conn, CONFAB_REQ_PUBLISH_EVENT,
+                                       confab_publish_text_body (self->conversation_id, self->conversation_id,
+                                                                 confab_message_get_text (head)),
+                                       confab_message_get_own (head) ? confab_message_get_metadata (head) : NULL,
+                                       NULL, publish_text_cb, g_object_ref (self));
 
   /* Sending ends "typing". */
   if (self->composing_sent)
@@ -229,17 +241,25 @@ confab_session_send_text (ConfabSession *self,
   g_return_val_if_fail (text != NULL, NULL);
 
   message = confab_message_new_outgoing (text, g_get_real_time () / 1000);
+  if (!_confab_session_queue_outgoing (self, message))
+    return NULL;
+  return message;
+}
+
+gboolean
+_confab_session_queue_outgoing (ConfabSession *self,
+                                ConfabMessage *message)
+{
   if (self->store != NULL)
     confab_message_set_local_id (message, confab_store_next_local_id (self->store));
   /* On disk before it is shown or goes anywhere: a crash or a restart does not lose it, and
    * what could not be saved is not shown as queued. */
   if (!_confab_session_outbox_save (self, message))
-    return NULL;
+    return FALSE;
   confab_message_list_append_outgoing (self->messages, message);
   g_queue_push_tail (&self->outbox, g_object_ref (message));
   _confab_session_flush_outbox (self);
-
-  return message;
+  return TRUE;
 }
 
 void

@@ -15,6 +15,8 @@
  *   confab-session-outbox.c        own messages: queued, sent, retried, kept in the store
  *   confab-session-profile.c       the agent's profile (nickname)
  *   confab-session-receipts.c      ACCEPT and READ batched out; receipts in, on own messages
+ *   confab-session-rich.c          clicks in rich messages and on quick replies
+ *   confab-session-survey.c        the satisfaction survey after a conversation
  *   confab-session-store.c         the identity, its history read from the store a page at a
  *                                  time and saved to it
  *   confab-session-typing.c        typing: the agent's in, the person's out
@@ -134,6 +136,13 @@ struct _ConfabSession
   gboolean send_read_receipts;
   guint receipt_batch_ms;
 
+  /* Rich messaging (-rich.c) */
+  ConfabMessage *replies_message; /* the newest message, whose quick replies are on offer */
+
+  /* Surveys (-survey.c) */
+  GHashTable *surveys_answered;   /* conversation ids, answered or skipped */
+  GQueue surveys_pending;         /* bodies of cm.UpdateConversationField, not sent yet */
+
   /* The person's own typing state (-typing.c) */
   gint64 last_composing;      /* monotonic µs */
   gboolean composing_sent;
@@ -233,6 +242,10 @@ gboolean     _confab_session_outbox_save           (ConfabSession             *s
 /* The outbox a store snapshot held: ahead of what this run queued, failed ones not queued. */
 void         _confab_session_restore_outbox        (ConfabSession             *self,
                                                     GPtrArray                 *saved);
+/* An own message into the outbox (on disk first) and the list, sent when it can be.
+ * FALSE: not on disk (the store's ::error has told the person why), not queued. */
+gboolean     _confab_session_queue_outgoing        (ConfabSession             *self,
+                                                    ConfabMessage             *message);
 /* Refused for good: every queued message fails. */
 void         _confab_session_fail_outbox           (ConfabSession             *self);
 
@@ -267,6 +280,22 @@ void         _confab_session_apply_agent_receipt   (ConfabSession             *s
 /* The agent's receipts that came before this own message had its sequence. */
 void         _confab_session_apply_early_receipts  (ConfabSession             *self,
                                                     ConfabMessage             *message);
+
+/* confab-session-rich.c */
+
+/* An ACTION receipt for the message (dialog_id, sequence) with metadata, when online in
+ * that dialog; FALSE when it could not go. */
+gboolean     _confab_session_publish_action        (ConfabSession             *self,
+                                                    const char                *dialog_id,
+                                                    gint64                     sequence,
+                                                    JsonNode                  *metadata);
+/* The list changed: quick replies follow the newest message. */
+void         _confab_session_update_quick_replies  (ConfabSession             *self);
+
+/* confab-session-survey.c */
+
+/* Sends the surveys answered while offline, when online. */
+void         _confab_session_flush_surveys         (ConfabSession             *self);
 
 /* confab-session-store.c */
 

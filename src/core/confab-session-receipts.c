@@ -357,12 +357,13 @@ _confab_session_apply_early_receipts (ConfabSession *self,
                                       ConfabMessage *message)
 {
   g_autofree char *key = NULL;
+  g_autofree char *stolen = NULL;
   gpointer state;
 
   if (g_hash_table_size (self->early_receipts) == 0)
     return;
   key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, confab_message_get_dialog_id (message),
                          confab_message_get_sequence (message));
-  if (g_hash_table_steal_extended (self->early_receipts, key, NULL, &state))
+  if (g_hash_table_steal_extended (self->early_receipts, key, (gpointer *) &stolen, &state))
     confab_message_advance_delivery (message, GPOINTER_TO_INT (state));
 }

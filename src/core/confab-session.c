@@ -309,6 +309,8 @@ confab_session_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->in_flight);
   g_queue_clear_full (&self->outbox, g_object_unref);
+  g_clear_object (&self->replies_message);
+  g_queue_clear_full (&self->surveys_pending, (GDestroyNotify) json_node_unref);
 
   G_OBJECT_CLASS (confab_session_parent_class)->dispose (object);
 }
@@ -328,6 +330,7 @@ confab_session_finalize (GObject *object)
   g_clear_pointer (&self->read_in_flight, _confab_seq_batch_free);
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
+  g_clear_pointer (&self->surveys_answered, g_hash_table_unref);
   g_clear_pointer (&self->dirty_order, g_ptr_array_unref);
   g_clear_pointer (&self->provisional, confab_store_snapshot_free);
   g_clear_pointer (&self->unaccepted, g_array_unref);
@@ -439,7 +442,11 @@ confab_session_init (ConfabSession *self)
   self->unlisted_receipts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_signal_connect_object (self->messages, "items-changed",
                            G_CALLBACK (_confab_session_messages_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->messages, "items-changed",
+                           G_CALLBACK (_confab_session_update_quick_replies), self, G_CONNECT_SWAPPED);
   g_queue_init (&self->outbox);
+  g_queue_init (&self->surveys_pending);
+  self->surveys_answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->accept_batch = _confab_seq_batch_new ();
   self->read_batch = _confab_seq_batch_new ();
   self->accept_in_flight = _confab_seq_batch_new ();

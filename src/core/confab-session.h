@@ -62,6 +62,26 @@ ConfabMessageList       *confab_session_get_messages          (ConfabSession *se
  * NULL when it could not be saved on disk (the store's ::error says why): nothing is queued. */
 ConfabMessage           *confab_session_send_text             (ConfabSession *self,
                                                                const char    *text);
+/* The person clicked in message: click belongs to an element of its rich content or to one
+ * of its quick replies. With click metadata the service is told (an ACTION receipt for
+ * message, with the metadata). Each publishText action sends its text as an own message
+ * with the same metadata, after the receipt; the first of them is returned (owned by the
+ * list), NULL when there is none or it could not be saved (the store's ::error says why).
+ * link and navigate actions are the caller's to open. A quick reply chosen takes the
+ * message's quick replies away. */
+ConfabMessage           *confab_session_activate_click        (ConfabSession         *self,
+                                                               ConfabMessage         *message,
+                                                               const ConfabRichClick *click);
+/* The satisfaction survey of a conversation that has closed: rate 1–5 and whether the issue
+ * was resolved (LivePerson's CSATRate), or skipped. Sent once per conversation (now, or when
+ * online again); FALSE when that conversation's survey was answered already. */
+gboolean                 confab_session_send_survey           (ConfabSession *self,
+                                                               const char    *conversation_id,
+                                                               int            rate,
+                                                               gboolean       resolved,
+                                                               gboolean       skipped);
+gboolean                 confab_session_get_survey_answered   (ConfabSession *self,
+                                                               const char    *conversation_id);
 /* A failed message back in the queue. */
 void                     confab_session_retry_message         (ConfabSession *self,
                                                                ConfabMessage *message);

@@ -50,6 +50,7 @@ typedef struct
   char *originator;
   char *content_type;
   char *text;
+  char *payload;       /* confab_message_dup_payload() */
   gint64 sequence;
   gint64 server_time;
   gint64 local_id;
@@ -141,6 +142,7 @@ typedef enum {
   EVENT_ACCEPT_SENT,
   EVENT_READ_SENT,
   EVENT_LOCAL_ID,
+  EVENT_PAYLOAD,
   N_EVENT_COLUMNS
 } EventColumn;
 
@@ -152,6 +154,7 @@ typedef enum {
   OUTBOX_CREATED,
   OUTBOX_ATTEMPTED,
   OUTBOX_FAILED,
+  OUTBOX_PAYLOAD,
   N_OUTBOX_COLUMNS
 } OutboxColumn;
 

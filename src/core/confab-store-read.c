@@ -29,6 +29,7 @@ message_from_event (sqlite3_stmt *stmt,
   fields.accept_sent = sqlite3_column_int (stmt, EVENT_ACCEPT_SENT);
   fields.read_sent = sqlite3_column_int (stmt, EVENT_READ_SENT);
   fields.local_id = MAX (sqlite3_column_int64 (stmt, EVENT_LOCAL_ID), 0);
+  fields.payload = (const char *) sqlite3_column_text (stmt, EVENT_PAYLOAD);
   fields.own = sqlite3_column_int (stmt, EVENT_OWN) || g_strcmp0 (originator, consumer) == 0;
 
   /* An own message written here has no originator id of its own: it is the consumer's. */
@@ -58,6 +59,7 @@ message_from_outbox (sqlite3_stmt *stmt)
   fields.server_time = sqlite3_column_int64 (stmt, OUTBOX_CREATED);
   fields.local_id = MAX (sqlite3_column_int64 (stmt, OUTBOX_LOCAL_ID), 0);
   fields.attempted = sqlite3_column_int (stmt, OUTBOX_ATTEMPTED);
+  fields.payload = (const char *) sqlite3_column_text (stmt, OUTBOX_PAYLOAD);
   fields.delivery_state = sqlite3_column_int (stmt, OUTBOX_FAILED) ? CONFAB_DELIVERY_FAILED
                                                                    : CONFAB_DELIVERY_QUEUED;
 

@@ -89,6 +89,30 @@ _confab_store_run_checked (ConfabStore *self,
 #define SALVAGE_ROWID 0
 #define SALVAGE_VALUE(column) ((int) (column) + 1)
 
+/* The columns of table for a salvage query; one that a damaged file of an older version does
+ * not have (a payload, version 3) is read as NULL, so the rest of its rows are kept. */
+static char *
+salvage_column_list (ConfabStore *self,
+                     const Table *table)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      g_autofree char *probe = g_strdup_printf ("SELECT %s FROM %s LIMIT 0", table->columns[i], table->name);
+      sqlite3_stmt *stmt = NULL;
+      gboolean present = TRUE;
+
+      if (g_str_equal (table->columns[i], "payload"))
+        {
+          present = sqlite3_prepare_v2 (self->db, probe, -1, &stmt, NULL) == SQLITE_OK;
+          sqlite3_finalize (stmt);
+        }
+      g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", present ? table->columns[i] : "NULL");
+    }
+  return g_string_free (list, FALSE);
+}
+
 /* What can still be read of one table of a damaged history: a GPtrArray of sqlite3_value
  * per row. Read forwards up to the first damaged page, then backwards from the end down to
  * it, so rows behind the damage are kept too. */
@@ -97,7 +121,7 @@ salvage_table (ConfabStore *self,
                const Table *table)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_autofree char *list = _confab_store_column_list (table);
+  g_autofree char *list = salvage_column_list (self, table);
   gboolean any = FALSE;
   gint64 last = 0;
 

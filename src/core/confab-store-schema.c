@@ -34,6 +34,7 @@ static const char *const event_columns[N_EVENT_COLUMNS] = {
   [EVENT_ACCEPT_SENT] = "accept_sent",
   [EVENT_READ_SENT] = "read_sent",
   [EVENT_LOCAL_ID] = "local_id",
+  [EVENT_PAYLOAD] = "payload",
 };
 
 static const char *const outbox_columns[N_OUTBOX_COLUMNS] = {
@@ -44,6 +45,7 @@ static const char *const outbox_columns[N_OUTBOX_COLUMNS] = {
   [OUTBOX_CREATED] = "created",
   [OUTBOX_ATTEMPTED] = "attempted",
   [OUTBOX_FAILED] = "failed",
+  [OUTBOX_PAYLOAD] = "payload",
 };
 
 static const char *const conversation_columns[N_CONVERSATION_COLUMNS] = {
@@ -176,6 +178,15 @@ static const char schema_version_2[] =
   "PRAGMA user_version = 2;"
   "COMMIT;";
 
+/* Version 3: rich messages. What a message holds beyond its text (structured content,
+ * quick replies, a file, metadata; for an own reply, what it answers), as JSON. */
+static const char schema_version_3[] =
+  "BEGIN;"
+  "ALTER TABLE events ADD COLUMN payload TEXT;"
+  "ALTER TABLE outbox ADD COLUMN payload TEXT;"
+  "PRAGMA user_version = 3;"
+  "COMMIT;";
+
 gboolean
 _confab_store_migrate (ConfabStore  *self,
                        GError      **error)
@@ -203,7 +214,8 @@ _confab_store_migrate (ConfabStore  *self,
       return FALSE;
     }
 
-  if (version < 2 && !_confab_store_exec (self, schema_version_2))
+  if ((version < 2 && !_confab_store_exec (self, schema_version_2)) ||
+      (version < 3 && !_confab_store_exec (self, schema_version_3)))
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
                    _("Could not update the history to this version of Confab: %s"),

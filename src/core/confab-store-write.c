@@ -53,6 +53,7 @@ bind_event (sqlite3_stmt *stmt,
   sqlite3_bind_int (stmt, PARAM (EVENT_ACCEPT_SENT), row->accept_sent);
   sqlite3_bind_int (stmt, PARAM (EVENT_READ_SENT), row->read_sent);
   sqlite3_bind_int64 (stmt, PARAM (EVENT_LOCAL_ID), row->local_id);
+  _confab_store_bind_text (stmt, PARAM (EVENT_PAYLOAD), row->payload);
 }
 
 /* place: the INSERT of a dialog not seen before, after every other of the identity */
@@ -82,7 +83,8 @@ _confab_store_run_save_messages (ConfabStore *self,
                                                    " delivery = MAX (delivery, excluded.delivery),"
                                                    " accept_sent = MAX (accept_sent, excluded.accept_sent),"
                                                    " read_sent = MAX (read_sent, excluded.read_sent),"
-                                                   " local_id = excluded.local_id");
+                                                   " local_id = excluded.local_id,"
+                                                   " payload = IFNULL (excluded.payload, payload)");
   /* A dialog not seen before goes after every other of the identity. */
   const char *dialog_sql = "INSERT INTO dialogs (account, consumer, dialog, position)"
                            " SELECT :account, :consumer, :dialog, IFNULL (MAX (position), 0) + 1 FROM dialogs"
@@ -212,6 +214,7 @@ bind_outbox (sqlite3_stmt *stmt,
   sqlite3_bind_int64 (stmt, PARAM (OUTBOX_CREATED), row->server_time);
   sqlite3_bind_int (stmt, PARAM (OUTBOX_ATTEMPTED), row->attempted);
   sqlite3_bind_int (stmt, PARAM (OUTBOX_FAILED), row->delivery == CONFAB_DELIVERY_FAILED);
+  _confab_store_bind_text (stmt, PARAM (OUTBOX_PAYLOAD), row->payload);
 }
 
 gboolean

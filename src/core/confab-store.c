@@ -46,6 +46,7 @@ row_clear (gpointer data)
   g_free (row->originator);
   g_free (row->content_type);
   g_free (row->text);
+  g_free (row->payload);
 }
 
 void
@@ -530,6 +531,7 @@ fill_row (Row           *row,
   row->originator = g_strdup (confab_message_get_originator_id (message));
   row->content_type = g_strdup (confab_message_get_content_type (message));
   row->text = g_strdup (confab_message_get_text (message));
+  row->payload = confab_message_dup_payload (message);
   row->sequence = confab_message_get_sequence (message);
   row->server_time = confab_message_get_server_time (message);
   row->local_id = confab_message_get_local_id (message);

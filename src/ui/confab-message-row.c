@@ -11,6 +11,7 @@
 #include "confab-markup.h"
 #include "confab-message-viewer.h"
 #include "confab-message-row.h"
+#include "confab-rich-view.h"
 #include "confab-ui.h"
 
 /* "Sending" shows only when a send takes longer than this, so fast sends do not flicker. */
@@ -35,6 +36,10 @@ struct _ConfabMessageRow
   GtkWidget *state_icon;
   GtkWidget *retry_button;
   GtkWidget *show_all_button;
+  GtkWidget *rich_box;
+  GtkWidget *chips_box;
+  GtkWidget *rich_view;        /* in rich_box, for the message's content, or NULL */
+  GtkWidget *chips_view;       /* in chips_box, for its quick replies, or NULL */
 };
 
 /* A row lays out at most this much of a message; "Show All" opens the rest. Measured with
@@ -44,6 +49,7 @@ struct _ConfabMessageRow
 
 enum {
   SIGNAL_RETRY,
+  SIGNAL_RICH_CLICKED,
   N_SIGNALS
 };
 
@@ -278,6 +284,60 @@ update_label (ConfabMessageRow *self)
 }
 
 static void
+rich_clicked_cb (ConfabMessageRow        *self,
+                 const ConfabRichElement *element,
+                 ConfabRichView          *view)
+{
+  if (self->message != NULL)
+    g_signal_emit (self, signals[SIGNAL_RICH_CLICKED], 0, self->message, element);
+}
+
+/* view_slot shows a view of what (content or quick replies); a new one only when what changed. */
+static void
+show_rich (ConfabMessageRow *self,
+           GtkWidget        *box,
+           GtkWidget       **view_slot,
+           gpointer          what,
+           gboolean          quick_replies)
+{
+  gpointer shown = NULL;
+
+  if (*view_slot != NULL)
+    shown = quick_replies ? (gpointer) confab_rich_view_get_quick_replies (CONFAB_RICH_VIEW (*view_slot))
+                          : (gpointer) confab_rich_view_get_content (CONFAB_RICH_VIEW (*view_slot));
+  if (shown != what && *view_slot != NULL)
+    {
+      gtk_box_remove (GTK_BOX (box), *view_slot);
+      *view_slot = NULL;
+    }
+  if (what != NULL && *view_slot == NULL)
+    {
+      *view_slot = quick_replies ? confab_rich_view_new_quick_replies (what) : confab_rich_view_new (what);
+      g_signal_connect_object (*view_slot, "clicked", G_CALLBACK (rich_clicked_cb), self, G_CONNECT_SWAPPED);
+      gtk_box_append (GTK_BOX (box), *view_slot);
+    }
+  gtk_widget_set_visible (box, what != NULL);
+}
+
+static void
+update_rich (ConfabMessageRow *self)
+{
+  ConfabRichContent *rich = self->message != NULL ? confab_message_get_rich (self->message) : NULL;
+  ConfabQuickReplies *replies = NULL;
+
+  if (self->message != NULL && confab_message_get_replies_active (self->message))
+    replies = confab_message_get_quick_replies (self->message);
+
+  show_rich (self, self->rich_box, &self->rich_view, rich, FALSE);
+  show_rich (self, self->chips_box, &self->chips_view, replies, TRUE);
+  /* The content is the message; its text is what a screen reader and a copy get. */
+  gtk_widget_set_visible (self->text_label, rich == NULL);
+  if (rich != NULL)
+    gtk_widget_set_visible (self->show_all_button, FALSE);
+
+}
+
+static void
 update (ConfabMessageRow *self)
 {
   g_autofree char *markup = NULL;
@@ -323,6 +383,7 @@ update (ConfabMessageRow *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self), "own");
     }
 
+  update_rich (self);
   update_state (self);
   update_label (self);
 }
@@ -363,7 +424,10 @@ confab_message_row_set_message (ConfabMessageRow *self,
       update (self);
     }
   else
-    update_label (self);
+    {
+      update_rich (self);
+      update_label (self);
+    }
 }
 
 void
@@ -466,6 +530,8 @@ confab_message_row_class_init (ConfabMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, show_all_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, rich_box);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, chips_box);
   gtk_widget_class_bind_template_callback (widget_class, activate_link_cb);
 
   gtk_widget_class_install_action (widget_class, "row.retry", NULL, retry_action);
@@ -478,6 +544,11 @@ confab_message_row_class_init (ConfabMessageRowClass *klass)
   signals[SIGNAL_RETRY] =
     g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, CONFAB_TYPE_MESSAGE);
+  /* ConfabMessageRow::rich-clicked: (message, element) a button, image, map or quick reply
+   * of the message was pressed; element (a const ConfabRichElement *) is the message's own */
+  signals[SIGNAL_RICH_CLICKED] =
+    g_signal_new ("rich-clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, CONFAB_TYPE_MESSAGE, G_TYPE_POINTER);
 }
 
 static void

@@ -217,6 +217,7 @@ test_auth_header (Fixture       *f,
 {
   g_autoptr(JsonNode) props = NULL;
   JsonObject *object;
+  JsonArray *features;
 
   connect_and_wait (f);
   g_assert_cmpstr (f->auth_seen, ==, "jwt header.payload.signature");
@@ -229,6 +230,18 @@ test_auth_header (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (object, "os"), ==, "LINUX");
   g_assert_cmpstr (json_object_get_string_member (object, "appId"), ==, APP_ID);
   g_assert_cmpstr (json_object_get_string_member (object, "appVersion"), ==, PACKAGE_VERSION);
+
+  /* What Confab shows, declared: structured content and quick replies, survey dialogs and
+   * automatic messages; no file sharing, which it cannot send or show. */
+  features = json_object_get_array_member (object, "features");
+  g_assert_nonnull (features);
+  g_assert_cmpuint (json_array_get_length (features), ==, 4);
+  g_assert_cmpstr (json_array_get_string_element (features, 0), ==, "RICH_CONTENT");
+  g_assert_cmpstr (json_array_get_string_element (features, 1), ==, "QUICK_REPLIES");
+  g_assert_cmpstr (json_array_get_string_element (features, 2), ==, "MULTI_DIALOG");
+  g_assert_cmpstr (json_array_get_string_element (features, 3), ==, "AUTO_MESSAGES");
+  /* one line: a header cannot hold a line break */
+  g_assert_null (strchr (f->props_seen, '\n'));
 }
 
 static void
@@ -509,7 +522,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add ("/connection/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/core/connection/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("auth-header", test_auth_header);
   ADD ("refused-upgrade", test_refused_upgrade);
   ADD ("close-codes", test_close_codes);

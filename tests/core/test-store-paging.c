@@ -513,12 +513,12 @@ test_migrates_version_1 (void)
   }
   g_object_unref (store);
 
-  /* the file says version 2 and holds the index of the old version no more */
+  /* the file says the current version and holds the index of the old version no more */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONFAB_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, ==, 3);
   sqlite3_finalize (stmt);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM sqlite_master WHERE name = 'events_by_conversation'",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
@@ -583,13 +583,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/store/paging/page-sizes", test_page_sizes);
-  g_test_add_func ("/store/paging/keyset-across-dialogs", test_keyset_across_dialogs);
-  g_test_add_func ("/store/paging/unread-before", test_unread_before);
-  g_test_add_func ("/store/paging/snapshot-beyond-the-page", test_snapshot_beyond_the_page);
-  g_test_add_func ("/store/paging/last-identity", test_last_identity);
-  g_test_add_func ("/store/paging/query-plans", test_query_plans);
-  g_test_add_func ("/store/migration/from-version-1", test_migrates_version_1);
+  g_test_add_func ("/core/store/paging/page-sizes", test_page_sizes);
+  g_test_add_func ("/core/store/paging/keyset-across-dialogs", test_keyset_across_dialogs);
+  g_test_add_func ("/core/store/paging/unread-before", test_unread_before);
+  g_test_add_func ("/core/store/paging/snapshot-beyond-the-page", test_snapshot_beyond_the_page);
+  g_test_add_func ("/core/store/paging/last-identity", test_last_identity);
+  g_test_add_func ("/core/store/paging/query-plans", test_query_plans);
+  g_test_add_func ("/core/store/migration/from-version-1", test_migrates_version_1);
 
   return g_test_run ();
 }

@@ -140,6 +140,122 @@ test_store_round_trip (void)
   store_test_remove_db (path);
 }
 
+/* A rich message keeps its structured content, quick replies, file and metadata on disk; a
+ * reply to a click waiting in the outbox keeps its metadata and the message it answers. A
+ * payload that cannot be read any more leaves the message its text. */
+static void
+test_store_rich (void)
+{
+  g_autofree char *path = store_test_temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
+  g_autoptr(ConfabRichContent) card = NULL;
+  g_autoptr(ConfabQuickReplies) chips = confab_quick_replies_new (3);
+  g_autoptr(ConfabHostedFile) file = confab_hosted_file_new ("A photo", "/v1/AUTH_x/1.png", CONFAB_FILE_TYPE_PNG, NULL);
+  g_autoptr(JsonNode) metadata = json_from_string ("[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]", NULL);
+  g_autoptr(ConfabMessage) reply = NULL;
+  ConfabMessagingChange change = { 0 };
+  ConfabRichElement *button;
+  ConfabStore *store;
+  const char *target_dialog = NULL;
+  gint64 target_sequence = -1;
+  sqlite3 *db = NULL;
+
+  {
+    ConfabRichElement *root = confab_rich_element_new (CONFAB_RICH_VERTICAL);
+
+    confab_rich_element_add (root, confab_rich_element_new_text ("Product"));
+    button = confab_rich_element_new_button ("Buy");
+    confab_rich_element_add_action (button, confab_rich_action_new_publish_text ("Buy"));
+    button->click->metadata = json_node_copy (metadata);
+    confab_rich_element_add (root, button);
+    card = confab_rich_content_new (root);
+  }
+  button = confab_rich_element_new_button ("Yes");
+  confab_rich_element_add_action (button, confab_rich_action_new_publish_text ("yes"));
+  confab_quick_replies_add (chips, button);
+
+  change.sequence = 4;
+  change.server_timestamp = 1700000000004;
+  change.originator_id = (char *) "agent";
+  change.dialog_id = change.conversation_id = (char *) "c1";
+  change.type = CONFAB_EVENT_RICH_CONTENT;
+  change.text = (char *) "Product\nButton: Buy";
+  change.is_placeholder = TRUE;
+  change.rich = card;
+  change.quick_replies = chips;
+  change.metadata = metadata;
+  g_ptr_array_add (messages, confab_message_new_from_change (&change, CONSUMER));
+  g_ptr_array_add (messages, received ("c1", 5, "agent", "plain"));
+  memset (&change, 0, sizeof change);
+  change.sequence = 6;
+  change.originator_id = (char *) "agent";
+  change.dialog_id = change.conversation_id = (char *) "c1";
+  change.type = CONFAB_EVENT_CONTENT;
+  change.content_type = (char *) CONFAB_CONTENT_TYPE_HOSTED_FILE;
+  change.text = (char *) "A photo";
+  change.file = file;
+  g_ptr_array_add (messages, confab_message_new_from_change (&change, CONSUMER));
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  confab_store_save_messages (store, ACCOUNT, CONSUMER, messages);
+  reply = confab_message_new_reply ("Buy", 1700000000100, metadata, "c1", 4);
+  confab_message_set_local_id (reply, confab_store_next_local_id (store));
+  g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, reply, &error));
+  g_assert_no_error (error);
+  g_object_unref (store);
+
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  snapshot = load (store, CONSUMER);
+  g_assert_cmpuint (snapshot->messages->len, ==, 3);
+  {
+    ConfabMessage *rich = g_ptr_array_index (snapshot->messages, 0);
+    ConfabMessage *plain = g_ptr_array_index (snapshot->messages, 1);
+    ConfabMessage *photo = g_ptr_array_index (snapshot->messages, 2);
+    g_autofree char *kept = json_to_string (confab_message_get_metadata (rich), FALSE);
+
+    g_assert_true (confab_rich_content_equal (confab_message_get_rich (rich), card));
+    g_assert_true (confab_quick_replies_equal (confab_message_get_quick_replies (rich), chips));
+    g_assert_cmpstr (kept, ==, "[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]");
+    g_assert_cmpstr (confab_message_get_text (rich), ==, "Product\nButton: Buy");
+    g_assert_true (confab_message_get_is_placeholder (rich));
+    g_assert_null (confab_message_get_rich (plain));
+    g_assert_null (confab_message_dup_payload (plain));
+    g_assert_true (confab_hosted_file_equal (confab_message_get_file (photo), file));
+  }
+  g_assert_cmpuint (snapshot->outbox->len, ==, 1);
+  {
+    ConfabMessage *waiting = g_ptr_array_index (snapshot->outbox, 0);
+    g_autofree char *kept = json_to_string (confab_message_get_metadata (waiting), FALSE);
+
+    g_assert_true (confab_message_get_reply_target (waiting, &target_dialog, &target_sequence));
+    g_assert_cmpstr (target_dialog, ==, "c1");
+    g_assert_cmpint (target_sequence, ==, 4);
+    g_assert_cmpstr (kept, ==, "[{\"type\":\"ExternalId\",\"id\":\"buy-1\"}]");
+  }
+  g_object_unref (store);
+
+  /* not JSON, or not the shape written: the text is what is left */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE events SET payload = '{\"content\":' WHERE sequence = 4;"
+                                     "UPDATE events SET payload = '[1]' WHERE sequence = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store = confab_store_new (path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&snapshot, confab_store_snapshot_free);
+  snapshot = load (store, CONSUMER);
+  g_assert_cmpuint (snapshot->messages->len, ==, 3);
+  g_assert_null (confab_message_get_rich (g_ptr_array_index (snapshot->messages, 0)));
+  g_assert_cmpstr (confab_message_get_text (g_ptr_array_index (snapshot->messages, 0)), ==, "Product\nButton: Buy");
+  g_assert_null (confab_message_get_file (g_ptr_array_index (snapshot->messages, 2)));
+
+  g_object_unref (store);
+  store_test_remove_db (path);
+}
+
 /* The plain constructor takes the fields as they are: no protocol rule changes them. */
 static void
 test_message_new_from_fields (void)
@@ -339,12 +455,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/message/new-from-fields", test_message_new_from_fields);
-  g_test_add_func ("/store/round-trip", test_store_round_trip);
-  g_test_add_func ("/store/own-without-originator", test_store_own_without_originator);
-  g_test_add_func ("/store/refuses-newer", test_store_refuses_newer);
-  g_test_add_func ("/store/private", test_store_private);
-  g_test_add_func ("/store/write-failure-reported", test_store_write_failure_reported);
+  g_test_add_func ("/core/message/new-from-fields", test_message_new_from_fields);
+  g_test_add_func ("/core/store/round-trip", test_store_round_trip);
+  g_test_add_func ("/core/store/rich", test_store_rich);
+  g_test_add_func ("/core/store/own-without-originator", test_store_own_without_originator);
+  g_test_add_func ("/core/store/refuses-newer", test_store_refuses_newer);
+  g_test_add_func ("/core/store/private", test_store_private);
+  g_test_add_func ("/core/store/write-failure-reported", test_store_write_failure_reported);
 
   return g_test_run ();
 }

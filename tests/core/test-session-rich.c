@@ -1,0 +1,594 @@
+/* test-session-rich.c: rich messages, quick replies and clicks, against the local service
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The agent's rich events are sent to the session as raw notifications (the service cannot
+ * send them yet), see agent_sends().
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "store-test-util.h"
+#include "confab-session.h"
+#include "confab-server.h"
+
+typedef struct
+{
+  ConfabServer *server;
+  char *base_url;
+  ConfabAccount *account;
+  ConfabSession *session;
+  char *store_path;
+  ConfabStore *store;
+} Fixture;
+
+static ConfabSession *
+new_session (Fixture *f)
+{
+  ConfabSession *session = confab_session_new (f->account, NULL);
+
+  confab_session_set_timings (session, 30, 50, 400, 200);
+  if (f->store != NULL)
+    confab_session_set_store (session, f->store);
+  return session;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = confab_server_new ();
+  g_assert_true (confab_server_listen (f->server, 0, &error));
+  g_assert_no_error (error);
+  f->base_url = confab_server_dup_base_url (f->server);
+  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (f->account, f->base_url);
+  if (data != NULL)
+    {
+      f->store_path = store_test_temp_db ();
+      f->store = confab_store_new (f->store_path, &error);
+      g_assert_no_error (error);
+    }
+  f->session = new_session (f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->session != NULL)
+    confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  if (f->store != NULL)
+    confab_store_flush (f->store);
+  g_clear_object (&f->store);
+  if (f->store_path != NULL)
+    store_test_remove_db (f->store_path);
+  g_free (f->store_path);
+  g_clear_object (&f->account);
+  confab_server_shutdown (f->server);
+  g_clear_object (&f->server);
+  g_free (f->base_url);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static guint
+n_messages (ConfabSession *session)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (session)));
+}
+
+static ConfabMessage *
+message_at (ConfabSession *session,
+            guint          i)
+{
+  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (session)), i);
+
+  g_object_unref (m);  /* the list keeps it alive */
+  return m;
+}
+
+static ConfabMessage *
+newest (ConfabSession *session)
+{
+  return message_at (session, n_messages (session) - 1);
+}
+
+static void
+start_conversation (Fixture *f)
+{
+  ConfabMessage *first;
+
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  first = confab_session_send_text (f->session, "Hello, I need help");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
+}
+
+/* The agent's event, as a notification to this consumer's sockets, with the sequence the
+ * service gives its next event; the service then stores a stand-in text there, so that its
+ * own events never take that place (the session drops the stand-in as a duplicate). */
+static gint64
+agent_sends (Fixture  *f,
+             JsonNode *event,
+             JsonNode *metadata)
+{
+  g_autoptr(JsonNode) event_owned = event;
+  g_autoptr(JsonNode) metadata_owned = metadata;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *frame = NULL;
+  const char *conversation = confab_session_get_conversation_id (f->session);
+  guint n_events = 0;
+  gint64 sequence;
+
+  g_assert_true (confab_server_peek_conversation (f->server, conversation, &n_events, NULL, NULL));
+  sequence = n_events;
+  g_ptr_array_add (changes, confab_messaging_change_to_json_full (sequence, g_get_real_time () / 1000,
+                                                                  confab_server_get_agent_id (f->server),
+                                                                  "ASSIGNED_AGENT", conversation,
+                                                                  conversation, event_owned,
+                                                                  metadata_owned));
+  body = confab_notification_body_to_json (NULL, changes);
+  frame = confab_frame_build_notification (CONFAB_NOTIFY_MESSAGING, body);
+  g_assert_cmpuint (confab_server_send_raw_frame (f->server, confab_session_get_consumer_id (f->session), frame), ==, 1);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, conversation, "stand-in", &error), ==, sequence);
+  g_assert_no_error (error);
+  return sequence;
+}
+
+static JsonNode *
+metadata_new (const char *type,
+              const char *id)
+{
+  g_autofree char *json = g_strdup_printf ("[{\"type\":\"%s\",\"id\":\"%s\"}]", type, id);
+
+  return json_from_string (json, NULL);
+}
+
+/* A card: an image, a title and two buttons, "Buy" (publishText, with metadata) and
+ * "Details" (a link, with metadata) */
+static ConfabRichContent *
+card_new (void)
+{
+  ConfabRichElement *root = confab_rich_element_new (CONFAB_RICH_VERTICAL);
+  ConfabRichElement *buy = confab_rich_element_new_button ("Buy");
+  ConfabRichElement *details = confab_rich_element_new_button ("Details");
+
+  confab_rich_element_add (root, confab_rich_element_new_image ("https://example.com/p.jpg"));
+  confab_rich_element_add (root, confab_rich_element_new_text ("Product Name"));
+  confab_rich_element_add_action (buy, confab_rich_action_new_publish_text ("I want to buy it"));
+  buy->click->metadata = metadata_new ("ExternalId", "buy-1");
+  confab_rich_element_add (root, buy);
+  confab_rich_element_add_action (details, confab_rich_action_new_link ("https://example.com/details"));
+  details->click->metadata = metadata_new ("ExternalId", "details-1");
+  confab_rich_element_add (root, details);
+  return confab_rich_content_new (root);
+}
+
+static ConfabQuickReplies *
+chips_new (void)
+{
+  ConfabQuickReplies *replies = confab_quick_replies_new (2);
+  ConfabRichElement *yes = confab_rich_element_new_button ("Yes");
+  ConfabRichElement *site = confab_rich_element_new_button ("Our site");
+
+  confab_rich_element_add_action (yes, confab_rich_action_new_publish_text ("yep"));
+  yes->click->metadata = metadata_new ("ExternalId", "Yes-1234");
+  confab_quick_replies_add (replies, yes);
+  confab_rich_element_add_action (site, confab_rich_action_new_link ("https://example.com/"));
+  confab_quick_replies_add (replies, site);
+  return replies;
+}
+
+static ConfabRichElement *
+child (ConfabRichContent *content,
+       guint              i)
+{
+  return g_ptr_array_index (content->root->elements, i);
+}
+
+/* The ms.PublishEvent frames the consumer sent, oldest first (transfer full). */
+static GPtrArray *
+publish_frames (Fixture *f)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_PUBLISH_EVENT, NULL);
+  JsonArray *entries = json_node_get_array (log);
+  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      g_ptr_array_add (frames, json_node_copy (json_object_get_member (entry, "frame")));
+    }
+  return frames;
+}
+
+static JsonObject *
+frame_event (JsonNode *frame)
+{
+  return json_object_get_object_member (json_object_get_object_member (json_node_get_object (frame), "body"), "event");
+}
+
+static gboolean
+is_action (JsonNode *frame)
+{
+  JsonObject *event = frame_event (frame);
+
+  return g_strcmp0 (json_object_get_string_member_with_default (event, "type", ""), "AcceptStatusEvent") == 0 &&
+         g_strcmp0 (json_object_get_string_member_with_default (event, "status", ""), "ACTION") == 0;
+}
+
+static gboolean
+is_text (JsonNode   *frame,
+         const char *text)
+{
+  JsonObject *event = frame_event (frame);
+
+  return g_strcmp0 (json_object_get_string_member_with_default (event, "type", ""), "ContentEvent") == 0 &&
+         g_strcmp0 (json_object_get_string_member_with_default (event, "message", ""), text) == 0;
+}
+
+static guint
+count_actions (Fixture *f)
+{
+  g_autoptr(GPtrArray) frames = publish_frames (f);
+  guint n = 0;
+
+  for (guint i = 0; i < frames->len; i++)
+    n += is_action (g_ptr_array_index (frames, i));
+  return n;
+}
+
+/* The ACTION receipt for sequence with metadata, and right after it the text with the same
+ * metadata: the two frames of LivePerson's clients. */
+static void
+assert_action_then_text (Fixture    *f,
+                         gint64      sequence,
+                         const char *metadata_id,
+                         const char *text)
+{
+  g_autoptr(GPtrArray) frames = publish_frames (f);
+  g_autofree char *expected = g_strdup_printf ("[{\"type\":\"ExternalId\",\"id\":\"%s\"}]", metadata_id);
+  JsonNode *action = NULL, *reply = NULL;
+  guint action_at = 0, reply_at = 0;
+
+  for (guint i = 0; i < frames->len; i++)
+    {
+      JsonNode *frame = g_ptr_array_index (frames, i);
+
+      if (is_action (frame))
+        {
+          g_assert_null (action);
+          action = frame;
+          action_at = i;
+        }
+      else if (is_text (frame, text))
+        {
+          g_assert_null (reply);
+          reply = frame;
+          reply_at = i;
+        }
+    }
+  g_assert_nonnull (action);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (action_at, <, reply_at);
+
+  {
+    JsonObject *event = frame_event (action);
+    JsonArray *list = json_object_get_array_member (event, "sequenceList");
+    g_autofree char *action_metadata = json_to_string (json_object_get_member (json_node_get_object (action), "metadata"), FALSE);
+    g_autofree char *reply_metadata = json_to_string (json_object_get_member (json_node_get_object (reply), "metadata"), FALSE);
+    JsonObject *body = json_object_get_object_member (json_node_get_object (action), "body");
+
+    g_assert_cmpuint (json_array_get_length (list), ==, 1);
+    g_assert_cmpint (json_array_get_int_element (list, 0), ==, sequence);
+    g_assert_cmpstr (json_object_get_string_member (body, "dialogId"), ==,
+                     confab_session_get_conversation_id (f->session));
+    g_assert_cmpstr (action_metadata, ==, expected);
+    g_assert_cmpstr (reply_metadata, ==, expected);
+  }
+}
+
+/* A card arrives: the message keeps the tree, its text is what a screen reader says. A
+ * button with publishText sends ACTION and then the text, both with the button's metadata;
+ * the text is an own message, sent like any other. */
+static void
+test_card_button (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) card = card_new ();
+  ConfabRichContent *held;
+  ConfabRichElement *buy;
+  ConfabMessage *message;
+  ConfabMessage *reply;
+  gint64 sequence;
+
+  start_conversation (f);
+  sequence = agent_sends (f, confab_rich_content_event_to_json (card, NULL),
+                          metadata_new ("ExternalId", "MY_CARD_ID"));
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+
+  message = newest (f->session);
+  held = confab_message_get_rich (message);
+  g_assert_nonnull (held);
+  g_assert_true (confab_rich_content_equal (held, card));
+  g_assert_true (confab_message_get_is_placeholder (message));
+  g_assert_nonnull (strstr (confab_message_get_text (message), "Product Name"));
+  g_assert_nonnull (confab_message_get_metadata (message));
+  g_assert_null (confab_message_get_quick_replies (message));
+  g_assert_false (confab_message_get_replies_active (message));
+
+  buy = child (held, 2);
+  reply = confab_session_activate_click (f->session, message, buy->click);
+  g_assert_nonnull (reply);
+  g_assert_true (confab_message_get_own (reply));
+  g_assert_cmpstr (confab_message_get_text (reply), ==, "I want to buy it");
+  g_assert_true (newest (f->session) == reply);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (reply) >= CONFAB_DELIVERY_SENT, 10000);
+  g_assert_cmpuint (n_messages (f->session), ==, 3);
+  assert_action_then_text (f, sequence, "buy-1", "I want to buy it");
+}
+
+/* A link with metadata: only the ACTION (the interface opens the link), nothing written. A
+ * link without metadata tells the service nothing. */
+static void
+test_card_link (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) card = card_new ();
+  ConfabRichElement *details;
+  ConfabMessage *message;
+  guint frames_before;
+
+  start_conversation (f);
+  agent_sends (f, confab_rich_content_event_to_json (card, NULL), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  details = child (confab_message_get_rich (message), 3);
+
+  g_assert_null (confab_session_activate_click (f->session, message, details->click));
+  CONFAB_TEST_WAIT_UNTIL (count_actions (f) == 1, 5000);
+  g_assert_cmpuint (n_messages (f->session), ==, 2);
+
+  g_clear_pointer (&details->click->metadata, json_node_unref);
+  {
+    g_autoptr(GPtrArray) frames = publish_frames (f);
+
+    frames_before = frames->len;
+  }
+  g_assert_null (confab_session_activate_click (f->session, message, details->click));
+  confab_test_spin (300);
+  {
+    g_autoptr(GPtrArray) frames = publish_frames (f);
+
+    /* Only the ACCEPT for the card may have gone meanwhile. */
+    for (guint i = frames_before; i < frames->len; i++)
+      g_assert_false (is_action (g_ptr_array_index (frames, i)));
+  }
+  g_assert_cmpuint (count_actions (f), ==, 1);
+}
+
+/* Quick replies are on offer under the newest message; a chip chosen sends the two frames
+ * and takes them away. */
+static void
+test_quick_reply_chosen (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  ConfabRichElement *yes;
+  ConfabMessage *message;
+  ConfabMessage *reply;
+  gint64 sequence;
+
+  start_conversation (f);
+  sequence = agent_sends (f, confab_text_event_to_json_full ("Do you want it?", chips), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_cmpstr (confab_message_get_text (message), ==, "Do you want it?");
+  g_assert_false (confab_message_get_is_placeholder (message));
+  g_assert_true (confab_quick_replies_equal (confab_message_get_quick_replies (message), chips));
+  g_assert_true (confab_message_get_replies_active (message));
+
+  yes = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 0);
+  reply = confab_session_activate_click (f->session, message, yes->click);
+  g_assert_nonnull (reply);
+  g_assert_false (confab_message_get_replies_active (message));
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (reply) >= CONFAB_DELIVERY_SENT, 10000);
+  assert_action_then_text (f, sequence, "Yes-1234", "yep");
+  g_assert_false (confab_message_get_replies_active (message));
+}
+
+/* A chip that opens a link takes the chips away too; a newer message, or one the person
+ * writes, takes them away as well. */
+static void
+test_quick_replies_go (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  g_autoptr(GError) error = NULL;
+  ConfabRichElement *site;
+  ConfabMessage *message;
+
+  start_conversation (f);
+  agent_sends (f, confab_text_event_to_json_full ("Choose one", chips), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+  site = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 1);
+  g_assert_null (confab_session_activate_click (f->session, message, site->click));
+  g_assert_false (confab_message_get_replies_active (message));
+  /* no metadata on that chip: nothing told */
+  confab_test_spin (200);
+  g_assert_cmpuint (count_actions (f), ==, 0);
+
+  /* newer from the agent */
+  agent_sends (f, confab_text_event_to_json_full ("Or these?", chips), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  g_assert_false (confab_message_get_replies_active (message));
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+  /* a plain message after it */
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "plain", &error), >=, 0);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 4, 5000);
+  g_assert_false (confab_message_get_replies_active (message));
+
+  agent_sends (f, confab_text_event_to_json_full ("Last chance", chips), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 5, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+
+  /* the person writes */
+  confab_session_send_text (f->session, "Neither, thanks");
+  g_assert_false (confab_message_get_replies_active (message));
+}
+
+/* What arrived is on disk: after a restart the rows are rich again, the newest one's chips
+ * on offer, and choosing one sends the two frames as before. */
+static void
+test_kept_across_restart (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) card = card_new ();
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  ConfabRichElement *yes;
+  ConfabMessage *message;
+  ConfabMessage *reply;
+  gint64 sequence;
+
+  start_conversation (f);
+  agent_sends (f, confab_rich_content_event_to_json (card, NULL), metadata_new ("ExternalId", "MY_CARD_ID"));
+  sequence = agent_sends (f, confab_text_event_to_json_full ("Do you want it?", chips), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  confab_store_flush (f->store);
+
+  f->session = new_session (f);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  g_assert_true (confab_rich_content_equal (confab_message_get_rich (message_at (f->session, 1)), card));
+  message = newest (f->session);
+  g_assert_true (confab_quick_replies_equal (confab_message_get_quick_replies (message), chips));
+  g_assert_true (confab_message_get_replies_active (message));
+  g_assert_false (confab_message_get_replies_active (message_at (f->session, 1)));
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  yes = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 0);
+  reply = confab_session_activate_click (f->session, message, yes->click);
+  g_assert_nonnull (reply);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (reply) >= CONFAB_DELIVERY_SENT, 10000);
+  assert_action_then_text (f, sequence, "Yes-1234", "yep");
+}
+
+/* The cm.UpdateConversationField frames with CSATRate the consumer sent (transfer full). */
+static GPtrArray *
+survey_frames (Fixture *f)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_UPDATE_CONVERSATION, NULL);
+  JsonArray *entries = json_node_get_array (log);
+  GPtrArray *fields = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *frame = json_object_get_object_member (json_array_get_object_element (entries, i), "frame");
+      JsonObject *body = json_object_get_object_member (frame, "body");
+      JsonArray *list = json_object_get_array_member (body, "conversationField");
+      JsonObject *field = json_array_get_object_element (list, 0);
+
+      if (g_strcmp0 (json_object_get_string_member (field, "field"), "CSATRate") == 0)
+        {
+          json_object_set_string_member (field, "conversationId",
+                                         json_object_get_string_member (body, "conversationId"));
+          g_ptr_array_add (fields, json_node_init_object (json_node_alloc (), field));
+        }
+    }
+  return fields;
+}
+
+/* The survey after the agent closed: sent once, with the rating and the answer; a second
+ * answer for the same conversation is refused. */
+static void
+test_survey_once (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conversation = NULL;
+  JsonObject *field;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  g_assert_true (confab_server_agent_close (f->server, conversation, CONFAB_CLOSE_REASON_AGENT, &error));
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 5000);
+
+  g_assert_false (confab_session_get_survey_answered (f->session, conversation));
+  g_assert_true (confab_session_send_survey (f->session, conversation, 4, TRUE, FALSE));
+  g_assert_true (confab_session_get_survey_answered (f->session, conversation));
+  g_assert_false (confab_session_send_survey (f->session, conversation, 1, FALSE, FALSE));
+  g_assert_false (confab_session_send_survey (f->session, conversation, 0, FALSE, TRUE));
+  CONFAB_TEST_WAIT_UNTIL ((fields = survey_frames (f))->len == 1 || (g_ptr_array_unref (fields), FALSE), 5000);
+  confab_test_spin (200);
+  g_clear_pointer (&fields, g_ptr_array_unref);
+  fields = survey_frames (f);
+  g_assert_cmpuint (fields->len, ==, 1);
+  field = json_node_get_object (g_ptr_array_index (fields, 0));
+  g_assert_cmpstr (json_object_get_string_member (field, "conversationId"), ==, conversation);
+  g_assert_cmpint (json_object_get_int_member (field, "csatRate"), ==, 4);
+  g_assert_true (json_object_get_boolean_member (field, "csatResolutionConfirmation"));
+  g_assert_cmpstr (json_object_get_string_member (field, "status"), ==, "FILLED");
+}
+
+/* Skipped after the person closed, while the socket was going: it goes once, after
+ * reconnecting if it has to. */
+static void
+test_survey_skipped (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autofree char *conversation = NULL;
+  JsonObject *field;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_session_close_conversation (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 5000);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 0, NULL), ==, 1);
+  g_assert_true (confab_session_send_survey (f->session, conversation, 0, FALSE, TRUE));
+  CONFAB_TEST_WAIT_UNTIL ((fields = survey_frames (f))->len == 1 || (g_ptr_array_unref (fields), FALSE), 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  confab_test_spin (300);
+  g_clear_pointer (&fields, g_ptr_array_unref);
+  fields = survey_frames (f);
+  g_assert_cmpuint (fields->len, ==, 1);
+  field = json_node_get_object (g_ptr_array_index (fields, 0));
+  g_assert_cmpstr (json_object_get_string_member (field, "status"), ==, "SKIPPED");
+  g_assert_false (json_object_get_boolean_member (field, "csatResolutionConfirmation"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, store) \
+  g_test_add ("/core/session-rich/" path, Fixture, store, fixture_setup, func, fixture_teardown)
+  ADD ("card-button", test_card_button, NULL);
+  ADD ("card-link", test_card_link, NULL);
+  ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);
+  ADD ("quick-replies-go", test_quick_replies_go, NULL);
+  ADD ("kept-across-restart", test_kept_across_restart, "store");
+  ADD ("survey-once", test_survey_once, NULL);
+  ADD ("survey-skipped", test_survey_skipped, NULL);
+
+  return g_test_run ();
+}
