@@ -574,6 +574,54 @@ test_survey_skipped (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (field, "csatResolutionConfirmation"));
 }
 
+static guint
+count_frames_of (Fixture    *f,
+                 const char *type)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, type, NULL);
+
+  return json_array_get_length (json_node_get_array (log));
+}
+
+/* The smallest PNG: one transparent pixel. */
+static const guint8 tiny_png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+  0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+  0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+  0x42, 0x60, 0x82,
+};
+
+/* What LivePerson would refuse is not sent: not an image type it takes, over 3 MB. */
+static void
+test_file_refused (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (CONFAB_FILE_UPLOAD_MAX_SIZE + 1), CONFAB_FILE_UPLOAD_MAX_SIZE + 1);
+  g_autoptr(GBytes) png = g_bytes_new_static (tiny_png, sizeof tiny_png);
+  ConfabTestAsync async = { 0 };
+  GError *error = NULL;
+
+  start_conversation (f);
+  confab_session_send_file_async (f->session, big, CONFAB_FILE_TYPE_PNG, "big", NULL, NULL, NULL, NULL,
+                                  confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 5000);
+  g_assert_null (confab_session_send_file_finish (f->session, async.result, &error));
+  g_assert_error (error, CONFAB_SESSION_ERROR, CONFAB_SESSION_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  confab_test_async_clear (&async);
+
+  confab_session_send_file_async (f->session, png, CONFAB_FILE_TYPE_PDF, "doc", NULL, NULL, NULL, NULL,
+                                  confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 5000);
+  g_assert_null (confab_session_send_file_finish (f->session, async.result, &error));
+  g_assert_error (error, CONFAB_SESSION_ERROR, CONFAB_SESSION_ERROR_FILE_TYPE);
+  g_clear_error (&error);
+  confab_test_async_clear (&async);
+  g_assert_cmpuint (count_frames_of (f, CONFAB_REQ_GENERATE_UPLOAD_URL), ==, 0);
+  g_assert_cmpuint (n_messages (f->session), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -589,6 +637,7 @@ main (int   argc,
   ADD ("kept-across-restart", test_kept_across_restart, "store");
   ADD ("survey-once", test_survey_once, NULL);
   ADD ("survey-skipped", test_survey_skipped, NULL);
+  ADD ("file-refused", test_file_refused, NULL);
 
   return g_test_run ();
 }
