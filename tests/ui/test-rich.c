@@ -734,6 +734,69 @@ test_survey (Fixture       *f,
   g_assert_cmpuint (fields->len, ==, 2);
 }
 
+/* A photo from the agent: its preview in a button named for it; nothing fetched before it
+ * is pressed. */
+static void
+test_file_received (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) png = png_bytes ();
+  g_autoptr(ConfabHostedFile) file = NULL;
+  g_autofree char *encoded = g_base64_encode (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  g_autofree char *preview = g_strconcat ("data:image/png;base64,", encoded, NULL);
+  ConfabMessageRow *row;
+  GtkWidget *view, *button, *stack;
+
+  start_conversation (f);
+  file = confab_hosted_file_new ("The lamp in our shop", "/v1/AUTH_async-images/confab-local/lamp.PNG",
+                                 CONFAB_FILE_TYPE_PNG, preview);
+  agent_sends (f, confab_hosted_file_event_to_json (file), NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
+  g_assert_nonnull (confab_message_get_file (newest (f)));
+
+  view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
+  g_assert_nonnull (view);
+  button = find_type (view, GTK_TYPE_BUTTON);
+  g_assert_true (gtk_widget_get_focusable (button));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Photo: The lamp in our shop");
+  g_assert_nonnull (find_label (GTK_WIDGET (row), "The lamp in our shop"));
+  stack = find_type (button, GTK_TYPE_STACK);
+  CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "picture") == 0, 5000);
+  {
+    g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_GENERATE_DOWNLOAD_URL, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (log)), ==, 0);
+  }
+  save_screenshot (f, "photo.png");
+}
+
+/* What cannot be sent is said at once and goes nowhere: not an image, over 3 MB. */
+static void
+test_photo_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) text = g_bytes_new_static ("%PDF-1.4", 8);
+  gsize big_size = CONFAB_FILE_UPLOAD_MAX_SIZE + 1;
+  guint8 *big_data = g_malloc0 (big_size);
+  g_autoptr(GBytes) big = NULL;
+  GtkWidget *bar = _confab_window_get_upload_bar (f->window);
+
+  memcpy (big_data, "\x89PNG\r\n\x1a\n", 8);
+  big = g_bytes_new_take (big_data, big_size);
+  start_conversation (f);
+  _confab_window_send_photo (f->window, text, "a.pdf");
+  _confab_window_send_photo (f->window, big, "big.png");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+  confab_test_spin (200);
+  {
+    g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_GENERATE_UPLOAD_URL, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (log)), ==, 0);
+  }
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -777,6 +840,8 @@ main (int   argc,
   ADD ("quick-replies", test_quick_replies);
   ADD ("unknown-and-map", test_unknown_and_map);
   ADD ("survey", test_survey);
+  ADD ("file-received", test_file_received);
+  ADD ("photo-refused", test_photo_refused);
 #undef ADD
   g_test_add_func ("/rich/colours", test_colours);
 
