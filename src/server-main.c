@@ -64,6 +64,7 @@ typedef struct {
   int port;
   char *state_path;
   AgentMode mode;
+  gboolean post_survey;
 } Options;
 
 static void
@@ -89,6 +90,7 @@ parse_options (int      *argc,
     { "port", 'p', 0, G_OPTION_ARG_INT, &options->port, "Port on 127.0.0.1 (0, the default, picks a free one)", "N" },
     { "state", 's', 0, G_OPTION_ARG_FILENAME, &options->state_path, "Keep conversations, consumers and the signing key in FILE", "FILE" },
     { "agent", 'a', 0, G_OPTION_ARG_STRING, &agent_name, "Who answers: bot (default), console or none", "bot|console|none" },
+    { "post-survey", 0, 0, G_OPTION_ARG_NONE, &options->post_survey, "Run a post-conversation survey when the agent closes a conversation", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
@@ -152,7 +154,7 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *base_url = NULL;
-  g_auto(Options) options = { 0, NULL, AGENT_MODE_BOT };
+  g_auto(Options) options = { 0, NULL, AGENT_MODE_BOT, FALSE };
   guint signal_sources[2];
   int status;
 
@@ -169,6 +171,7 @@ main (int   argc,
   watch_signals (loop, signal_sources);
 
   server = confab_server_new ();
+  confab_server_set_post_survey (server, options.post_survey);
   /* Before the state is loaded: the agent takes the conversations that were waiting. */
   agent = attach_agent (server, options.mode);
 

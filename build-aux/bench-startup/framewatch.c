@@ -203,7 +203,9 @@ write_chunk (FILE                *f,
   unsigned char head[8], tail[4];
   uLong crc = crc32 (0, (const Bytef *) type, 4);
 
-  crc = crc32 (crc, data, len);
+  /* zlib's crc32() given no buffer returns its start value, not crc: skip it for IEND */
+  if (len > 0)
+    crc = crc32 (crc, data, len);
   put_be32 (head, len);
   memcpy (head + 4, type, 4);
   put_be32 (tail, (uint32_t) crc);

@@ -42,11 +42,10 @@ G_DECLARE_FINAL_TYPE (ConfabStore, confab_store, CONFAB, STORE, GObject)
  *
  * One that is damaged (not SQLite, or with corrupt pages, found now, by the check of every
  * page made once the store has been idle for half a second, or by a read or write) is never
- * written to nor
- * deleted: what can still be read of it (the outbox first) is copied into a fresh history,
- * and the file is renamed with its journals to path.damaged-YYYYMMDD-HHMMSS. ::problem then
- * says so, in words for the person; connect to it right after this returns: it is emitted
- * from the main loop, even for damage found here.
+ * written to nor deleted: what can still be read of it (the outbox first) is copied into a
+ * fresh history, and the file is renamed with its journals to path.damaged-YYYYMMDD-HHMMSS.
+ * ::problem then says so, in words for the person; connect to it right after this returns:
+ * it is emitted from the main loop, even for damage found here.
  *
  * ::error reports, in words for the person, a read or write that failed for another reason. */
 ConfabStore *confab_store_new               (const char *path,
@@ -119,7 +118,9 @@ ConfabStorePage     *confab_store_load_older_finish (ConfabStore   *self,
                                                      GError       **error);
 
 /* Writes: queued, carried out in order; a failure is reported by ::error (on the thread that
- * created the store), never silently. The messages' fields are copied at the call. */
+ * created the store), never silently. The messages' fields are copied at the call. A dialog
+ * takes its place in the history's order with the first save of one of its messages: the
+ * messages of new dialogs go in the order of the list. */
 void confab_store_save_messages     (ConfabStore *self,
                                      const char  *account_id,
                                      const char  *consumer_id,

@@ -353,11 +353,63 @@ add_participants_json (JsonBuilder                  *builder,
 }
 
 static void
+build_main_dialog (JsonBuilder                  *builder,
+                   const ConfabConversationInfo *info,
+                   gboolean                      closed)
+{
+  const char *close_reason = confab_close_reason_to_string (info->close_reason);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "dialogId", info->conversation_id);
+  json_builder_set_member_name (builder, "participantsDetails");
+  add_participants_json (builder, info, TRUE);
+  add_string_member (builder, "dialogType", "MAIN");
+  add_string_member (builder, "channelType", "MESSAGING");
+  add_string_member (builder, "state", closed ? "CLOSE" : "OPEN");
+  add_int_member (builder, "creationTs", info->start_ts);
+  if (closed)
+    {
+      add_int_member (builder, "endTs", info->end_ts);
+      if (close_reason != NULL)
+        add_string_member (builder, "closedBy", close_reason);
+    }
+  add_int_member (builder, "metaDataLastUpdateTs", info->last_updated_ts);
+  json_builder_end_object (builder);
+}
+
+/* closedCause as the tutorial has it for a completed survey; a skipped one says who. */
+static void
+build_survey_dialog (JsonBuilder                  *builder,
+                     const ConfabConversationInfo *info)
+{
+  gboolean skipped = info->survey_close_reason == CONFAB_CLOSE_REASON_CONSUMER;
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "dialogId", info->survey_dialog_id);
+  json_builder_set_member_name (builder, "participantsDetails");
+  add_participants_json (builder, info, TRUE);
+  add_string_member (builder, "dialogType", "POST_SURVEY");
+  add_string_member (builder, "channelType", "MESSAGING");
+  add_string_member (builder, "state", info->survey_closed ? "CLOSE" : "OPEN");
+  add_int_member (builder, "creationTs", info->survey_start_ts);
+  if (info->survey_closed)
+    {
+      add_int_member (builder, "endTs", info->survey_end_ts);
+      add_string_member (builder, "closedBy", skipped ? "CONSUMER" : "AGENT");
+      add_string_member (builder, "closedCause", skipped ? "Closed by consumer" : "Completed");
+    }
+  add_int_member (builder, "metaDataLastUpdateTs", info->last_updated_ts);
+  json_builder_end_object (builder);
+}
+
+static void
 build_details (JsonBuilder                  *builder,
                const ConfabConversationInfo *info)
 {
-  const char *state = info->closed ? "CLOSE" : "OPEN";
+  gboolean main_closed = info->closed || info->survey_dialog_id != NULL;
+  const char *state = main_closed ? "CLOSE" : "OPEN";
   const char *close_reason = confab_close_reason_to_string (info->close_reason);
+  gint64 end_ts = info->survey_dialog_id != NULL ? info->survey_end_ts : info->end_ts;
 
   json_builder_begin_object (builder);
 
@@ -367,33 +419,25 @@ build_details (JsonBuilder                  *builder,
 
   json_builder_set_member_name (builder, "dialogs");
   json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  add_string_member (builder, "dialogId", info->conversation_id);
-  json_builder_set_member_name (builder, "participantsDetails");
-  add_participants_json (builder, info, TRUE);
-  add_string_member (builder, "dialogType", "MAIN");
-  add_string_member (builder, "channelType", "MESSAGING");
-  add_string_member (builder, "state", state);
-  add_int_member (builder, "creationTs", info->start_ts);
-  if (info->closed)
-    {
-      add_int_member (builder, "endTs", info->end_ts);
-      if (close_reason != NULL)
-        add_string_member (builder, "closedBy", close_reason);
-    }
-  add_int_member (builder, "metaDataLastUpdateTs", info->last_updated_ts);
-  json_builder_end_object (builder);
+  build_main_dialog (builder, info, main_closed);
+  if (info->survey_dialog_id != NULL)
+    build_survey_dialog (builder, info);
   json_builder_end_array (builder);
 
   add_string_member (builder, "brandId", info->brand_id);
   add_string_member (builder, "state", state);
-  add_string_member (builder, "stage", state);
-  if (info->closed && close_reason != NULL)
+  add_string_member (builder, "stage", info->closed ? "CLOSE" : "OPEN");
+  if (main_closed && close_reason != NULL)
     add_string_member (builder, "closeReason", close_reason);
   add_int_member (builder, "startTs", info->start_ts);
   if (info->closed)
-    add_int_member (builder, "endTs", info->end_ts);
+    add_int_member (builder, "endTs", end_ts);
   add_int_member (builder, "metaDataLastUpdateTs", info->last_updated_ts);
+  if (info->csat != NULL)
+    {
+      json_builder_set_member_name (builder, "csat");
+      json_builder_add_value (builder, json_node_copy (info->csat));
+    }
 
   json_builder_end_object (builder);
 }

@@ -75,9 +75,19 @@ typedef struct {
   gint64 start_ts;                   /* epoch ms */
   gint64 end_ts;                     /* sent when closed */
   gint64 last_updated_ts;            /* metaDataLastUpdateTs */
+  /* Satisfaction and post-conversation surveys; zero for neither. */
+  JsonNode *csat;                    /* the consumer's CSATRate field, echoed as "csat", or NULL */
+  const char *survey_dialog_id;      /* a POST_SURVEY dialog, NULL when there is none */
+  gboolean survey_closed;
+  ConfabCloseReason survey_close_reason;  /* AGENT: "Completed"; CONSUMER: skipped */
+  gint64 survey_start_ts;
+  gint64 survey_end_ts;              /* sent when the survey is closed */
 } ConfabConversationInfo;
 
-/* The conversationDetails of a change, with one MAIN dialog (transfer full). */
+/* The conversationDetails of a change (transfer full): one MAIN dialog, and a POST_SURVEY
+ * one when survey_dialog_id is set. With a survey, the main dialog is closed (end_ts,
+ * close_reason) and "state" says so, while "stage" stays OPEN until closed is set: the
+ * survey's signal in LivePerson's post-conversation survey tutorial. */
 JsonNode *confab_conversation_details_to_json (const ConfabConversationInfo *info);
 /* One change of a cqm.ExConversationChangeNotification (transfer full):
  * {"type":"UPSERT"|"DELETE","result":{"convId":…,"effectiveTTR":-1,"conversationDetails":{…}}} */

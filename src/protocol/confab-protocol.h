@@ -8,6 +8,7 @@
 #include "confab-json.h"
 #include "confab-names.h"
 #include "confab-frame.h"
+#include "confab-metadata.h"
 #include "confab-rich.h"
 #include "confab-files.h"
 #include "confab-events.h"

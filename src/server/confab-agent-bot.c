@@ -5,8 +5,11 @@
  *
  * Behaves like a person in the agent workspace: accepts a new conversation after a moment,
  * greets, shows typing before each answer, answers every consumer message, publishes ACCEPT
- * at once and READ a little later for consumer messages, and closes on "bye". The timings
- * are the server's accept-delay, typing-delay and read-delay properties.
+ * at once and READ a little later for consumer messages, and closes on "bye". It sends a
+ * card with buttons and quick replies on "menu", a photo on "photo", and answers what they
+ * publish. When the service runs post-conversation surveys, it asks two questions with
+ * quick replies after "bye" and completes the survey. The timings are the server's
+ * accept-delay, typing-delay and read-delay properties.
  */
 #include "config.h"
 
@@ -14,6 +17,7 @@
 
 #include <string.h>
 
+#include "confab-agent-content.h"
 #include "confab-server-state.h"
 
 #define GREETING \
@@ -23,12 +27,24 @@
 #define HELP_TEXT \
   "I understand:\n" \
   "• help: this list\n" \
+  "• menu: a card with buttons, and quick replies\n" \
+  "• photo: a picture, sent as a file\n" \
   "• status: what I know about this conversation\n" \
   "• time: the time on the server\n" \
   "• long: a long message, to see how it wraps\n" \
   "• link: a message with a link\n" \
   "• bye: I close the conversation\n" \
   "Anything else, I repeat back to you."
+
+/* The answers to the menu's buttons and quick replies. */
+#define ORDER_TEXT   "Your order 12345 ships tomorrow."
+#define HOURS_TEXT   "We're open Monday to Saturday, 9:00 to 18:00."
+#define PERSON_TEXT  "You're talking to me, Dana, the demo agent: as close to a person as this service gets. " \
+                     "Tell me what you need."
+#define ELSE_TEXT    "Sure. Write \"help\" to see what I understand, or \"menu\" for the menu again."
+#define WEBSITE_TEXT "Enjoy the shop! The website has the whole range of mugs."
+#define STORE_TEXT   "Our store is on Alexanderplatz in Berlin, open Monday to Saturday, 9:00 to 18:00. " \
+                     "See you there!"
 
 #define LONG_TEXT \
   "Here is a longer message. Confab keeps the whole conversation on your computer, so it " \
@@ -42,10 +58,42 @@
   "LivePerson documents the protocol Confab speaks at " \
   "https://developers.liveperson.com/consumer-int-overview.html"
 
+typedef enum {
+  REPLY_TEXT,
+  REPLY_MENU,    /* the menu card with its quick replies */
+  REPLY_PHOTO,   /* a photo, as a hosted file */
+} BotReplyKind;
+
 typedef struct {
-  char *text;
+  BotReplyKind kind;
+  char *text;    /* REPLY_TEXT */
   gboolean close_after;
 } BotReply;
+
+/* The post-conversation survey the bot runs when the service opens one (post-survey). */
+#define SURVEY_ID       "confab-survey"
+#define SURVEY_THANKS   "Thank you for your feedback!"
+
+static const struct {
+  const char *id;
+  const char *text;
+  const char *answer_ids[6];
+  const char *titles[6];
+} survey_questions[] = {
+  { "csat", "Thanks for chatting with me! How satisfied are you with this conversation?",
+    { "csat-5", "csat-4", "csat-3", "csat-2", "csat-1", NULL },
+    { "Very satisfied", "Satisfied", "Neutral", "Dissatisfied", "Very dissatisfied", NULL } },
+  { "resolved", "Did we answer your question?",
+    { "resolved-yes", "resolved-no", NULL },
+    { "Yes", "No", NULL } },
+};
+
+typedef struct {
+  ConfabAgentBot *bot;
+  char *conversation_id;
+  guint next_question;      /* of survey_questions; past the end: thanks, then done */
+  guint source;             /* the next message, a moment after an answer */
+} BotSurvey;
 
 typedef struct {
   ConfabAgentBot *bot;
@@ -63,6 +111,7 @@ struct _ConfabAgentBot
 
   ConfabServer *server;     /* weak: the bot does not keep the server alive */
   GHashTable *conversations; /* id → BotConversation */
+  GHashTable *surveys;       /* conversation id → BotSurvey */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabAgentBot, confab_agent_bot, G_TYPE_OBJECT)
@@ -145,6 +194,32 @@ read_cb (gpointer user_data)
 
 static void start_typing (BotConversation *conversation);
 
+static void
+send_reply (ConfabAgentBot  *self,
+            BotConversation *conversation,
+            BotReply        *reply)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 sequence;
+
+  switch (reply->kind)
+    {
+    case REPLY_MENU:
+      sequence = confab_agent_content_send_menu (self->server, conversation->conversation_id, &error);
+      break;
+    case REPLY_PHOTO:
+      sequence = confab_agent_content_send_photo (self->server, conversation->conversation_id, &error);
+      break;
+    case REPLY_TEXT:
+    default:
+      sequence = confab_server_agent_send_text (self->server, conversation->conversation_id, reply->text, &error);
+      break;
+    }
+
+  if (sequence < 0)
+    report ("answer", error);
+}
+
 static gboolean
 typing_done_cb (gpointer user_data)
 {
@@ -158,8 +233,7 @@ typing_done_cb (gpointer user_data)
   if (reply == NULL)
     return G_SOURCE_REMOVE;
 
-  if (confab_server_agent_send_text (self->server, conversation->conversation_id, reply->text, &error) < 0)
-    report ("answer", error);
+  send_reply (self, conversation, reply);
 
   if (reply->close_after)
     {
@@ -209,16 +283,26 @@ start_typing (BotConversation *conversation)
 }
 
 static void
-queue_reply (BotConversation *conversation,
-             char            *text,
-             gboolean         close_after)
+queue_reply_full (BotConversation *conversation,
+                  BotReplyKind     kind,
+                  char            *text,
+                  gboolean         close_after)
 {
   BotReply *reply = g_new0 (BotReply, 1);
 
+  reply->kind = kind;
   reply->text = text;
   reply->close_after = close_after;
   g_queue_push_tail (&conversation->replies, reply);
   start_typing (conversation);
+}
+
+static void
+queue_reply (BotConversation *conversation,
+             char            *text,
+             gboolean         close_after)
+{
+  queue_reply_full (conversation, REPLY_TEXT, text, close_after);
 }
 
 static void
@@ -314,10 +398,85 @@ confab_agent_bot_compose_reply (const char *text,
   if (g_str_equal (command, "hi") || g_str_equal (command, "hello"))
     return g_strdup ("Hello! What can I do for you? (\"help\" lists what I understand.)");
 
+  /* what the menu's buttons and quick replies publish */
+  if (g_str_equal (command, "track my order") || g_str_equal (command, "order status"))
+    return g_strdup (ORDER_TEXT);
+  if (g_str_equal (command, "opening hours"))
+    return g_strdup (HOURS_TEXT);
+  if (g_str_equal (command, "talk to a person"))
+    return g_strdup (PERSON_TEXT);
+  if (g_str_equal (command, "something else"))
+    return g_strdup (ELSE_TEXT);
+
   /* The person's words between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: Arabic or
    * Hebrew in an English sentence keeps its own direction, and the quotes and the numbers
    * around it stay where they belong. */
   return g_strdup_printf ("You said: “\u2068%s\u2069”. Write \"help\" to see what else I can do.", text);
+}
+
+/* A click on the link or the map of the menu comes as an ACTION alone: the client opens
+ * the page or the map itself; the bot says a word about it. Other clicks also publish
+ * their text, which is answered. */
+static void
+answer_action (BotConversation *conversation,
+               JsonNode        *metadata)
+{
+  const char *id = confab_metadata_get_string (metadata, "ExternalId", "id");
+
+  if (g_strcmp0 (id, CONFAB_AGENT_MENU_WEBSITE_ID) == 0)
+    queue_reply (conversation, g_strdup (WEBSITE_TEXT), FALSE);
+  else if (g_strcmp0 (id, CONFAB_AGENT_MENU_STORE_ID) == 0)
+    queue_reply (conversation, g_strdup (STORE_TEXT), FALSE);
+}
+
+/* ACCEPT at once, READ a little later. */
+static void
+acknowledge (BotConversation *conversation,
+             gint64           sequence)
+{
+  ConfabServer *server = conversation->bot->server;
+  g_autoptr(GError) error = NULL;
+
+  if (confab_server_agent_send_receipt (server, conversation->conversation_id, CONFAB_RECEIPT_ACCEPT,
+                                        &sequence, 1, &error) < 0)
+    report ("publish ACCEPT", error);
+
+  g_array_append_val (conversation->pending_reads, sequence);
+  if (conversation->read_source == 0)
+    conversation->read_source = g_timeout_add (confab_server_get_read_delay (server), read_cb, conversation);
+}
+
+/* A text is answered by what it says, or, when it comes from a click, by the ExternalId of
+ * what was clicked, whatever the text. */
+static void
+answer_text (BotConversation *conversation,
+             const char      *text,
+             JsonNode        *metadata)
+{
+  const char *clicked = confab_agent_content_text_for_id (confab_metadata_get_string (metadata, "ExternalId", "id"));
+  g_autofree char *command = NULL;
+  gboolean close_after = FALSE;
+  guint n_events = 0;
+  char *reply;
+
+  if (clicked != NULL)
+    text = clicked;
+  command = normalise_command (text);
+
+  if (g_str_equal (command, "menu"))
+    {
+      queue_reply_full (conversation, REPLY_MENU, NULL, FALSE);
+      return;
+    }
+  if (g_str_equal (command, "photo"))
+    {
+      queue_reply_full (conversation, REPLY_PHOTO, NULL, FALSE);
+      return;
+    }
+
+  confab_server_peek_conversation (conversation->bot->server, conversation->conversation_id, &n_events, NULL, NULL);
+  reply = confab_agent_bot_compose_reply (text, conversation->conversation_id, n_events, &close_after);
+  queue_reply (conversation, reply, close_after);
 }
 
 static void
@@ -325,6 +484,7 @@ on_consumer_event (ConfabServer   *server,
                    const char     *conversation_id,
                    gint64          sequence,
                    JsonNode       *event,
+                   JsonNode       *metadata,
                    ConfabAgentBot *self)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
@@ -332,13 +492,19 @@ on_consumer_event (ConfabServer   *server,
   const char *content_type = confab_json_get_string (object, "contentType");
   const char *text = confab_json_get_string (object, "message");
   BotConversation *conversation;
-  g_autoptr(GError) error = NULL;
   gboolean accepted = FALSE;
-  gboolean close_after = FALSE;
-  guint n_events = 0;
-  char *reply;
 
-  if (sequence < 0 || (type != CONFAB_EVENT_CONTENT && type != CONFAB_EVENT_RICH_CONTENT))
+  if (sequence < 0)
+    return;
+
+  if (type == CONFAB_EVENT_ACCEPT_STATUS &&
+      confab_receipt_status_from_string (confab_json_get_string (object, "status")) == CONFAB_RECEIPT_ACTION)
+    {
+      answer_action (bot_get_conversation (self, conversation_id), metadata);
+      return;
+    }
+
+  if (type != CONFAB_EVENT_CONTENT && type != CONFAB_EVENT_RICH_CONTENT)
     return;
 
   conversation = bot_get_conversation (self, conversation_id);
@@ -348,23 +514,111 @@ on_consumer_event (ConfabServer   *server,
   if (!accepted)
     accept_now (conversation);
 
-  if (confab_server_agent_send_receipt (server, conversation_id, CONFAB_RECEIPT_ACCEPT,
-                                        &sequence, 1, &error) < 0)
-    report ("publish ACCEPT", error);
-
-  g_array_append_val (conversation->pending_reads, sequence);
-  if (conversation->read_source == 0)
-    conversation->read_source = g_timeout_add (confab_server_get_read_delay (server), read_cb, conversation);
-
-  confab_server_peek_conversation (server, conversation_id, &n_events, NULL, NULL);
+  acknowledge (conversation, sequence);
 
   if (type == CONFAB_EVENT_CONTENT &&
-      (content_type == NULL || g_str_equal (content_type, "text/plain")) && text != NULL)
-    reply = confab_agent_bot_compose_reply (text, conversation_id, n_events, &close_after);
+      (content_type == NULL || g_str_equal (content_type, CONFAB_CONTENT_TYPE_TEXT)) && text != NULL)
+    answer_text (conversation, text, metadata);
+  else if (type == CONFAB_EVENT_CONTENT && g_strcmp0 (content_type, CONFAB_CONTENT_TYPE_HOSTED_FILE) == 0)
+    queue_reply (conversation, g_strdup ("Thanks for the picture! I've got it."), FALSE);
   else
-    reply = g_strdup ("Thanks! I can only read plain text, though. Write \"help\" to see what I understand.");
+    queue_reply (conversation, g_strdup ("Thanks! I can only read plain text, though. "
+                                         "Write \"help\" to see what I understand."), FALSE);
+}
 
-  queue_reply (conversation, reply, close_after);
+/* The survey: each question with its chips, one at a time, then thanks, then done. */
+
+static void
+bot_survey_free (BotSurvey *survey)
+{
+  g_clear_handle_id (&survey->source, g_source_remove);
+  g_free (survey->conversation_id);
+  g_free (survey);
+}
+
+static gboolean
+survey_step_cb (gpointer user_data)
+{
+  BotSurvey *survey = user_data;
+  ConfabServer *server = survey->bot->server;
+  g_autoptr(GError) error = NULL;
+  guint index = survey->next_question;
+
+  survey->source = 0;
+
+  if (index < G_N_ELEMENTS (survey_questions))
+    {
+      g_autoptr(ConfabQuickReplies) replies = confab_agent_content_new_answers (survey_questions[index].id,
+                                                                                survey_questions[index].answer_ids,
+                                                                                survey_questions[index].titles);
+      g_autoptr(JsonNode) metadata = confab_metadata_new_survey_question (SURVEY_ID, survey_questions[index].id,
+                                                                          survey_questions[index].answer_ids);
+
+      if (confab_server_agent_send_survey (server, survey->conversation_id, survey_questions[index].text,
+                                           replies, metadata, &error) < 0)
+        report ("ask", error);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (confab_server_agent_send_survey (server, survey->conversation_id, SURVEY_THANKS, NULL, NULL, &error) < 0)
+    report ("thank", error);
+  g_clear_error (&error);
+  /* Ending the survey emits survey-ended, which frees survey. */
+  if (!confab_server_agent_complete_survey (server, survey->conversation_id, &error))
+    report ("complete the survey", error);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+survey_schedule_step (BotSurvey *survey)
+{
+  if (survey->source == 0)
+    survey->source = g_timeout_add (confab_server_get_typing_delay (survey->bot->server), survey_step_cb, survey);
+}
+
+static void
+on_survey_started (ConfabServer   *server,
+                   const char     *conversation_id,
+                   const char     *dialog_id,
+                   ConfabAgentBot *self)
+{
+  BotSurvey *survey = g_new0 (BotSurvey, 1);
+
+  survey->bot = self;
+  survey->conversation_id = g_strdup (conversation_id);
+  g_hash_table_replace (self->surveys, survey->conversation_id, survey);
+  survey_schedule_step (survey);
+}
+
+/* An answer is a text (with the chip's Answer metadata, when a chip was chosen): the next
+ * question follows. The ACTION that comes with it is not an answer of its own. */
+static void
+on_survey_event (ConfabServer   *server,
+                 const char     *conversation_id,
+                 gint64          sequence,
+                 JsonNode       *event,
+                 JsonNode       *metadata,
+                 ConfabAgentBot *self)
+{
+  BotSurvey *survey = g_hash_table_lookup (self->surveys, conversation_id);
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
+
+  if (survey == NULL || sequence < 0 || survey->source != 0 ||
+      confab_event_type_from_string (confab_json_get_string (object, "type")) != CONFAB_EVENT_CONTENT)
+    return;
+
+  g_debug ("bot: survey answer %s", confab_metadata_get_string (metadata, "Answer", "id") != NULL ? "chosen" : "typed");
+  survey->next_question++;
+  survey_schedule_step (survey);
+}
+
+static void
+on_survey_ended (ConfabServer   *server,
+                 const char     *conversation_id,
+                 ConfabAgentBot *self)
+{
+  g_hash_table_remove (self->surveys, conversation_id);
 }
 
 static void
@@ -388,6 +642,7 @@ confab_agent_bot_dispose (GObject *object)
       self->server = NULL;
     }
   g_hash_table_remove_all (self->conversations);
+  g_hash_table_remove_all (self->surveys);
 
   G_OBJECT_CLASS (confab_agent_bot_parent_class)->dispose (object);
 }
@@ -398,6 +653,7 @@ confab_agent_bot_finalize (GObject *object)
   ConfabAgentBot *self = CONFAB_AGENT_BOT (object);
 
   g_clear_pointer (&self->conversations, g_hash_table_unref);
+  g_clear_pointer (&self->surveys, g_hash_table_unref);
 
   G_OBJECT_CLASS (confab_agent_bot_parent_class)->finalize (object);
 }
@@ -416,6 +672,7 @@ confab_agent_bot_init (ConfabAgentBot *self)
 {
   self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                (GDestroyNotify) bot_conversation_free);
+  self->surveys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) bot_survey_free);
 }
 
 ConfabAgentBot *
@@ -428,10 +685,14 @@ confab_agent_bot_new (ConfabServer *server)
   self = g_object_new (CONFAB_TYPE_AGENT_BOT, NULL);
   self->server = server;
   g_object_add_weak_pointer (G_OBJECT (server), (gpointer *) &self->server);
+  confab_agent_content_add_images (server);
 
   g_signal_connect (server, "conversation-requested", G_CALLBACK (on_conversation_requested), self);
   g_signal_connect (server, "consumer-event", G_CALLBACK (on_consumer_event), self);
   g_signal_connect (server, "conversation-closed", G_CALLBACK (on_conversation_closed), self);
+  g_signal_connect (server, "survey-started", G_CALLBACK (on_survey_started), self);
+  g_signal_connect (server, "survey-event", G_CALLBACK (on_survey_event), self);
+  g_signal_connect (server, "survey-ended", G_CALLBACK (on_survey_ended), self);
 
   return self;
 }

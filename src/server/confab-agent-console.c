@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each line read from stdin is a message into the current conversation (the open one updated
- * last); "/typing", "/close", "/accept", "/read" and "/help" are commands. Consumer messages
+ * last); "/typing", "/close", "/accept", "/read", "/menu", "/photo", "/quick a|b|c" and
+ * "/help" are commands. Consumer messages
  * are printed to stdout and acknowledged with ACCEPT at once; READ follows when the person
  * answers (or types "/read").
  */
@@ -13,18 +14,23 @@
 #include "confab-agent-console.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <gio/gunixinputstream.h>
 
+#include "confab-agent-content.h"
 #include "confab-server-state.h"
 
 #define CONSOLE_HELP \
   "agent console: type a line to answer in the current conversation.\n" \
-  "  /typing   show the consumer that you are typing\n" \
-  "  /accept   take the conversation without writing\n" \
-  "  /read     mark the consumer's messages read\n" \
-  "  /close    close the conversation\n" \
-  "  /help     this text\n"
+  "  /typing      show the consumer that you are typing\n" \
+  "  /accept      take the conversation without writing\n" \
+  "  /read        mark the consumer's messages read\n" \
+  "  /menu        send the menu card, with its quick replies\n" \
+  "  /photo       send a photo, as a file\n" \
+  "  /quick a|b   send \"Choose one:\" with a quick reply for each choice\n" \
+  "  /close       close the conversation\n" \
+  "  /help        this text\n"
 
 struct _ConfabAgentConsole
 {
@@ -76,6 +82,65 @@ mark_read (ConfabAgentConsole *self,
   g_hash_table_remove (self->unread, conversation_id);
 }
 
+/* "/quick a|b|c": the choices, without empty ones; NULL when there are none. */
+static GStrv
+split_choices (const char *argument)
+{
+  g_auto(GStrv) parts = g_strsplit (argument, "|", CONFAB_QUICK_REPLIES_MAX + 1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+
+  for (guint i = 0; parts[i] != NULL && n < CONFAB_QUICK_REPLIES_MAX; i++)
+    {
+      char *choice = g_strstrip (parts[i]);
+
+      if (*choice != '\0')
+        {
+          g_strv_builder_add (builder, choice);
+          n++;
+        }
+    }
+
+  return n > 0 ? g_strv_builder_end (builder) : NULL;
+}
+
+/* "/menu", "/photo" or "/quick a|b|c". */
+static void
+send_rich (ConfabAgentConsole *self,
+           const char         *conversation_id,
+           const char         *line)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 sequence = -1;
+
+  mark_read (self, conversation_id);
+
+  if (g_str_equal (line, "/menu"))
+    sequence = confab_agent_content_send_menu (self->server, conversation_id, &error);
+  else if (g_str_equal (line, "/photo"))
+    sequence = confab_agent_content_send_photo (self->server, conversation_id, &error);
+  else if (g_str_has_prefix (line, "/quick ") || g_str_equal (line, "/quick"))
+    {
+      g_auto(GStrv) choices = split_choices (line + strlen ("/quick"));
+
+      if (choices == NULL)
+        {
+          say ("! /quick needs choices, such as /quick yes|no");
+          return;
+        }
+      sequence = confab_agent_content_send_choices (self->server, conversation_id, "Choose one:",
+                                                    (const char * const *) choices, &error);
+    }
+  else
+    {
+      say ("! unknown command %s (/help lists them; start a message with // to send a slash)", line);
+      return;
+    }
+
+  if (sequence < 0)
+    say ("! %s", error->message);
+}
+
 static void
 handle_line (ConfabAgentConsole *self,
              const char         *line)
@@ -111,6 +176,10 @@ handle_line (ConfabAgentConsole *self,
   else if (g_str_equal (line, "/read"))
     {
       mark_read (self, conversation_id);
+    }
+  else if (g_str_equal (line, "/menu") || g_str_equal (line, "/photo") || g_str_has_prefix (line, "/quick"))
+    {
+      send_rich (self, conversation_id, line);
     }
   else if (g_str_equal (line, "/close"))
     {
@@ -185,11 +254,13 @@ on_consumer_event (ConfabServer       *server,
                    const char         *conversation_id,
                    gint64              sequence,
                    JsonNode           *event,
+                   JsonNode           *metadata,
                    ConfabAgentConsole *self)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
   const char *type_name = confab_json_get_string (object, "type");
   ConfabEventType type = confab_event_type_from_string (type_name);
+  const char *clicked = confab_metadata_get_string (metadata, "ExternalId", "id");
   g_autoptr(GError) error = NULL;
 
   if (type == CONFAB_EVENT_CHAT_STATE)
@@ -207,7 +278,10 @@ on_consumer_event (ConfabServer       *server,
       for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
         g_string_append_printf (sequences, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
                                 json_array_get_int_element (list, i));
-      say ("* the consumer marked [%s] %s", sequences->str, confab_json_get_string (object, "status"));
+      if (clicked != NULL)
+        say ("* the consumer clicked %s in [%s]", clicked, sequences->str);
+      else
+        say ("* the consumer marked [%s] %s", sequences->str, confab_json_get_string (object, "status"));
       return;
     }
 
@@ -216,7 +290,12 @@ on_consumer_event (ConfabServer       *server,
       const char *text = confab_json_get_string (object, "message");
       GArray *sequences;
 
-      say ("consumer [%" G_GINT64_FORMAT "]: %s", sequence, text != NULL ? text : "(not text)");
+      if (g_strcmp0 (confab_json_get_string (object, "contentType"), CONFAB_CONTENT_TYPE_HOSTED_FILE) == 0)
+        say ("consumer [%" G_GINT64_FORMAT "]: (a file)", sequence);
+      else if (clicked != NULL)
+        say ("consumer [%" G_GINT64_FORMAT "]: %s (clicked %s)", sequence, text != NULL ? text : "(not text)", clicked);
+      else
+        say ("consumer [%" G_GINT64_FORMAT "]: %s", sequence, text != NULL ? text : "(not text)");
 
       if (confab_server_agent_send_receipt (self->server, conversation_id, CONFAB_RECEIPT_ACCEPT,
                                             &sequence, 1, &error) < 0)
@@ -243,6 +322,38 @@ on_conversation_closed (ConfabServer       *server,
 {
   say ("* conversation %s closed (%s)", conversation_id, close_reason);
   g_hash_table_remove (self->unread, conversation_id);
+}
+
+static void
+on_survey_started (ConfabServer       *server,
+                   const char         *conversation_id,
+                   const char         *dialog_id,
+                   ConfabAgentConsole *self)
+{
+  say ("* conversation %s: a post-conversation survey runs; /close ends it", conversation_id);
+}
+
+static void
+on_survey_event (ConfabServer       *server,
+                 const char         *conversation_id,
+                 gint64              sequence,
+                 JsonNode           *event,
+                 JsonNode           *metadata,
+                 ConfabAgentConsole *self)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
+  const char *text = confab_json_get_string (object, "message");
+
+  if (confab_event_type_from_string (confab_json_get_string (object, "type")) == CONFAB_EVENT_CONTENT && text != NULL)
+    say ("consumer (survey) [%" G_GINT64_FORMAT "]: %s", sequence, text);
+}
+
+static void
+on_survey_ended (ConfabServer       *server,
+                 const char         *conversation_id,
+                 ConfabAgentConsole *self)
+{
+  say ("* conversation %s: the survey is over", conversation_id);
 }
 
 static gboolean
@@ -315,10 +426,14 @@ confab_agent_console_new (ConfabServer *server)
   self = g_object_new (CONFAB_TYPE_AGENT_CONSOLE, NULL);
   self->server = server;
   g_object_add_weak_pointer (G_OBJECT (server), (gpointer *) &self->server);
+  confab_agent_content_add_images (server);
 
   g_signal_connect (server, "conversation-requested", G_CALLBACK (on_conversation_requested), self);
   g_signal_connect (server, "consumer-event", G_CALLBACK (on_consumer_event), self);
   g_signal_connect (server, "conversation-closed", G_CALLBACK (on_conversation_closed), self);
+  g_signal_connect (server, "survey-started", G_CALLBACK (on_survey_started), self);
+  g_signal_connect (server, "survey-event", G_CALLBACK (on_survey_event), self);
+  g_signal_connect (server, "survey-ended", G_CALLBACK (on_survey_ended), self);
 
   /* After the caller has printed its "listening on" line. */
   self->intro_source = g_idle_add (intro_cb, self);

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "confab-server-private.h"
 
 static ConfabStoredConversation *
@@ -47,7 +49,8 @@ resolve_conversation (ConfabServer  *self,
         }
     }
 
-  if (must_be_open && conversation->closed)
+  /* What the agent does in the main dialog needs it open: not while a survey runs. */
+  if (must_be_open && confab_stored_conversation_main_closed (conversation))
     {
       g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_CLOSED,
                    "Conversation %s is closed", conversation->id);
@@ -123,13 +126,60 @@ confab_server_agent_accept (ConfabServer  *self,
   return TRUE;
 }
 
+static gboolean
+check_metadata (JsonNode  *metadata,
+                GError   **error)
+{
+  if (metadata != NULL && !confab_metadata_is_acceptable (metadata, NULL))
+    {
+      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
+                           "The metadata is not a short list of objects with a type");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Stores event as the agent's, in an open conversation it has taken first if nobody had:
+ * its sequence, or -1 and error. */
+static gint64
+publish_as_agent (ConfabServer  *self,
+                  const char    *conversation_id,
+                  JsonNode      *event,
+                  JsonNode      *metadata,
+                  GError       **error)
+{
+  ConfabStoredConversation *conversation;
+
+  if (!check_metadata (metadata, error))
+    return -1;
+
+  conversation = resolve_conversation (self, conversation_id, TRUE, error);
+  if (conversation == NULL)
+    return -1;
+
+  accept_conversation (self, conversation);
+
+  return confab_server_store_event (self, conversation, NULL, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT",
+                                    event, metadata)->sequence;
+}
+
 gint64
 confab_server_agent_send_text (ConfabServer  *self,
                                const char    *conversation_id,
                                const char    *text,
                                GError       **error)
 {
-  ConfabStoredConversation *conversation;
+  return confab_server_agent_send_text_full (self, conversation_id, text, NULL, NULL, error);
+}
+
+gint64
+confab_server_agent_send_text_full (ConfabServer             *self,
+                                    const char               *conversation_id,
+                                    const char               *text,
+                                    const ConfabQuickReplies *quick_replies,
+                                    JsonNode                 *metadata,
+                                    GError                  **error)
+{
   g_autoptr(JsonNode) event = NULL;
 
   g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
@@ -142,15 +192,69 @@ confab_server_agent_send_text (ConfabServer  *self,
       return -1;
     }
 
+  event = confab_text_event_to_json_full (text, quick_replies);
+  return publish_as_agent (self, conversation_id, event, metadata, error);
+}
+
+gint64
+confab_server_agent_send_rich (ConfabServer             *self,
+                               const char               *conversation_id,
+                               const ConfabRichContent  *content,
+                               const ConfabQuickReplies *quick_replies,
+                               JsonNode                 *metadata,
+                               GError                  **error)
+{
+  g_autoptr(JsonNode) event = NULL;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
+  g_return_val_if_fail (content != NULL, -1);
+
+  event = confab_rich_content_event_to_json (content, quick_replies);
+  return publish_as_agent (self, conversation_id, event, metadata, error);
+}
+
+gint64
+confab_server_agent_send_file (ConfabServer    *self,
+                               const char      *conversation_id,
+                               GBytes          *data,
+                               ConfabFileType   file_type,
+                               const char      *caption,
+                               const char      *preview,
+                               char           **relative_path,
+                               GError         **error)
+{
+  ConfabStoredConversation *conversation;
+  g_autoptr(ConfabHostedFile) file = NULL;
+  g_autoptr(JsonNode) event = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
+  g_return_val_if_fail (data != NULL, -1);
+
+  if (!confab_server_file_type_is_uploadable (file_type) ||
+      (caption != NULL && !g_utf8_validate (caption, -1, NULL)) ||
+      (preview != NULL && (!confab_file_preview_is_valid (preview) ||
+                           strlen (preview) > CONFAB_FILE_UPLOAD_PREVIEW_MAX_SIZE)))
+    {
+      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
+                           "A file is a JPG, JPEG, PNG or GIF image, with a UTF-8 caption and a small preview");
+      return -1;
+    }
+
+  /* Checked before the file is kept, so that a closed conversation leaves nothing behind. */
   conversation = resolve_conversation (self, conversation_id, TRUE, error);
   if (conversation == NULL)
     return -1;
 
-  accept_conversation (self, conversation);
+  path = confab_server_files_new_path (self, conversation->account_id, file_type);
+  if (!confab_server_files_put (self, path, conversation->account_id, file_type, data, error))
+    return -1;
 
-  event = confab_text_event_to_json (text);
-
-  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event)->sequence;
+  file = confab_hosted_file_new (caption, path, file_type, preview);
+  event = confab_hosted_file_event_to_json (file);
+  if (relative_path != NULL)
+    *relative_path = g_strdup (path);
+  return publish_as_agent (self, conversation->id, event, NULL, error);
 }
 
 gint64
@@ -183,7 +287,8 @@ confab_server_agent_send_receipt (ConfabServer        *self,
   list = confab_json_get_array (json_node_get_object (event), "sequenceList");
   confab_stored_conversation_apply_receipt (conversation, CONFAB_SERVER_AGENT_ID, status, list);
 
-  return confab_server_store_event (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event)->sequence;
+  return confab_server_store_event (self, conversation, NULL, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT",
+                                    event, NULL)->sequence;
 }
 
 gboolean
@@ -214,6 +319,8 @@ confab_server_agent_set_typing (ConfabServer     *self,
   return TRUE;
 }
 
+/* In the main dialog: it closes (a survey may follow). While a survey runs: it ends, as
+ * completed. */
 gboolean
 confab_server_agent_close (ConfabServer       *self,
                            const char         *conversation_id,
@@ -228,10 +335,102 @@ confab_server_agent_close (ConfabServer       *self,
       reason == CONFAB_CLOSE_REASON_CONSUMER)
     reason = CONFAB_CLOSE_REASON_AGENT;
 
-  conversation = resolve_conversation (self, conversation_id, TRUE, error);
+  conversation = resolve_conversation (self, conversation_id, FALSE, error);
   if (conversation == NULL)
     return FALSE;
 
-  confab_server_close_conversation (self, conversation, reason);
+  if (conversation->closed)
+    {
+      g_set_error (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_CLOSED,
+                   "Conversation %s is closed", conversation->id);
+      return FALSE;
+    }
+
+  if (conversation->survey != NULL)
+    confab_server_end_survey (self, conversation, CONFAB_CLOSE_REASON_AGENT);
+  else
+    confab_server_close_main_dialog (self, conversation, reason);
   return TRUE;
+}
+
+/* Post-conversation surveys */
+
+static ConfabStoredConversation *
+resolve_survey (ConfabServer  *self,
+                const char    *conversation_id,
+                GError       **error)
+{
+  ConfabStoredConversation *conversation = resolve_conversation (self, conversation_id, FALSE, error);
+
+  if (conversation == NULL)
+    return NULL;
+
+  if (conversation->survey == NULL || conversation->survey->closed)
+    {
+      g_set_error (error, CONFAB_SERVER_ERROR, conversation->closed ? CONFAB_SERVER_ERROR_CLOSED : CONFAB_SERVER_ERROR_NOT_FOUND,
+                   "No survey runs in conversation %s", conversation->id);
+      return NULL;
+    }
+
+  return conversation;
+}
+
+gint64
+confab_server_agent_send_survey (ConfabServer             *self,
+                                 const char               *conversation_id,
+                                 const char               *text,
+                                 const ConfabQuickReplies *quick_replies,
+                                 JsonNode                 *metadata,
+                                 GError                  **error)
+{
+  ConfabStoredConversation *conversation;
+  g_autoptr(JsonNode) event = NULL;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
+  g_return_val_if_fail (text != NULL, -1);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID, "The text is not UTF-8");
+      return -1;
+    }
+  if (!check_metadata (metadata, error))
+    return -1;
+
+  conversation = resolve_survey (self, conversation_id, error);
+  if (conversation == NULL)
+    return -1;
+
+  event = confab_text_event_to_json_full (text, quick_replies);
+  return confab_server_store_event (self, conversation, conversation->survey->id, CONFAB_SERVER_AGENT_ID,
+                                    "ASSIGNED_AGENT", event, metadata)->sequence;
+}
+
+gboolean
+confab_server_agent_complete_survey (ConfabServer  *self,
+                                     const char    *conversation_id,
+                                     GError       **error)
+{
+  ConfabStoredConversation *conversation;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
+
+  conversation = resolve_survey (self, conversation_id, error);
+  if (conversation == NULL)
+    return FALSE;
+
+  confab_server_end_survey (self, conversation, CONFAB_CLOSE_REASON_AGENT);
+  return TRUE;
+}
+
+char *
+confab_server_dup_survey_dialog_id (ConfabServer *self,
+                                    const char   *conversation_id)
+{
+  ConfabStoredConversation *conversation;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), NULL);
+
+  conversation = confab_server_state_lookup_conversation (self->state, conversation_id);
+  return conversation != NULL && conversation->survey != NULL ? g_strdup (conversation->survey->id) : NULL;
 }

@@ -34,6 +34,8 @@ reply_from_error (SoupServerMessage *msg,
     status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
   else if (g_error_matches (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_SHUT_DOWN))
     status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+  else if (g_error_matches (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_NO_SPACE))
+    status = SOUP_STATUS_INSUFFICIENT_STORAGE;
 
   confab_server_reply_error (msg, status, error->message);
 }
@@ -89,12 +91,43 @@ require_conversation (SoupServerMessage *msg,
   return TRUE;
 }
 
+/* The optional "quickReplies" and "metadata" of an agent's message, read as a client reads
+ * them. FALSE (and an answer sent) when one is there but unusable. */
+static gboolean
+read_extras (SoupServerMessage   *msg,
+             JsonObject          *body,
+             ConfabQuickReplies **quick_replies,
+             JsonNode           **metadata)
+{
+  JsonNode *replies_node = confab_json_get_node (body, "quickReplies");
+  JsonNode *metadata_node = confab_json_get_node (body, "metadata");
+
+  if (replies_node != NULL && (*quick_replies = confab_quick_replies_parse (replies_node)) == NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                 "\"quickReplies\" is a quickReplies object with at least one usable chip");
+      return FALSE;
+    }
+
+  if (metadata_node != NULL && !confab_metadata_is_acceptable (metadata_node, NULL))
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                 "\"metadata\" is a short list of objects, each with a \"type\"");
+      return FALSE;
+    }
+  *metadata = metadata_node != NULL ? json_node_ref (metadata_node) : NULL;
+
+  return TRUE;
+}
+
 static void
 control_agent_message (ConfabServer      *server,
                        SoupServerMessage *msg,
                        JsonObject        *body)
 {
   g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(ConfabQuickReplies) quick_replies = NULL;
+  g_autoptr(JsonNode) metadata = NULL;
   g_autoptr(GError) error = NULL;
   const char *text = confab_json_get_string (body, "text");
   gint64 sequence;
@@ -104,14 +137,145 @@ control_agent_message (ConfabServer      *server,
       confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"text\" is required");
       return;
     }
-  if (!require_conversation (msg, conversation_id))
+  if (!read_extras (msg, body, &quick_replies, &metadata) || !require_conversation (msg, conversation_id))
     return;
 
-  sequence = confab_server_agent_send_text (server, conversation_id, text, &error);
+  sequence = confab_server_agent_send_text_full (server, conversation_id, text, quick_replies, metadata, &error);
   if (sequence < 0)
     reply_from_error (msg, error);
   else
     reply_conversation (msg, conversation_id, sequence);
+}
+
+/* "content" is read as a client reads it (an object, or a JSON string of one) and sent as
+ * the protocol's encoder writes it: what a client cannot read is not sent. */
+static void
+control_agent_rich (ConfabServer      *server,
+                    SoupServerMessage *msg,
+                    JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(ConfabQuickReplies) quick_replies = NULL;
+  g_autoptr(ConfabRichContent) content = NULL;
+  g_autoptr(JsonNode) metadata = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *content_node = confab_json_get_node (body, "content");
+  gint64 sequence;
+
+  if (content_node == NULL || (content = confab_rich_content_parse (content_node, &error)) == NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"content\" is structured content");
+      return;
+    }
+  if (!read_extras (msg, body, &quick_replies, &metadata) || !require_conversation (msg, conversation_id))
+    return;
+
+  sequence = confab_server_agent_send_rich (server, conversation_id, content, quick_replies, metadata, &error);
+  if (sequence < 0)
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, sequence);
+}
+
+static void
+control_agent_file (ConfabServer      *server,
+                    SoupServerMessage *msg,
+                    JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char *base64 = confab_json_get_string (body, "data");
+  ConfabFileType type = confab_file_type_from_string (confab_json_get_string (body, "fileType"));
+  gint64 sequence;
+
+  if (base64 == NULL || strlen (base64) > (CONFAB_FILE_UPLOAD_MAX_SIZE / 3 + 1) * 4)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"data\" is the file in base64, at most 3 MB");
+      return;
+    }
+  if (!require_conversation (msg, conversation_id))
+    return;
+
+  {
+    gsize len = 0;
+    guchar *decoded = g_base64_decode (base64, &len);
+
+    data = g_bytes_new_take (decoded, len);
+  }
+
+  sequence = confab_server_agent_send_file (server, conversation_id, data, type,
+                                            confab_json_get_string (body, "caption"),
+                                            confab_json_get_string (body, "preview"), &path, &error);
+  if (sequence < 0)
+    {
+      reply_from_error (msg, error);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "conversationId");
+  json_builder_add_string_value (builder, conversation_id);
+  json_builder_set_member_name (builder, "sequence");
+  json_builder_add_int_value (builder, sequence);
+  json_builder_set_member_name (builder, "relativePath");
+  json_builder_add_string_value (builder, path);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
+}
+
+/* {"text", "quickReplies"?, "metadata"?} asks in the running survey; {"complete":true}
+ * ends it. */
+static void
+control_agent_survey (ConfabServer      *server,
+                      SoupServerMessage *msg,
+                      JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(ConfabQuickReplies) quick_replies = NULL;
+  g_autoptr(JsonNode) metadata = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text = confab_json_get_string (body, "text");
+  gboolean complete = FALSE;
+  gint64 sequence = -1;
+
+  confab_json_lookup_boolean (body, "complete", &complete);
+  if ((text == NULL) == !complete)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "either \"text\" or \"complete\":true");
+      return;
+    }
+  if (!read_extras (msg, body, &quick_replies, &metadata) || !require_conversation (msg, conversation_id))
+    return;
+
+  if (complete && !confab_server_agent_complete_survey (server, conversation_id, &error))
+    reply_from_error (msg, error);
+  else if (!complete &&
+           (sequence = confab_server_agent_send_survey (server, conversation_id, text, quick_replies, metadata,
+                                                        &error)) < 0)
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, sequence);
+}
+
+static void
+control_post_survey (ConfabServer      *server,
+                     SoupServerMessage *msg,
+                     JsonObject        *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean enabled = TRUE;
+
+  confab_json_lookup_boolean (body, "enabled", &enabled);
+  confab_server_set_post_survey (server, enabled);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "enabled");
+  json_builder_add_boolean_value (builder, enabled);
+  json_builder_end_object (builder);
+  reply_builder (msg, builder);
 }
 
 static void
@@ -403,9 +567,8 @@ confab_server_dup_state (ConfabServer *self)
 
   g_return_val_if_fail (CONFAB_IS_SERVER (self), NULL);
 
-  root = confab_server_state_to_json (self->state);
+  root = confab_server_state_to_public_json (self->state);
   object = json_node_get_object (root);
-  json_object_remove_member (object, "key");
 
   sockets = json_array_new ();
   for (guint i = 0; i < self->sockets->len; i++)
@@ -483,6 +646,10 @@ static const struct {
   gboolean allows_get;
 } endpoints[] = {
   { "/control/agent/message", control_agent_message, FALSE },
+  { "/control/agent/rich", control_agent_rich, FALSE },
+  { "/control/agent/file", control_agent_file, FALSE },
+  { "/control/agent/survey", control_agent_survey, FALSE },
+  { "/control/post-survey", control_post_survey, FALSE },
   { "/control/agent/receipt", control_agent_receipt, FALSE },
   { "/control/agent/typing", control_agent_typing, FALSE },
   { "/control/agent/accept", control_agent_accept, FALSE },

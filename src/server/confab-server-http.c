@@ -146,8 +146,9 @@ handle_csds (ConfabServer      *self,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *base_url = NULL;
 
+  /* swift: the storage of hosted files, which is this service too */
   if (!g_str_equal (service, "asyncMessagingEnt") && !g_str_equal (service, "idp") &&
-      !g_str_equal (service, "acCdnDomain"))
+      !g_str_equal (service, "acCdnDomain") && !g_str_equal (service, "swift"))
     {
       confab_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "unknown service");
       return;

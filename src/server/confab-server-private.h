@@ -9,9 +9,11 @@
  *   confab-server-frame-guard.c   a connection's input, with too large messages left out
  *   confab-server-listener.c      TCP connections: accepting them, and their limits
  *   confab-server-storage.c       the state file
+ *   confab-server-files.c         hosted files: storage, temporary URLs, PUT and GET; images
  *   confab-server-log.c           the log of frames received
  *   confab-server-send.c          what goes out on a consumer socket
  *   confab-server-conversation.c  what happens to a conversation, and who hears of it
+ *   confab-server-publish.c       ms.PublishEvent; how a request names its dialog
  *   confab-server-requests.c      each consumer request
  *   confab-server-agent.c         the agent's side (the API agents and the control API use)
  *   confab-server-http.c          HTTP: CSDS, signup, agent profile
@@ -68,10 +70,12 @@ typedef struct {
   guint state_mask;
 } ExSubscription;
 
-/* A socket's ms.SubscribeMessagingEvents to one dialog. */
+/* A socket's ms.SubscribeMessagingEvents to one dialog: the main one (its id is the
+ * conversation's) or a post-conversation survey. */
 typedef struct {
   ConsumerSocket *socket;
   char *conversation_id;
+  char *dialog_id;
   guint next_sequence;
   guint replay_source;   /* 0 once live */
 } DialogSubscription;
@@ -87,7 +91,7 @@ struct _ConsumerSocket {
   char *account_id;
   guint expiry_source;
   GPtrArray *ex_subscriptions;       /* of ExSubscription */
-  GHashTable *dialog_subscriptions;  /* conversation id → DialogSubscription */
+  GHashTable *dialog_subscriptions;  /* dialog id → DialogSubscription */
   GQueue inbox;                      /* of frames not handled yet */
   gboolean is_busy;                  /* in the server's busy_sockets */
 };
@@ -116,6 +120,8 @@ struct _ConfabServer
   GPtrArray *delayed_http;          /* of held-back HTTP answers */
   GPtrArray *delayed_frames;        /* of held-back responses on sockets */
 
+  GHashTable *images;               /* name → GBytes of a PNG, served at /images/{name} */
+
   gboolean refuse_tokens;
   char *fail_type;                  /* confab_server_fail_requests() */
   int fail_code;
@@ -128,6 +134,7 @@ struct _ConfabServer
   guint typing_delay;
   guint read_delay;
   guint replay_chunk_size;
+  gboolean post_survey;             /* an agent's close opens a survey dialog */
   gboolean is_shut_down;
 };
 
@@ -176,6 +183,36 @@ void     confab_server_storage_stop   (ConfabServer  *self);
  * read it on a worker thread. */
 void     confab_server_schedule_save  (ConfabServer  *self);
 
+/* confab-server-files.c */
+gboolean confab_server_file_type_is_uploadable (ConfabFileType type);
+/* A new path in the storage for a file of that account and type. */
+char    *confab_server_files_new_path (ConfabServer   *self,
+                                       const char     *account_id,
+                                       ConfabFileType  file_type);
+/* Keeps data at relative_path; fails over CONFAB_FILE_UPLOAD_MAX_SIZE (INVALID) or when
+ * the storage is full (NO_SPACE). */
+gboolean confab_server_files_put      (ConfabServer    *self,
+                                       const char      *relative_path,
+                                       const char      *account_id,
+                                       ConfabFileType   file_type,
+                                       GBytes          *data,
+                                       GError         **error);
+void     confab_server_files_early    (SoupServer        *server,
+                                       SoupServerMessage *msg,
+                                       const char        *path,
+                                       GHashTable        *query,
+                                       gpointer           user_data);
+void     confab_server_files_handle   (SoupServer        *server,
+                                       SoupServerMessage *msg,
+                                       const char        *path,
+                                       GHashTable        *query,
+                                       gpointer           user_data);
+void     confab_server_images_handle  (SoupServer        *server,
+                                       SoupServerMessage *msg,
+                                       const char        *path,
+                                       GHashTable        *query,
+                                       gpointer           user_data);
+
 /* confab-server-log.c */
 void     confab_server_log_frame      (ConfabServer      *self,
                                        ConsumerSocket    *socket,
@@ -205,12 +242,14 @@ void     consumer_socket_send_ex_notification (ConsumerSocket *socket,
  * the main loop, then goes live. */
 void     dialog_subscription_start_replay (DialogSubscription       *subscription,
                                            ConfabStoredConversation *conversation);
-/* To every socket of the conversation's consumer: a metadata change, a new event to those
- * subscribed live, typing to those subscribed at all. */
+/* To every socket of the conversation's consumer: a metadata change, a new event (of the
+ * dialog dialog_id, NULL for the main one) to those subscribed live, typing to those
+ * subscribed at all. */
 void     confab_server_send_conversation_change (ConfabServer             *self,
                                                  ConfabStoredConversation *conversation);
 void     confab_server_send_event      (ConfabServer             *self,
                                         ConfabStoredConversation *conversation,
+                                        const char               *dialog_id,
                                         ConfabStoredEvent        *event);
 void     confab_server_send_chat_state (ConfabServer             *self,
                                         ConfabStoredConversation *conversation,
@@ -224,22 +263,53 @@ void     confab_server_announce_requested (ConfabServer             *self,
                                            ConfabStoredConversation *conversation);
 void     confab_server_conversation_changed (ConfabServer             *self,
                                              ConfabStoredConversation *conversation);
+/* Into the dialog dialog_id: NULL for the main one. */
 ConfabStoredEvent *
          confab_server_store_event       (ConfabServer             *self,
                                           ConfabStoredConversation *conversation,
+                                          const char               *dialog_id,
                                           const char               *originator_id,
                                           const char               *role,
-                                          JsonNode                 *event);
-/* The consumer published event; sequence -1 for one that is not stored (typing). */
+                                          JsonNode                 *event,
+                                          JsonNode                 *metadata);
+/* The consumer published event (with the request's metadata, or NULL) in the dialog
+ * dialog_id (NULL: the main one); sequence -1 for one that is not stored (typing). */
 void     confab_server_consumer_published (ConfabServer             *self,
                                            ConfabStoredConversation *conversation,
+                                           const char               *dialog_id,
                                            gint64                    sequence,
-                                           JsonNode                 *event);
+                                           JsonNode                 *event,
+                                           JsonNode                 *metadata);
 void     confab_server_close_conversation (ConfabServer             *self,
+                                           ConfabStoredConversation *conversation,
+                                           ConfabCloseReason         reason);
+/* Closes the main dialog: with post-survey on and an agent assigned, a survey dialog opens
+ * and the conversation stays open until it ends; else the conversation closes. */
+void     confab_server_close_main_dialog  (ConfabServer             *self,
+                                           ConfabStoredConversation *conversation,
+                                           ConfabCloseReason         reason);
+/* The survey is over: completed (AGENT) or skipped (CONSUMER); the conversation closes. */
+void     confab_server_end_survey         (ConfabServer             *self,
                                            ConfabStoredConversation *conversation,
                                            ConfabCloseReason         reason);
 /* Conversations requested before a restart that no agent took are announced again. */
 void     confab_server_announce_waiting   (ConfabServer *self);
+
+/* confab-server-publish.c */
+#define BAD_REQUEST_CLOSED "Bad Request, Conversation is close"
+/* The consumer's conversation that a request's body names by conversationId (or, without
+ * one, by dialogId), or NULL. */
+ConfabStoredConversation *
+         consumer_socket_lookup_conversation (ConsumerSocket *socket,
+                                              JsonObject     *body);
+/* The same, when the dialogId (if any) is one of its dialogs; *dialog_id is then NULL for
+ * the main dialog, else the survey's id. */
+ConfabStoredConversation *
+         consumer_socket_lookup_dialog       (ConsumerSocket  *socket,
+                                              JsonObject      *body,
+                                              const char     **dialog_id);
+void     consumer_socket_handle_publish      (ConsumerSocket    *socket,
+                                              const ConfabFrame *frame);
 
 /* confab-server-requests.c */
 void     consumer_socket_handle_frame (ConsumerSocket *socket,

@@ -9,26 +9,9 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "confab-server-private.h"
-
-#define BAD_REQUEST_CLOSED "Bad Request, Conversation is close"
-
-static ConfabStoredConversation *
-socket_lookup_conversation (ConsumerSocket *socket,
-                            JsonObject     *body)
-{
-  ConfabStoredConversation *conversation;
-  const char *id = confab_json_get_string (body, "conversationId");
-
-  if (id == NULL)
-    id = confab_json_get_string (body, "dialogId");
-
-  conversation = confab_server_state_lookup_conversation (socket->server->state, id);
-  if (conversation == NULL || !g_str_equal (conversation->consumer_id, socket->consumer_id))
-    return NULL;
-
-  return conversation;
-}
 
 static void
 handle_request_conversation (ConsumerSocket    *socket,
@@ -144,7 +127,8 @@ handle_subscribe_messaging (ConsumerSocket    *socket,
                             const ConfabFrame *frame)
 {
   JsonObject *request = confab_frame_get_body_object (frame);
-  ConfabStoredConversation *conversation = socket_lookup_conversation (socket, request);
+  const char *dialog_id = NULL;
+  ConfabStoredConversation *conversation = consumer_socket_lookup_dialog (socket, request, &dialog_id);
   g_autoptr(JsonNode) body = NULL;
   DialogSubscription *subscription;
   gint64 from_seq = 0;
@@ -157,14 +141,15 @@ handle_subscribe_messaging (ConsumerSocket    *socket,
     }
 
   confab_json_lookup_int (request, "fromSeq", &from_seq);
-  from_seq = CLAMP (from_seq, 0, (gint64) conversation->events->len);
+  from_seq = CLAMP (from_seq, 0, (gint64) confab_stored_conversation_dialog_events (conversation, dialog_id)->len);
 
   subscription = g_new0 (DialogSubscription, 1);
   subscription->socket = socket;
   subscription->conversation_id = g_strdup (conversation->id);
+  subscription->dialog_id = g_strdup (dialog_id != NULL ? dialog_id : conversation->id);
   subscription->next_sequence = (guint) from_seq;
   /* Replaces an earlier subscription to the same dialog on this socket. */
-  g_hash_table_replace (socket->dialog_subscriptions, subscription->conversation_id, subscription);
+  g_hash_table_replace (socket->dialog_subscriptions, subscription->dialog_id, subscription);
 
   body = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (body, json_object_new ());
@@ -177,171 +162,18 @@ static void
 handle_unsubscribe_messaging (ConsumerSocket    *socket,
                               const ConfabFrame *frame)
 {
+  const char *dialog_id = NULL;
   ConfabStoredConversation *conversation;
 
-  conversation = socket_lookup_conversation (socket, confab_frame_get_body_object (frame));
-  if (conversation == NULL || !g_hash_table_remove (socket->dialog_subscriptions, conversation->id))
+  conversation = consumer_socket_lookup_dialog (socket, confab_frame_get_body_object (frame), &dialog_id);
+  if (conversation == NULL ||
+      !g_hash_table_remove (socket->dialog_subscriptions, dialog_id != NULL ? dialog_id : conversation->id))
     {
       consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERIC, "Bad Request, not subscribed");
       return;
     }
 
   consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_GENERIC, NULL);
-}
-
-static gboolean
-valid_sequence_list (JsonArray *list)
-{
-  if (list == NULL || json_array_get_length (list) == 0 || json_array_get_length (list) > 10000)
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonNode *node = json_array_get_element (list, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-          json_node_get_int (node) < 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-respond_sequence (ConsumerSocket *socket,
-                  const char     *req_id,
-                  gint64          sequence)
-{
-  g_autoptr(JsonNode) body = confab_publish_sequence_response_body (sequence);
-
-  consumer_socket_respond (socket, req_id, 200, CONFAB_RESP_PUBLISH_EVENT, body);
-}
-
-/* NULL when the ContentEvent will do, else what is wrong with it. A text without a
- * contentType is stored with "text/plain": *event_node is then replaced by such a copy. */
-static const char *
-check_content_event (JsonObject  *request,
-                     JsonObject  *event,
-                     JsonNode   **event_node)
-{
-  JsonNode *message = json_object_get_member (event, "message");
-  const char *content_type = confab_json_get_string (event, "contentType");
-  JsonObject *copy;
-
-  if (message == NULL || JSON_NODE_HOLDS_NULL (message) || JSON_NODE_HOLDS_ARRAY (message) ||
-      ((content_type == NULL || g_str_equal (content_type, "text/plain")) &&
-       confab_json_get_string (event, "message") == NULL))
-    return "Bad Request, no message";
-
-  if (content_type == NULL)
-    {
-      g_clear_pointer (event_node, json_node_unref);
-      *event_node = json_node_copy (json_object_get_member (request, "event"));
-      copy = json_node_get_object (*event_node);
-      json_object_set_string_member (copy, "contentType", "text/plain");
-    }
-
-  return NULL;
-}
-
-/* NULL when the AcceptStatusEvent was applied to the messages it names, else what is
- * wrong with it. */
-static const char *
-apply_receipt (ConsumerSocket           *socket,
-               ConfabStoredConversation *conversation,
-               JsonObject               *event)
-{
-  const char *status = confab_json_get_string (event, "status");
-  JsonArray *list = confab_json_get_array (event, "sequenceList");
-  ConfabReceiptStatus receipt = confab_receipt_status_from_string (status);
-
-  /* The wire name exactly: the client reads any case, the service is strict. */
-  if (g_strcmp0 (status, confab_receipt_status_to_string (receipt)) != 0)
-    return "Bad Request, unknown status";
-
-  if (!valid_sequence_list (list))
-    return "Bad Request, bad sequenceList";
-
-  confab_stored_conversation_apply_receipt (conversation, socket->consumer_id, receipt, list);
-  return NULL;
-}
-
-/* Typing goes to the agent only, never stored: answered with sequence 0. */
-static void
-publish_chat_state (ConsumerSocket           *socket,
-                    const ConfabFrame        *frame,
-                    ConfabStoredConversation *conversation,
-                    JsonObject               *event,
-                    JsonNode                 *event_node)
-{
-  if (confab_json_get_string (event, "chatState") == NULL)
-    {
-      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, "Bad Request, no chatState");
-      return;
-    }
-
-  respond_sequence (socket, frame->id, 0);
-  confab_server_consumer_published (socket->server, conversation, -1, event_node);
-}
-
-static void
-handle_publish (ConsumerSocket    *socket,
-                const ConfabFrame *frame)
-{
-  ConfabServer *self = socket->server;
-  JsonObject *request = confab_frame_get_body_object (frame);
-  ConfabStoredConversation *conversation = socket_lookup_conversation (socket, request);
-  JsonObject *event = confab_json_get_object (request, "event");
-  const char *type = confab_json_get_string (event, "type");
-  g_autoptr(JsonNode) event_node = NULL;
-  ConfabStoredEvent *stored;
-  const char *problem = NULL;
-
-  if (conversation == NULL)
-    problem = "Bad Request, unknown dialog";
-  else if (type == NULL)
-    problem = "Bad Request, no event type";
-  else if (conversation->closed)
-    problem = BAD_REQUEST_CLOSED;
-
-  if (problem != NULL)
-    {
-      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, problem);
-      return;
-    }
-
-  event_node = json_node_init_object (json_node_alloc (), event);
-
-  switch (confab_event_type_from_string (type))
-    {
-    case CONFAB_EVENT_CONTENT:
-      problem = check_content_event (request, event, &event_node);
-      break;
-    case CONFAB_EVENT_RICH_CONTENT:
-      problem = confab_json_get_object (event, "content") == NULL ? "Bad Request, no content" : NULL;
-      break;
-    case CONFAB_EVENT_ACCEPT_STATUS:
-      problem = apply_receipt (socket, conversation, event);
-      break;
-    case CONFAB_EVENT_CHAT_STATE:
-      publish_chat_state (socket, frame, conversation, event, event_node);
-      return;
-    case CONFAB_EVENT_UNKNOWN:
-    default:
-      problem = "Bad Request, unknown event type";
-      break;
-    }
-
-  if (problem != NULL)
-    {
-      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_PUBLISH_EVENT, problem);
-      return;
-    }
-
-  /* Answer first, then the notification, as LivePerson does. */
-  respond_sequence (socket, frame->id, (gint64) conversation->events->len);
-  stored = confab_server_store_event (self, conversation, socket->consumer_id, "CONSUMER", event_node);
-  confab_server_consumer_published (self, conversation, stored->sequence, stored->event);
 }
 
 /* The conversationField of an update: a one-element array may arrive as the bare element. */
@@ -362,34 +194,127 @@ dup_conversation_fields (JsonObject *request)
   return fields;
 }
 
-/* NULL when every field is understood (a close sets *close, a rating *csat), else what is
- * wrong with them. */
+/* What a cm.UpdateConversationField asks for. */
+typedef struct {
+  gboolean close;           /* ConversationStateField or Stage CLOSE: the whole conversation */
+  gboolean close_dialog;    /* DialogChange CLOSE of the main dialog */
+  gboolean close_survey;    /* DialogChange CLOSE of the survey's: skipping it */
+  JsonNode *csat;           /* CSATRate, as the protocol's encoder writes it */
+} FieldUpdate;
+
+static void
+field_update_clear (FieldUpdate *update)
+{
+  g_clear_pointer (&update->csat, json_node_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FieldUpdate, field_update_clear)
+
+/* The rating is kept (and echoed in conversationDetails.csat) as the encoder of the request
+ * writes it, so that what a consumer adds to the field is not carried along. */
 static const char *
-read_conversation_fields (JsonArray   *fields,
-                          gboolean    *close,
-                          JsonObject **csat)
+read_csat (JsonObject  *field,
+           FieldUpdate *update)
+{
+  static const char * const statuses[] = { "FILLED", "PARTIALLY_FILLED", "SKIPPED" };
+  const char *status_name = confab_json_get_string (field, "status");
+  ConfabCsatStatus status = CONFAB_CSAT_FILLED;
+  g_autoptr(JsonNode) body = NULL;
+  gboolean resolved = FALSE;
+  gint64 rate = 0;
+
+  for (guint i = 0; status_name != NULL && i < G_N_ELEMENTS (statuses); i++)
+    if (g_str_equal (status_name, statuses[i]))
+      status = (ConfabCsatStatus) i;
+  if (status_name != NULL && g_strcmp0 (status_name, statuses[status]) != 0)
+    return "Bad Request, unknown csat status";
+
+  confab_json_lookup_int (field, "csatRate", &rate);
+  if ((rate < 1 || rate > 5) && !(status == CONFAB_CSAT_SKIPPED && rate == 0))
+    return "Bad Request, csatRate must be 1 to 5";
+  confab_json_lookup_boolean (field, "csatResolutionConfirmation", &resolved);
+
+  body = confab_csat_status_body ("", status, (int) rate, resolved);
+  g_clear_pointer (&update->csat, json_node_unref);
+  update->csat = json_node_copy (json_array_get_element (confab_json_get_array (json_node_get_object (body),
+                                                                                 "conversationField"), 0));
+  return NULL;
+}
+
+/* {"field":"DialogChange","type":"UPDATE","dialog":{"dialogId":…,"state":"CLOSE",…}}:
+ * the main dialog, or a survey's. */
+static const char *
+read_dialog_change (JsonObject               *field,
+                    ConfabStoredConversation *conversation,
+                    FieldUpdate              *update)
+{
+  JsonObject *dialog = confab_json_get_object (field, "dialog");
+  const char *dialog_id = confab_json_get_string (dialog, "dialogId");
+
+  if (g_strcmp0 (confab_json_get_string (field, "type"), "UPDATE") != 0 ||
+      g_strcmp0 (confab_json_get_string (dialog, "state"), "CLOSE") != 0)
+    return "Bad Request, a DialogChange closes a dialog";
+
+  if (g_strcmp0 (dialog_id, conversation->id) == 0)
+    update->close_dialog = TRUE;
+  else if (conversation->survey != NULL && g_strcmp0 (dialog_id, conversation->survey->id) == 0)
+    update->close_survey = TRUE;
+  else
+    return "Bad Request, unknown dialog";
+
+  return NULL;
+}
+
+/* Whether what update closes is closed already. */
+static gboolean
+closes_closed (ConfabStoredConversation *conversation,
+               FieldUpdate              *update)
+{
+  return ((update->close || update->close_survey) && conversation->closed) ||
+         (update->close_dialog && confab_stored_conversation_main_closed (conversation)) ||
+         (update->close_survey && conversation->survey == NULL);
+}
+
+/* A close while a survey runs skips the survey; closing the main dialog may start one
+ * (confab_server_close_main_dialog()); ConversationStateField or Stage CLOSE never does. */
+static void
+apply_closes (ConfabServer             *self,
+              ConfabStoredConversation *conversation,
+              FieldUpdate              *update)
+{
+  if ((update->close || update->close_survey) && conversation->survey != NULL)
+    confab_server_end_survey (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
+  else if (update->close)
+    confab_server_close_conversation (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
+  else if (update->close_dialog)
+    confab_server_close_main_dialog (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
+}
+
+/* NULL when every field is understood, else what is wrong with them. */
+static const char *
+read_conversation_fields (JsonArray                *fields,
+                          ConfabStoredConversation *conversation,
+                          FieldUpdate              *update)
 {
   for (guint i = 0; i < json_array_get_length (fields); i++)
     {
       JsonNode *node = json_array_get_element (fields, i);
       JsonObject *field = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *name = confab_json_get_string (field, "field");
+      const char *problem = NULL;
 
-      if (g_strcmp0 (name, "ConversationStateField") == 0 &&
+      if ((g_strcmp0 (name, "ConversationStateField") == 0 || g_strcmp0 (name, "Stage") == 0) &&
           g_strcmp0 (confab_json_get_string (field, "conversationState"), "CLOSE") == 0)
-        *close = TRUE;
+        update->close = TRUE;
       else if (g_strcmp0 (name, "CSATRate") == 0)
-        {
-          gint64 rate = 0;
-          const char *status = confab_json_get_string (field, "status");
-
-          if (g_strcmp0 (status, "SKIPPED") != 0 &&
-              (!confab_json_lookup_int (field, "csatRate", &rate) || rate < 1 || rate > 5))
-            return "Bad Request, csatRate must be 1 to 5";
-          *csat = field;
-        }
+        problem = read_csat (field, update);
+      else if (g_strcmp0 (name, "DialogChange") == 0)
+        problem = read_dialog_change (field, conversation, update);
       else
-        return "Bad Request, unsupported conversationField";
+        problem = "Bad Request, unsupported conversationField";
+
+      if (problem != NULL)
+        return problem;
     }
 
   return NULL;
@@ -401,10 +326,10 @@ handle_update_field (ConsumerSocket    *socket,
 {
   ConfabServer *self = socket->server;
   JsonObject *request = confab_frame_get_body_object (frame);
-  ConfabStoredConversation *conversation = socket_lookup_conversation (socket, request);
+  ConfabStoredConversation *conversation = consumer_socket_lookup_conversation (socket, request);
   g_autoptr(JsonArray) fields = NULL;
-  gboolean close = FALSE;
-  JsonObject *csat = NULL;
+  g_auto(FieldUpdate) update = { FALSE, FALSE, FALSE, NULL };
+  gboolean closes;
   const char *problem = NULL;
 
   if (conversation == NULL)
@@ -418,9 +343,9 @@ handle_update_field (ConsumerSocket    *socket,
   if (fields == NULL || json_array_get_length (fields) == 0)
     problem = "Bad Request, no conversationField";
   else
-    problem = read_conversation_fields (fields, &close, &csat);
+    problem = read_conversation_fields (fields, conversation, &update);
 
-  if (problem == NULL && close && conversation->closed)
+  if (problem == NULL && closes_closed (conversation, &update))
     problem = BAD_REQUEST_CLOSED;
 
   if (problem != NULL)
@@ -429,19 +354,79 @@ handle_update_field (ConsumerSocket    *socket,
       return;
     }
 
-  if (csat != NULL)
+  closes = update.close || update.close_dialog || update.close_survey;
+  consumer_socket_respond_string (socket, frame->id, 200, CONFAB_RESP_UPDATE_CONVERSATION,
+                                  closes ? "OK Conversation resolved successfully" : "OK");
+
+  if (update.csat != NULL)
     {
       g_clear_pointer (&conversation->csat, json_node_unref);
-      conversation->csat = json_node_init_object (json_node_alloc (), csat);
+      conversation->csat = g_steal_pointer (&update.csat);
       json_node_seal (conversation->csat);
-      confab_server_schedule_save (self);
+      /* Echoed in conversationDetails.csat; a close below announces it as well. */
+      if (!closes)
+        confab_server_conversation_changed (self, conversation);
     }
 
-  consumer_socket_respond_string (socket, frame->id, 200, CONFAB_RESP_UPDATE_CONVERSATION,
-                                  close ? "OK Conversation resolved successfully" : "OK");
+  apply_closes (self, conversation, &update);
+}
 
-  if (close)
-    confab_server_close_conversation (self, conversation, CONFAB_CLOSE_REASON_CONSUMER);
+static void
+respond_file_url (ConsumerSocket    *socket,
+                  const ConfabFrame *frame,
+                  const char        *method,
+                  const char        *relative_path)
+{
+  g_autoptr(ConfabFileUrl) url = confab_server_sign_file_url (socket->server, method, relative_path,
+                                                              CONFAB_SERVER_FILE_URL_LIFETIME);
+  g_autoptr(JsonNode) body = confab_file_url_to_json (url);
+
+  consumer_socket_respond (socket, frame->id, 200, CONFAB_RESP_GENERATE_URL, body);
+}
+
+/* {"fileSize":…,"fileType":…}: a new path, and a signature to PUT the file there. */
+static void
+handle_generate_upload_url (ConsumerSocket    *socket,
+                            const ConfabFrame *frame)
+{
+  g_autofree char *path = NULL;
+  ConfabFileType type = CONFAB_FILE_TYPE_UNKNOWN;
+  const char *problem = NULL;
+  gint64 size = 0;
+
+  if (!confab_parse_upload_url_request (frame->body, &size, &type, NULL))
+    problem = "Bad Request, fileSize and fileType are required";
+  else if (!confab_server_file_type_is_uploadable (type))
+    problem = "Bad Request, the fileType is JPG, JPEG, PNG or GIF";
+  else if (size > CONFAB_FILE_UPLOAD_MAX_SIZE)
+    problem = "Bad Request, a file is at most 3 MB";
+
+  if (problem != NULL)
+    {
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERATE_URL, problem);
+      return;
+    }
+
+  path = confab_server_files_new_path (socket->server, socket->account_id, type);
+  respond_file_url (socket, frame, SOUP_METHOD_PUT, path);
+}
+
+/* {"relativePath":…}: a signature to GET a file of the consumer's account. */
+static void
+handle_generate_download_url (ConsumerSocket    *socket,
+                              const ConfabFrame *frame)
+{
+  g_autofree char *path = confab_parse_download_url_request (frame->body, NULL);
+  ConfabStoredFile *file = confab_server_state_lookup_file (socket->server->state, path);
+
+  if (file == NULL || g_strcmp0 (file->account_id, socket->account_id) != 0)
+    {
+      consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERATE_URL,
+                                      path == NULL ? "Bad Request, no valid relativePath" : "Bad Request, no such file");
+      return;
+    }
+
+  respond_file_url (socket, frame, SOUP_METHOD_GET, path);
 }
 
 static void
@@ -522,11 +507,15 @@ handle_request (ConsumerSocket    *socket,
   else if (g_strcmp0 (frame->type, CONFAB_REQ_UNSUBSCRIBE_MESSAGING) == 0)
     handle_unsubscribe_messaging (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_PUBLISH_EVENT) == 0)
-    handle_publish (socket, frame);
+    consumer_socket_handle_publish (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_UPDATE_CONVERSATION) == 0)
     handle_update_field (socket, frame);
   else if (g_strcmp0 (frame->type, CONFAB_REQ_GET_CLOCK) == 0)
     handle_get_clock (socket, frame);
+  else if (g_strcmp0 (frame->type, CONFAB_REQ_GENERATE_UPLOAD_URL) == 0)
+    handle_generate_upload_url (socket, frame);
+  else if (g_strcmp0 (frame->type, CONFAB_REQ_GENERATE_DOWNLOAD_URL) == 0)
+    handle_generate_download_url (socket, frame);
   else
     consumer_socket_respond_string (socket, frame->id, 400, CONFAB_RESP_GENERIC, "Bad Request, unknown request type");
 }

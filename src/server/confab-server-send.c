@@ -182,6 +182,8 @@ confab_server_send_conversation_change (ConfabServer             *self,
 static void
 send_events (ConsumerSocket           *socket,
              ConfabStoredConversation *conversation,
+             const char               *dialog_id,
+             GPtrArray                *events,
              guint                     first,
              guint                     end)
 {
@@ -193,8 +195,8 @@ send_events (ConsumerSocket           *socket,
 
   changes = g_ptr_array_new_full (end - first, (GDestroyNotify) json_node_unref);
   for (guint i = first; i < end; i++)
-    g_ptr_array_add (changes, confab_stored_event_to_change_json (g_ptr_array_index (conversation->events, i),
-                                                                  conversation));
+    g_ptr_array_add (changes, confab_stored_event_to_change_json_in (g_ptr_array_index (events, i),
+                                                                     conversation, dialog_id));
   body = confab_notification_body_to_json (NULL, changes);
 
   socket_send_notification (socket, CONFAB_NOTIFY_MESSAGING, body);
@@ -206,22 +208,25 @@ replay_step_cb (gpointer user_data)
   DialogSubscription *subscription = user_data;
   ConsumerSocket *socket = subscription->socket;
   ConfabStoredConversation *conversation;
+  GPtrArray *events = NULL;
   guint chunk = MAX (socket->server->replay_chunk_size, 1);
   gsize bytes = 0;
   guint end;
 
   conversation = confab_server_state_lookup_conversation (socket->server->state,
                                                           subscription->conversation_id);
-  if (conversation == NULL || !consumer_socket_is_open (socket))
+  if (conversation != NULL)
+    events = confab_stored_conversation_dialog_events (conversation, subscription->dialog_id);
+  if (events == NULL || !consumer_socket_is_open (socket))
     {
       subscription->replay_source = 0;
       return G_SOURCE_REMOVE;
     }
 
   end = subscription->next_sequence;
-  while (end < conversation->events->len && end - subscription->next_sequence < chunk)
+  while (end < events->len && end - subscription->next_sequence < chunk)
     {
-      ConfabStoredEvent *event = g_ptr_array_index (conversation->events, end);
+      ConfabStoredEvent *event = g_ptr_array_index (events, end);
 
       if (end > subscription->next_sequence && bytes + event->size > CONFAB_SERVER_REPLAY_MAX_BYTES)
         break;
@@ -233,11 +238,11 @@ replay_step_cb (gpointer user_data)
     {
       g_debug ("socket %u: replaying sequences %u to %u", socket->serial,
                subscription->next_sequence, end - 1);
-      send_events (socket, conversation, subscription->next_sequence, end);
+      send_events (socket, conversation, subscription->dialog_id, events, subscription->next_sequence, end);
       subscription->next_sequence = end;
     }
 
-  if (subscription->next_sequence >= conversation->events->len)
+  if (subscription->next_sequence >= events->len)
     {
       /* Caught up: from now on new events go out live. */
       subscription->replay_source = 0;
@@ -251,17 +256,25 @@ void
 dialog_subscription_start_replay (DialogSubscription       *subscription,
                                   ConfabStoredConversation *conversation)
 {
+  GPtrArray *events = confab_stored_conversation_dialog_events (conversation, subscription->dialog_id);
+
   /* Chunks go out from the main loop so that other sockets are served between them;
    * default priority, so a busy socket cannot starve the replay either. */
-  if (subscription->next_sequence < conversation->events->len)
+  if (events != NULL && subscription->next_sequence < events->len)
     subscription->replay_source = g_idle_add_full (G_PRIORITY_DEFAULT, replay_step_cb, subscription, NULL);
 }
 
 void
 confab_server_send_event (ConfabServer             *self,
                           ConfabStoredConversation *conversation,
+                          const char               *dialog_id,
                           ConfabStoredEvent        *event)
 {
+  GPtrArray *events = confab_stored_conversation_dialog_events (conversation, dialog_id);
+
+  if (dialog_id == NULL)
+    dialog_id = conversation->id;
+
   for (guint i = 0; i < self->sockets->len; i++)
     {
       ConsumerSocket *socket = g_ptr_array_index (self->sockets, i);
@@ -270,12 +283,12 @@ confab_server_send_event (ConfabServer             *self,
       if (!g_str_equal (socket->consumer_id, conversation->consumer_id))
         continue;
 
-      subscription = g_hash_table_lookup (socket->dialog_subscriptions, conversation->id);
+      subscription = g_hash_table_lookup (socket->dialog_subscriptions, dialog_id);
       /* A subscription still replaying picks the event up from the store, in order. */
       if (subscription == NULL || subscription->replay_source != 0)
         continue;
 
-      send_events (socket, conversation, event->sequence, event->sequence + 1);
+      send_events (socket, conversation, dialog_id, events, event->sequence, event->sequence + 1);
       subscription->next_sequence = event->sequence + 1;
     }
 }

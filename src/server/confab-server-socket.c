@@ -42,6 +42,7 @@ dialog_subscription_free (DialogSubscription *subscription)
 {
   g_clear_handle_id (&subscription->replay_source, g_source_remove);
   g_free (subscription->conversation_id);
+  g_free (subscription->dialog_id);
   g_free (subscription);
 }
 

@@ -19,7 +19,22 @@ stored_event_free (ConfabStoredEvent *event)
   g_free (event->originator_id);
   g_free (event->role);
   g_clear_pointer (&event->event, json_node_unref);
+  g_clear_pointer (&event->metadata, json_node_unref);
   g_free (event);
+}
+
+static GPtrArray *
+new_event_array (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) stored_event_free);
+}
+
+static void
+stored_survey_free (ConfabStoredSurvey *survey)
+{
+  g_free (survey->id);
+  g_clear_pointer (&survey->events, g_ptr_array_unref);
+  g_free (survey);
 }
 
 static void
@@ -31,6 +46,7 @@ stored_conversation_free (ConfabStoredConversation *conversation)
   g_free (conversation->agent_id);
   g_clear_pointer (&conversation->csat, json_node_unref);
   g_clear_pointer (&conversation->events, g_ptr_array_unref);
+  g_clear_pointer (&conversation->survey, stored_survey_free);
   g_free (conversation);
 }
 
@@ -42,6 +58,15 @@ stored_consumer_free (ConfabStoredConsumer *consumer)
   g_free (consumer);
 }
 
+static void
+stored_file_free (ConfabStoredFile *file)
+{
+  g_free (file->relative_path);
+  g_free (file->account_id);
+  g_clear_pointer (&file->data, g_bytes_unref);
+  g_free (file);
+}
+
 static ConfabServerState *
 state_new_empty (void)
 {
@@ -51,6 +76,8 @@ state_new_empty (void)
   state->consumers_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   state->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_conversation_free);
   state->conversations_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  state->files = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_file_free);
+  state->files_by_path = g_hash_table_new (g_str_hash, g_str_equal);
 
   return state;
 }
@@ -75,6 +102,8 @@ confab_server_state_free (ConfabServerState *state)
   g_clear_pointer (&state->consumers, g_ptr_array_unref);
   g_clear_pointer (&state->conversations_by_id, g_hash_table_unref);
   g_clear_pointer (&state->conversations, g_ptr_array_unref);
+  g_clear_pointer (&state->files_by_path, g_hash_table_unref);
+  g_clear_pointer (&state->files, g_ptr_array_unref);
   g_free (state);
 }
 
@@ -151,12 +180,51 @@ confab_server_state_find_latest_open (ConfabServerState *state,
   return latest;
 }
 
+ConfabStoredFile *
+confab_server_state_lookup_file (ConfabServerState *state,
+                                 const char        *relative_path)
+{
+  if (relative_path == NULL)
+    return NULL;
+  return g_hash_table_lookup (state->files_by_path, relative_path);
+}
+
+ConfabStoredFile *
+confab_server_state_put_file (ConfabServerState *state,
+                              const char        *relative_path,
+                              const char        *account_id,
+                              ConfabFileType     file_type,
+                              GBytes            *data,
+                              gint64             now_ms)
+{
+  ConfabStoredFile *file = g_hash_table_lookup (state->files_by_path, relative_path);
+
+  if (file != NULL)
+    {
+      g_hash_table_remove (state->files_by_path, relative_path);
+      state->files_size -= g_bytes_get_size (file->data);
+      g_ptr_array_remove (state->files, file);
+    }
+
+  file = g_new0 (ConfabStoredFile, 1);
+  file->relative_path = g_strdup (relative_path);
+  file->account_id = g_strdup (account_id);
+  file->file_type = file_type;
+  file->data = g_bytes_ref (data);
+  file->created_ts = now_ms;
+  g_ptr_array_add (state->files, file);
+  g_hash_table_insert (state->files_by_path, file->relative_path, file);
+  state->files_size += g_bytes_get_size (data);
+
+  return file;
+}
+
 static ConfabStoredConversation *
 stored_conversation_new (void)
 {
   ConfabStoredConversation *conversation = g_new0 (ConfabStoredConversation, 1);
 
-  conversation->events = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_event_free);
+  conversation->events = new_event_array ();
   return conversation;
 }
 
@@ -196,24 +264,88 @@ event_size (JsonNode *event)
 }
 
 ConfabStoredEvent *
+confab_stored_events_append (GPtrArray  *events,
+                             const char *originator_id,
+                             const char *role,
+                             JsonNode   *event,
+                             JsonNode   *metadata,
+                             gint64      now_ms)
+{
+  ConfabStoredEvent *stored = g_new0 (ConfabStoredEvent, 1);
+
+  stored->sequence = events->len;
+  stored->server_timestamp = now_ms;
+  stored->originator_id = g_strdup (originator_id);
+  stored->role = g_strdup (role);
+  stored->event = json_node_copy (event);
+  stored->size = event_size (event) + 256;
+  if (metadata != NULL)
+    {
+      stored->metadata = json_node_copy (metadata);
+      stored->size += event_size (metadata);
+    }
+  stored->accept_status = CONFAB_RECEIPT_UNKNOWN;
+  g_ptr_array_add (events, stored);
+
+  return stored;
+}
+
+ConfabStoredEvent *
+confab_stored_conversation_append_full (ConfabStoredConversation *conversation,
+                                        const char               *originator_id,
+                                        const char               *role,
+                                        JsonNode                 *event,
+                                        JsonNode                 *metadata,
+                                        gint64                    now_ms)
+{
+  return confab_stored_events_append (conversation->events, originator_id, role, event, metadata, now_ms);
+}
+
+GPtrArray *
+confab_stored_conversation_dialog_events (ConfabStoredConversation *conversation,
+                                          const char               *dialog_id)
+{
+  if (dialog_id == NULL || g_strcmp0 (dialog_id, conversation->id) == 0)
+    return conversation->events;
+  if (conversation->survey != NULL && g_strcmp0 (dialog_id, conversation->survey->id) == 0)
+    return conversation->survey->events;
+  return NULL;
+}
+
+gboolean
+confab_stored_conversation_main_closed (ConfabStoredConversation *conversation)
+{
+  return conversation->closed || conversation->survey != NULL;
+}
+
+ConfabStoredSurvey *
+confab_stored_conversation_start_survey (ConfabStoredConversation *conversation,
+                                         ConfabCloseReason         reason,
+                                         gint64                    now_ms)
+{
+  ConfabStoredSurvey *survey = g_new0 (ConfabStoredSurvey, 1);
+
+  g_return_val_if_fail (conversation->survey == NULL, conversation->survey);
+
+  survey->id = g_uuid_string_random ();
+  survey->start_ts = now_ms;
+  survey->close_reason = CONFAB_CLOSE_REASON_NONE;
+  survey->events = new_event_array ();
+  conversation->survey = survey;
+  conversation->close_reason = reason;
+  conversation->end_ts = now_ms;
+
+  return survey;
+}
+
+ConfabStoredEvent *
 confab_stored_conversation_append (ConfabStoredConversation *conversation,
                                    const char               *originator_id,
                                    const char               *role,
                                    JsonNode                 *event,
                                    gint64                    now_ms)
 {
-  ConfabStoredEvent *stored = g_new0 (ConfabStoredEvent, 1);
-
-  stored->sequence = conversation->events->len;
-  stored->server_timestamp = now_ms;
-  stored->originator_id = g_strdup (originator_id);
-  stored->role = g_strdup (role);
-  stored->event = json_node_copy (event);
-  stored->size = event_size (event) + 256;
-  stored->accept_status = CONFAB_RECEIPT_UNKNOWN;
-  g_ptr_array_add (conversation->events, stored);
-
-  return stored;
+  return confab_stored_conversation_append_full (conversation, originator_id, role, event, NULL, now_ms);
 }
 
 void
@@ -233,12 +365,16 @@ event_is_content (ConfabStoredEvent *event)
 }
 
 guint
-confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation,
-                                          const char               *receipt_originator,
-                                          ConfabReceiptStatus       status,
-                                          JsonArray                *sequence_list)
+confab_stored_events_apply_receipt (GPtrArray           *events,
+                                    const char          *receipt_originator,
+                                    ConfabReceiptStatus  status,
+                                    JsonArray           *sequence_list)
 {
   guint changed = 0;
+
+  /* A click is not a delivery state. */
+  if (status != CONFAB_RECEIPT_ACCEPT && status != CONFAB_RECEIPT_READ)
+    return 0;
 
   for (guint i = 0; i < json_array_get_length (sequence_list); i++)
     {
@@ -250,10 +386,10 @@ confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation
         continue;
 
       sequence = json_node_get_int (node);
-      if (sequence < 0 || sequence >= conversation->events->len)
+      if (sequence < 0 || sequence >= events->len)
         continue;
 
-      event = g_ptr_array_index (conversation->events, sequence);
+      event = g_ptr_array_index (events, sequence);
       if (!event_is_content (event) || g_strcmp0 (event->originator_id, receipt_originator) == 0)
         continue;
 
@@ -267,14 +403,32 @@ confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation
   return changed;
 }
 
+guint
+confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation,
+                                          const char               *receipt_originator,
+                                          ConfabReceiptStatus       status,
+                                          JsonArray                *sequence_list)
+{
+  return confab_stored_events_apply_receipt (conversation->events, receipt_originator, status, sequence_list);
+}
+
+JsonNode *
+confab_stored_event_to_change_json_in (ConfabStoredEvent        *event,
+                                       ConfabStoredConversation *conversation,
+                                       const char               *dialog_id)
+{
+  /* the main dialog has the conversation's id */
+  return confab_messaging_change_to_json_full (event->sequence, event->server_timestamp,
+                                               event->originator_id, event->role,
+                                               conversation->id, dialog_id != NULL ? dialog_id : conversation->id,
+                                               event->event, event->metadata);
+}
+
 JsonNode *
 confab_stored_event_to_change_json (ConfabStoredEvent        *event,
                                     ConfabStoredConversation *conversation)
 {
-  /* the main dialog has the conversation's id */
-  return confab_messaging_change_to_json (event->sequence, event->server_timestamp,
-                                          event->originator_id, event->role,
-                                          conversation->id, conversation->id, event->event);
+  return confab_stored_event_to_change_json_in (event, conversation, NULL);
 }
 
 void
@@ -291,7 +445,17 @@ confab_stored_conversation_get_info (ConfabStoredConversation *conversation,
     .start_ts = conversation->start_ts,
     .end_ts = conversation->end_ts,
     .last_updated_ts = conversation->last_update_ts,
+    .csat = conversation->csat,
   };
+
+  if (conversation->survey != NULL)
+    {
+      info->survey_dialog_id = conversation->survey->id;
+      info->survey_closed = conversation->survey->closed;
+      info->survey_close_reason = conversation->survey->close_reason;
+      info->survey_start_ts = conversation->survey->start_ts;
+      info->survey_end_ts = conversation->survey->end_ts;
+    }
 }
 
 /* JSON form. Field names follow the protocol's where there is one. */
@@ -313,11 +477,51 @@ build_stored_event (ConfabStoredEvent *event,
   json_builder_add_string_value (builder, event->role);
   json_builder_set_member_name (builder, "event");
   json_builder_add_value (builder, json_node_copy (event->event));
+  if (event->metadata != NULL)
+    {
+      json_builder_set_member_name (builder, "metadata");
+      json_builder_add_value (builder, json_node_copy (event->metadata));
+    }
   if (accept_status != NULL)
     {
       json_builder_set_member_name (builder, "acceptStatus");
       json_builder_add_string_value (builder, accept_status);
     }
+  json_builder_end_object (builder);
+}
+
+static void
+build_stored_events (GPtrArray   *events,
+                     JsonBuilder *builder)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < events->len; i++)
+    build_stored_event (g_ptr_array_index (events, i), builder);
+  json_builder_end_array (builder);
+}
+
+static void
+build_stored_survey (ConfabStoredSurvey *survey,
+                     JsonBuilder        *builder)
+{
+  const char *close_reason = confab_close_reason_to_string (survey->close_reason);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "dialogId");
+  json_builder_add_string_value (builder, survey->id);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, survey->closed ? "CLOSE" : "OPEN");
+  if (close_reason != NULL)
+    {
+      json_builder_set_member_name (builder, "closeReason");
+      json_builder_add_string_value (builder, close_reason);
+    }
+  json_builder_set_member_name (builder, "startTs");
+  json_builder_add_int_value (builder, survey->start_ts);
+  json_builder_set_member_name (builder, "endTs");
+  json_builder_add_int_value (builder, survey->end_ts);
+  json_builder_set_member_name (builder, "events");
+  build_stored_events (survey->events, builder);
   json_builder_end_object (builder);
 }
 
@@ -357,16 +561,51 @@ build_stored_conversation (ConfabStoredConversation *conversation,
       json_builder_set_member_name (builder, "csat");
       json_builder_add_value (builder, json_node_copy (conversation->csat));
     }
+  if (conversation->survey != NULL)
+    {
+      json_builder_set_member_name (builder, "survey");
+      build_stored_survey (conversation->survey, builder);
+    }
   json_builder_set_member_name (builder, "events");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < conversation->events->len; i++)
-    build_stored_event (g_ptr_array_index (conversation->events, i), builder);
-  json_builder_end_array (builder);
+  build_stored_events (conversation->events, builder);
   json_builder_end_object (builder);
 }
 
-JsonNode *
-confab_server_state_to_json (ConfabServerState *state)
+static void
+build_stored_file (ConfabStoredFile *file,
+                   JsonBuilder      *builder,
+                   gboolean          with_data)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (file->data, &len);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "relativePath");
+  json_builder_add_string_value (builder, file->relative_path);
+  json_builder_set_member_name (builder, "accountId");
+  json_builder_add_string_value (builder, file->account_id);
+  json_builder_set_member_name (builder, "fileType");
+  json_builder_add_string_value (builder, confab_file_type_to_string (file->file_type));
+  json_builder_set_member_name (builder, "createdTs");
+  json_builder_add_int_value (builder, file->created_ts);
+  if (with_data)
+    {
+      g_autofree char *base64 = g_base64_encode (data, len);
+
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_string_value (builder, base64);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, (gint64) len);
+    }
+  json_builder_end_object (builder);
+}
+
+static JsonNode *
+state_to_json (ConfabServerState *state,
+               gboolean           with_secrets)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *key = NULL;
@@ -378,8 +617,11 @@ confab_server_state_to_json (ConfabServerState *state)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, CONFAB_SERVER_STATE_VERSION);
-  json_builder_set_member_name (builder, "key");
-  json_builder_add_string_value (builder, key);
+  if (with_secrets)
+    {
+      json_builder_set_member_name (builder, "key");
+      json_builder_add_string_value (builder, key);
+    }
 
   json_builder_set_member_name (builder, "consumers");
   json_builder_begin_array (builder);
@@ -404,9 +646,88 @@ confab_server_state_to_json (ConfabServerState *state)
     build_stored_conversation (g_ptr_array_index (state->conversations, i), builder);
   json_builder_end_array (builder);
 
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < state->files->len; i++)
+    build_stored_file (g_ptr_array_index (state->files, i), builder, with_secrets);
+  json_builder_end_array (builder);
+
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+JsonNode *
+confab_server_state_to_json (ConfabServerState *state)
+{
+  return state_to_json (state, TRUE);
+}
+
+JsonNode *
+confab_server_state_to_public_json (ConfabServerState *state)
+{
+  return state_to_json (state, FALSE);
+}
+
+static gboolean
+load_events (GPtrArray  *events,
+             JsonArray  *array,
+             const char *conversation_id,
+             GError    **error)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *event_object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *event_node = confab_json_get_node (event_object, "event");
+      ConfabStoredEvent *event;
+
+      if (event_node == NULL || !JSON_NODE_HOLDS_OBJECT (event_node) ||
+          confab_json_get_int (event_object, "sequence") != (gint64) i ||
+          confab_json_get_string (event_object, "originatorId") == NULL)
+        {
+          g_set_error (error, STATE_ERROR_QUARK, 0, "event %u of conversation %s is damaged", i, conversation_id);
+          return FALSE;
+        }
+
+      event = confab_stored_events_append (events,
+                                           confab_json_get_string (event_object, "originatorId"),
+                                           confab_json_get_string (event_object, "role"),
+                                           event_node,
+                                           confab_json_get_array (event_object, "metadata") != NULL ?
+                                             json_object_get_member (event_object, "metadata") : NULL,
+                                           confab_json_get_int (event_object, "serverTimestamp"));
+      event->accept_status = confab_receipt_status_from_string (confab_json_get_string (event_object, "acceptStatus"));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+load_survey (ConfabStoredConversation *conversation,
+             JsonObject               *object,
+             GError                  **error)
+{
+  const char *id = confab_json_get_string (object, "dialogId");
+  JsonArray *events = confab_json_get_array (object, "events");
+  ConfabStoredSurvey *survey;
+
+  if (id == NULL || events == NULL || g_str_equal (id, conversation->id))
+    {
+      g_set_error (error, STATE_ERROR_QUARK, 0, "the survey of conversation %s is damaged", conversation->id);
+      return FALSE;
+    }
+
+  survey = g_new0 (ConfabStoredSurvey, 1);
+  survey->id = g_strdup (id);
+  survey->closed = g_strcmp0 (confab_json_get_string (object, "state"), "CLOSE") == 0;
+  survey->close_reason = confab_close_reason_from_string (confab_json_get_string (object, "closeReason"));
+  survey->start_ts = confab_json_get_int (object, "startTs");
+  survey->end_ts = confab_json_get_int (object, "endTs");
+  survey->events = new_event_array ();
+  conversation->survey = survey;
+
+  return load_events (survey->events, events, conversation->id, error);
 }
 
 static gboolean
@@ -419,10 +740,11 @@ load_conversation (ConfabServerState *state,
   const char *consumer_id = confab_json_get_string (object, "consumerId");
   const char *account_id = confab_json_get_string (object, "accountId");
   const char *conv_state = confab_json_get_string (object, "state");
-  JsonArray *event_array = confab_json_get_array (object, "events");
+  JsonArray *events = confab_json_get_array (object, "events");
   JsonNode *csat = json_object_get_member (object, "csat");
+  JsonObject *survey = confab_json_get_object (object, "survey");
 
-  if (id == NULL || consumer_id == NULL || account_id == NULL || event_array == NULL ||
+  if (id == NULL || consumer_id == NULL || account_id == NULL || events == NULL ||
       g_hash_table_contains (state->conversations_by_id, id))
     {
       g_set_error (error, STATE_ERROR_QUARK, 0, "conversation %u is incomplete or repeated",
@@ -444,36 +766,37 @@ load_conversation (ConfabServerState *state,
     conversation->csat = json_node_copy (csat);
   state_insert_conversation (state, conversation);
 
-  for (guint i = 0; i < json_array_get_length (event_array); i++)
+  if (!load_events (conversation->events, events, id, error))
+    return FALSE;
+
+  return survey == NULL || load_survey (conversation, survey, error);
+}
+
+static gboolean
+load_file (ConfabServerState *state,
+           JsonNode          *node,
+           guint              index,
+           GError           **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *path = confab_json_get_string (object, "relativePath");
+  const char *account_id = confab_json_get_string (object, "accountId");
+  const char *base64 = confab_json_get_string (object, "data");
+  ConfabFileType type = confab_file_type_from_string (confab_json_get_string (object, "fileType"));
+  g_autoptr(GBytes) bytes = NULL;
+  guchar *data;
+  gsize len = 0;
+
+  if (!confab_file_path_is_valid (path) || account_id == NULL || base64 == NULL ||
+      type == CONFAB_FILE_TYPE_UNKNOWN)
     {
-      JsonNode *node = json_array_get_element (event_array, i);
-      JsonObject *event_object;
-      JsonNode *event_node;
-      ConfabStoredEvent *event;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        goto bad_event;
-
-      event_object = json_node_get_object (node);
-      event_node = json_object_get_member (event_object, "event");
-      if (event_node == NULL || !JSON_NODE_HOLDS_OBJECT (event_node) ||
-          confab_json_get_int (event_object, "sequence") != (gint64) i ||
-          confab_json_get_string (event_object, "originatorId") == NULL)
-        goto bad_event;
-
-      event = confab_stored_conversation_append (conversation,
-                                                 confab_json_get_string (event_object, "originatorId"),
-                                                 confab_json_get_string (event_object, "role"),
-                                                 event_node,
-                                                 confab_json_get_int (event_object, "serverTimestamp"));
-      event->accept_status = confab_receipt_status_from_string (confab_json_get_string (event_object, "acceptStatus"));
-      continue;
-
-    bad_event:
-      g_set_error (error, STATE_ERROR_QUARK, 0, "event %u of conversation %s is damaged", i, id);
+      g_set_error (error, STATE_ERROR_QUARK, 0, "file %u is damaged", index);
       return FALSE;
     }
 
+  data = g_base64_decode (base64, &len);
+  bytes = g_bytes_new_take (data, len);
+  confab_server_state_put_file (state, path, account_id, type, bytes, confab_json_get_int (object, "createdTs"));
   return TRUE;
 }
 
@@ -504,6 +827,7 @@ confab_server_state_new_from_json (JsonNode  *root,
   JsonObject *object;
   JsonArray *consumers;
   JsonArray *conversations;
+  JsonArray *files;
   const char *key_b64;
   gsize key_len = 0;
 
@@ -562,6 +886,11 @@ confab_server_state_new_from_json (JsonNode  *root,
       if (!load_conversation (state, json_node_get_object (node), error))
         return NULL;
     }
+
+  files = confab_json_get_array (object, "files");
+  for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
+    if (!load_file (state, json_array_get_element (files, i), i, error))
+      return NULL;
 
   return g_steal_pointer (&state);
 }

@@ -36,6 +36,21 @@
 #define TEMP_INFIX ".saving-"
 #define TEMP_TEMPLATE TEMP_INFIX "XXXXXX"
 
+/* A dialog's events as they were: borrowed, with their receipt state copied. */
+typedef struct {
+  GPtrArray *events;                       /* of ConfabStoredEvent, borrowed */
+  guint8 *accept_status;                   /* of each event, as it was */
+} EventsSnapshot;
+
+typedef struct {
+  char *id;
+  gboolean closed;
+  ConfabCloseReason close_reason;
+  gint64 start_ts;
+  gint64 end_ts;
+  EventsSnapshot events;
+} SurveySnapshot;
+
 typedef struct {
   ConfabStoredConversation *conversation;  /* borrowed for its id, account and consumer */
   char *agent_id;
@@ -45,9 +60,19 @@ typedef struct {
   gint64 end_ts;
   gint64 last_update_ts;
   JsonNode *csat;                          /* a reference, or NULL */
-  GPtrArray *events;                       /* of ConfabStoredEvent, borrowed */
-  guint8 *accept_status;                   /* of each event, as it was */
+  EventsSnapshot events;
+  SurveySnapshot *survey;                  /* or NULL */
 } ConversationSnapshot;
+
+/* A hosted file: a new upload to its path replaces the state's entry, so nothing of it is
+ * borrowed. */
+typedef struct {
+  char *relative_path;
+  char *account_id;
+  ConfabFileType file_type;
+  gint64 created_ts;
+  GBytes *data;
+} FileSnapshot;
 
 /* What the state was at one moment. Borrowed parts stay: a state is only freed, and its
  * conversations, consumers and events are only dropped, once no save runs. */
@@ -55,6 +80,7 @@ typedef struct {
   GBytes *key;
   GPtrArray *consumers;                    /* of ConfabStoredConsumer, borrowed */
   GArray *conversations;                   /* of ConversationSnapshot */
+  GArray *files;                           /* of FileSnapshot */
 } StateSnapshot;
 
 struct _ConfabServerSave {
@@ -67,12 +93,35 @@ struct _ConfabServerSave {
 };
 
 static void
+events_snapshot_clear (EventsSnapshot *snapshot)
+{
+  g_clear_pointer (&snapshot->events, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->accept_status, g_free);
+}
+
+static void
+survey_snapshot_free (SurveySnapshot *snapshot)
+{
+  g_free (snapshot->id);
+  events_snapshot_clear (&snapshot->events);
+  g_free (snapshot);
+}
+
+static void
 conversation_snapshot_clear (ConversationSnapshot *snapshot)
 {
   g_free (snapshot->agent_id);
   g_clear_pointer (&snapshot->csat, json_node_unref);
-  g_clear_pointer (&snapshot->events, g_ptr_array_unref);
-  g_free (snapshot->accept_status);
+  events_snapshot_clear (&snapshot->events);
+  g_clear_pointer (&snapshot->survey, survey_snapshot_free);
+}
+
+static void
+file_snapshot_clear (FileSnapshot *snapshot)
+{
+  g_free (snapshot->relative_path);
+  g_free (snapshot->account_id);
+  g_bytes_unref (snapshot->data);
 }
 
 static void
@@ -81,6 +130,7 @@ state_snapshot_free (StateSnapshot *snapshot)
   g_bytes_unref (snapshot->key);
   g_ptr_array_unref (snapshot->consumers);
   g_array_unref (snapshot->conversations);
+  g_array_unref (snapshot->files);
   g_free (snapshot);
 }
 
@@ -92,6 +142,30 @@ borrow_elements (GPtrArray *array)
 
   g_ptr_array_extend (copy, array, NULL, NULL);
   return copy;
+}
+
+static void
+events_snapshot_init (EventsSnapshot *snapshot,
+                      GPtrArray      *events)
+{
+  snapshot->events = borrow_elements (events);
+  snapshot->accept_status = g_new (guint8, MAX (events->len, 1));
+  for (guint i = 0; i < events->len; i++)
+    snapshot->accept_status[i] = ((ConfabStoredEvent *) g_ptr_array_index (events, i))->accept_status;
+}
+
+static SurveySnapshot *
+survey_snapshot_new (ConfabStoredSurvey *survey)
+{
+  SurveySnapshot *snapshot = g_new0 (SurveySnapshot, 1);
+
+  snapshot->id = g_strdup (survey->id);
+  snapshot->closed = survey->closed;
+  snapshot->close_reason = survey->close_reason;
+  snapshot->start_ts = survey->start_ts;
+  snapshot->end_ts = survey->end_ts;
+  events_snapshot_init (&snapshot->events, survey->events);
+  return snapshot;
 }
 
 /* Main loop: cheap, it copies pointers and a few numbers. */
@@ -111,15 +185,25 @@ state_snapshot_new (ConfabServerState *state)
       ConfabStoredConversation *conversation = g_ptr_array_index (state->conversations, i);
       ConversationSnapshot one = { conversation, g_strdup (conversation->agent_id), conversation->closed,
                                    conversation->close_reason, conversation->start_ts, conversation->end_ts,
-                                   conversation->last_update_ts, NULL, NULL, NULL };
+                                   conversation->last_update_ts, NULL, { NULL, NULL }, NULL };
 
       if (conversation->csat != NULL)
         one.csat = json_node_ref (conversation->csat);
-      one.events = borrow_elements (conversation->events);
-      one.accept_status = g_new (guint8, MAX (one.events->len, 1));
-      for (guint j = 0; j < one.events->len; j++)
-        one.accept_status[j] = ((ConfabStoredEvent *) g_ptr_array_index (one.events, j))->accept_status;
+      events_snapshot_init (&one.events, conversation->events);
+      if (conversation->survey != NULL)
+        one.survey = survey_snapshot_new (conversation->survey);
       g_array_append_val (snapshot->conversations, one);
+    }
+
+  snapshot->files = g_array_sized_new (FALSE, TRUE, sizeof (FileSnapshot), state->files->len);
+  g_array_set_clear_func (snapshot->files, (GDestroyNotify) file_snapshot_clear);
+  for (guint i = 0; i < state->files->len; i++)
+    {
+      ConfabStoredFile *file = g_ptr_array_index (state->files, i);
+      FileSnapshot one = { g_strdup (file->relative_path), g_strdup (file->account_id), file->file_type,
+                           file->created_ts, g_bytes_ref (file->data) };
+
+      g_array_append_val (snapshot->files, one);
     }
 
   return snapshot;
@@ -176,8 +260,45 @@ write_event (GString           *out,
   write_string_member (out, "role", event->role);
   write_name (out, "event");
   confab_json_write (out, event->event);
+  if (event->metadata != NULL)
+    {
+      write_name (out, "metadata");
+      confab_json_write (out, event->metadata);
+    }
   if (status != NULL)
     write_string_member (out, "acceptStatus", status);
+  g_string_append_c (out, '}');
+}
+
+static void
+write_events (GString        *out,
+              EventsSnapshot *snapshot)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < snapshot->events->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      write_event (out, g_ptr_array_index (snapshot->events, i), snapshot->accept_status[i]);
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+write_survey (GString        *out,
+              SurveySnapshot *survey)
+{
+  const char *close_reason = confab_close_reason_to_string (survey->close_reason);
+
+  g_string_append_c (out, '{');
+  write_string_member (out, "dialogId", survey->id);
+  write_string_member (out, "state", survey->closed ? "CLOSE" : "OPEN");
+  if (close_reason != NULL)
+    write_string_member (out, "closeReason", close_reason);
+  write_int_member (out, "startTs", survey->start_ts);
+  write_int_member (out, "endTs", survey->end_ts);
+  write_name (out, "events");
+  write_events (out, &survey->events);
   g_string_append_c (out, '}');
 }
 
@@ -204,15 +325,14 @@ write_conversation (GString              *out,
       write_name (out, "csat");
       confab_json_write (out, snapshot->csat);
     }
-  write_name (out, "events");
-  g_string_append_c (out, '[');
-  for (guint i = 0; i < snapshot->events->len; i++)
+  if (snapshot->survey != NULL)
     {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      write_event (out, g_ptr_array_index (snapshot->events, i), snapshot->accept_status[i]);
+      write_name (out, "survey");
+      write_survey (out, snapshot->survey);
     }
-  g_string_append (out, "]}");
+  write_name (out, "events");
+  write_events (out, &snapshot->events);
+  g_string_append_c (out, '}');
 }
 
 static void
@@ -223,6 +343,23 @@ write_consumer (GString              *out,
   write_string_member (out, "id", consumer->id);
   write_string_member (out, "accountId", consumer->account_id);
   write_int_member (out, "createdTs", consumer->created_ts);
+  g_string_append_c (out, '}');
+}
+
+static void
+write_file (GString      *out,
+            FileSnapshot *file)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (file->data, &len);
+  g_autofree char *base64 = g_base64_encode (data, len);
+
+  g_string_append_c (out, '{');
+  write_string_member (out, "relativePath", file->relative_path);
+  write_string_member (out, "accountId", file->account_id);
+  write_string_member (out, "fileType", confab_file_type_to_string (file->file_type));
+  write_int_member (out, "createdTs", file->created_ts);
+  write_string_member (out, "data", base64);
   g_string_append_c (out, '}');
 }
 
@@ -237,9 +374,14 @@ estimate_text_size (StateSnapshot *snapshot)
       ConversationSnapshot *conversation = &g_array_index (snapshot->conversations, ConversationSnapshot, i);
 
       size += 1024;
-      for (guint j = 0; j < conversation->events->len; j++)
-        size += ((ConfabStoredEvent *) g_ptr_array_index (conversation->events, j))->size;
+      for (guint j = 0; j < conversation->events.events->len; j++)
+        size += ((ConfabStoredEvent *) g_ptr_array_index (conversation->events.events, j))->size;
+      for (guint j = 0; conversation->survey != NULL && j < conversation->survey->events.events->len; j++)
+        size += ((ConfabStoredEvent *) g_ptr_array_index (conversation->survey->events.events, j))->size;
     }
+
+  for (guint i = 0; i < snapshot->files->len; i++)
+    size += 512 + g_bytes_get_size (g_array_index (snapshot->files, FileSnapshot, i).data) / 3 * 4;
 
   return size;
 }
@@ -273,6 +415,15 @@ state_snapshot_to_text (StateSnapshot *snapshot)
       if (i > 0)
         g_string_append_c (out, ',');
       write_conversation (out, &g_array_index (snapshot->conversations, ConversationSnapshot, i));
+    }
+  g_string_append_c (out, ']');
+  write_name (out, "files");
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < snapshot->files->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      write_file (out, &g_array_index (snapshot->files, FileSnapshot, i));
     }
   g_string_append (out, "]}");
 
@@ -551,6 +702,19 @@ remove_stale_temp_files (const char *path)
     }
 }
 
+static void
+seal (GPtrArray *events)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      ConfabStoredEvent *event = g_ptr_array_index (events, i);
+
+      json_node_seal (event->event);
+      if (event->metadata != NULL)
+        json_node_seal (event->metadata);
+    }
+}
+
 /* The stored JSON is shared with the saves' workers: from now on nothing may change it. */
 static void
 seal_events (ConfabServerState *state)
@@ -559,8 +723,9 @@ seal_events (ConfabServerState *state)
     {
       ConfabStoredConversation *conversation = g_ptr_array_index (state->conversations, i);
 
-      for (guint j = 0; j < conversation->events->len; j++)
-        json_node_seal (((ConfabStoredEvent *) g_ptr_array_index (conversation->events, j))->event);
+      seal (conversation->events);
+      if (conversation->survey != NULL)
+        seal (conversation->survey->events);
       if (conversation->csat != NULL)
         json_node_seal (conversation->csat);
     }

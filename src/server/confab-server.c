@@ -44,6 +44,7 @@ enum {
   PROP_HANDSHAKE_TIMEOUT,
   PROP_IDLE_TIMEOUT,
   PROP_MAX_SOCKETS_PER_PEER,
+  PROP_POST_SURVEY,
   N_PROPS
 };
 
@@ -71,6 +72,7 @@ confab_server_finalize (GObject *object)
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_http, g_ptr_array_unref);
   g_clear_pointer (&self->delayed_frames, g_ptr_array_unref);
+  g_clear_pointer (&self->images, g_hash_table_unref);
   confab_server_clear_frame_log (self);
 
   G_OBJECT_CLASS (confab_server_parent_class)->finalize (object);
@@ -119,6 +121,9 @@ confab_server_get_property (GObject    *object,
     case PROP_MAX_SOCKETS_PER_PEER:
       g_value_set_uint (value, self->max_sockets_per_peer);
       break;
+    case PROP_POST_SURVEY:
+      g_value_set_boolean (value, self->post_survey);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -164,6 +169,9 @@ confab_server_set_property (GObject      *object,
       break;
     case PROP_MAX_SOCKETS_PER_PEER:
       self->max_sockets_per_peer = g_value_get_uint (value);
+      break;
+    case PROP_POST_SURVEY:
+      confab_server_set_post_survey (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -219,6 +227,12 @@ confab_server_class_init (ConfabServerClass *klass)
     g_param_spec_uint ("max-sockets-per-peer", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_SOCKETS_PER_PEER,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
+  /* An agent's close (or the consumer closing the main dialog) opens a post-conversation
+   * survey dialog. */
+  properties[PROP_POST_SURVEY] =
+    g_param_spec_boolean ("post-survey", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   confab_server_class_add_signals (klass);
@@ -231,6 +245,7 @@ confab_server_init (ConfabServer *self)
   self->sockets = g_ptr_array_new_with_free_func (consumer_socket_free);
   self->delayed_http = g_ptr_array_new_with_free_func (confab_server_delayed_http_free);
   self->delayed_frames = g_ptr_array_new_with_free_func (confab_server_delayed_frame_free);
+  self->images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   g_queue_init (&self->frame_log);
   g_queue_init (&self->busy_sockets);
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
@@ -249,6 +264,9 @@ confab_server_init (ConfabServer *self)
   soup_server_add_handler (self->soup, NULL, confab_server_http_unknown, self, NULL);
   soup_server_add_handler (self->soup, "/api", confab_server_http_api, self, NULL);
   soup_server_add_handler (self->soup, "/control", confab_server_control_handle, self, NULL);
+  soup_server_add_early_handler (self->soup, "/v1", confab_server_files_early, self, NULL);
+  soup_server_add_handler (self->soup, "/v1", confab_server_files_handle, self, NULL);
+  soup_server_add_handler (self->soup, "/images", confab_server_images_handle, self, NULL);
   /* The plain handler runs first and refuses bad tokens with 401 before any upgrade. */
   soup_server_add_handler (self->soup, "/ws_api", confab_server_socket_authorize, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/ws_api", NULL, NULL, confab_server_socket_open, self, NULL);
@@ -486,3 +504,24 @@ confab_server_set_response_delay (ConfabServer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESPONSE_DELAY]);
 }
 
+
+gboolean
+confab_server_get_post_survey (ConfabServer *self)
+{
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
+
+  return self->post_survey;
+}
+
+void
+confab_server_set_post_survey (ConfabServer *self,
+                               gboolean      enabled)
+{
+  g_return_if_fail (CONFAB_IS_SERVER (self));
+
+  enabled = !!enabled;
+  if (self->post_survey == enabled)
+    return;
+  self->post_survey = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POST_SURVEY]);
+}

@@ -25,7 +25,14 @@ typedef enum {
   CONFAB_SERVER_ERROR_INVALID,     /* a bad argument */
   CONFAB_SERVER_ERROR_STATE,       /* the state file cannot be read or written */
   CONFAB_SERVER_ERROR_SHUT_DOWN,   /* the service has stopped */
+  CONFAB_SERVER_ERROR_NO_SPACE,    /* the storage of hosted files is full */
 } ConfabServerError;
+
+/* Hosted files: the service is its own storage ("swift" in the CSDS), on its port. A
+ * temporary URL is good for this many seconds; the files together take at most this many
+ * bytes (each at most CONFAB_FILE_UPLOAD_MAX_SIZE). */
+#define CONFAB_SERVER_FILE_URL_LIFETIME 60
+#define CONFAB_SERVER_FILES_MAX_SIZE    (64 * 1024 * 1024)
 
 GQuark confab_server_error_quark (void);
 
@@ -102,6 +109,34 @@ gint64        confab_server_agent_send_text  (ConfabServer   *self,
                                               const char     *conversation_id,
                                               const char     *text,
                                               GError        **error);
+/* The same with quick replies under the text and the change's metadata (such as an
+ * ExternalId, confab_metadata_new_external_id()); both may be NULL. */
+gint64        confab_server_agent_send_text_full (ConfabServer             *self,
+                                                  const char               *conversation_id,
+                                                  const char               *text,
+                                                  const ConfabQuickReplies *quick_replies,
+                                                  JsonNode                 *metadata,
+                                                  GError                  **error);
+/* A RichContentEvent: structured content (confab_rich_element_new_…()), with quick replies
+ * and metadata when not NULL. */
+gint64        confab_server_agent_send_rich  (ConfabServer             *self,
+                                              const char               *conversation_id,
+                                              const ConfabRichContent  *content,
+                                              const ConfabQuickReplies *quick_replies,
+                                              JsonNode                 *metadata,
+                                              GError                  **error);
+/* A hosted/file message: data (a JPG, JPEG, PNG or GIF of at most
+ * CONFAB_FILE_UPLOAD_MAX_SIZE bytes) is kept in the service's storage under a new path,
+ * which the message names (and *relative_path, when not NULL); caption and preview (a
+ * data: URL under CONFAB_FILE_UPLOAD_PREVIEW_MAX_SIZE) may be NULL. */
+gint64        confab_server_agent_send_file  (ConfabServer             *self,
+                                              const char               *conversation_id,
+                                              GBytes                   *data,
+                                              ConfabFileType            file_type,
+                                              const char               *caption,
+                                              const char               *preview,
+                                              char                    **relative_path,
+                                              GError                  **error);
 gint64        confab_server_agent_send_receipt (ConfabServer        *self,
                                                 const char          *conversation_id,
                                                 ConfabReceiptStatus  status,
@@ -112,10 +147,55 @@ gboolean      confab_server_agent_set_typing (ConfabServer   *self,
                                               const char     *conversation_id,
                                               ConfabChatState state,
                                               GError        **error);
+/* Closes the main dialog: with post-survey on (and the conversation accepted), a
+ * POST_SURVEY dialog opens and the conversation stays open ("stage" OPEN) until the survey
+ * ends; else the conversation closes. While a survey runs, it ends it, as completed. */
 gboolean      confab_server_agent_close      (ConfabServer     *self,
                                               const char       *conversation_id,
                                               ConfabCloseReason reason,
                                               GError          **error);
+
+/* Post-conversation surveys. When on, an agent's close (or the consumer's DialogChange
+ * closing the main dialog) opens a survey dialog instead of closing the conversation; the
+ * agent asks its questions there (quick replies with confab_metadata_new_survey_answer()
+ * on each chip, confab_metadata_new_survey_question() on the message) and completes it.
+ * Off by default: a client that does not follow survey dialogs would see the conversation
+ * stay open. */
+gboolean      confab_server_get_post_survey  (ConfabServer   *self);
+void          confab_server_set_post_survey  (ConfabServer   *self,
+                                              gboolean        enabled);
+/* A message into the running survey's dialog; NOT_FOUND when none runs. */
+gint64        confab_server_agent_send_survey (ConfabServer             *self,
+                                               const char               *conversation_id,
+                                               const char               *text,
+                                               const ConfabQuickReplies *quick_replies,
+                                               JsonNode                 *metadata,
+                                               GError                  **error);
+/* Closes the survey dialog as completed ("closedCause" "Completed"), and the conversation. */
+gboolean      confab_server_agent_complete_survey (ConfabServer  *self,
+                                                   const char    *conversation_id,
+                                                   GError       **error);
+/* The survey dialog's id, or NULL when the conversation has none. */
+char         *confab_server_dup_survey_dialog_id (ConfabServer *self,
+                                                  const char   *conversation_id);
+
+/* Hosted files. A temporary URL for GET or PUT of relative_path, as ms.GenerateURLFor…
+ * answers give it (lifetime_s may be negative, for one that has expired): the file is at
+ * base URL + relative_path + "?temp_url_sig=…&temp_url_expires=…". */
+ConfabFileUrl *confab_server_sign_file_url   (ConfabServer   *self,
+                                              const char     *method,
+                                              const char     *relative_path,
+                                              gint64          lifetime_s);
+/* The bytes stored at relative_path, or NULL. */
+GBytes       *confab_server_dup_file         (ConfabServer   *self,
+                                              const char     *relative_path);
+/* A public PNG for rich content (a card's picture), served at the URL below without a
+ * signature; name is made of letters, digits, '.', '-' and '_'. */
+void          confab_server_add_image        (ConfabServer   *self,
+                                              const char     *name,
+                                              GBytes         *png);
+char         *confab_server_dup_image_url    (ConfabServer   *self,
+                                              const char     *name);
 
 /* Faults. consumer_id NULL means every consumer. close_code 0 drops the TCP connection
  * without a close frame. Both return how many sockets they reached. */

@@ -22,7 +22,9 @@ import tempfile
 import time
 import traceback
 
-SKIP = 77
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from atspi_common import SKIP, log, skip, safe, role, name, children, walk, describe  # noqa: E402
+
 
 APP_DEADLINE = 60        # seconds the app may live, whatever happens
 FIND_TIMEOUT = 15        # seconds to wait for the window on the bus
@@ -44,15 +46,6 @@ STATES = ("In Warteschlange", "Wird gesendet", "Gesendet", "Zugestellt", "Gelese
 ENGLISH = {"Send", "Main Menu", "Message", "Messages", "Today", "Queued",
            "Sending", "Sent", "Delivered", "Read", "Write a message…",
            "No conversation yet", "Jump to the latest message"}
-
-
-def log(*args):
-    print(*args, flush=True)
-
-
-def skip(why):
-    log("SKIP: " + why)
-    sys.exit(SKIP)
 
 
 class Failure(Exception):
@@ -213,42 +206,6 @@ def stop(label, p):
 
 
 # --- tree helpers ----------------------------------------------------------
-
-def safe(fn, default=None):
-    try:
-        return fn()
-    except Exception:
-        return default
-
-
-def role(acc):
-    return safe(acc.getRoleName, "?")
-
-
-def name(acc):
-    return safe(lambda: acc.name, "") or ""
-
-
-def children(acc):
-    n = safe(lambda: acc.childCount, 0) or 0
-    out = []
-    for i in range(min(n, 500)):
-        c = safe(lambda: acc.getChildAtIndex(i))
-        if c is not None:
-            out.append(c)
-    return out
-
-
-def walk(acc, depth=0, max_depth=40):
-    yield acc, depth
-    if depth >= max_depth:
-        return
-    for c in children(acc):
-        yield from walk(c, depth + 1, max_depth)
-
-
-def describe(acc):
-    return "%s %r" % (role(acc), name(acc))
 
 
 def wait_for(what, pred, timeout, check_app):

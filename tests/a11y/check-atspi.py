@@ -18,7 +18,9 @@ import tempfile
 import time
 import traceback
 
-SKIP = 77
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from atspi_common import SKIP, log, skip, safe, role, name, children, walk, describe  # noqa: E402
+
 
 APP_DEADLINE = 60        # seconds the app may live, whatever happens
 FIND_TIMEOUT = 15        # seconds to wait for the window on the bus
@@ -28,15 +30,6 @@ WINDOW_TIMEOUT = 10      # seconds to wait for a window the menu opens
 TEXT = "hello from at-spi"
 
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
-
-
-def log(*args):
-    print(*args, flush=True)
-
-
-def skip(why):
-    log("SKIP: " + why)
-    sys.exit(SKIP)
 
 
 class Failure(Exception):
@@ -160,38 +153,6 @@ def stop(label, p):
 
 # --- tree helpers ----------------------------------------------------------
 
-def safe(fn, default=None):
-    try:
-        return fn()
-    except Exception:
-        return default
-
-
-def role(acc):
-    return safe(acc.getRoleName, "?")
-
-
-def name(acc):
-    return safe(lambda: acc.name, "") or ""
-
-
-def children(acc):
-    n = safe(lambda: acc.childCount, 0) or 0
-    out = []
-    for i in range(min(n, 500)):
-        c = safe(lambda: acc.getChildAtIndex(i))
-        if c is not None:
-            out.append(c)
-    return out
-
-
-def walk(acc, depth=0, max_depth=40):
-    yield acc, depth
-    if depth >= max_depth:
-        return
-    for c in children(acc):
-        yield from walk(c, depth + 1, max_depth)
-
 
 def find_all(root, pred):
     return [a for a, _ in walk(root) if safe(lambda: pred(a), False)]
@@ -202,10 +163,6 @@ def find_one(root, what, pred):
     if not found:
         raise Failure("no %s in the accessibility tree" % what)
     return found[0]
-
-
-def describe(acc):
-    return "%s %r" % (role(acc), name(acc))
 
 
 def find_confab(pyatspi, pid, check_app):

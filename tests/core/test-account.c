@@ -450,16 +450,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/account/env-file/good", test_env_file_good);
-  g_test_add_func ("/account/env-file/bad", test_env_file_bad);
-  g_test_add_func ("/account/env-file/missing-account", test_env_file_missing_account);
-  g_test_add_func ("/account/environment", test_environment);
-  g_test_add_func ("/account/discover-order", test_discover_order);
-  g_test_add_func ("/account/urls", test_urls);
-  g_test_add_func ("/account/socket-url", test_socket_url);
-  g_test_add ("/account/csds-and-signup", HttpFixture, NULL, http_setup, test_csds_and_signup, http_teardown);
-  g_test_add ("/account/known-token-skips-idp", HttpFixture, NULL, http_setup, test_known_token_skips_idp, http_teardown);
-  g_test_add ("/account/lookup-failures", HttpFixture, NULL, http_setup, test_lookup_failures, http_teardown);
+  g_test_add_func ("/core/account/env-file/good", test_env_file_good);
+  g_test_add_func ("/core/account/env-file/bad", test_env_file_bad);
+  g_test_add_func ("/core/account/env-file/missing-account", test_env_file_missing_account);
+  g_test_add_func ("/core/account/environment", test_environment);
+  g_test_add_func ("/core/account/discover-order", test_discover_order);
+  g_test_add_func ("/core/account/urls", test_urls);
+  g_test_add_func ("/core/account/socket-url", test_socket_url);
+  g_test_add ("/core/account/csds-and-signup", HttpFixture, NULL, http_setup, test_csds_and_signup, http_teardown);
+  g_test_add ("/core/account/known-token-skips-idp", HttpFixture, NULL, http_setup, test_known_token_skips_idp, http_teardown);
+  g_test_add ("/core/account/lookup-failures", HttpFixture, NULL, http_setup, test_lookup_failures, http_teardown);
 
   return g_test_run ();
 }

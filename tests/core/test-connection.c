@@ -522,7 +522,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add ("/connection/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/core/connection/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("auth-header", test_auth_header);
   ADD ("refused-upgrade", test_refused_upgrade);
   ADD ("close-codes", test_close_codes);

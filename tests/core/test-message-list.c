@@ -444,15 +444,15 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/message-list/order-and-duplicates", test_order_and_duplicates);
-  g_test_add_func ("/message-list/replay-signals", test_replay_signals);
-  g_test_add_func ("/message-list/older-pages-on-top", test_older_pages_on_top);
-  g_test_add_func ("/message-list/outgoing-answer-then-echo", test_outgoing_then_answer_then_echo);
-  g_test_add_func ("/message-list/outgoing-echo-before-answer", test_outgoing_echo_before_answer);
-  g_test_add_func ("/message-list/day-breaks-and-groups", test_day_breaks_and_groups);
-  g_test_add_func ("/message/delivery-forward-only", test_delivery_forward_only);
-  g_test_add_func ("/message/failed-and-retry", test_failed_and_retry);
-  g_test_add_func ("/message/own-and-placeholder", test_own_and_placeholder);
+  g_test_add_func ("/core/message-list/order-and-duplicates", test_order_and_duplicates);
+  g_test_add_func ("/core/message-list/replay-signals", test_replay_signals);
+  g_test_add_func ("/core/message-list/older-pages-on-top", test_older_pages_on_top);
+  g_test_add_func ("/core/message-list/outgoing-answer-then-echo", test_outgoing_then_answer_then_echo);
+  g_test_add_func ("/core/message-list/outgoing-echo-before-answer", test_outgoing_echo_before_answer);
+  g_test_add_func ("/core/message-list/day-breaks-and-groups", test_day_breaks_and_groups);
+  g_test_add_func ("/core/message/delivery-forward-only", test_delivery_forward_only);
+  g_test_add_func ("/core/message/failed-and-retry", test_failed_and_retry);
+  g_test_add_func ("/core/message/own-and-placeholder", test_own_and_placeholder);
 
   return g_test_run ();
 }

@@ -629,7 +629,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, store) \
-  g_test_add ("/session-rich/" path, Fixture, store, fixture_setup, func, fixture_teardown)
+  g_test_add ("/core/session-rich/" path, Fixture, store, fixture_setup, func, fixture_teardown)
   ADD ("card-button", test_card_button, NULL);
   ADD ("card-link", test_card_link, NULL);
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);

@@ -143,7 +143,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   sqlite3_auto_extension ((void (*) (void)) limit_pages);
 
-  g_test_add_func ("/session/store/unsaved-message-not-queued", test_unsaved_message_not_queued);
+  g_test_add_func ("/core/session/store/unsaved-message-not-queued", test_unsaved_message_not_queued);
 
   return g_test_run ();
 }

@@ -1321,7 +1321,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add ("/session/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/core/session/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("states-and-first-message", test_states_and_first_message);
   ADD ("offline-delivery", test_offline_delivery);
   ADD ("receipts-both-ways", test_receipts_both_ways);

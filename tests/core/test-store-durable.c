@@ -183,8 +183,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   install_counting_vfs ();
 
-  g_test_add_func ("/store/durable/killed-after-put", test_killed_after_put);
-  g_test_add_func ("/store/durable/put-is-synced", test_put_is_synced);
+  g_test_add_func ("/core/store/durable/killed-after-put", test_killed_after_put);
+  g_test_add_func ("/core/store/durable/put-is-synced", test_put_is_synced);
 
   return g_test_run ();
 }

@@ -695,13 +695,13 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   sqlite3_auto_extension ((void (*) (void)) limit_pages);
 
-  g_test_add_func ("/store/faults/not-sqlite", test_not_sqlite);
-  g_test_add_func ("/store/faults/corrupt-pages-at-open", test_corrupt_pages_at_open);
-  g_test_add_func ("/store/faults/corrupt-version-1", test_corrupt_version_1);
-  g_test_add_func ("/store/faults/corrupt-pages-on-read", test_corrupt_pages_on_read);
-  g_test_add_func ("/store/faults/corrupt-pages-on-write", test_corrupt_pages_on_write);
-  g_test_add_func ("/store/faults/read-only", test_read_only);
-  g_test_add_func ("/store/faults/full-disk", test_full_disk);
+  g_test_add_func ("/core/store/faults/not-sqlite", test_not_sqlite);
+  g_test_add_func ("/core/store/faults/corrupt-pages-at-open", test_corrupt_pages_at_open);
+  g_test_add_func ("/core/store/faults/corrupt-version-1", test_corrupt_version_1);
+  g_test_add_func ("/core/store/faults/corrupt-pages-on-read", test_corrupt_pages_on_read);
+  g_test_add_func ("/core/store/faults/corrupt-pages-on-write", test_corrupt_pages_on_write);
+  g_test_add_func ("/core/store/faults/read-only", test_read_only);
+  g_test_add_func ("/core/store/faults/full-disk", test_full_disk);
 
   return g_test_run ();
 }

@@ -583,13 +583,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/store/paging/page-sizes", test_page_sizes);
-  g_test_add_func ("/store/paging/keyset-across-dialogs", test_keyset_across_dialogs);
-  g_test_add_func ("/store/paging/unread-before", test_unread_before);
-  g_test_add_func ("/store/paging/snapshot-beyond-the-page", test_snapshot_beyond_the_page);
-  g_test_add_func ("/store/paging/last-identity", test_last_identity);
-  g_test_add_func ("/store/paging/query-plans", test_query_plans);
-  g_test_add_func ("/store/migration/from-version-1", test_migrates_version_1);
+  g_test_add_func ("/core/store/paging/page-sizes", test_page_sizes);
+  g_test_add_func ("/core/store/paging/keyset-across-dialogs", test_keyset_across_dialogs);
+  g_test_add_func ("/core/store/paging/unread-before", test_unread_before);
+  g_test_add_func ("/core/store/paging/snapshot-beyond-the-page", test_snapshot_beyond_the_page);
+  g_test_add_func ("/core/store/paging/last-identity", test_last_identity);
+  g_test_add_func ("/core/store/paging/query-plans", test_query_plans);
+  g_test_add_func ("/core/store/migration/from-version-1", test_migrates_version_1);
 
   return g_test_run ();
 }

@@ -455,13 +455,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/message/new-from-fields", test_message_new_from_fields);
-  g_test_add_func ("/store/round-trip", test_store_round_trip);
-  g_test_add_func ("/store/rich", test_store_rich);
-  g_test_add_func ("/store/own-without-originator", test_store_own_without_originator);
-  g_test_add_func ("/store/refuses-newer", test_store_refuses_newer);
-  g_test_add_func ("/store/private", test_store_private);
-  g_test_add_func ("/store/write-failure-reported", test_store_write_failure_reported);
+  g_test_add_func ("/core/message/new-from-fields", test_message_new_from_fields);
+  g_test_add_func ("/core/store/round-trip", test_store_round_trip);
+  g_test_add_func ("/core/store/rich", test_store_rich);
+  g_test_add_func ("/core/store/own-without-originator", test_store_own_without_originator);
+  g_test_add_func ("/core/store/refuses-newer", test_store_refuses_newer);
+  g_test_add_func ("/core/store/private", test_store_private);
+  g_test_add_func ("/core/store/write-failure-reported", test_store_write_failure_reported);
 
   return g_test_run ();
 }

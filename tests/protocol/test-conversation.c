@@ -457,6 +457,78 @@ test_encoder (void)
                    "\"startTs\":10,\"endTs\":12,\"metaDataLastUpdateTs\":13}");
 }
 
+/* A post-conversation survey: the main dialog closes, the conversation stays open with a
+ * POST_SURVEY dialog, and closes when the survey does; the rating is echoed as "csat". */
+static void
+test_encoder_survey (void)
+{
+  static const char csat_text[] = "{\"field\":\"CSATRate\",\"csatRate\":5}";
+  g_autoptr(JsonNode) csat = confab_json_parse (csat_text, strlen (csat_text), NULL);
+  ConfabConversationInfo running = { "c1", "b", "u", "a", FALSE, CONFAB_CLOSE_REASON_AGENT, 10, 12, 13,
+                                     NULL, "s1", FALSE, CONFAB_CLOSE_REASON_NONE, 12, 0 };
+  ConfabConversationInfo done = running;
+  g_autoptr(JsonNode) running_details = confab_conversation_details_to_json (&running);
+  g_autofree char *running_json = confab_json_to_string (running_details);
+  g_autoptr(JsonNode) done_details = NULL;
+  g_autofree char *done_json = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) parsed = NULL;
+  const ConfabConversationChange *change;
+
+  g_assert_cmpstr (running_json, ==,
+                   "{\"skillId\":\"-1\",\"participants\":[{\"id\":\"u\",\"role\":\"CONSUMER\"},{\"id\":\"a\",\"role\":\"ASSIGNED_AGENT\"}],"
+                   "\"dialogs\":[{\"dialogId\":\"c1\",\"participantsDetails\":[{\"id\":\"u\",\"role\":\"CONSUMER\",\"state\":\"ACTIVE\"},"
+                   "{\"id\":\"a\",\"role\":\"ASSIGNED_AGENT\",\"state\":\"ACTIVE\"}],"
+                   "\"dialogType\":\"MAIN\",\"channelType\":\"MESSAGING\",\"state\":\"CLOSE\",\"creationTs\":10,"
+                   "\"endTs\":12,\"closedBy\":\"AGENT\",\"metaDataLastUpdateTs\":13},"
+                   "{\"dialogId\":\"s1\",\"participantsDetails\":[{\"id\":\"u\",\"role\":\"CONSUMER\",\"state\":\"ACTIVE\"},"
+                   "{\"id\":\"a\",\"role\":\"ASSIGNED_AGENT\",\"state\":\"ACTIVE\"}],"
+                   "\"dialogType\":\"POST_SURVEY\",\"channelType\":\"MESSAGING\",\"state\":\"OPEN\",\"creationTs\":12,"
+                   "\"metaDataLastUpdateTs\":13}],"
+                   "\"brandId\":\"b\",\"state\":\"CLOSE\",\"stage\":\"OPEN\",\"closeReason\":\"AGENT\","
+                   "\"startTs\":10,\"metaDataLastUpdateTs\":13}");
+
+  done.closed = TRUE;
+  done.survey_closed = TRUE;
+  done.survey_close_reason = CONFAB_CLOSE_REASON_AGENT;
+  done.survey_end_ts = 20;
+  done.last_updated_ts = 21;
+  done.csat = csat;
+  done_details = confab_conversation_details_to_json (&done);
+  done_json = confab_json_to_string (done_details);
+  g_assert_nonnull (strstr (done_json, "\"dialogType\":\"POST_SURVEY\",\"channelType\":\"MESSAGING\",\"state\":\"CLOSE\","
+                                       "\"creationTs\":12,\"endTs\":20,\"closedBy\":\"AGENT\",\"closedCause\":\"Completed\""));
+  g_assert_nonnull (strstr (done_json, "\"state\":\"CLOSE\",\"stage\":\"CLOSE\",\"closeReason\":\"AGENT\","
+                                       "\"startTs\":10,\"endTs\":20,\"metaDataLastUpdateTs\":21,"
+                                       "\"csat\":{\"field\":\"CSATRate\",\"csatRate\":5}}"));
+
+  /* skipped by the consumer */
+  done.survey_close_reason = CONFAB_CLOSE_REASON_CONSUMER;
+  g_clear_pointer (&done_details, json_node_unref);
+  g_clear_pointer (&done_json, g_free);
+  done_details = confab_conversation_details_to_json (&done);
+  done_json = confab_json_to_string (done_details);
+  g_assert_nonnull (strstr (done_json, "\"closedBy\":\"CONSUMER\",\"closedCause\":\"Closed by consumer\""));
+
+  /* what a client reads of it: open while the survey runs, two dialogs */
+  g_ptr_array_add (changes, confab_conversation_change_to_json (CONFAB_CHANGE_UPSERT, &running));
+  g_ptr_array_add (changes, confab_conversation_change_to_json (CONFAB_CHANGE_UPSERT, &done));
+  parsed = round_trip (changes);
+  change = g_ptr_array_index (parsed, 0);
+  g_assert_cmpint (change->state, ==, CONFAB_CONVERSATION_STATE_CLOSE);
+  g_assert_cmpint (change->stage, ==, CONFAB_CONVERSATION_STATE_OPEN);
+  g_assert_false (confab_conversation_change_is_closed (change));
+  g_assert_cmpuint (change->dialogs->len, ==, 2);
+  g_assert_cmpstr (dialog (change, 0)->dialog_type, ==, "MAIN");
+  g_assert_cmpint (dialog (change, 0)->state, ==, CONFAB_CONVERSATION_STATE_CLOSE);
+  g_assert_cmpstr (dialog (change, 1)->dialog_id, ==, "s1");
+  g_assert_cmpstr (dialog (change, 1)->dialog_type, ==, "POST_SURVEY");
+  g_assert_cmpint (dialog (change, 1)->state, ==, CONFAB_CONVERSATION_STATE_OPEN);
+  change = g_ptr_array_index (parsed, 1);
+  g_assert_true (confab_conversation_change_is_closed (change));
+  g_assert_cmpint (dialog (change, 1)->state, ==, CONFAB_CONVERSATION_STATE_CLOSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +545,7 @@ main (int   argc,
   g_test_add_func ("/protocol/conversation/huge", test_huge);
   g_test_add_func ("/protocol/conversation/close-reason-strings", test_close_reason_strings);
   g_test_add_func ("/protocol/conversation/encoder", test_encoder);
+  g_test_add_func ("/protocol/conversation/encoder-survey", test_encoder_survey);
   g_test_add_func ("/protocol/conversation/round-trip", test_round_trip);
   g_test_add_func ("/protocol/conversation/round-trip-many", test_round_trip_many);
 

@@ -337,18 +337,29 @@ test_client_send_raw (TestClient *client,
 }
 
 char *
+test_client_send_full (TestClient *client,
+                       const char *type,
+                       JsonNode   *body,
+                       JsonNode   *metadata)
+{
+  char *id = g_strdup_printf ("%u", ++client->next_id);
+  g_autofree char *text = confab_frame_build_request_full (id, type, body, metadata);
+
+  if (body != NULL)
+    json_node_unref (body);
+  if (metadata != NULL)
+    json_node_unref (metadata);
+  test_client_send_raw (client, text);
+
+  return id;
+}
+
+char *
 test_client_send (TestClient *client,
                   const char *type,
                   JsonNode   *body)
 {
-  char *id = g_strdup_printf ("%u", ++client->next_id);
-  g_autofree char *text = confab_frame_build_request (id, type, body);
-
-  if (body != NULL)
-    json_node_unref (body);
-  test_client_send_raw (client, text);
-
-  return id;
+  return test_client_send_full (client, type, body, NULL);
 }
 
 static const char *
@@ -396,6 +407,17 @@ test_client_request (TestClient *client,
                      JsonNode   *body)
 {
   g_autofree char *id = test_client_send (client, type, body);
+
+  return test_client_wait_response (client, id);
+}
+
+JsonObject *
+test_client_request_full (TestClient *client,
+                          const char *type,
+                          JsonNode   *body,
+                          JsonNode   *metadata)
+{
+  g_autofree char *id = test_client_send_full (client, type, body, metadata);
 
   return test_client_wait_response (client, id);
 }
@@ -527,6 +549,61 @@ test_client_wait_changes (TestClient *client,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (200);
     }
+}
+
+GBytes *
+test_http_bytes (const char *url,
+                 const char *method,
+                 GBytes     *body,
+                 guint      *status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SendData data = { NULL, NULL, FALSE };
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &data);
+  CONFAB_TEST_WAIT_UNTIL (data.done, TEST_TIMEOUT_MS);
+  g_assert_no_error (data.error);
+  *status = soup_message_get_status (msg);
+
+  return data.bytes;
+}
+
+JsonNode *
+test_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = confab_json_parse (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+JsonObject *
+test_state_conversation (JsonNode   *state,
+                         const char *conversation_id)
+{
+  JsonArray *conversations = json_object_get_array_member (json_node_get_object (state), "conversations");
+
+  for (guint i = 0; i < json_array_get_length (conversations); i++)
+    {
+      JsonObject *conversation = json_array_get_object_element (conversations, i);
+
+      if (g_strcmp0 (json_object_get_string_member (conversation, "id"), conversation_id) == 0)
+        return conversation;
+    }
+
+  g_assert_not_reached ();
+}
+
+gint64
+test_response_code (JsonObject *response)
+{
+  return json_object_get_int_member (response, "code");
 }
 
 const char *

@@ -77,6 +77,15 @@ void          test_client_send_raw (TestClient *client,
 char         *test_client_send (TestClient *client,
                                 const char *type,
                                 JsonNode   *body);
+/* The same with a top-level "metadata" (consumed, may be NULL), as a click sends it. */
+char         *test_client_send_full (TestClient *client,
+                                     const char *type,
+                                     JsonNode   *body,
+                                     JsonNode   *metadata);
+JsonObject   *test_client_request_full (TestClient *client,
+                                        const char *type,
+                                        JsonNode   *body,
+                                        JsonNode   *metadata);
 /* Waits for the response to id and returns it (owned by client). */
 JsonObject   *test_client_wait_response (TestClient *client,
                                          const char *id);
@@ -126,6 +135,19 @@ void          test_raw_send (TestRaw    *raw,
 /* Whether the server has closed it by now; reads and drops what it sent. */
 gboolean      test_raw_closed (TestRaw *raw);
 void          test_raw_free (TestRaw *raw);
+
+/* Any HTTP request with a body of bytes (NULL for none); returns the answer's bytes. */
+GBytes       *test_http_bytes (const char *url,
+                               const char *method,
+                               GBytes     *body,
+                               guint      *status);
+/* JSON text that must parse. */
+JsonNode     *test_json (const char *text);
+/* The conversation of that id in confab_server_dup_state()'s answer. */
+JsonObject   *test_state_conversation (JsonNode   *state,
+                                       const char *conversation_id);
+/* The code of a response frame. */
+gint64        test_response_code (JsonObject *response);
 
 const char   *test_frame_body_string (JsonObject *frame);
 JsonObject   *test_frame_body_object (JsonObject *frame);

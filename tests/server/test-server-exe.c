@@ -418,6 +418,35 @@ test_console_agent (void)
   g_ptr_array_unref (test_client_wait_changes (client, "ChatStateEvent", 1));
   g_ptr_array_unref (test_client_wait_changes (client, "AcceptStatusEvent", 2));
 
+  /* Rich messages: the menu card, a photo, quick replies; a click is printed. */
+  write_stdin (server, "/menu\n");
+  g_ptr_array_unref (test_client_wait_changes (client, "RichContentEvent", 1));
+  write_stdin (server, "/photo\n");
+  write_stdin (server, "/quick \n");
+  wait_for_line (server, "/quick needs choices");
+  write_stdin (server, "/quick Red | Green|| Blue\n");
+  g_clear_pointer (&texts, g_ptr_array_unref);
+  texts = test_client_wait_changes (client, "ContentEvent", 4);
+  change = g_ptr_array_index (texts, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "event"), "contentType"), ==,
+                   "hosted/file");
+  {
+    JsonObject *event = json_object_get_object_member (g_ptr_array_index (texts, 3), "event");
+    g_autoptr(ConfabQuickReplies) replies = confab_quick_replies_parse (json_object_get_member (event, "quickReplies"));
+    gint64 sequence = json_object_get_int_member (g_ptr_array_index (texts, 3), "sequence");
+
+    g_assert_cmpstr (json_object_get_string_member (event, "message"), ==, "Choose one:");
+    g_assert_nonnull (replies);
+    g_assert_cmpuint (replies->replies->len, ==, 3);
+    g_assert_cmpstr (((ConfabRichElement *) g_ptr_array_index (replies->replies, 1))->title, ==, "Green");
+
+    test_client_request_full (client, CONFAB_REQ_PUBLISH_EVENT,
+                              confab_publish_receipt_body (conversation_id, conversation_id, CONFAB_RECEIPT_ACTION,
+                                                           &sequence, 1),
+                              confab_metadata_new_external_id ("choice-2"));
+    wait_for_line (server, "the consumer clicked choice-2");
+  }
+
   write_stdin (server, "/close\n");
   wait_for_line (server, "closed (AGENT)");
 

@@ -416,6 +416,7 @@ on_consumer_event (ConfabServer *server,
                    const char   *conversation_id,
                    gint64        sequence,
                    JsonNode     *event,
+                   JsonNode     *metadata,
                    gpointer      user_data)
 {
   GPtrArray *seen = user_data;

@@ -133,8 +133,8 @@ main (int   argc,
   if (the_app == NULL)
     return 77;
 
-  g_test_add_func ("/a11y/about-window", test_about_window);
-  g_test_add_func ("/a11y/named-parts-kept", test_named_parts_kept);
+  g_test_add_func ("/ui/a11y/about-window", test_about_window);
+  g_test_add_func ("/ui/a11y/named-parts-kept", test_named_parts_kept);
 
   ret = g_test_run ();
   g_clear_object (&the_app);

@@ -523,7 +523,7 @@ main (int   argc,
   if (the_app == NULL)
     return 77;
 
-#define ADD(path, func) g_test_add ("/chat/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/ui/chat/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("send-receive-read", test_send_receive_read);
   ADD ("not-read-when-inactive", test_not_read_when_inactive);
   ADD ("stays-at-bottom", test_stays_at_bottom);
@@ -531,8 +531,8 @@ main (int   argc,
   ADD ("demo-banner", test_demo_banner);
   ADD ("status-and-close", test_status_and_close);
 #undef ADD
-  g_test_add_func ("/chat/token-refused", test_token_refused);
-  g_test_add_func ("/chat/row-labels", test_row_labels);
+  g_test_add_func ("/ui/chat/token-refused", test_token_refused);
+  g_test_add_func ("/ui/chat/row-labels", test_row_labels);
 
   ret = g_test_run ();
   g_clear_object (&the_app);

@@ -503,13 +503,13 @@ main (int   argc,
   static const Shape unread = { N_HISTORY, 2 * CONFAB_STORE_PAGE_SIZE - 30, TRUE };
   static const Shape none = { 0, 0, FALSE };
 
-  g_test_add ("/history/first-frame-at-end", Fixture, &read, fixture_setup, test_first_frame_at_end,
+  g_test_add ("/ui/history/first-frame-at-end", Fixture, &read, fixture_setup, test_first_frame_at_end,
               fixture_teardown);
-  g_test_add ("/history/older-pages-keep-view-still", Fixture, &read, fixture_setup,
+  g_test_add ("/ui/history/older-pages-keep-view-still", Fixture, &read, fixture_setup,
               test_older_pages_keep_view_still, fixture_teardown);
-  g_test_add ("/history/unread-beyond-the-page", Fixture, &unread, fixture_setup, test_unread_beyond_the_page,
+  g_test_add ("/ui/history/unread-beyond-the-page", Fixture, &unread, fixture_setup, test_unread_beyond_the_page,
               fixture_teardown);
-  g_test_add ("/history/empty-once-known", Fixture, &none, fixture_setup, test_empty_once_known,
+  g_test_add ("/ui/history/empty-once-known", Fixture, &none, fixture_setup, test_empty_once_known,
               fixture_teardown);
 
   return g_test_run ();

@@ -317,12 +317,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/markup/plain", test_markup_plain);
-  g_test_add_func ("/markup/links", test_markup_links);
-  g_test_add_func ("/markup/find-link", test_markup_find_link);
-  g_test_add_func ("/markup/hostile", test_markup_hostile);
-  g_test_add_func ("/markup/long-runs", test_markup_long_runs);
-  g_test_add_func ("/markup/cut", test_markup_cut);
+  g_test_add_func ("/ui/markup/plain", test_markup_plain);
+  g_test_add_func ("/ui/markup/links", test_markup_links);
+  g_test_add_func ("/ui/markup/find-link", test_markup_find_link);
+  g_test_add_func ("/ui/markup/hostile", test_markup_hostile);
+  g_test_add_func ("/ui/markup/long-runs", test_markup_long_runs);
+  g_test_add_func ("/ui/markup/cut", test_markup_cut);
 
   return g_test_run ();
 }

@@ -197,8 +197,8 @@ main (int   argc,
     }
   adw_init ();
 
-  g_test_add_func ("/preferences/edit-settings", test_preferences_edit_settings);
-  g_test_add_func ("/preferences/advanced-open-when-set", test_preferences_advanced_open_when_set);
+  g_test_add_func ("/ui/preferences/edit-settings", test_preferences_edit_settings);
+  g_test_add_func ("/ui/preferences/advanced-open-when-set", test_preferences_advanced_open_when_set);
 
   return g_test_run ();
 }

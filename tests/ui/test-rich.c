@@ -834,7 +834,7 @@ main (int   argc,
   if (the_app == NULL)
     return 77;
 
-#define ADD(path, func) g_test_add ("/rich/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/ui/rich/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("card", test_card);
   ADD ("carousel", test_carousel);
   ADD ("quick-replies", test_quick_replies);
@@ -843,7 +843,7 @@ main (int   argc,
   ADD ("file-received", test_file_received);
   ADD ("photo-refused", test_photo_refused);
 #undef ADD
-  g_test_add_func ("/rich/colours", test_colours);
+  g_test_add_func ("/ui/rich/colours", test_colours);
 
   ret = g_test_run ();
   g_clear_object (&the_app);

@@ -262,11 +262,11 @@ main (int   argc,
   if (the_app == NULL)
     return 77;
 
-  g_test_add_func ("/window/roles-and-names", test_window_roles_and_names);
-  g_test_add_func ("/window/empty-state", test_window_empty_state);
-  g_test_add_func ("/window/keyboard", test_window_keyboard);
-  g_test_add_func ("/window/shortcuts", test_window_shortcuts);
-  g_test_add_func ("/window/clamped", test_window_clamped);
+  g_test_add_func ("/ui/window/roles-and-names", test_window_roles_and_names);
+  g_test_add_func ("/ui/window/empty-state", test_window_empty_state);
+  g_test_add_func ("/ui/window/keyboard", test_window_keyboard);
+  g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
+  g_test_add_func ("/ui/window/clamped", test_window_clamped);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
