@@ -797,6 +797,54 @@ test_photo_refused (Fixture       *f,
   }
 }
 
+/* A photo sent: the bar shows while it goes, the row shows it with its preview, the service
+ * holds it; pressed, it is fetched and opened from a file with the same bytes. */
+static void
+test_photo_sent_and_opened (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) png = png_bytes ();
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GFile) opened = NULL;
+  g_autoptr(GBytes) opened_bytes = NULL;
+  GtkWidget *bar = _confab_window_get_upload_bar (f->window);
+  ConfabHostedFile *file;
+  ConfabMessage *message;
+  ConfabMessageRow *row;
+  GtkWidget *button, *stack;
+
+  start_conversation (f);
+  _confab_window_send_photo (f->window, png, "lamp.png");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (!gtk_revealer_get_reveal_child (GTK_REVEALER (bar)), 10000);
+  message = newest (f);
+  g_assert_true (confab_message_get_own (message));
+  file = confab_message_get_file (message);
+  g_assert_nonnull (file);
+  g_assert_cmpstr (file->caption, ==, "lamp.png");
+  g_assert_nonnull (file->preview);
+  g_assert_cmpuint (strlen (file->preview), <, CONFAB_FILE_UPLOAD_PREVIEW_MAX_SIZE);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) >= CONFAB_DELIVERY_SENT, 10000);
+  stored = confab_server_dup_file (f->server, file->relative_path);
+  g_assert_true (stored != NULL && g_bytes_equal (stored, png));
+
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
+  button = find_type (find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW), GTK_TYPE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Photo: lamp.png");
+  stack = find_type (button, GTK_TYPE_STACK);
+  CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "picture") == 0, 5000);
+  save_screenshot (f, "photo-sent.png");
+
+  g_assert_true (gtk_widget_activate (button));
+  CONFAB_TEST_WAIT_UNTIL (f->opened->len == 1, 10000);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (f->opened, 0), "file://"));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (f->opened, 0), ".png"));
+  opened = g_file_new_for_uri (g_ptr_array_index (f->opened, 0));
+  opened_bytes = g_file_load_bytes (opened, NULL, NULL, NULL);
+  g_assert_true (opened_bytes != NULL && g_bytes_equal (opened_bytes, png));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -842,6 +890,7 @@ main (int   argc,
   ADD ("survey", test_survey);
   ADD ("file-received", test_file_received);
   ADD ("photo-refused", test_photo_refused);
+  ADD ("photo-sent-and-opened", test_photo_sent_and_opened);
 #undef ADD
   g_test_add_func ("/ui/rich/colours", test_colours);
 
