@@ -5,9 +5,10 @@
 # interfaces only and wait for it (and the scripted agent's reply) to show up
 # in the message list. It asks the agent for its menu (a card with buttons and
 # quick replies), finds them named as they are read and chooses a quick reply
-# through AT-SPI, which is sent and takes the chips away. Then walk the whole tree of the application, with the
-# windows its menu opens (Preferences, Keyboard Shortcuts, About), and fail on
-# every object that can take the keyboard focus but has no name.
+# through AT-SPI, which is sent and takes the chips away. Then walk the whole
+# tree of the application, with the windows its menu opens (Preferences,
+# Keyboard Shortcuts, About), and fail on every object that can take the
+# keyboard focus but has no name.
 #
 # Usage: check-atspi.py PATH-TO-CONFAB
 # Exit status: 0 pass, 1 fail, 77 skip (no display, no session bus, no pyatspi).

@@ -15,6 +15,7 @@
 
 #include "confab-test-util.h"
 #include "ui-test-util.h"
+#include "confab-agent-bot.h"
 #include "confab-image-loader.h"
 #include "confab-message-row.h"
 #include "confab-rich-view.h"
@@ -845,6 +846,42 @@ test_photo_sent_and_opened (Fixture       *f,
   g_assert_true (opened_bytes != NULL && g_bytes_equal (opened_bytes, png));
 }
 
+/* The local service's own agent: its menu is a card with a picture, buttons, a link and a
+ * map, and quick replies under it; every part is named, and a button answers. */
+static void
+test_bot_menu (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(ConfabAgentBot) bot = NULL;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (_confab_window_get_composer (f->window)));
+  ConfabMessage *card = NULL;
+  ConfabMessageRow *row;
+  GtkWidget *view;
+  guint before;
+
+  confab_server_set_accept_delay (f->server, 10);
+  confab_server_set_typing_delay (f->server, 10);
+  bot = confab_agent_bot_new (f->server);
+  start_conversation (f);
+  before = n_rows (f);
+  gtk_text_buffer_set_text (buffer, "menu", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) > before + 1 && confab_message_get_rich (card = newest (f)) != NULL, 10000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, card)) != NULL, 5000);
+  g_assert_true (confab_message_get_replies_active (card));
+  view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
+  g_assert_nonnull (view);
+  /* its picture, from the service's public images */
+  {
+    GtkWidget *stack = find_type (view, GTK_TYPE_STACK);
+
+    g_assert_nonnull (stack);
+    CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "loading") != 0, 10000);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "picture");
+  }
+  save_screenshot (f, "bot-menu.png");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -891,6 +928,7 @@ main (int   argc,
   ADD ("file-received", test_file_received);
   ADD ("photo-refused", test_photo_refused);
   ADD ("photo-sent-and-opened", test_photo_sent_and_opened);
+  ADD ("bot-menu", test_bot_menu);
 #undef ADD
   g_test_add_func ("/ui/rich/colours", test_colours);
 
