@@ -3,8 +3,8 @@
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The agent's rich events go to the session as raw notifications of the local service (see
- * agent_sends()); images come from a small HTTP server of the test's own on 127.0.0.1.
+ * The local service plays the agent; images come from a small HTTP server of the test's own
+ * on 127.0.0.1, as from a brand's web server.
  * With CONFAB_TEST_SCREENSHOTS set to a folder, the window is saved there as PNG files.
  */
 #include "config.h"
@@ -237,33 +237,33 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
-/* As in tests/core/test-session-rich.c: the rich event at the sequence the service gives its
- * next event, which then holds a stand-in the session drops as a duplicate. */
+/* The agent's structured content (with its metadata, may be NULL) or text with quick replies
+ * (may be NULL), as the local service's agent sends them: its sequence. */
 static gint64
-agent_sends (Fixture  *f,
-             JsonNode *event,
-             JsonNode *metadata)
+agent_sends_rich (Fixture           *f,
+                  ConfabRichContent *content,
+                  JsonNode          *metadata)
 {
-  g_autoptr(JsonNode) event_owned = event;
   g_autoptr(JsonNode) metadata_owned = metadata;
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *frame = NULL;
-  const char *conversation = confab_session_get_conversation_id (f->session);
-  guint n_events = 0;
   gint64 sequence;
 
-  g_assert_true (confab_server_peek_conversation (f->server, conversation, &n_events, NULL, NULL));
-  sequence = n_events;
-  g_ptr_array_add (changes, confab_messaging_change_to_json_full (sequence, g_get_real_time () / 1000,
-                                                                  confab_server_get_agent_id (f->server),
-                                                                  "ASSIGNED_AGENT", conversation,
-                                                                  conversation, event_owned, metadata_owned));
-  body = confab_notification_body_to_json (NULL, changes);
-  frame = confab_frame_build_notification (CONFAB_NOTIFY_MESSAGING, body);
-  g_assert_cmpuint (confab_server_send_raw_frame (f->server, confab_session_get_consumer_id (f->session), frame), ==, 1);
-  g_assert_cmpint (confab_server_agent_send_text (f->server, conversation, "stand-in", &error), ==, sequence);
+  sequence = confab_server_agent_send_rich (f->server, confab_session_get_conversation_id (f->session),
+                                            content, NULL, metadata_owned, &error);
+  g_assert_no_error (error);
+  return sequence;
+}
+
+static gint64
+agent_sends_text (Fixture            *f,
+                  const char         *text,
+                  ConfabQuickReplies *chips)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 sequence;
+
+  sequence = confab_server_agent_send_text_full (f->server, confab_session_get_conversation_id (f->session),
+                                                 text, chips, NULL, &error);
   g_assert_no_error (error);
   return sequence;
 }
@@ -428,7 +428,7 @@ test_card (Fixture       *f,
 
   start_conversation (f);
   content = confab_rich_content_new (card_new (f, "Desk Lamp", "product.png", "€ 49"));
-  sequence = agent_sends (f, confab_rich_content_event_to_json (content, NULL), NULL);
+  sequence = agent_sends_rich (f, content, NULL);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   message = newest (f);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
@@ -497,7 +497,7 @@ test_carousel (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     confab_rich_element_add (carousel, card_new (f, names[i], i == 3 ? "huge.png" : "product.png", "€ 49"));
   content = confab_rich_content_new (carousel);
-  agent_sends (f, confab_rich_content_event_to_json (content, NULL), NULL);
+  agent_sends_rich (f, content, NULL);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
   view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
@@ -559,7 +559,7 @@ test_quick_replies (Fixture       *f,
   gint64 sequence;
 
   start_conversation (f);
-  sequence = agent_sends (f, confab_text_event_to_json_full ("Shall I reserve one for you?", chips), NULL);
+  sequence = agent_sends_text (f, "Shall I reserve one for you?", chips);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   message = newest (f);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
@@ -604,7 +604,7 @@ test_unknown_and_map (Fixture       *f,
   map->tooltip = g_strdup ("Our store");
   confab_rich_element_add (root, map);
   content = confab_rich_content_new (root);
-  agent_sends (f, confab_rich_content_event_to_json (content, NULL), NULL);
+  agent_sends_rich (f, content, NULL);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
 
@@ -736,22 +736,24 @@ test_survey (Fixture       *f,
 }
 
 /* A photo from the agent: its preview in a button named for it; nothing fetched before it
- * is pressed. */
+ * is pressed; pressed, it opens from a file with the photo's bytes. */
 static void
 test_file_received (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(GBytes) png = png_bytes ();
-  g_autoptr(ConfabHostedFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) opened = NULL;
+  g_autoptr(GBytes) opened_bytes = NULL;
   g_autofree char *encoded = g_base64_encode (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
   g_autofree char *preview = g_strconcat ("data:image/png;base64,", encoded, NULL);
   ConfabMessageRow *row;
   GtkWidget *view, *button, *stack;
 
   start_conversation (f);
-  file = confab_hosted_file_new ("The lamp in our shop", "/v1/AUTH_async-images/confab-local/lamp.PNG",
-                                 CONFAB_FILE_TYPE_PNG, preview);
-  agent_sends (f, confab_hosted_file_event_to_json (file), NULL);
+  g_assert_cmpint (confab_server_agent_send_file (f->server, NULL, png, CONFAB_FILE_TYPE_PNG, "The lamp in our shop",
+                                                  preview, NULL, &error), >, 0);
+  g_assert_no_error (error);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
   g_assert_nonnull (confab_message_get_file (newest (f)));
@@ -771,6 +773,12 @@ test_file_received (Fixture       *f,
     g_assert_cmpuint (json_array_get_length (json_node_get_array (log)), ==, 0);
   }
   save_screenshot (f, "photo.png");
+
+  g_assert_true (gtk_widget_activate (button));
+  CONFAB_TEST_WAIT_UNTIL (f->opened->len == 1, 10000);
+  opened = g_file_new_for_uri (g_ptr_array_index (f->opened, 0));
+  opened_bytes = g_file_load_bytes (opened, NULL, NULL, NULL);
+  g_assert_true (opened_bytes != NULL && g_bytes_equal (opened_bytes, png));
 }
 
 /* What cannot be sent is said at once and goes nowhere: not an image, over 3 MB. */
