@@ -410,13 +410,14 @@ connect_cb (GObject      *object,
   set_state (self, CONFAB_CONNECTION_STATE_CONNECTED);
 }
 
-/* What Confab can show; an account holds back what a client does not declare. Photo and
- * file sharing are declared only once Confab can send and show files. */
+/* What Confab can show and send; an account holds back what a client does not declare. */
 static const char *const features[] = {
   CONFAB_FEATURE_RICH_CONTENT,
   CONFAB_FEATURE_QUICK_REPLIES,
   CONFAB_FEATURE_MULTI_DIALOG,
   CONFAB_FEATURE_AUTO_MESSAGES,
+  CONFAB_FEATURE_PHOTO_SHARING,
+  CONFAB_FEATURE_FILE_SHARING,
 };
 
 static char *
