@@ -5,7 +5,9 @@
  *
  * Rows are kept sorted by (dialog, sequence), dialogs in the order they were first seen
  * (a new conversation comes after the old one), then the own messages that have no
- * sequence yet in the order they were written. A batch of arrivals is merged in one pass
+ * sequence yet in the order they were written. A row for an event of the conversation (an
+ * agent joined, it closed) has no sequence: it stands after the sequence it follows, after
+ * the events there before it. A batch of arrivals is merged in one pass
  * and announced with one items-changed covering only what moved. A message is found by its
  * (dialog, sequence) with a binary search over the sorted rows: no index per message, which
  * would take more memory than most messages' text.
@@ -24,7 +26,9 @@ typedef struct
 {
   ConfabMessage *message;  /* owned */
   int dialog_order;        /* PENDING_ORDER while the message has no sequence */
-  gint64 sequence;         /* for pending ones: the order they were written in */
+  int after;               /* 0, or 1 for an event: after the message of that sequence */
+  gint64 sequence;         /* for pending ones: the order they were written in; for events
+                            * the sequence they follow */
 } Item;
 
 struct _ConfabMessageList
@@ -128,6 +132,8 @@ item_compare (const Item *a,
     return a->dialog_order < b->dialog_order ? -1 : 1;
   if (a->sequence != b->sequence)
     return a->sequence < b->sequence ? -1 : 1;
+  if (a->after != b->after)
+    return a->after < b->after ? -1 : 1;
   return 0;
 }
 
@@ -145,7 +151,7 @@ find_message (ConfabMessageList *self,
               gint64             sequence)
 {
   gpointer order;
-  Item key = { NULL, 0, sequence };
+  Item key = { NULL, 0, 0, sequence };
   guint lo = 0, hi = self->items->len;
 
   if (sequence < 0 || !g_hash_table_lookup_extended (self->dialogs, dialog_id != NULL ? dialog_id : "", NULL, &order))
@@ -183,6 +189,23 @@ seen_before (ConfabMessageList *self,
     return TRUE;
   g_hash_table_add (batch, g_steal_pointer (&key));
   return FALSE;
+}
+
+/* An event's place: after the message it follows, and after the events already there. One
+ * with no dialog yet (a conversation about to begin) goes after every dialog, before the own
+ * messages waiting for it. */
+static Item
+event_item (ConfabMessageList *self,
+            ConfabMessage     *event)
+{
+  Item item = { event, PENDING_ORDER, 1, G_MININT64 };
+
+  if (confab_message_get_dialog_id (event) != NULL)
+    {
+      item.dialog_order = dialog_order (self, confab_message_get_dialog_id (event));
+      item.sequence = confab_message_get_after_sequence (event);
+    }
+  return item;
 }
 
 static void
@@ -244,7 +267,8 @@ update_flags (ConfabMessageList *self,
           gint64 previous_time = confab_message_get_server_time (previous);
 
           day_break = local_day (tz, previous_time) != local_day (tz, time);
-          group_start = day_break ||
+          /* an event ends a group: the name shows again after it */
+          group_start = day_break || confab_message_is_event (previous) || confab_message_is_event (message) ||
                         confab_message_get_own (previous) != confab_message_get_own (message) ||
                         (!confab_message_get_own (message) &&
                          g_strcmp0 (confab_message_get_originator_id (previous),
@@ -371,7 +395,8 @@ confab_message_list_add (ConfabMessageList *self,
   g_return_val_if_fail (messages != NULL, NULL);
 
   for (guint i = 0; i < messages->len; i++)
-    g_return_val_if_fail (confab_message_get_sequence (g_ptr_array_index (messages, i)) >= 0, NULL);
+    g_return_val_if_fail (confab_message_get_sequence (g_ptr_array_index (messages, i)) >= 0 ||
+                          confab_message_is_event (g_ptr_array_index (messages, i)), NULL);
 
   additions = new_item_array (messages->len);
   /* additions does not own its messages: merge_in() takes references */
@@ -386,6 +411,14 @@ confab_message_list_add (ConfabMessageList *self,
       ConfabMessage *pending;
       Item item;
 
+      if (confab_message_is_event (message))
+        {
+          item = event_item (self, message);
+          g_array_append_val (additions, item);
+          g_ptr_array_add (added, g_object_ref (message));
+          continue;
+        }
+
       note_sequence (self, dialog_id, sequence);
       if (seen_before (self, batch, dialog_id, sequence))
         continue;
@@ -394,7 +427,7 @@ confab_message_list_add (ConfabMessageList *self,
       if (confab_message_get_own (message) && (pending = find_pending_echo (self, message)) != NULL &&
           (drop == NULL || !g_hash_table_contains (drop, pending)))
         {
-          Item moved = { pending, dialog_order (self, dialog_id), sequence };
+          Item moved = { pending, dialog_order (self, dialog_id), 0, sequence };
 
           confab_message_set_dialog_id (pending, dialog_id);
           confab_message_set_conversation_id (pending, confab_message_get_conversation_id (message));
@@ -410,6 +443,7 @@ confab_message_list_add (ConfabMessageList *self,
 
       item.message = message;
       item.dialog_order = dialog_order (self, dialog_id);
+      item.after = 0;
       item.sequence = sequence;
       g_array_append_val (additions, item);
       g_ptr_array_add (added, g_object_ref (message));
@@ -460,12 +494,20 @@ confab_message_list_add_older (ConfabMessageList *self,
       gint64 sequence = confab_message_get_sequence (message);
       Item item;
 
+      if (confab_message_is_event (message))
+        {
+          item = event_item (self, message);
+          g_array_append_val (additions, item);
+          g_ptr_array_add (added, g_object_ref (message));
+          continue;
+        }
       g_return_val_if_fail (sequence >= 0, added);
       note_sequence (self, dialog_id, sequence);
       if (seen_before (self, batch, dialog_id, sequence))
         continue;
       item.message = message;
       item.dialog_order = dialog_order (self, dialog_id);
+      item.after = 0;
       item.sequence = sequence;
       g_array_append_val (additions, item);
       g_ptr_array_add (added, g_object_ref (message));
@@ -522,6 +564,7 @@ confab_message_list_append_outgoing (ConfabMessageList *self,
 
   item.message = g_object_ref (message);
   item.dialog_order = PENDING_ORDER;
+  item.after = 0;
   item.sequence = self->next_pending++;
   g_array_append_val (self->items, item);
   update_flags (self, self->items->len - 1, self->items->len - 1);
@@ -546,7 +589,7 @@ confab_message_list_prepend_outgoing (ConfabMessageList *self,
   self->first_pending -= messages->len;
   for (guint i = 0; i < messages->len; i++)
     {
-      Item item = { g_ptr_array_index (messages, i), PENDING_ORDER, self->first_pending + i };
+      Item item = { g_ptr_array_index (messages, i), PENDING_ORDER, 0, self->first_pending + i };
 
       g_return_if_fail (confab_message_get_sequence (item.message) < 0);
       g_array_append_val (additions, item);
@@ -595,10 +638,35 @@ confab_message_list_set_sequence (ConfabMessageList *self,
   g_array_set_clear_func (additions, NULL);
   item.message = message;
   item.dialog_order = dialog_order (self, dialog_id);
+  item.after = 0;
   item.sequence = sequence;
   g_array_append_val (additions, item);
   merge_in (self, additions, drop);
   return TRUE;
+}
+
+void
+confab_message_list_place_event (ConfabMessageList *self,
+                                 ConfabMessage     *event,
+                                 const char        *dialog_id)
+{
+  g_autoptr(GArray) additions = NULL;
+  g_autoptr(GHashTable) drop = NULL;
+  Item item;
+
+  g_return_if_fail (CONFAB_IS_MESSAGE_LIST (self));
+  g_return_if_fail (CONFAB_IS_MESSAGE (event) && confab_message_is_event (event));
+  g_return_if_fail (dialog_id != NULL);
+
+  confab_message_set_dialog_id (event, dialog_id);
+  confab_message_set_conversation_id (event, dialog_id);
+  drop = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (drop, event);
+  additions = new_item_array (1);
+  g_array_set_clear_func (additions, NULL);
+  item = event_item (self, event);
+  g_array_append_val (additions, item);
+  merge_in (self, additions, drop);
 }
 
 ConfabMessage *

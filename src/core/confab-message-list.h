@@ -19,10 +19,12 @@ ConfabMessageList *confab_message_list_new               (void);
 
 /* Adds messages that arrived (ConfabMessage, any order). Duplicates by (dialog, sequence)
  * are dropped; an own message's echo is matched to the outgoing message it is the echo of.
- * One items-changed for the whole batch. Returns the messages really added, in list order. */
+ * Events of the conversation (confab_message_is_event()) go after the sequence they follow
+ * and after the events there already. One items-changed for the whole batch. Returns the
+ * messages really added. */
 GPtrArray         *confab_message_list_add               (ConfabMessageList *self,
                                                           GPtrArray         *messages);
-/* A page of the history (ConfabMessage with a sequence, in list order), older than every
+/* A page of the history (ConfabMessage with a sequence, and events, in list order), older than every
  * message held: before them, the dialogs first seen here before every dialog known (the
  * list's order is that of the history: dialogs in the order they were first seen).
  * Duplicates are dropped. One items-changed. has_older and n_unread_before: what the store
@@ -52,6 +54,11 @@ gboolean           confab_message_list_set_sequence      (ConfabMessageList *sel
                                                           ConfabMessage     *message,
                                                           const char        *dialog_id,
                                                           gint64             sequence);
+/* An event added with no dialog (a conversation about to begin: after every dialog, before
+ * the own messages not sent yet) takes its place in dialog_id. */
+void               confab_message_list_place_event       (ConfabMessageList *self,
+                                                          ConfabMessage     *event,
+                                                          const char        *dialog_id);
 ConfabMessage     *confab_message_list_lookup            (ConfabMessageList *self,
                                                           const char        *dialog_id,
                                                           gint64             sequence);

@@ -29,13 +29,17 @@ struct _ConfabMessage
 
   gint64 sequence;
   gint64 server_time;
-  gint64 local_id;
+  union {
+    gint64 local_id;        /* messages */
+    gint64 after_sequence;  /* events */
+  };
   /* The same few ids and types in every message of a history: each held once (interned
    * GRefString), a message only references them. */
   char *dialog_id;
   char *conversation_id;
   char *originator_id;
   char *content_type;
+  char *sender_name;
   char *text;
   ConfabRole role;
   ConfabDeliveryState delivery_state;
@@ -49,6 +53,9 @@ struct _ConfabMessage
   guint seen : 1;
   guint action_sent : 1;
   guint replies_active : 1;
+  guint kind : 1;             /* ConfabMessageKind */
+  guint event : 2;            /* ConfabMessageEvent */
+  guint close_reason : 3;     /* ConfabCloseReason */
   RichData *rich;             /* NULL for a plain message */
 };
 
@@ -71,6 +78,11 @@ enum {
   PROP_DAY_BREAK,
   PROP_GROUP_START,
   PROP_SEEN,
+  PROP_KIND,
+  PROP_EVENT,
+  PROP_CLOSE_REASON,
+  PROP_AFTER_SEQUENCE,
+  PROP_SENDER_NAME,
   PROP_REPLIES_ACTIVE,
   N_PROPS
 };
@@ -101,6 +113,7 @@ confab_message_finalize (GObject *object)
   release (self->conversation_id);
   release (self->originator_id);
   release (self->content_type);
+  release (self->sender_name);
   g_free (self->text);
   if (self->rich != NULL)
     {
@@ -135,13 +148,18 @@ confab_message_get_property (GObject    *object,
     case PROP_CONTENT_TYPE: g_value_set_string (value, self->content_type); break;
     case PROP_TEXT: g_value_set_string (value, self->text); break;
     case PROP_IS_PLACEHOLDER: g_value_set_boolean (value, self->is_placeholder); break;
-    case PROP_LOCAL_ID: g_value_set_int64 (value, self->local_id); break;
+    case PROP_LOCAL_ID: g_value_set_int64 (value, confab_message_get_local_id (self)); break;
     case PROP_DELIVERY_STATE: g_value_set_enum (value, self->delivery_state); break;
     case PROP_ACCEPT_SENT: g_value_set_boolean (value, self->accept_sent); break;
     case PROP_READ_SENT: g_value_set_boolean (value, self->read_sent); break;
     case PROP_DAY_BREAK: g_value_set_boolean (value, self->day_break); break;
     case PROP_GROUP_START: g_value_set_boolean (value, self->group_start); break;
     case PROP_SEEN: g_value_set_boolean (value, self->seen); break;
+    case PROP_KIND: g_value_set_enum (value, self->kind); break;
+    case PROP_EVENT: g_value_set_enum (value, self->event); break;
+    case PROP_CLOSE_REASON: g_value_set_enum (value, self->close_reason); break;
+    case PROP_AFTER_SEQUENCE: g_value_set_int64 (value, confab_message_get_after_sequence (self)); break;
+    case PROP_SENDER_NAME: g_value_set_string (value, self->sender_name); break;
     case PROP_REPLIES_ACTIVE: g_value_set_boolean (value, self->replies_active); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -174,6 +192,14 @@ confab_message_class_init (ConfabMessageClass *klass)
   properties[PROP_DAY_BREAK] = g_param_spec_boolean ("day-break", NULL, NULL, FALSE, flags);
   properties[PROP_GROUP_START] = g_param_spec_boolean ("group-start", NULL, NULL, TRUE, flags);
   properties[PROP_SEEN] = g_param_spec_boolean ("seen", NULL, NULL, FALSE, flags);
+  properties[PROP_KIND] = g_param_spec_enum ("kind", NULL, NULL, CONFAB_TYPE_MESSAGE_KIND,
+                                             CONFAB_MESSAGE_KIND_MESSAGE, flags);
+  properties[PROP_EVENT] = g_param_spec_enum ("event", NULL, NULL, CONFAB_TYPE_MESSAGE_EVENT,
+                                              CONFAB_MESSAGE_EVENT_NONE, flags);
+  properties[PROP_CLOSE_REASON] = g_param_spec_enum ("close-reason", NULL, NULL, CONFAB_TYPE_CLOSE_REASON,
+                                                     CONFAB_CLOSE_REASON_NONE, flags);
+  properties[PROP_AFTER_SEQUENCE] = g_param_spec_int64 ("after-sequence", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  properties[PROP_SENDER_NAME] = g_param_spec_string ("sender-name", NULL, NULL, NULL, flags);
   properties[PROP_REPLIES_ACTIVE] = g_param_spec_boolean ("replies-active", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -244,11 +270,22 @@ confab_message_new (const ConfabMessageFields *fields)
   g_return_val_if_fail (fields != NULL, NULL);
   g_return_val_if_fail (fields->sequence >= -1, NULL);
   g_return_val_if_fail (fields->local_id >= 0, NULL);
+  g_return_val_if_fail (fields->kind == CONFAB_MESSAGE_KIND_MESSAGE ||
+                        (fields->sequence == -1 && fields->local_id == 0 && fields->after_sequence >= -1), NULL);
 
   self = g_object_new (CONFAB_TYPE_MESSAGE, NULL);
   self->sequence = fields->sequence;
   self->server_time = MAX (fields->server_time, 0);
-  self->local_id = fields->local_id;
+  self->kind = fields->kind == CONFAB_MESSAGE_KIND_EVENT;
+  if (self->kind == CONFAB_MESSAGE_KIND_EVENT)
+    {
+      self->after_sequence = fields->after_sequence;
+      self->event = fields->event;
+      self->close_reason = fields->close_reason;
+    }
+  else
+    self->local_id = fields->local_id;
+  self->sender_name = intern (fields->own ? NULL : fields->sender_name);
   self->dialog_id = intern (fields->dialog_id);
   self->conversation_id = intern (fields->conversation_id);
   self->originator_id = intern (fields->originator_id);
@@ -306,6 +343,32 @@ confab_message_new_from_change (const ConfabMessagingChange *change,
       fields.role = CONFAB_ROLE_CONSUMER;
       fields.delivery_state = CONFAB_DELIVERY_SENT;
     }
+
+  return confab_message_new (&fields);
+}
+
+ConfabMessage *
+confab_message_new_event (ConfabMessageEvent  event,
+                          const char         *dialog_id,
+                          gint64              after_sequence,
+                          gint64              time_ms,
+                          const char         *agent_id,
+                          ConfabCloseReason   reason)
+{
+  ConfabMessageFields fields = { 0 };
+
+  g_return_val_if_fail (event != CONFAB_MESSAGE_EVENT_NONE, NULL);
+  g_return_val_if_fail (after_sequence >= -1, NULL);
+
+  fields.kind = CONFAB_MESSAGE_KIND_EVENT;
+  fields.event = event;
+  fields.sequence = -1;
+  fields.after_sequence = after_sequence;
+  fields.dialog_id = dialog_id;
+  fields.conversation_id = dialog_id;
+  fields.server_time = time_ms;
+  fields.originator_id = agent_id;
+  fields.close_reason = event == CONFAB_MESSAGE_EVENT_CLOSED ? reason : CONFAB_CLOSE_REASON_NONE;
 
   return confab_message_new (&fields);
 }
@@ -454,7 +517,7 @@ gint64
 confab_message_get_local_id (ConfabMessage *self)
 {
   g_return_val_if_fail (CONFAB_IS_MESSAGE (self), 0);
-  return self->local_id;
+  return self->kind == CONFAB_MESSAGE_KIND_MESSAGE ? self->local_id : 0;
 }
 
 void
@@ -462,7 +525,59 @@ confab_message_set_local_id (ConfabMessage *self,
                              gint64         local_id)
 {
   g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  g_return_if_fail (self->kind == CONFAB_MESSAGE_KIND_MESSAGE);
   SET_SCALAR (local_id, local_id, PROP_LOCAL_ID);
+}
+
+ConfabMessageKind
+confab_message_get_kind (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), CONFAB_MESSAGE_KIND_MESSAGE);
+  return self->kind;
+}
+
+gboolean
+confab_message_is_event (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->kind == CONFAB_MESSAGE_KIND_EVENT;
+}
+
+ConfabMessageEvent
+confab_message_get_event (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), CONFAB_MESSAGE_EVENT_NONE);
+  return self->kind == CONFAB_MESSAGE_KIND_EVENT ? self->event : CONFAB_MESSAGE_EVENT_NONE;
+}
+
+ConfabCloseReason
+confab_message_get_close_reason (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), CONFAB_CLOSE_REASON_NONE);
+  return self->kind == CONFAB_MESSAGE_KIND_EVENT ? self->close_reason : CONFAB_CLOSE_REASON_NONE;
+}
+
+gint64
+confab_message_get_after_sequence (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), -1);
+  return self->kind == CONFAB_MESSAGE_KIND_EVENT ? self->after_sequence : -1;
+}
+
+const char *
+confab_message_get_sender_name (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), NULL);
+  return self->sender_name;
+}
+
+void
+confab_message_set_sender_name (ConfabMessage *self,
+                                const char    *name)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  g_return_if_fail (!self->own || name == NULL);
+  SET_INTERNED (sender_name, name, PROP_SENDER_NAME);
 }
 
 ConfabDeliveryState

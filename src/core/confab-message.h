@@ -22,6 +22,20 @@ typedef enum {
   CONFAB_DELIVERY_FAILED,     /* refused; the person may retry */
 } ConfabDeliveryState;
 
+/* What a row of the conversation is. */
+typedef enum {
+  CONFAB_MESSAGE_KIND_MESSAGE,  /* what someone wrote */
+  CONFAB_MESSAGE_KIND_EVENT,    /* what happened to the conversation: see ConfabMessageEvent */
+} ConfabMessageKind;
+
+/* The events of a conversation that are rows of it (CONFAB_MESSAGE_KIND_EVENT). */
+typedef enum {
+  CONFAB_MESSAGE_EVENT_NONE,             /* a message */
+  CONFAB_MESSAGE_EVENT_AGENT_JOINED,     /* an agent took the conversation: the originator */
+  CONFAB_MESSAGE_EVENT_CLOSED,           /* the conversation was closed, for the close reason */
+  CONFAB_MESSAGE_EVENT_NEW_CONVERSATION, /* a new conversation starts here */
+} ConfabMessageEvent;
+
 #define CONFAB_TYPE_MESSAGE (confab_message_get_type ())
 G_DECLARE_FINAL_TYPE (ConfabMessage, confab_message, CONFAB, MESSAGE, GObject)
 
@@ -53,6 +67,14 @@ typedef struct
   /* All of the above as confab_message_dup_payload() wrote it, for the history on disk:
    * read when rich, quick_replies, file and metadata are all NULL. */
   const char *payload;
+  /* Events (kind CONFAB_MESSAGE_KIND_EVENT): no sequence nor local id of their own; they stand
+   * in their dialog after the event of sequence after_sequence (-1: before the first). */
+  ConfabMessageKind kind;
+  ConfabMessageEvent event;
+  ConfabCloseReason close_reason;
+  gint64 after_sequence;
+  /* The sender's name (an agent's nickname), NULL while not known. */
+  const char *sender_name;
 } ConfabMessageFields;
 
 /* Exactly the message fields describes; no rule of the protocol is applied. */
@@ -60,6 +82,15 @@ ConfabMessage      *confab_message_new             (const ConfabMessageFields *f
 /* A message that arrived: own when its originator is consumer_id. */
 ConfabMessage      *confab_message_new_from_change (const ConfabMessagingChange *change,
                                                     const char                  *consumer_id);
+/* A row for what happened to the conversation: in dialog_id after the event of sequence
+ * after_sequence (-1: before the first), at time_ms. agent_id: the agent who joined, for
+ * CONFAB_MESSAGE_EVENT_AGENT_JOINED; reason: why it closed, for CONFAB_MESSAGE_EVENT_CLOSED. */
+ConfabMessage      *confab_message_new_event       (ConfabMessageEvent  event,
+                                                    const char         *dialog_id,
+                                                    gint64              after_sequence,
+                                                    gint64              time_ms,
+                                                    const char         *agent_id,
+                                                    ConfabCloseReason   reason);
 /* An own message the person just wrote: queued, no sequence yet. */
 ConfabMessage      *confab_message_new_outgoing    (const char *text,
                                                     gint64      local_time_ms);
@@ -86,6 +117,20 @@ gboolean            confab_message_get_is_placeholder  (ConfabMessage *self);
 gint64              confab_message_get_local_id        (ConfabMessage *self);
 void                confab_message_set_local_id        (ConfabMessage *self,
                                                         gint64         local_id);
+
+ConfabMessageKind   confab_message_get_kind            (ConfabMessage *self);
+/* TRUE for a row that is no message but an event of the conversation. */
+gboolean            confab_message_is_event            (ConfabMessage *self);
+ConfabMessageEvent  confab_message_get_event           (ConfabMessage *self);
+ConfabCloseReason   confab_message_get_close_reason    (ConfabMessage *self);
+/* Events: the sequence of their dialog they follow (-1: before the first); -1 for messages. */
+gint64              confab_message_get_after_sequence  (ConfabMessage *self);
+
+/* Who sent it (for an agent's message, or an agent who joined: the agent's nickname), kept
+ * with the message whoever the agent is now; NULL while not known. Never set on own messages. */
+const char         *confab_message_get_sender_name     (ConfabMessage *self);
+void                confab_message_set_sender_name     (ConfabMessage *self,
+                                                        const char    *name);
 
 ConfabDeliveryState confab_message_get_delivery_state  (ConfabMessage *self);
 /* Moves the state forward; a move backwards is ignored and returns FALSE. */

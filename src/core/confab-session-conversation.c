@@ -32,7 +32,9 @@ _confab_session_set_conversation (ConfabSession           *self,
       self->dialog_subscribed = FALSE;
       self->just_requested = FALSE;
       self->metadata_ts = 0;
+      self->agent_known = FALSE;
       _confab_session_set_agent (self, NULL);
+      _confab_session_forget_writer (self);
       _confab_session_set_agent_typing (self, FALSE);
       SET_PROP (close_reason, CONFAB_CLOSE_REASON_NONE, PROP_CLOSE_REASON);
       SET_PROP (stage, status == CONFAB_CONVERSATION_OPEN ? CONFAB_CONVERSATION_STATE_OPEN
@@ -44,12 +46,16 @@ _confab_session_set_conversation (ConfabSession           *self,
   if (changed && conversation_id != NULL && self->store != NULL && self->consumer_id != NULL)
     confab_store_save_conversation (self->store, _confab_session_account_id (self), self->consumer_id,
                                     conversation_id);
+  if (changed && conversation_id != NULL)
+    _confab_session_place_new_row (self);
 }
 
 void
 _confab_session_conversation_closed (ConfabSession     *self,
-                                     ConfabCloseReason  reason)
+                                     ConfabCloseReason  reason,
+                                     gint64             time_ms)
 {
+  _confab_session_add_closed_row (self, reason, time_ms);
   SET_PROP (close_reason, reason, PROP_CLOSE_REASON);
   SET_PROP (stage, CONFAB_CONVERSATION_STATE_CLOSE, PROP_CONVERSATION_STAGE);
   SET_PROP (conversation_status, CONFAB_CONVERSATION_CLOSED, PROP_CONVERSATION_STATUS);
@@ -102,6 +108,8 @@ request_conversation_cb (GObject      *object,
   self->conversation_refusals = 0;
   _confab_session_set_conversation (self, conversation_id, CONFAB_CONVERSATION_OPEN);
   self->just_requested = TRUE;
+  /* ours from its start: nobody has it yet */
+  _confab_session_agent_assigned (self, NULL, 0);
   _confab_session_subscribe_dialog (self);
 }
 
@@ -112,7 +120,10 @@ _confab_session_request_conversation (ConfabSession *self)
     return;
 
   if (self->conversation_status == CONFAB_CONVERSATION_CLOSED)
-    _confab_session_set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
+    {
+      _confab_session_set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
+      _confab_session_begin_new_row (self);
+    }
   SET_PROP (conversation_status, CONFAB_CONVERSATION_REQUESTED, PROP_CONVERSATION_STATUS);
   confab_connection_send_request (self->conn, CONFAB_REQ_REQUEST_CONVERSATION,
                                   confab_request_conversation_body (confab_account_get_account_id (self->account), NULL),
@@ -136,7 +147,7 @@ close_cb (GObject      *object,
     }
   /* The metadata notification follows; do not wait for it to stop publishing. */
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
-    _confab_session_conversation_closed (self, CONFAB_CLOSE_REASON_CONSUMER);
+    _confab_session_conversation_closed (self, CONFAB_CLOSE_REASON_CONSUMER, 0);
 }
 
 void
@@ -159,4 +170,6 @@ confab_session_new_conversation (ConfabSession *self)
   if (self->conversation_status != CONFAB_CONVERSATION_CLOSED)
     return;
   _confab_session_set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
+  /* it begins here, above what the person writes for it */
+  _confab_session_begin_new_row (self);
 }

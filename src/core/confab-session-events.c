@@ -204,9 +204,9 @@ handle_followed_conversation_change (ConfabSession            *self,
     return;
   self->metadata_ts = change->last_updated_ts;
 
-  _confab_session_set_agent (self, confab_conversation_change_get_agent_id (change));
+  _confab_session_agent_assigned (self, confab_conversation_change_get_agent_id (change), change->last_updated_ts);
   if (closed && self->conversation_status != CONFAB_CONVERSATION_CLOSED)
-    _confab_session_conversation_closed (self, change->close_reason);
+    _confab_session_conversation_closed (self, change->close_reason, change->last_updated_ts);
   else if (!closed && self->conversation_status != CONFAB_CONVERSATION_OPEN &&
            self->conversation_status != CONFAB_CONVERSATION_CLOSED)
     SET_PROP (conversation_status, CONFAB_CONVERSATION_OPEN, PROP_CONVERSATION_STATUS);
@@ -225,7 +225,8 @@ resume_open_conversation (ConfabSession            *self,
   g_debug ("Resuming an open conversation");
   _confab_session_set_conversation (self, newest_open->conversation_id, CONFAB_CONVERSATION_OPEN);
   self->metadata_ts = newest_open->last_updated_ts;
-  _confab_session_set_agent (self, confab_conversation_change_get_agent_id (newest_open));
+  _confab_session_agent_assigned (self, confab_conversation_change_get_agent_id (newest_open),
+                                  newest_open->last_updated_ts);
 }
 
 static void

@@ -13,8 +13,10 @@
  *   confab-session-conversation.c  the current conversation: asked for, open, closed
  *   confab-session-events.c        incoming notifications, one handler per kind of event
  *   confab-session-files.c         photos sent and files fetched, through the storage
+ *   confab-session-event-rows.c    rows for what happens to the conversation: an agent joins,
+ *                                  it closes, a new one begins
  *   confab-session-outbox.c        own messages: queued, sent, retried, kept in the store
- *   confab-session-profile.c       the agent's profile (nickname)
+ *   confab-session-profile.c       the agents' profiles (nicknames), a name for every message
  *   confab-session-receipts.c      ACCEPT and READ batched out; receipts in, on own messages
  *   confab-session-rich.c          clicks in rich messages and on quick replies
  *   confab-session-survey.c        the satisfaction survey after a conversation
@@ -92,7 +94,17 @@ struct _ConfabSession
   /* The agent: who, the profile, typing (-profile.c, -typing.c) */
   char *agent_id;
   char *agent_nickname;
-  GCancellable *profile_cancellable;
+  GCancellable *profile_cancellable;  /* every lookup under way */
+  GHashTable *profiles;       /* agent id → nickname: every agent named so far, also on disk */
+  GHashTable *profile_asked;  /* agent ids looked up in this run (answered, failed or under way) */
+  char *last_writer;          /* the agent who wrote last in the conversation */
+  gint64 last_writer_sequence;
+  char *agent_display_name;
+  gboolean agent_present;
+
+  /* Rows for what happens to the conversation (-event-rows.c) */
+  gboolean agent_known;       /* whom the conversation is with is known, if only "nobody" */
+  ConfabMessage *pending_new; /* "New conversation", until the conversation has its id */
   gboolean agent_typing;
   guint agent_typing_source;
 
@@ -163,6 +175,8 @@ typedef enum {
   PROP_CLOSE_REASON,
   PROP_AGENT_ID,
   PROP_AGENT_NICKNAME,
+  PROP_AGENT_PRESENT,
+  PROP_AGENT_DISPLAY_NAME,
   PROP_AGENT_TYPING,
   PROP_MESSAGES,
   PROP_SEND_READ_RECEIPTS,
@@ -219,9 +233,11 @@ void         _confab_session_start_resume_settle   (ConfabSession             *s
 void         _confab_session_set_conversation      (ConfabSession             *self,
                                                     const char                *conversation_id,
                                                     ConfabConversationStatus   status);
-/* The conversation is closed: nothing more is published into it. */
+/* The conversation is closed (at time_ms on the service's clock, 0: now): nothing more is
+ * published into it. */
 void         _confab_session_conversation_closed   (ConfabSession             *self,
-                                                    ConfabCloseReason          reason);
+                                                    ConfabCloseReason          reason,
+                                                    gint64                     time_ms);
 /* Asks for a new conversation, unless one is asked for already. */
 void         _confab_session_request_conversation  (ConfabSession             *self);
 
@@ -250,11 +266,39 @@ gboolean     _confab_session_queue_outgoing        (ConfabSession             *s
 /* Refused for good: every queued message fails. */
 void         _confab_session_fail_outbox           (ConfabSession             *self);
 
+/* confab-session-event-rows.c */
+
+/* The metadata says whom the conversation is with (at time_ms, 0: now): an agent who takes
+ * it over from whoever had it, as far as Confab knows, gets a row "… joined". */
+void         _confab_session_agent_assigned        (ConfabSession             *self,
+                                                    const char                *agent_id,
+                                                    gint64                     time_ms);
+/* A row "Conversation closed …" at the end of the current conversation, once. */
+void         _confab_session_add_closed_row        (ConfabSession             *self,
+                                                    ConfabCloseReason          reason,
+                                                    gint64                     time_ms);
+/* A row "New conversation" at the end of the list, before what the person writes next; it
+ * takes its place in the new conversation once that has its id. Not for the first one. */
+void         _confab_session_begin_new_row         (ConfabSession             *self);
+/* The current conversation changed to conversation_id: its "New conversation" row. */
+void         _confab_session_place_new_row         (ConfabSession             *self);
+
 /* confab-session-profile.c */
 
 /* The agent now in the conversation (NULL: none); fetches its profile. */
 void         _confab_session_set_agent             (ConfabSession             *self,
                                                     const char                *agent_id);
+/* Names known from the store (agent id → nickname), for rows that have no name yet. */
+void         _confab_session_add_profiles          (ConfabSession             *self,
+                                                    GHashTable                *profiles);
+/* The conversation changed: who wrote last in it is forgotten. */
+void         _confab_session_forget_writer         (ConfabSession             *self);
+/* ConfabMessageList::items-changed: new rows get their sender's name, or ask for it. */
+void         _confab_session_name_rows_cb          (ConfabSession             *self,
+                                                    guint                      position,
+                                                    guint                      removed,
+                                                    guint                      added,
+                                                    GListModel                *model);
 
 /* confab-session-receipts.c */
 

@@ -262,8 +262,10 @@ confab_session_mark_read (ConfabSession *self,
   g_return_if_fail (CONFAB_IS_SESSION (self));
   g_return_if_fail (messages != NULL);
 
+  /* rows for events of the conversation are neither read nor unread */
   for (guint i = 0; i < messages->len; i++)
-    if (!confab_message_get_own (g_ptr_array_index (messages, i)))
+    if (!confab_message_get_own (g_ptr_array_index (messages, i)) &&
+        !confab_message_is_event (g_ptr_array_index (messages, i)))
       confab_message_set_seen (g_ptr_array_index (messages, i), TRUE);
 
   if (!self->send_read_receipts || self->conversation_status != CONFAB_CONVERSATION_OPEN)

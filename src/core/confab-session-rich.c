@@ -126,8 +126,15 @@ void
 _confab_session_update_quick_replies (ConfabSession *self)
 {
   GListModel *model = G_LIST_MODEL (self->messages);
-  guint n = g_list_model_get_n_items (model);
-  g_autoptr(ConfabMessage) newest = n > 0 ? g_list_model_get_item (model, n - 1) : NULL;
+  g_autoptr(ConfabMessage) newest = NULL;
+
+  /* the newest message: a row for an event of the conversation (a hand-over) offers nothing */
+  for (guint i = g_list_model_get_n_items (model); i > 0 && newest == NULL; i--)
+    {
+      newest = g_list_model_get_item (model, i - 1);
+      if (confab_message_is_event (newest))
+        g_clear_object (&newest);
+    }
 
   if (newest == self->replies_message)
     return;

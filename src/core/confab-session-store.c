@@ -39,7 +39,9 @@ message_dirty_cb (ConfabSession *self,
                   GParamSpec    *pspec,
                   ConfabMessage *message)
 {
-  if (self->store == NULL || confab_message_get_sequence (message) < 0)
+  /* a name is shown, not kept with the row: the store has the agents' names */
+  if (self->store == NULL || (confab_message_get_sequence (message) < 0 && !confab_message_is_event (message)) ||
+      (pspec != NULL && g_strcmp0 (pspec->name, "sender-name") == 0))
     return;
   if (g_hash_table_add (self->dirty, g_object_ref (message)))
     g_ptr_array_add (self->dirty_order, g_object_ref (message));
@@ -148,6 +150,8 @@ take_unlisted_receipts (ConfabSession *self,
       gint64 sequence = confab_message_get_sequence (message);
       gpointer status;
 
+      if (confab_message_is_event (message))
+        continue;
       if (confab_message_get_own (message))
         {
           _confab_session_apply_early_receipts (self, message);
@@ -176,13 +180,17 @@ add_page (ConfabSession *self,
 {
   g_autoptr(GPtrArray) added = NULL;
 
-  if (messages->len > 0)
+  /* older pages end at its first message (the events among them have no sequence) */
+  for (guint i = 0; i < messages->len; i++)
     {
-      ConfabMessage *first = g_ptr_array_index (messages, 0);
+      ConfabMessage *first = g_ptr_array_index (messages, i);
 
+      if (confab_message_is_event (first))
+        continue;
       g_free (self->oldest_dialog);
       self->oldest_dialog = g_strdup (confab_message_get_dialog_id (first));
       self->oldest_sequence = confab_message_get_sequence (first);
+      break;
     }
   self->adding_stored = TRUE;
   added = confab_message_list_add_older (self->messages, messages, has_older, n_unread_before);
@@ -225,6 +233,8 @@ show_snapshot_page (ConfabSession       *self,
   if (snapshot->consumer_id == NULL)
     return;
 
+  /* the account's agents' names: the rows are named as they come in */
+  _confab_session_add_profiles (self, snapshot->profiles);
   if (self->history_consumer == NULL)
     {
       self->history_consumer = g_strdup (snapshot->consumer_id);
@@ -254,6 +264,12 @@ apply_snapshot (ConfabSession       *self,
     {
       _confab_session_set_conversation (self, snapshot->conversation_id, CONFAB_CONVERSATION_NONE);
       self->awaiting_metadata = TRUE;
+      /* whom it was with when Confab last knew: a hand-over since is a hand-over */
+      if (snapshot->agent_id != NULL)
+        {
+          _confab_session_set_agent (self, *snapshot->agent_id != '\0' ? snapshot->agent_id : NULL);
+          self->agent_known = TRUE;
+        }
     }
 
   /* Replays resume after the last event held, loaded or not. */

@@ -308,6 +308,7 @@ confab_session_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
   g_clear_object (&self->in_flight);
+  g_clear_object (&self->pending_new);
   g_queue_clear_full (&self->outbox, g_object_unref);
   g_clear_object (&self->replies_message);
   g_queue_clear_full (&self->surveys_pending, (GDestroyNotify) json_node_unref);
@@ -344,6 +345,10 @@ confab_session_finalize (GObject *object)
   g_free (self->conversation_id);
   g_free (self->agent_id);
   g_free (self->agent_nickname);
+  g_free (self->agent_display_name);
+  g_free (self->last_writer);
+  g_clear_pointer (&self->profiles, g_hash_table_unref);
+  g_clear_pointer (&self->profile_asked, g_hash_table_unref);
 
   G_OBJECT_CLASS (confab_session_parent_class)->finalize (object);
 }
@@ -368,6 +373,8 @@ confab_session_get_property (GObject    *object,
     case PROP_CLOSE_REASON: g_value_set_enum (value, self->close_reason); break;
     case PROP_AGENT_ID: g_value_set_string (value, self->agent_id); break;
     case PROP_AGENT_NICKNAME: g_value_set_string (value, self->agent_nickname); break;
+    case PROP_AGENT_PRESENT: g_value_set_boolean (value, self->agent_present); break;
+    case PROP_AGENT_DISPLAY_NAME: g_value_set_string (value, self->agent_display_name); break;
     case PROP_AGENT_TYPING: g_value_set_boolean (value, self->agent_typing); break;
     case PROP_MESSAGES: g_value_set_object (value, self->messages); break;
     case PROP_SEND_READ_RECEIPTS: g_value_set_boolean (value, self->send_read_receipts); break;
@@ -422,6 +429,8 @@ confab_session_class_init (ConfabSessionClass *klass)
                                                      CONFAB_CLOSE_REASON_NONE, ro);
   properties[PROP_AGENT_ID] = g_param_spec_string ("agent-id", NULL, NULL, NULL, ro);
   properties[PROP_AGENT_NICKNAME] = g_param_spec_string ("agent-nickname", NULL, NULL, NULL, ro);
+  properties[PROP_AGENT_PRESENT] = g_param_spec_boolean ("agent-present", NULL, NULL, FALSE, ro);
+  properties[PROP_AGENT_DISPLAY_NAME] = g_param_spec_string ("agent-display-name", NULL, NULL, NULL, ro);
   properties[PROP_AGENT_TYPING] = g_param_spec_boolean ("agent-typing", NULL, NULL, FALSE, ro);
   properties[PROP_MESSAGES] = g_param_spec_object ("messages", NULL, NULL, CONFAB_TYPE_MESSAGE_LIST, ro);
   properties[PROP_SEND_READ_RECEIPTS] = g_param_spec_boolean ("send-read-receipts", NULL, NULL, TRUE,
@@ -440,6 +449,12 @@ confab_session_init (ConfabSession *self)
   self->dirty_order = g_ptr_array_new_with_free_func (g_object_unref);
   self->unaccepted = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->unlisted_receipts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->profiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->profile_asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->last_writer_sequence = -1;
+  /* named before they are saved or shown */
+  g_signal_connect_object (self->messages, "items-changed",
+                           G_CALLBACK (_confab_session_name_rows_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->messages, "items-changed",
                            G_CALLBACK (_confab_session_messages_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->messages, "items-changed",

@@ -71,6 +71,13 @@ ConfabConversationState  confab_session_get_conversation_stage (ConfabSession *s
 ConfabCloseReason        confab_session_get_close_reason      (ConfabSession *self);
 const char              *confab_session_get_agent_id          (ConfabSession *self);
 const char              *confab_session_get_agent_nickname    (ConfabSession *self);
+/* Whether an agent is with the person in the current conversation: one has taken it, or one
+ * has written in it (property agent-present). */
+gboolean                 confab_session_get_agent_present     (ConfabSession *self);
+/* The name of that agent, NULL while not known or when there is no agent (property
+ * agent-display-name): the one place the window's title, typing line and banners name the
+ * agent from. */
+const char              *confab_session_get_agent_display_name (ConfabSession *self);
 gboolean                 confab_session_get_agent_typing      (ConfabSession *self);
 ConfabMessageList       *confab_session_get_messages          (ConfabSession *self);
 

@@ -36,6 +36,8 @@ typedef enum {
   JOB_SAVE_RECEIPTS,
   JOB_OUTBOX_PUT,
   JOB_OUTBOX_REMOVE,
+  JOB_SAVE_PROFILE,
+  JOB_SAVE_AGENT,
   JOB_LOAD,
   JOB_LOAD_OLDER,
   JOB_CHECKED,
@@ -61,6 +63,10 @@ typedef struct
   gboolean accept_sent;
   gboolean read_sent;
   gboolean attempted;
+  gboolean marker;     /* an event of the conversation, not a message: see table markers */
+  int event;
+  int reason;
+  gint64 after;
 } Row;
 
 /* The caller of a job that must be done before its call returns waits on this. */
@@ -80,6 +86,8 @@ typedef struct
   char *consumer;
   char *conversation;
   char *dialog;        /* JOB_LOAD_OLDER: the page ends before (dialog, sequence); JOB_SAVE_RECEIPTS */
+  char *agent;         /* JOB_SAVE_PROFILE, JOB_SAVE_AGENT ("": nobody) */
+  char *nickname;      /* JOB_SAVE_PROFILE */
   gint64 sequence;
   guint limit;
   gint64 local_id;
@@ -163,6 +171,7 @@ typedef enum {
   CONVERSATION_CONSUMER,
   CONVERSATION_CONVERSATION,
   CONVERSATION_UPDATED,
+  CONVERSATION_AGENT,          /* who has it: "" nobody, NULL not known */
   N_CONVERSATION_COLUMNS
 } ConversationColumn;
 
@@ -183,6 +192,30 @@ typedef enum {
   N_IDENTITY_COLUMNS
 } IdentityColumn;
 
+/* The events of a conversation that are rows of it (an agent joined, it closed, a new one
+ * began), after the sequence of their dialog they follow: ConfabMessageEvent, and the close
+ * reason. */
+typedef enum {
+  MARKER_ACCOUNT,
+  MARKER_CONSUMER,
+  MARKER_DIALOG,
+  MARKER_AFTER,
+  MARKER_TIME,
+  MARKER_EVENT,
+  MARKER_AGENT,
+  MARKER_REASON,
+  N_MARKER_COLUMNS
+} MarkerColumn;
+
+/* The agents' names, so that a history names who wrote without asking the network. */
+typedef enum {
+  PROFILE_ACCOUNT,
+  PROFILE_AGENT,
+  PROFILE_NICKNAME,
+  PROFILE_UPDATED,
+  N_PROFILE_COLUMNS
+} ProfileColumn;
+
 /* The tables, in the order a damaged history's are copied: outbox first, so that if anything
  * is copied, the words not sent yet are. */
 typedef enum {
@@ -191,6 +224,8 @@ typedef enum {
   TABLE_IDENTITIES,
   TABLE_DIALOGS,
   TABLE_EVENTS,
+  TABLE_MARKERS,
+  TABLE_PROFILES,
   N_TABLES
 } TableId;
 
@@ -288,6 +323,10 @@ gboolean     _confab_store_run_save_receipts (ConfabStore  *self,
 gboolean     _confab_store_run_outbox_put    (ConfabStore  *self,
                                               Job          *job);
 gboolean     _confab_store_run_outbox_remove (ConfabStore  *self,
+                                              Job          *job);
+gboolean     _confab_store_run_save_profile  (ConfabStore  *self,
+                                              Job          *job);
+gboolean     _confab_store_run_save_agent    (ConfabStore  *self,
                                               Job          *job);
 
 /* confab-store-repair.c */

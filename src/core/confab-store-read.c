@@ -3,7 +3,9 @@
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Part of ConfabStore (see confab-store-private.h), on the store's thread.
+ * Part of ConfabStore (see confab-store-private.h), on the store's thread. The rows for
+ * events of a conversation (table markers) have no sequence: a page brings those between
+ * its first message and the next page's, each after the message it follows.
  */
 #include "config.h"
 
@@ -45,6 +47,31 @@ message_from_event (sqlite3_stmt *stmt,
   return confab_message_new (&fields);
 }
 
+/* A row of markers, read with every column of the table (MarkerColumn) */
+static ConfabMessage *
+message_from_marker (sqlite3_stmt *stmt,
+                     const char   *consumer)
+{
+  ConfabMessageFields fields = { 0 };
+  int event = sqlite3_column_int (stmt, MARKER_EVENT);
+  int reason = sqlite3_column_int (stmt, MARKER_REASON);
+
+  fields.kind = CONFAB_MESSAGE_KIND_EVENT;
+  /* one a newer Confab wrote, that this one does not know, reads as a new beginning */
+  fields.event = event > CONFAB_MESSAGE_EVENT_NONE && event <= CONFAB_MESSAGE_EVENT_NEW_CONVERSATION
+                 ? event : CONFAB_MESSAGE_EVENT_NEW_CONVERSATION;
+  fields.close_reason = reason >= CONFAB_CLOSE_REASON_NONE && reason <= CONFAB_CLOSE_REASON_UNKNOWN
+                        ? reason : CONFAB_CLOSE_REASON_UNKNOWN;
+  fields.sequence = -1;
+  fields.dialog_id = (const char *) sqlite3_column_text (stmt, MARKER_DIALOG);
+  fields.conversation_id = fields.dialog_id;
+  fields.after_sequence = MAX (sqlite3_column_int64 (stmt, MARKER_AFTER), -1);
+  fields.server_time = sqlite3_column_int64 (stmt, MARKER_TIME);
+  fields.originator_id = (const char *) sqlite3_column_text (stmt, MARKER_AGENT);
+
+  return confab_message_new (&fields);
+}
+
 /* A row of outbox, read with every column of the table (OutboxColumn) */
 static ConfabMessage *
 message_from_outbox (sqlite3_stmt *stmt)
@@ -79,6 +106,8 @@ typedef enum {
   QUERY_LAST_SEQUENCES,
   QUERY_UNACCEPTED,
   QUERY_OUTBOX,
+  QUERY_MARKERS,
+  QUERY_PROFILES,
   N_QUERIES
 } Query;
 
@@ -123,6 +152,12 @@ queries (void)
                                   "WHERE account = :account AND consumer = :consumer AND NOT EXISTS"
                                   " (SELECT 1 FROM events e WHERE e.local_id = outbox.local_id AND e.local_id != 0)"
                                   " ORDER BY local_id");
+      /* a dialog's events before a sequence, in the order of the primary key */
+      sql[QUERY_MARKERS] =
+        _confab_store_select_sql (_confab_store_table (TABLE_MARKERS),
+                                  "WHERE account = :account AND consumer = :consumer AND dialog = :dialog"
+                                  " AND after_sequence < :before ORDER BY after_sequence, time, event");
+      sql[QUERY_PROFILES] = _confab_store_select_sql (_confab_store_table (TABLE_PROFILES), "WHERE account = :account");
       g_once_init_leave (&built, 1);
     }
   return sql;
@@ -172,7 +207,7 @@ statement (ConfabStore *self,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   _confab_store_bind_text (stmt, _confab_store_param (stmt, ":account"), job->account);
-  if (query != QUERY_LAST_CONSUMER)
+  if (query != QUERY_LAST_CONSUMER && query != QUERY_PROFILES)
     _confab_store_bind_text (stmt, _confab_store_param (stmt, ":consumer"), job->consumer);
   return stmt;
 }
@@ -246,8 +281,80 @@ count_unread_before (ConfabStore *self,
   return TRUE;
 }
 
-/* At most limit messages before (position, before) in list order, oldest first; whether
- * there are more before them, and how many of those are unread. */
+typedef struct
+{
+  gint64 position;
+  gint64 after;
+  guint index;
+} MarkerPlace;
+
+static int
+marker_place_compare (gconstpointer a,
+                      gconstpointer b)
+{
+  const MarkerPlace *x = a, *y = b;
+
+  if (x->position != y->position)
+    return x->position < y->position ? -1 : 1;
+  if (x->after != y->after)
+    return x->after < y->after ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Puts the events of the conversation read with a page (markers, at marker_positions) among
+ * its messages (in list order, at positions), each after the message it follows. Only those
+ * at or after (from_position, from_sequence), the page's first message, when there are older
+ * pages: the events before it are theirs. */
+static void
+merge_markers (GPtrArray *messages,
+               GArray    *positions,
+               GPtrArray *markers,
+               GArray    *marker_positions,
+               gboolean   bounded,
+               gint64     from_position,
+               gint64     from_sequence)
+{
+  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (MarkerPlace));
+  g_autoptr(GPtrArray) merged = NULL;
+  guint j = 0;
+
+  for (guint i = 0; i < markers->len; i++)
+    {
+      MarkerPlace place = { g_array_index (marker_positions, gint64, i),
+                            confab_message_get_after_sequence (g_ptr_array_index (markers, i)), i };
+
+      if (!bounded || place.position > from_position ||
+          (place.position == from_position && place.after >= from_sequence))
+        g_array_append_val (places, place);
+    }
+  if (places->len == 0)
+    return;
+  g_array_sort (places, marker_place_compare);
+
+  merged = g_ptr_array_new_full (messages->len + places->len, g_object_unref);
+  for (guint i = 0; i <= messages->len; i++)
+    {
+      gint64 position = i < messages->len ? g_array_index (positions, gint64, i) : G_MAXINT64;
+      gint64 sequence = i < messages->len ? confab_message_get_sequence (g_ptr_array_index (messages, i)) : G_MAXINT64;
+
+      for (; j < places->len; j++)
+        {
+          MarkerPlace *place = &g_array_index (places, MarkerPlace, j);
+
+          if (place->position > position || (place->position == position && place->after >= sequence))
+            break;
+          g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (markers, place->index)));
+        }
+      if (i < messages->len)
+        g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (messages, i)));
+    }
+  g_ptr_array_set_size (messages, 0);
+  g_ptr_array_extend_and_steal (messages, g_steal_pointer (&merged));
+}
+
+/* At most limit messages before (position, before) in list order, oldest first, with the
+ * events of the conversation among them; whether there are more before them, and how many
+ * of those are unread. */
 static gboolean
 read_page (ConfabStore *self,
            Statements  *statements,
@@ -261,7 +368,10 @@ read_page (ConfabStore *self,
 {
   sqlite3_stmt *dialogs = statement (self, statements, QUERY_DIALOGS, job);
   g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) markers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) marker_positions = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint want = limit + 1;     /* one more says whether there are older ones */
+  gint64 from_position = 0, from_sequence = 0;
   int rc = SQLITE_DONE;
 
   *has_older = FALSE;
@@ -272,19 +382,30 @@ read_page (ConfabStore *self,
   while (messages->len < want && (rc = sqlite3_step (dialogs)) == SQLITE_ROW)
     {
       sqlite3_stmt *events = statement (self, statements, QUERY_EVENTS, job);
+      sqlite3_stmt *marks;
+      const char *dialog = (const char *) sqlite3_column_text (dialogs, 0);
       gint64 dialog_position = sqlite3_column_int64 (dialogs, 1);
+      gint64 bound = dialog_position == position ? before : G_MAXINT64;
 
       if (events == NULL)
         return FALSE;
-      _confab_store_bind_text (events, _confab_store_param (events, ":dialog"),
-                               (const char *) sqlite3_column_text (dialogs, 0));
-      sqlite3_bind_int64 (events, _confab_store_param (events, ":before"),
-                          dialog_position == position ? before : G_MAXINT64);
+      _confab_store_bind_text (events, _confab_store_param (events, ":dialog"), dialog);
+      sqlite3_bind_int64 (events, _confab_store_param (events, ":before"), bound);
       sqlite3_bind_int (events, _confab_store_param (events, ":limit"), want - messages->len);
       if (!read_rows (self, events, messages, message_from_event, job->consumer))
         return FALSE;
       while (positions->len < messages->len)
         g_array_append_val (positions, dialog_position);
+
+      /* and the events of the conversation there */
+      if ((marks = statement (self, statements, QUERY_MARKERS, job)) == NULL)
+        return FALSE;
+      _confab_store_bind_text (marks, _confab_store_param (marks, ":dialog"), dialog);
+      sqlite3_bind_int64 (marks, _confab_store_param (marks, ":before"), bound);
+      if (!read_rows (self, marks, markers, message_from_marker, NULL))
+        return FALSE;
+      while (marker_positions->len < markers->len)
+        g_array_append_val (marker_positions, dialog_position);
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return _confab_store_failed (self, rc);
@@ -293,19 +414,29 @@ read_page (ConfabStore *self,
     {
       *has_older = TRUE;
       g_ptr_array_set_size (messages, limit);
+      g_array_set_size (positions, limit);
     }
   /* read newest first: the list wants them oldest first */
   for (guint i = 0, j = messages->len; i + 1 < j; i++, j--)
     {
       gpointer swap = messages->pdata[i];
+      gint64 swap_position = g_array_index (positions, gint64, i);
 
       messages->pdata[i] = messages->pdata[j - 1];
       messages->pdata[j - 1] = swap;
+      g_array_index (positions, gint64, i) = g_array_index (positions, gint64, j - 1);
+      g_array_index (positions, gint64, j - 1) = swap_position;
     }
 
   if (*has_older && messages->len > 0)
-    return count_unread_before (self, statements, job, g_array_index (positions, gint64, messages->len - 1),
-                                confab_message_get_sequence (g_ptr_array_index (messages, 0)), n_unread_before);
+    {
+      from_position = g_array_index (positions, gint64, 0);
+      from_sequence = confab_message_get_sequence (g_ptr_array_index (messages, 0));
+      if (!count_unread_before (self, statements, job, from_position, from_sequence, n_unread_before))
+        return FALSE;
+    }
+  merge_markers (messages, positions, markers, marker_positions, *has_older && messages->len > 0,
+                 from_position, from_sequence);
   return TRUE;
 }
 
@@ -322,6 +453,16 @@ _confab_store_run_load (ConfabStore *self,
   snapshot->outbox = g_ptr_array_new_with_free_func (g_object_unref);
   snapshot->last_sequences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   snapshot->unaccepted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  snapshot->profiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  /* The agents' names, whoever's history it is */
+  if ((stmt = statement (self, &statements, QUERY_PROFILES, job)) == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (snapshot->profiles, _confab_store_column_text (stmt, PROFILE_AGENT),
+                         _confab_store_column_text (stmt, PROFILE_NICKNAME));
+  if (rc != SQLITE_DONE)
+    goto step_failed;
 
   /* Whose: the one asked for, or the one that wrote last */
   if (job->consumer == NULL)
@@ -341,7 +482,10 @@ _confab_store_run_load (ConfabStore *self,
     return NULL;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    snapshot->conversation_id = _confab_store_column_text (stmt, CONVERSATION_CONVERSATION);
+    {
+      snapshot->conversation_id = _confab_store_column_text (stmt, CONVERSATION_CONVERSATION);
+      snapshot->agent_id = _confab_store_column_text (stmt, CONVERSATION_AGENT);
+    }
   else if (rc != SQLITE_DONE)
     goto step_failed;
 

@@ -53,6 +53,7 @@ static const char *const conversation_columns[N_CONVERSATION_COLUMNS] = {
   [CONVERSATION_CONSUMER] = "consumer",
   [CONVERSATION_CONVERSATION] = "conversation",
   [CONVERSATION_UPDATED] = "updated",
+  [CONVERSATION_AGENT] = "agent",
 };
 
 static const char *const dialog_columns[N_DIALOG_COLUMNS] = {
@@ -68,12 +69,32 @@ static const char *const identity_columns[N_IDENTITY_COLUMNS] = {
   [IDENTITY_LAST_USED] = "last_used",
 };
 
+static const char *const marker_columns[N_MARKER_COLUMNS] = {
+  [MARKER_ACCOUNT] = "account",
+  [MARKER_CONSUMER] = "consumer",
+  [MARKER_DIALOG] = "dialog",
+  [MARKER_AFTER] = "after_sequence",
+  [MARKER_TIME] = "time",
+  [MARKER_EVENT] = "event",
+  [MARKER_AGENT] = "agent",
+  [MARKER_REASON] = "reason",
+};
+
+static const char *const profile_columns[N_PROFILE_COLUMNS] = {
+  [PROFILE_ACCOUNT] = "account",
+  [PROFILE_AGENT] = "agent",
+  [PROFILE_NICKNAME] = "nickname",
+  [PROFILE_UPDATED] = "updated",
+};
+
 static const Table tables[N_TABLES] = {
   [TABLE_OUTBOX] = { "outbox", outbox_columns, N_OUTBOX_COLUMNS },
   [TABLE_CONVERSATIONS] = { "conversations", conversation_columns, N_CONVERSATION_COLUMNS },
   [TABLE_IDENTITIES] = { "identities", identity_columns, N_IDENTITY_COLUMNS },
   [TABLE_DIALOGS] = { "dialogs", dialog_columns, N_DIALOG_COLUMNS },
   [TABLE_EVENTS] = { "events", event_columns, N_EVENT_COLUMNS },
+  [TABLE_MARKERS] = { "markers", marker_columns, N_MARKER_COLUMNS },
+  [TABLE_PROFILES] = { "profiles", profile_columns, N_PROFILE_COLUMNS },
 };
 
 const Table *
@@ -187,6 +208,21 @@ static const char schema_version_3[] =
   "PRAGMA user_version = 3;"
   "COMMIT;";
 
+/* Version 4: who said what. The agents' names, whom each conversation is with, and the rows
+ * for what happened to a conversation (an agent joined, it closed, a new one began), in
+ * their dialog after the sequence they follow. */
+static const char schema_version_4[] =
+  "BEGIN;"
+  "CREATE TABLE markers (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"
+  " after_sequence INTEGER NOT NULL, time INTEGER NOT NULL, event INTEGER NOT NULL, agent TEXT,"
+  " reason INTEGER NOT NULL DEFAULT 0,"
+  " PRIMARY KEY (account, consumer, dialog, after_sequence, time, event));"
+  "CREATE TABLE profiles (account TEXT NOT NULL, agent TEXT NOT NULL, nickname TEXT NOT NULL,"
+  " updated INTEGER NOT NULL, PRIMARY KEY (account, agent));"
+  "ALTER TABLE conversations ADD COLUMN agent TEXT;"
+  "PRAGMA user_version = 4;"
+  "COMMIT;";
+
 gboolean
 _confab_store_migrate (ConfabStore  *self,
                        GError      **error)
@@ -215,7 +251,8 @@ _confab_store_migrate (ConfabStore  *self,
     }
 
   if ((version < 2 && !_confab_store_exec (self, schema_version_2)) ||
-      (version < 3 && !_confab_store_exec (self, schema_version_3)))
+      (version < 3 && !_confab_store_exec (self, schema_version_3)) ||
+      (version < 4 && !_confab_store_exec (self, schema_version_4)))
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
                    _("Could not update the history to this version of Confab: %s"),

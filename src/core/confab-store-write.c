@@ -3,7 +3,9 @@
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Part of ConfabStore (see confab-store-private.h), on the store's thread.
+ * Part of ConfabStore (see confab-store-private.h), on the store's thread. The rows for
+ * events of a conversation go with the messages, into table markers; the agents' names and
+ * whom the conversation is with are written on their own.
  */
 #include "config.h"
 
@@ -56,6 +58,22 @@ bind_event (sqlite3_stmt *stmt,
   _confab_store_bind_text (stmt, PARAM (EVENT_PAYLOAD), row->payload);
 }
 
+static void
+bind_marker (sqlite3_stmt *stmt,
+             Job          *job,
+             Row          *row)
+{
+  sqlite3_reset (stmt);
+  _confab_store_bind_text (stmt, PARAM (MARKER_ACCOUNT), job->account);
+  _confab_store_bind_text (stmt, PARAM (MARKER_CONSUMER), job->consumer);
+  _confab_store_bind_text (stmt, PARAM (MARKER_DIALOG), row->dialog);
+  sqlite3_bind_int64 (stmt, PARAM (MARKER_AFTER), row->after);
+  sqlite3_bind_int64 (stmt, PARAM (MARKER_TIME), row->server_time);
+  sqlite3_bind_int (stmt, PARAM (MARKER_EVENT), row->event);
+  _confab_store_bind_text (stmt, PARAM (MARKER_AGENT), row->originator);
+  sqlite3_bind_int (stmt, PARAM (MARKER_REASON), row->reason);
+}
+
 /* place: the INSERT of a dialog not seen before, after every other of the identity */
 static gboolean
 place_dialog (ConfabStore  *self,
@@ -90,10 +108,13 @@ _confab_store_run_save_messages (ConfabStore *self,
                            " SELECT :account, :consumer, :dialog, IFNULL (MAX (position), 0) + 1 FROM dialogs"
                            " WHERE account = :account AND consumer = :consumer"
                            " ON CONFLICT (account, consumer, dialog) DO NOTHING";
+  /* the same event saved twice is one row */
+  g_autofree char *marker_sql = _confab_store_insert_sql ("INSERT OR IGNORE", _confab_store_table (TABLE_MARKERS), "");
   g_autoptr(GHashTable) dialogs_placed = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *unqueue = NULL;
   sqlite3_stmt *place = NULL;
+  sqlite3_stmt *mark = NULL;
   gboolean ok = TRUE;
   int rc;
 
@@ -102,12 +123,14 @@ _confab_store_run_save_messages (ConfabStore *self,
   if ((rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL)) != SQLITE_OK ||
       (rc = sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE local_id = :local_id", -1, &unqueue,
                                 NULL)) != SQLITE_OK ||
-      (rc = sqlite3_prepare_v2 (self->db, dialog_sql, -1, &place, NULL)) != SQLITE_OK)
+      (rc = sqlite3_prepare_v2 (self->db, dialog_sql, -1, &place, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (self->db, marker_sql, -1, &mark, NULL)) != SQLITE_OK)
     {
       _confab_store_failed (self, rc);
       sqlite3_finalize (stmt);
       sqlite3_finalize (unqueue);
       sqlite3_finalize (place);
+      sqlite3_finalize (mark);
       _confab_store_rollback (self);
       return FALSE;
     }
@@ -122,6 +145,14 @@ _confab_store_run_save_messages (ConfabStore *self,
           g_hash_table_add (dialogs_placed, row->dialog);
           if (!(ok = place_dialog (self, place, job, row->dialog)))
             break;
+        }
+
+      if (row->marker)
+        {
+          bind_marker (mark, job, row);
+          if ((rc = sqlite3_step (mark)) != SQLITE_DONE)
+            ok = _confab_store_failed (self, rc);
+          continue;
         }
 
       bind_event (stmt, job, row);
@@ -141,6 +172,7 @@ _confab_store_run_save_messages (ConfabStore *self,
   sqlite3_finalize (stmt);
   sqlite3_finalize (unqueue);
   sqlite3_finalize (place);
+  sqlite3_finalize (mark);
 
   if (!ok || !note_identity_used (self, job) || !_confab_store_exec (self, "COMMIT"))
     {
@@ -188,7 +220,10 @@ _confab_store_run_save_conversation (ConfabStore *self,
   g_autofree char *sql = _confab_store_insert_sql ("INSERT", _confab_store_table (TABLE_CONVERSATIONS),
                                                    "ON CONFLICT (account, consumer) DO UPDATE SET"
                                                    " conversation = excluded.conversation,"
-                                                   " updated = excluded.updated");
+                                                   " updated = excluded.updated,"
+                                                   /* whom it is with is known of that conversation only */
+                                                   " agent = CASE WHEN conversation = excluded.conversation"
+                                                   " THEN agent END");
 
   if (!_confab_store_exec (self, "BEGIN"))
     return FALSE;
@@ -249,6 +284,45 @@ _confab_store_run_outbox_remove (ConfabStore *self,
                                  Job         *job)
 {
   return run_one (self, "DELETE FROM outbox WHERE local_id = :local_id", bind_local_id, job);
+}
+
+static void
+bind_profile (sqlite3_stmt *stmt,
+              Job          *job)
+{
+  _confab_store_bind_text (stmt, PARAM (PROFILE_ACCOUNT), job->account);
+  _confab_store_bind_text (stmt, PARAM (PROFILE_AGENT), job->agent);
+  _confab_store_bind_text (stmt, PARAM (PROFILE_NICKNAME), job->nickname);
+  sqlite3_bind_int64 (stmt, PARAM (PROFILE_UPDATED), g_get_real_time () / 1000);
+}
+
+gboolean
+_confab_store_run_save_profile (ConfabStore *self,
+                                Job         *job)
+{
+  g_autofree char *sql = _confab_store_insert_sql ("INSERT OR REPLACE", _confab_store_table (TABLE_PROFILES), "");
+
+  return run_one (self, sql, bind_profile, job);
+}
+
+static void
+bind_agent (sqlite3_stmt *stmt,
+            Job          *job)
+{
+  _confab_store_bind_text (stmt, _confab_store_param (stmt, ":account"), job->account);
+  _confab_store_bind_text (stmt, _confab_store_param (stmt, ":consumer"), job->consumer);
+  _confab_store_bind_text (stmt, _confab_store_param (stmt, ":conversation"), job->conversation);
+  _confab_store_bind_text (stmt, _confab_store_param (stmt, ":agent"), job->agent);
+}
+
+gboolean
+_confab_store_run_save_agent (ConfabStore *self,
+                              Job         *job)
+{
+  return run_one (self,
+                  "UPDATE conversations SET agent = :agent"
+                  " WHERE account = :account AND consumer = :consumer AND conversation = :conversation",
+                  bind_agent, job);
 }
 
 gboolean

@@ -56,6 +56,8 @@ _confab_store_job_free (Job *job)
   g_free (job->consumer);
   g_free (job->conversation);
   g_free (job->dialog);
+  g_free (job->agent);
+  g_free (job->nickname);
   g_free (job->check_failure);
   g_clear_pointer (&job->rows, g_array_unref);
   g_clear_pointer (&job->sequences, g_array_unref);
@@ -303,6 +305,10 @@ run_job (ConfabStore *self,
       return _confab_store_run_outbox_put (self, job);
     case JOB_OUTBOX_REMOVE:
       return _confab_store_run_outbox_remove (self, job);
+    case JOB_SAVE_PROFILE:
+      return _confab_store_run_save_profile (self, job);
+    case JOB_SAVE_AGENT:
+      return _confab_store_run_save_agent (self, job);
     case JOB_LOAD:
       *result = _confab_store_run_load (self, job);
       return *result != NULL;
@@ -328,6 +334,8 @@ job_description (JobType type)
     case JOB_SAVE_RECEIPTS: return _("messages");
     case JOB_OUTBOX_PUT: return _("a message waiting to be sent");
     case JOB_OUTBOX_REMOVE: return _("a sent message");
+    case JOB_SAVE_PROFILE: return _("an agent’s name");
+    case JOB_SAVE_AGENT: return _("the conversation");
     case JOB_LOAD:
     case JOB_LOAD_OLDER:
     case JOB_CHECKED:
@@ -542,6 +550,10 @@ fill_row (Row           *row,
   row->accept_sent = confab_message_get_accept_sent (message);
   row->read_sent = confab_message_get_read_sent (message);
   row->attempted = confab_message_get_attempted (message);
+  row->marker = confab_message_is_event (message);
+  row->event = confab_message_get_event (message);
+  row->reason = confab_message_get_close_reason (message);
+  row->after = confab_message_get_after_sequence (message);
 }
 
 static GArray *
@@ -572,7 +584,8 @@ confab_store_save_messages (ConfabStore *self,
       Row row = { 0 };
 
       /* Only what has its place in a dialog is history; the rest is the outbox. */
-      if (confab_message_get_sequence (message) < 0 || confab_message_get_dialog_id (message) == NULL)
+      if ((confab_message_get_sequence (message) < 0 && !confab_message_is_event (message)) ||
+          confab_message_get_dialog_id (message) == NULL)
         continue;
       fill_row (&row, message);
       g_array_append_val (job->rows, row);
@@ -599,6 +612,41 @@ confab_store_save_conversation (ConfabStore *self,
 
   job = _confab_store_job_new (JOB_SAVE_CONVERSATION, account_id, consumer_id);
   job->conversation = g_strdup (conversation_id);
+  g_async_queue_push (self->jobs, job);
+}
+
+void
+confab_store_save_conversation_agent (ConfabStore *self,
+                                      const char  *account_id,
+                                      const char  *consumer_id,
+                                      const char  *conversation_id,
+                                      const char  *agent_id)
+{
+  Job *job;
+
+  g_return_if_fail (CONFAB_IS_STORE (self));
+  g_return_if_fail (account_id != NULL && consumer_id != NULL && conversation_id != NULL);
+
+  job = _confab_store_job_new (JOB_SAVE_AGENT, account_id, consumer_id);
+  job->conversation = g_strdup (conversation_id);
+  job->agent = g_strdup (agent_id != NULL ? agent_id : "");
+  g_async_queue_push (self->jobs, job);
+}
+
+void
+confab_store_save_profile (ConfabStore *self,
+                           const char  *account_id,
+                           const char  *agent_id,
+                           const char  *nickname)
+{
+  Job *job;
+
+  g_return_if_fail (CONFAB_IS_STORE (self));
+  g_return_if_fail (account_id != NULL && agent_id != NULL && nickname != NULL);
+
+  job = _confab_store_job_new (JOB_SAVE_PROFILE, account_id, NULL);
+  job->agent = g_strdup (agent_id);
+  job->nickname = g_strdup (nickname);
   g_async_queue_push (self->jobs, job);
 }
 
@@ -745,6 +793,8 @@ confab_store_snapshot_free (ConfabStoreSnapshot *snapshot)
   g_clear_pointer (&snapshot->last_sequences, g_hash_table_unref);
   g_clear_pointer (&snapshot->unaccepted, g_array_unref);
   g_clear_pointer (&snapshot->outbox, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->profiles, g_hash_table_unref);
+  g_free (snapshot->agent_id);
   g_free (snapshot);
 }
 

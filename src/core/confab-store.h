@@ -25,8 +25,9 @@ GQuark confab_store_error_quark (void);
 
 /* 1: events, outbox, conversations. 2: the order of dialogs, the identity last used per
  * account, the indexes that make a page of history cost the same at any length. 3: what a
- * rich message holds beyond its text (events and outbox). */
-#define CONFAB_STORE_SCHEMA_VERSION 3
+ * rich message holds beyond its text (events and outbox). 4: the agents' names, whom each
+ * conversation is with, the rows for a conversation's events. */
+#define CONFAB_STORE_SCHEMA_VERSION 4
 
 /* Messages a page holds: a screenful of short messages and a margin. */
 #define CONFAB_STORE_PAGE_SIZE 60
@@ -54,7 +55,9 @@ ConfabStore *confab_store_new               (const char *path,
 char        *confab_store_dup_default_path  (void);
 
 /* The history of an identity is read a page at a time, newest first, in the order of the
- * message list: dialogs in the order they were first saved, then by sequence. */
+ * message list: dialogs in the order they were first saved, then by sequence. The rows for
+ * events of a conversation (confab_message_is_event()) come with the page that holds the
+ * message they follow. */
 
 /* What Confab held for one identity (account, consumer) when it last ran: the newest page of
  * the history and everything the session needs that would otherwise take every message. */
@@ -69,6 +72,8 @@ typedef struct
   GArray *unaccepted;      /* gint64: agent messages of the conversation with no ACCEPT
                             * published yet, by sequence */
   GPtrArray *outbox;       /* own ConfabMessage not sent yet, oldest first (QUEUED or FAILED) */
+  GHashTable *profiles;    /* agent id → nickname, every agent of the account named so far */
+  char *agent_id;          /* the agent who had the conversation last: "" nobody, NULL not known */
 } ConfabStoreSnapshot;
 
 void                 confab_store_snapshot_free (ConfabStoreSnapshot *snapshot);
@@ -120,7 +125,8 @@ ConfabStorePage     *confab_store_load_older_finish (ConfabStore   *self,
 /* Writes: queued, carried out in order; a failure is reported by ::error (on the thread that
  * created the store), never silently. The messages' fields are copied at the call. A dialog
  * takes its place in the history's order with the first save of one of its messages: the
- * messages of new dialogs go in the order of the list. */
+ * messages of new dialogs go in the order of the list. Events of a conversation are saved
+ * with the messages, once (the same event saved again is kept once). */
 void confab_store_save_messages     (ConfabStore *self,
                                      const char  *account_id,
                                      const char  *consumer_id,
@@ -129,6 +135,17 @@ void confab_store_save_conversation (ConfabStore *self,
                                      const char  *account_id,
                                      const char  *consumer_id,
                                      const char  *conversation_id);
+/* Whom the conversation (the identity's current one) is with: agent_id, or NULL for nobody. */
+void confab_store_save_conversation_agent (ConfabStore *self,
+                                           const char  *account_id,
+                                           const char  *consumer_id,
+                                           const char  *conversation_id,
+                                           const char  *agent_id);
+/* An agent's nickname, for every history of the account. */
+void confab_store_save_profile      (ConfabStore *self,
+                                     const char  *account_id,
+                                     const char  *agent_id,
+                                     const char  *nickname);
 /* An own message not sent yet, by its local id (set one first). Unlike the writes above it is
  * done before the call returns, committed and synced to the disk: on TRUE the message survives
  * a crash or a power cut. On FALSE (full disk, read-only file, …) nothing was written; the

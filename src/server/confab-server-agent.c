@@ -12,6 +12,31 @@
 
 #include "confab-server-private.h"
 
+/* Who can play the agent: the one who takes every conversation, and a second one to hand a
+ * conversation over to. */
+static const ConfabServerAgentProfile agents[] = {
+  { CONFAB_SERVER_AGENT_ID, CONFAB_SERVER_AGENT_NICKNAME, CONFAB_SERVER_AGENT_FULL_NAME,
+    CONFAB_SERVER_AGENT_EMPLOYEE_ID },
+  { CONFAB_SERVER_SECOND_AGENT_ID, CONFAB_SERVER_SECOND_AGENT_NICKNAME, "Alex Moreno", "confab-agent-2" },
+};
+
+const ConfabServerAgentProfile *
+confab_server_lookup_agent (const char *agent_id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    if (g_strcmp0 (agents[i].id, agent_id) == 0)
+      return &agents[i];
+  return NULL;
+}
+
+/* Whoever has the conversation speaks for the agent's side; the first agent before anyone
+ * has taken it. */
+static const char *
+speaking_agent (ConfabStoredConversation *conversation)
+{
+  return conversation->agent_id != NULL ? conversation->agent_id : CONFAB_SERVER_AGENT_ID;
+}
+
 static ConfabStoredConversation *
 resolve_conversation (ConfabServer  *self,
                       const char    *conversation_id,
@@ -126,6 +151,36 @@ confab_server_agent_accept (ConfabServer  *self,
   return TRUE;
 }
 
+gboolean
+confab_server_agent_transfer (ConfabServer  *self,
+                              const char    *conversation_id,
+                              const char    *agent_id,
+                              GError       **error)
+{
+  ConfabStoredConversation *conversation;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), FALSE);
+
+  if (confab_server_lookup_agent (agent_id) == NULL)
+    {
+      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
+                           "No such agent");
+      return FALSE;
+    }
+
+  conversation = resolve_conversation (self, conversation_id, TRUE, error);
+  if (conversation == NULL)
+    return FALSE;
+  if (g_strcmp0 (conversation->agent_id, agent_id) == 0)
+    return TRUE;
+
+  g_free (conversation->agent_id);
+  conversation->agent_id = g_strdup (agent_id);
+  g_debug ("conversation %s handed over", conversation->id);
+  confab_server_conversation_changed (self, conversation);
+  return TRUE;
+}
+
 static gboolean
 check_metadata (JsonNode  *metadata,
                 GError   **error)
@@ -159,7 +214,7 @@ publish_as_agent (ConfabServer  *self,
 
   accept_conversation (self, conversation);
 
-  return confab_server_store_event (self, conversation, NULL, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT",
+  return confab_server_store_event (self, conversation, NULL, speaking_agent (conversation), "ASSIGNED_AGENT",
                                     event, metadata)->sequence;
 }
 
@@ -285,9 +340,9 @@ confab_server_agent_send_receipt (ConfabServer        *self,
 
   event = confab_receipt_event_to_json (status, sequences, n_sequences);
   list = confab_json_get_array (json_node_get_object (event), "sequenceList");
-  confab_stored_conversation_apply_receipt (conversation, CONFAB_SERVER_AGENT_ID, status, list);
+  confab_stored_conversation_apply_receipt (conversation, speaking_agent (conversation), status, list);
 
-  return confab_server_store_event (self, conversation, NULL, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT",
+  return confab_server_store_event (self, conversation, NULL, speaking_agent (conversation), "ASSIGNED_AGENT",
                                     event, NULL)->sequence;
 }
 
@@ -315,7 +370,7 @@ confab_server_agent_set_typing (ConfabServer     *self,
 
   event = confab_chat_state_event_to_json (state);
 
-  confab_server_send_chat_state (self, conversation, CONFAB_SERVER_AGENT_ID, "ASSIGNED_AGENT", event);
+  confab_server_send_chat_state (self, conversation, speaking_agent (conversation), "ASSIGNED_AGENT", event);
   return TRUE;
 }
 

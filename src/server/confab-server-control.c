@@ -374,6 +374,29 @@ control_agent_accept (ConfabServer      *server,
 }
 
 static void
+control_agent_transfer (ConfabServer      *server,
+                        SoupServerMessage *msg,
+                        JsonObject        *body)
+{
+  g_autofree char *conversation_id = dup_conversation_id (server, body);
+  g_autoptr(GError) error = NULL;
+  const char *agent_id = confab_json_get_string (body, "agentId");
+
+  if (agent_id == NULL)
+    {
+      confab_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"agentId\" is required");
+      return;
+    }
+  if (!require_conversation (msg, conversation_id))
+    return;
+
+  if (!confab_server_agent_transfer (server, conversation_id, agent_id, &error))
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, -1);
+}
+
+static void
 control_agent_close (ConfabServer      *server,
                      SoupServerMessage *msg,
                      JsonObject        *body)
@@ -653,6 +676,7 @@ static const struct {
   { "/control/agent/receipt", control_agent_receipt, FALSE },
   { "/control/agent/typing", control_agent_typing, FALSE },
   { "/control/agent/accept", control_agent_accept, FALSE },
+  { "/control/agent/transfer", control_agent_transfer, FALSE },
   { "/control/agent/close", control_agent_close, FALSE },
   { "/control/drop", control_drop, FALSE },
   { "/control/frame", control_frame, FALSE },

@@ -187,10 +187,11 @@ handle_agent_profile (ConfabServer      *self,
                       SoupServerMessage *msg,
                       const char        *agent_id)
 {
+  const ConfabServerAgentProfile *profile = confab_server_lookup_agent (agent_id);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
 
-  if (!g_str_equal (agent_id, CONFAB_SERVER_AGENT_ID))
+  if (profile == NULL)
     {
       confab_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "unknown user");
       return;
@@ -199,13 +200,13 @@ handle_agent_profile (ConfabServer      *self,
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, CONFAB_SERVER_AGENT_ID);
+  json_builder_add_string_value (builder, profile->id);
   json_builder_set_member_name (builder, "nickname");
-  json_builder_add_string_value (builder, CONFAB_SERVER_AGENT_NICKNAME);
+  json_builder_add_string_value (builder, profile->nickname);
   json_builder_set_member_name (builder, "fullName");
-  json_builder_add_string_value (builder, CONFAB_SERVER_AGENT_FULL_NAME);
+  json_builder_add_string_value (builder, profile->full_name);
   json_builder_set_member_name (builder, "employeeId");
-  json_builder_add_string_value (builder, CONFAB_SERVER_AGENT_EMPLOYEE_ID);
+  json_builder_add_string_value (builder, profile->employee_id);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 

@@ -35,6 +35,17 @@ G_BEGIN_DECLS
 #define CONFAB_SERVER_AGENT_FULL_NAME   "Dana Whitfield"
 #define CONFAB_SERVER_AGENT_EMPLOYEE_ID "confab-agent-1"
 
+/* The second agent, whom a conversation can be handed over to. */
+#define CONFAB_SERVER_SECOND_AGENT_ID   "9c2f4e61-3b8a-4d17-b5e0-7a6c1d9f2e84"
+
+/* An agent's public profile, as the profile endpoint answers it. */
+typedef struct {
+  const char *id;
+  const char *nickname;
+  const char *full_name;
+  const char *employee_id;
+} ConfabServerAgentProfile;
+
 /* libsoup's limit on a frame: never reached, as the frame guard drops a message over
  * CONFAB_FRAME_MAX_SIZE before libsoup sees it (and libsoup cuts the connection at one over
  * its limit, where the service answers 413). */
@@ -318,6 +329,11 @@ void     consumer_socket_handle_frame (ConsumerSocket *socket,
 /* A message over the limit, dropped as it came; head is its start. */
 void     consumer_socket_handle_too_large (ConsumerSocket *socket,
                                            GBytes         *head);
+
+/* confab-server-agent.c */
+/* The profile of one of the service's agents; NULL for any other id. */
+const ConfabServerAgentProfile *
+         confab_server_lookup_agent (const char *agent_id);
 
 /* confab-server-http.c */
 void     confab_server_reply_json  (SoupServerMessage *msg,

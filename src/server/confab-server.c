@@ -340,6 +340,14 @@ confab_server_get_agent_id (ConfabServer *self)
   return CONFAB_SERVER_AGENT_ID;
 }
 
+const char *
+confab_server_get_second_agent_id (ConfabServer *self)
+{
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), NULL);
+
+  return CONFAB_SERVER_SECOND_AGENT_ID;
+}
+
 void
 confab_server_shutdown (ConfabServer *self)
 {

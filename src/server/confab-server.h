@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 
 /* The agent's nickname in its profile, whoever plays it. */
 #define CONFAB_SERVER_AGENT_NICKNAME "Dana"
+/* The second agent's, whom a conversation can be handed over to. */
+#define CONFAB_SERVER_SECOND_AGENT_NICKNAME "Alex"
 
 #define CONFAB_SERVER_ERROR (confab_server_error_quark ())
 
@@ -61,6 +63,8 @@ guint16       confab_server_get_port         (ConfabServer   *self);
 char         *confab_server_dup_base_url     (ConfabServer   *self);
 const char   *confab_server_get_account_id   (ConfabServer   *self);
 const char   *confab_server_get_agent_id     (ConfabServer   *self);
+/* The second agent, for confab_server_agent_transfer(). */
+const char   *confab_server_get_second_agent_id (ConfabServer *self);
 /* Stops listening, closes every socket, saves the state. Safe to call twice. */
 void          confab_server_shutdown         (ConfabServer   *self);
 
@@ -104,7 +108,15 @@ gboolean      confab_server_peek_conversation (ConfabServer *self,
 gboolean      confab_server_agent_accept     (ConfabServer   *self,
                                               const char     *conversation_id,
                                               GError        **error);
-/* Returns the message's sequence, or -1 and error. Accepts the conversation first if needed. */
+/* The conversation goes to agent_id, one of the service's two agents: the ASSIGNED_AGENT
+ * participant changes, and the agent's messages, receipts and typing come from that agent
+ * from then on (a hand-over). */
+gboolean      confab_server_agent_transfer   (ConfabServer   *self,
+                                              const char     *conversation_id,
+                                              const char     *agent_id,
+                                              GError        **error);
+/* Returns the message's sequence, or -1 and error. Accepts the conversation first if needed;
+ * sent by the agent who has the conversation. */
 gint64        confab_server_agent_send_text  (ConfabServer   *self,
                                               const char     *conversation_id,
                                               const char     *text,

@@ -22,7 +22,6 @@ struct _ConfabMessageRow
   GtkWidget parent_instance;
 
   ConfabMessage *message;
-  char *agent_name;
   guint sending_source;
   gboolean show_sending;
 
@@ -58,40 +57,15 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ConfabMessageRow, confab_message_row, GTK_TYPE_WIDGET)
 
-static char *
-format_time (gint64 time_ms)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time_ms / 1000);
-
-  return dt != NULL ? g_date_time_format (dt, "%H:%M") : g_strdup ("");
-}
-
-static char *
-format_day (gint64 time_ms)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time_ms / 1000);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
-
-  if (dt == NULL)
-    return g_strdup ("");
-  if (g_date_time_get_year (dt) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (dt) == g_date_time_get_day_of_year (now))
-    return g_strdup (_("Today"));
-  if (g_date_time_get_year (dt) == g_date_time_get_year (yesterday) &&
-      g_date_time_get_day_of_year (dt) == g_date_time_get_day_of_year (yesterday))
-    return g_strdup (_("Yesterday"));
-  /* Translators: a day in the conversation, see strftime(3) */
-  return g_date_time_format (dt, _("%A, %e %B %Y"));
-}
-
+/* The message's own sender, whoever has the conversation now; "Agent" only while nothing
+ * is known of the sender. */
 static const char *
 sender_name (ConfabMessageRow *self)
 {
   if (confab_message_get_own (self->message))
     return _("You");
-  if (self->agent_name != NULL)
-    return self->agent_name;
+  if (confab_message_get_sender_name (self->message) != NULL)
+    return confab_message_get_sender_name (self->message);
   return _("Agent");
 }
 
@@ -167,7 +141,7 @@ confab_message_row_dup_label (ConfabMessageRow *self)
   if (self->message == NULL)
     return g_strdup ("");
 
-  time = format_time (confab_message_get_server_time (self->message));
+  time = confab_ui_format_time (confab_message_get_server_time (self->message));
   /* Blank lines after the text would read as a pause before the delivery state. */
   text = g_strchomp (g_strdup (confab_message_get_text (self->message)));
   /* A sentence that ends itself gets no second full stop. */
@@ -380,13 +354,13 @@ update (ConfabMessageRow *self)
   else
     gtk_widget_remove_css_class (self->text_label, "placeholder");
 
-  time = format_time (confab_message_get_server_time (self->message));
+  time = confab_ui_format_time (confab_message_get_server_time (self->message));
   gtk_label_set_text (GTK_LABEL (self->time_label), time);
 
   gtk_widget_set_visible (self->day_label, confab_message_get_day_break (self->message));
   if (confab_message_get_day_break (self->message))
     {
-      day = format_day (confab_message_get_server_time (self->message));
+      day = confab_ui_format_day (confab_message_get_server_time (self->message));
       gtk_label_set_text (GTK_LABEL (self->day_label), day);
     }
 
@@ -453,19 +427,6 @@ confab_message_row_set_message (ConfabMessageRow *self,
     }
 }
 
-void
-confab_message_row_set_agent_name (ConfabMessageRow *self,
-                                   const char       *name)
-{
-  g_return_if_fail (CONFAB_IS_MESSAGE_ROW (self));
-
-  if (g_strcmp0 (self->agent_name, name) == 0)
-    return;
-  g_free (self->agent_name);
-  self->agent_name = g_strdup (name);
-  update (self);
-}
-
 static void
 retry_action (GtkWidget  *widget,
               const char *action_name,
@@ -489,7 +450,7 @@ show_all_action (GtkWidget  *widget,
 
   if (self->message == NULL)
     return;
-  time = format_time (confab_message_get_server_time (self->message));
+  time = confab_ui_format_time (confab_message_get_server_time (self->message));
   /* Translators: who wrote the message, and when */
   subtitle = g_strdup_printf (_("%s, %s"), sender_name (self), time);
   confab_message_viewer_show (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, subtitle,
@@ -523,23 +484,12 @@ confab_message_row_dispose (GObject *object)
 }
 
 static void
-confab_message_row_finalize (GObject *object)
-{
-  ConfabMessageRow *self = CONFAB_MESSAGE_ROW (object);
-
-  g_free (self->agent_name);
-
-  G_OBJECT_CLASS (confab_message_row_parent_class)->finalize (object);
-}
-
-static void
 confab_message_row_class_init (ConfabMessageRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = confab_message_row_dispose;
-  object_class->finalize = confab_message_row_finalize;
 
   confab_ui_register_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-message-row.ui");

@@ -18,8 +18,6 @@ GtkWidget     *confab_message_row_new           (void);
 ConfabMessage *confab_message_row_get_message   (ConfabMessageRow *self);
 void           confab_message_row_set_message   (ConfabMessageRow *self,
                                                  ConfabMessage    *message);
-void           confab_message_row_set_agent_name (ConfabMessageRow *self,
-                                                  const char       *name);
 /* Shows the "New Messages" divider above this row: unread messages start here. */
 void           confab_message_row_set_first_unread (ConfabMessageRow *self,
                                                     gboolean          first_unread);

@@ -17,4 +17,9 @@ void confab_ui_register_resources (void);
 void confab_ui_name_mnemonic_button (GtkWidget  *button,
                                      const char *name);
 
+/* A time of the conversation (ms since the epoch) as the rows show it: "14:05". */
+char *confab_ui_format_time (gint64 time_ms);
+/* Its day, above the first row of a day: "Today", "Yesterday", "Friday, 20 November 2026". */
+char *confab_ui_format_day  (gint64 time_ms);
+
 G_END_DECLS

@@ -6,12 +6,15 @@
  * Part of ConfabWindow (see confab-window-private.h): the rows, kept at the bottom while the
  * person is there, the "jump to latest" button and its unread count, the "New Messages"
  * divider, older pages asked for near the top, notifications, and what the read tracker saw.
+ * A message is shown by a ConfabMessageRow, an event of the conversation (an agent joined, it
+ * closed) by a ConfabEventRow; events are neither read nor unread.
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
 #include "confab-window-private.h"
+#include "confab-event-row.h"
 #include "confab-message-row.h"
 #include "confab-rich-view.h"
 
@@ -80,11 +83,18 @@ _confab_window_scroll_to_bottom (ConfabWindow *self)
     gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
 }
 
+/* Someone else's message, not own and not a row for an event of the conversation (which is
+ * neither read nor unread). */
+static gboolean
+is_theirs (ConfabMessage *message)
+{
+  return !confab_message_get_own (message) && !confab_message_is_event (message);
+}
+
 static gboolean
 is_unread (ConfabMessage *message)
 {
-  return !confab_message_get_own (message) && !confab_message_get_seen (message) &&
-         !confab_message_get_read_sent (message);
+  return is_theirs (message) && !confab_message_get_seen (message) && !confab_message_get_read_sent (message);
 }
 
 /* Agent messages not read yet: the count on the "jump to latest" button. *more: there are
@@ -104,7 +114,7 @@ count_unread (ConfabWindow *self,
     {
       g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i - 1);
 
-      if (confab_message_get_own (message))
+      if (!is_theirs (message))
         continue;
       if (!is_unread (message))
         return unread;
@@ -221,10 +231,13 @@ _confab_window_update_page (ConfabWindow *self)
 
   if (g_strcmp0 (page, showing) == 0)
     return;
-  /* The history appears as it is, at its end: no fading in from the blank page. */
+  /* The history appears as it is, at its end: no fading in from the blank page. The person's
+   * first message takes the place of the empty page at once, with nothing of it left
+   * fading out behind the message. */
   gtk_stack_set_visible_child_full (self->content_stack, page,
-                                    g_strcmp0 (showing, "loading") == 0 ? GTK_STACK_TRANSITION_TYPE_NONE
-                                                                        : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+                                    g_strcmp0 (showing, "loading") == 0 ||
+                                    g_strcmp0 (page, "chat") == 0 ? GTK_STACK_TRANSITION_TYPE_NONE
+                                                                  : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
 }
 
 /* The older page on its way: a row at the top says so. */
@@ -241,7 +254,6 @@ notify_agent_messages (ConfabWindow *self,
 {
   GListModel *model = G_LIST_MODEL (confab_session_get_messages (self->session));
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  const char *nickname = confab_session_get_agent_nickname (self->session);
 
   if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
     return;
@@ -253,13 +265,15 @@ notify_agent_messages (ConfabWindow *self,
       g_autofree char *id = NULL;
 
       /* Live messages only: a replayed history is not news. */
-      if (confab_message_get_own (message) || confab_message_get_read_sent (message) ||
+      if (!is_theirs (message) || confab_message_get_read_sent (message) ||
           confab_message_get_seen (message) || g_hash_table_contains (self->notified, message) ||
           g_get_real_time () / 1000 - confab_message_get_server_time (message) > NOTIFY_MAX_AGE_MS)
         continue;
 
       id = g_strdup_printf ("message-%" G_GINT64_FORMAT, confab_message_get_sequence (message));
-      notification = g_notification_new (nickname != NULL ? nickname : _("New message"));
+      /* who wrote it, as its row says */
+      notification = g_notification_new (confab_message_get_sender_name (message) != NULL
+                                         ? confab_message_get_sender_name (message) : _("New message"));
       g_notification_set_body (notification, confab_message_get_text (message));
       g_notification_set_default_action (notification, "app.activate");
       g_application_send_notification (app, id, notification);
@@ -302,8 +316,7 @@ place_unread_divider (ConfabWindow *self,
     {
       g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i);
 
-      if (!confab_message_get_own (message) && !confab_message_get_seen (message) &&
-          !confab_message_get_read_sent (message))
+      if (is_unread (message))
         {
           _confab_window_set_first_unread (self, message);
           return;
@@ -330,14 +343,14 @@ extend_unread_divider (ConfabWindow *self,
 
       if (message == self->first_unread)
         break;
-      if (!confab_message_get_own (message) && !is_unread (message))
+      if (is_theirs (message) && !is_unread (message))
         return;
     }
   for (guint i = added; i > 0; i--)
     {
       g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i - 1);
 
-      if (confab_message_get_own (message))
+      if (!is_theirs (message))
         continue;
       if (!is_unread (message))
         break;
@@ -487,6 +500,12 @@ rich_clicked_cb (ConfabWindow            *self,
     gtk_widget_grab_focus (self->composer);
 }
 
+/* A list item shows a message in a ConfabMessageRow, an event of the conversation in a
+ * ConfabEventRow: it keeps one of each, made as it needs them, and holds the one its item
+ * asks for. */
+#define ITEM_MESSAGE_ROW "confab-message-row"
+#define ITEM_EVENT_ROW "confab-event-row"
+
 static void
 factory_setup_cb (ConfabWindow             *self,
                   GtkListItem              *item,
@@ -496,6 +515,7 @@ factory_setup_cb (ConfabWindow             *self,
 
   g_signal_connect_object (row, "retry", G_CALLBACK (retry_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (row, "rich-clicked", G_CALLBACK (rich_clicked_cb), self, G_CONNECT_SWAPPED);
+  g_object_set_data_full (G_OBJECT (item), ITEM_MESSAGE_ROW, g_object_ref_sink (row), g_object_unref);
   gtk_list_item_set_child (item, row);
   gtk_list_item_set_activatable (item, FALSE);
 }
@@ -505,12 +525,31 @@ factory_bind_cb (ConfabWindow             *self,
                  GtkListItem              *item,
                  GtkSignalListItemFactory *factory)
 {
-  ConfabMessageRow *row = CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item));
+  ConfabMessage *message = gtk_list_item_get_item (item);
 
-  confab_message_row_set_agent_name (row, confab_session_get_agent_nickname (self->session));
-  confab_message_row_set_message (row, gtk_list_item_get_item (item));
-  confab_message_row_set_first_unread (row, self->first_unread != NULL &&
-                                            gtk_list_item_get_item (item) == (gpointer) self->first_unread);
+  if (confab_message_is_event (message))
+    {
+      GtkWidget *row = g_object_get_data (G_OBJECT (item), ITEM_EVENT_ROW);
+
+      if (row == NULL)
+        {
+          row = confab_event_row_new ();
+          g_object_set_data_full (G_OBJECT (item), ITEM_EVENT_ROW, g_object_ref_sink (row), g_object_unref);
+        }
+      if (gtk_list_item_get_child (item) != row)
+        gtk_list_item_set_child (item, row);
+      confab_event_row_set_message (CONFAB_EVENT_ROW (row), message);
+    }
+  else
+    {
+      ConfabMessageRow *row = g_object_get_data (G_OBJECT (item), ITEM_MESSAGE_ROW);
+
+      if (gtk_list_item_get_child (item) != GTK_WIDGET (row))
+        gtk_list_item_set_child (item, GTK_WIDGET (row));
+      confab_message_row_set_message (row, message);
+      confab_message_row_set_first_unread (row, self->first_unread != NULL &&
+                                                message == self->first_unread);
+    }
 }
 
 static void
@@ -518,8 +557,13 @@ factory_unbind_cb (ConfabWindow             *self,
                    GtkListItem              *item,
                    GtkSignalListItemFactory *factory)
 {
-  confab_message_row_set_message (CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
-  confab_message_row_set_first_unread (CONFAB_MESSAGE_ROW (gtk_list_item_get_child (item)), FALSE);
+  ConfabMessageRow *row = g_object_get_data (G_OBJECT (item), ITEM_MESSAGE_ROW);
+  ConfabEventRow *event_row = g_object_get_data (G_OBJECT (item), ITEM_EVENT_ROW);
+
+  confab_message_row_set_message (row, NULL);
+  confab_message_row_set_first_unread (row, FALSE);
+  if (event_row != NULL)
+    confab_event_row_set_message (event_row, NULL);
 }
 
 /* Into the list: back to the message that had the focus, or the newest one. */
@@ -538,8 +582,8 @@ _confab_window_focus_list (ConfabWindow *self)
            item = gtk_widget_get_next_sibling (item))
         for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL;
              child = gtk_widget_get_next_sibling (child))
-          if (CONFAB_IS_MESSAGE_ROW (child) &&
-              confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == newest &&
+          if (((CONFAB_IS_MESSAGE_ROW (child) && confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == newest) ||
+               (CONFAB_IS_EVENT_ROW (child) && confab_event_row_get_message (CONFAB_EVENT_ROW (child)) == newest)) &&
               gtk_widget_grab_focus (item))
             return;
     }

@@ -90,6 +90,8 @@ GtkWidget *_confab_window_get_send_button (ConfabWindow *self);
 GtkWidget *_confab_window_get_header_bar (ConfabWindow *self);
 GtkWidget *_confab_window_get_menu_button (ConfabWindow *self);
 GtkWidget *_confab_window_get_status_label (ConfabWindow *self);
+/* the words of the bar under a closed conversation */
+GtkWidget *_confab_window_get_closed_label (ConfabWindow *self);
 GtkWidget *_confab_window_get_preferences_button (ConfabWindow *self);
 GtkWidget *_confab_window_get_jump_button (ConfabWindow *self);
 /* the row at the top while an older page is read (a GtkRevealer) */

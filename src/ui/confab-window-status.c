@@ -32,12 +32,55 @@ dup_signed_out_text (ConfabWindow *self,
   return g_strdup (reason != NULL ? reason : _("Signed out."));
 }
 
+/* What the window says about the agent, in the title, the typing line and the bar of a
+ * closed conversation: from the session's agent-display-name and agent-present alone, so
+ * the three never disagree. Each out may be NULL. */
+static void
+describe_agent (ConfabWindow  *self,
+                char         **title,
+                char         **typing,
+                char         **closed)
+{
+  const char *name = confab_session_get_agent_display_name (self->session);
+  gboolean present = confab_session_get_agent_present (self->session);
+  ConfabConversationStatus status = confab_session_get_conversation_status (self->session);
+
+  if (title != NULL)
+    {
+      if (name != NULL)
+        *title = g_strdup (name);
+      else if (status == CONFAB_CONVERSATION_OPEN || status == CONFAB_CONVERSATION_REQUESTED)
+        *title = g_strdup (present ? _("With an agent") : _("Waiting for an agent"));
+      else
+        *title = NULL;
+    }
+  if (typing != NULL)
+    /* Translators: %s is the agent's name */
+    *typing = name != NULL ? g_strdup_printf (_("%s is typing…"), name) : g_strdup (_("The agent is typing…"));
+  if (closed != NULL)
+    switch (confab_session_get_close_reason (self->session))
+      {
+      case CONFAB_CLOSE_REASON_AGENT:
+        /* Translators: %s is the agent's name */
+        *closed = name != NULL ? g_strdup_printf (_("%s closed the conversation."), name)
+                               : g_strdup (_("The agent closed the conversation."));
+        break;
+      case CONFAB_CLOSE_REASON_CONSUMER: *closed = g_strdup (_("You closed the conversation.")); break;
+      case CONFAB_CLOSE_REASON_TIMEOUT:
+        *closed = g_strdup (_("The conversation was closed after a time without messages."));
+        break;
+      case CONFAB_CLOSE_REASON_SYSTEM:
+      case CONFAB_CLOSE_REASON_NONE:
+      case CONFAB_CLOSE_REASON_UNKNOWN:
+      default: *closed = g_strdup (_("The conversation was closed.")); break;
+      }
+}
+
 void
 _confab_window_update_status (ConfabWindow *self)
 {
   gboolean in_preferences = FALSE;
   ConfabSessionState state = confab_session_get_state (self->session);
-  const char *nickname = confab_session_get_agent_nickname (self->session);
   g_autofree char *subtitle = NULL;
   g_autofree char *status = NULL;
   const char *icon = "network-offline-symbolic";
@@ -49,12 +92,10 @@ _confab_window_update_status (ConfabWindow *self)
       break;
     case CONFAB_SESSION_ONLINE:
       if (confab_session_get_agent_typing (self->session))
-        subtitle = g_strdup_printf (_("%s is typing…"), nickname != NULL ? nickname : _("The agent"));
-      else if (nickname != NULL)
-        subtitle = g_strdup (nickname);
-      else if (confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_OPEN)
-        subtitle = g_strdup (_("Waiting for an agent"));
+        describe_agent (self, NULL, &subtitle, NULL);
       else
+        describe_agent (self, &subtitle, NULL, NULL);
+      if (subtitle == NULL)
         subtitle = g_strdup (_("Online"));
       break;
     case CONFAB_SESSION_WAITING:
@@ -101,19 +142,9 @@ void
 _confab_window_update_closed (ConfabWindow *self)
 {
   gboolean closed = confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_CLOSED;
-  const char *text;
+  g_autofree char *text = NULL;
 
-  switch (confab_session_get_close_reason (self->session))
-    {
-    case CONFAB_CLOSE_REASON_AGENT: text = _("The agent closed the conversation."); break;
-    case CONFAB_CLOSE_REASON_CONSUMER: text = _("You closed the conversation."); break;
-    case CONFAB_CLOSE_REASON_TIMEOUT: text = _("The conversation was closed after a time without messages."); break;
-    case CONFAB_CLOSE_REASON_SYSTEM:
-    case CONFAB_CLOSE_REASON_NONE:
-    case CONFAB_CLOSE_REASON_UNKNOWN:
-    default: text = _("The conversation was closed."); break;
-    }
-
+  describe_agent (self, NULL, NULL, &text);
   gtk_label_set_text (GTK_LABEL (self->closed_label), text);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->closed_revealer), closed);
   _confab_window_update_actions (self);

@@ -101,16 +101,6 @@ session_notify_cb (ConfabWindow  *self,
     _confab_window_update_page (self);
   else if (g_strcmp0 (pspec->name, "loading-older") == 0)
     _confab_window_update_older (self);
-
-  /* The agent's name arrives after the first rows: they learn it too. */
-  if (g_strcmp0 (pspec->name, "agent-nickname") == 0)
-    for (GtkWidget *item = gtk_widget_get_first_child (self->message_list); item != NULL;
-         item = gtk_widget_get_next_sibling (item))
-      for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL;
-           child = gtk_widget_get_next_sibling (child))
-        if (CONFAB_IS_MESSAGE_ROW (child))
-          confab_message_row_set_agent_name (CONFAB_MESSAGE_ROW (child),
-                                             confab_session_get_agent_nickname (session));
 }
 
 static void
@@ -128,6 +118,10 @@ send_action (GtkWidget  *widget,
   g_strchomp (text);
   while (*text == '\n')
     memmove (text, text + 1, strlen (text));
+  /* Writing after a close begins a new conversation, and its row goes above the words, even
+   * while offline. */
+  if (confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_CLOSED)
+    confab_session_new_conversation (self->session);
   /* Not saved: the words stay in the composer (the store's error says why). */
   if (confab_session_send_text (self->session, text) == NULL)
     return;
@@ -584,6 +578,12 @@ GtkWidget *
 _confab_window_get_status_label (ConfabWindow *self)
 {
   return self->status_label;
+}
+
+GtkWidget *
+_confab_window_get_closed_label (ConfabWindow *self)
+{
+  return self->closed_label;
 }
 
 GtkWidget *

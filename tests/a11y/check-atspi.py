@@ -448,6 +448,19 @@ def run_checks(pyatspi, pid, check_app):
                      lambda n: n.startswith("Dana, "), REPLY_TIMEOUT)
     log("    reply after %.1f s: %s" % (time.monotonic() - t1, describe(reply)))
 
+    # The agent taking the conversation is a row of its own, read in its place: after the
+    # person's message, before the agent's first answer.
+    joined = wait_row("row 'Dana joined the conversation'",
+                      lambda n: n == "Dana joined the conversation", REPLY_TIMEOUT)
+    order = []
+    for a, d in walk(msgs):
+        # the list item, the row in it and its caption say the same: once
+        if d > 0 and name(a) in (name(own), name(joined), name(reply)) and name(a) not in order:
+            order.append(name(a))
+    if order[:3] != [name(own), name(joined), name(reply)]:
+        raise Failure("the rows are not read in order: %r" % order)
+    log("    in order: %s" % describe(joined))
+
     if not wait_for(lambda: composer_text(entry) == "", 2, check_app):
         raise Failure("the composer still holds %r after sending"
                       % composer_text(entry))

@@ -367,6 +367,153 @@ test_day_breaks_and_groups (void)
   }
 }
 
+static ConfabMessage *
+message_at (ConfabMessageList *list,
+            guint              i)
+{
+  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+  g_object_unref (m);  /* the list keeps it alive */
+  return m;
+}
+
+/* Events of the conversation stand after the message they follow, after the events there
+ * before them; a dialog seen first through an event takes its place like any other; the
+ * messages around them are still found by sequence, and a name shows again after them. */
+static void
+test_events_in_order (void)
+{
+  g_autoptr(ConfabMessageList) list = confab_message_list_new ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ConfabMessage) mine = confab_message_new_outgoing ("written after the close", 1700000009000);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) added = NULL;
+  ConfabMessage *joined, *closed, *fresh;
+  gint64 t = 1700000000000;
+
+  for (gint64 i = 0; i < 4; i++)
+    g_ptr_array_add (batch, make_message ("d1", i, AGENT, t + i * 1000, "agent"));
+  add_batch (list, batch);
+
+  joined = confab_message_new_event (CONFAB_MESSAGE_EVENT_AGENT_JOINED, "d1", 1, t + 1500, "agent-9",
+                                     CONFAB_CLOSE_REASON_NONE);
+  g_ptr_array_add (batch, joined);
+  added = confab_message_list_add (list, batch);
+  g_assert_cmpuint (added->len, ==, 1);
+  g_ptr_array_set_size (batch, 0);
+  g_assert_true (message_at (list, 2) == joined);
+  g_assert_true (confab_message_is_event (joined));
+  g_assert_cmpint (confab_message_get_sequence (joined), ==, -1);
+  g_assert_cmpint (confab_message_get_after_sequence (joined), ==, 1);
+  g_assert_cmpint (confab_message_get_local_id (joined), ==, 0);
+  /* the agent's next message starts a group of its own */
+  g_assert_true (confab_message_get_group_start (joined));
+  g_assert_true (confab_message_get_group_start (message_at (list, 3)));
+  g_assert_false (confab_message_get_group_start (message_at (list, 1)));
+  g_assert_true (confab_message_list_lookup (list, "d1", 2) == message_at (list, 3));
+
+  /* a second event at the same place goes after the first; the end of the dialog closes it */
+  closed = confab_message_new_event (CONFAB_MESSAGE_EVENT_CLOSED, "d1", 3, t + 5000, NULL, CONFAB_CLOSE_REASON_AGENT);
+  g_ptr_array_add (batch, confab_message_new_event (CONFAB_MESSAGE_EVENT_AGENT_JOINED, "d1", 1, t + 1600, AGENT,
+                                                    CONFAB_CLOSE_REASON_NONE));
+  g_ptr_array_add (batch, closed);
+  add_batch (list, batch);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 7);
+  g_assert_true (message_at (list, 2) == joined);
+  g_assert_cmpstr (confab_message_get_originator_id (message_at (list, 3)), ==, AGENT);
+  g_assert_true (message_at (list, 6) == closed);
+  g_assert_cmpint (confab_message_get_close_reason (closed), ==, CONFAB_CLOSE_REASON_AGENT);
+
+  /* written after the close, then a new conversation: it begins above what the person wrote,
+   * and the dialog's own messages follow it */
+  confab_message_list_append_outgoing (list, mine);
+  fresh = confab_message_new_event (CONFAB_MESSAGE_EVENT_NEW_CONVERSATION, "d2", -1, t + 9500, NULL,
+                                    CONFAB_CLOSE_REASON_NONE);
+  g_ptr_array_add (batch, fresh);
+  add_batch (list, batch);
+  g_assert_true (message_at (list, 7) == fresh);
+  g_assert_true (message_at (list, 8) == mine);
+  g_assert_true (confab_message_list_set_sequence (list, mine, "d2", 0));
+  g_assert_true (message_at (list, 7) == fresh);
+  g_assert_true (message_at (list, 8) == mine);
+  g_assert_cmpint (confab_message_list_get_last_sequence (list, "d2"), ==, 0);
+
+  /* an older page brings the events among its messages */
+  g_ptr_array_add (page, confab_message_new_event (CONFAB_MESSAGE_EVENT_NEW_CONVERSATION, "d0", -1, t - 5000, NULL,
+                                                   CONFAB_CLOSE_REASON_NONE));
+  g_ptr_array_add (page, make_message ("d0", 0, AGENT, t - 4000, "older"));
+  g_ptr_array_add (page, confab_message_new_event (CONFAB_MESSAGE_EVENT_CLOSED, "d0", 0, t - 3000, NULL,
+                                                   CONFAB_CLOSE_REASON_TIMEOUT));
+  g_clear_pointer (&added, g_ptr_array_unref);
+  added = confab_message_list_add_older (list, page, FALSE, 0);
+  g_assert_cmpuint (added->len, ==, 3);
+  g_assert_cmpint (confab_message_get_event (message_at (list, 0)), ==, CONFAB_MESSAGE_EVENT_NEW_CONVERSATION);
+  g_assert_cmpint (confab_message_get_sequence (message_at (list, 1)), ==, 0);
+  g_assert_cmpint (confab_message_get_event (message_at (list, 2)), ==, CONFAB_MESSAGE_EVENT_CLOSED);
+  g_assert_cmpstr (confab_message_get_dialog_id (message_at (list, 3)), ==, "d1");
+}
+
+/* The person's first message keeps its place: what the service stored after it never goes
+ * above it, whichever way the echo and the greeting come (one notification, or the echo
+ * first); only a message the service stored before it does. */
+static void
+test_first_message_stays_first (void)
+{
+  for (guint order = 0; order < 3; order++)
+    {
+      g_autoptr(ConfabMessageList) list = confab_message_list_new ();
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(ConfabMessage) first = confab_message_new_outgoing ("Hello, I need help", 1700000000000);
+      Counter c = { 0 };
+
+      confab_message_list_append_outgoing (list, first);
+      confab_message_advance_delivery (first, CONFAB_DELIVERY_SENDING);
+      g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &c);
+
+      switch (order)
+        {
+        case 0: /* echo and greeting in one notification */
+          g_ptr_array_add (batch, make_message ("d1", 0, CONSUMER, 1700000000100, "Hello, I need help"));
+          g_ptr_array_add (batch, make_message ("d1", 2, AGENT, 1700000000900, "Hi, I'm Dana"));
+          add_batch (list, batch);
+          break;
+        case 1: /* the same, greeting first in the notification */
+          g_ptr_array_add (batch, make_message ("d1", 2, AGENT, 1700000000900, "Hi, I'm Dana"));
+          g_ptr_array_add (batch, make_message ("d1", 0, CONSUMER, 1700000000100, "Hello, I need help"));
+          add_batch (list, batch);
+          break;
+        default: /* the echo, the answer, then the greeting */
+          g_ptr_array_add (batch, make_message ("d1", 0, CONSUMER, 1700000000100, "Hello, I need help"));
+          add_batch (list, batch);
+          g_assert_true (confab_message_list_set_sequence (list, first, "d1", 0));
+          g_ptr_array_add (batch, make_message ("d1", 2, AGENT, 1700000000900, "Hi, I'm Dana"));
+          add_batch (list, batch);
+          break;
+        }
+
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+      g_assert_true (message_at (list, 0) == first);
+      /* nothing above it changed: the row never moved */
+      g_assert_cmpuint (c.last_position, >=, 1);
+      g_assert_cmpuint (c.last_removed, ==, 0);
+    }
+
+  /* A greeting the service stored before the person's message (it got there first) is
+   * above it: the conversation's order, the same on every device and after a restart. */
+  {
+    g_autoptr(ConfabMessageList) list = confab_message_list_new ();
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(ConfabMessage) first = confab_message_new_outgoing ("Hello, I need help", 1700000000000);
+
+    confab_message_list_append_outgoing (list, first);
+    g_ptr_array_add (batch, make_message ("d1", 0, AGENT, 1700000000050, "Hi, I'm Dana"));
+    add_batch (list, batch);
+    confab_message_advance_delivery (first, CONFAB_DELIVERY_SENDING);
+    g_assert_true (confab_message_list_set_sequence (list, first, "d1", 1));
+    g_assert_true (message_at (list, 1) == first);
+  }
+}
+
 static void
 count_notify (GObject    *object,
               GParamSpec *pspec,
@@ -413,6 +560,26 @@ test_failed_and_retry (void)
   g_assert_cmpuint (notifies, ==, 3);
 }
 
+/* A message keeps the name of whoever sent it; own messages have none. */
+static void
+test_sender_name (void)
+{
+  g_autoptr(ConfabMessage) agent = make_message ("d1", 0, AGENT, 1, "hi");
+  g_autoptr(ConfabMessage) own = make_message ("d1", 1, CONSUMER, 1, "hello");
+  ConfabMessageFields fields = { .dialog_id = "d1", .sequence = 2, .originator_id = AGENT, .sender_name = "Dana" };
+  g_autoptr(ConfabMessage) stored = confab_message_new (&fields);
+  guint notifies = 0;
+
+  g_assert_null (confab_message_get_sender_name (agent));
+  g_assert_cmpstr (confab_message_get_sender_name (stored), ==, "Dana");
+  g_signal_connect (agent, "notify::sender-name", G_CALLBACK (count_notify), &notifies);
+  confab_message_set_sender_name (agent, "Alex");
+  confab_message_set_sender_name (agent, "Alex");
+  g_assert_cmpstr (confab_message_get_sender_name (agent), ==, "Alex");
+  g_assert_cmpuint (notifies, ==, 1);
+  g_assert_null (confab_message_get_sender_name (own));
+}
+
 static void
 test_own_and_placeholder (void)
 {
@@ -450,9 +617,12 @@ main (int   argc,
   g_test_add_func ("/core/message-list/outgoing-answer-then-echo", test_outgoing_then_answer_then_echo);
   g_test_add_func ("/core/message-list/outgoing-echo-before-answer", test_outgoing_echo_before_answer);
   g_test_add_func ("/core/message-list/day-breaks-and-groups", test_day_breaks_and_groups);
+  g_test_add_func ("/core/message-list/events-in-order", test_events_in_order);
+  g_test_add_func ("/core/message-list/first-message-stays-first", test_first_message_stays_first);
   g_test_add_func ("/core/message/delivery-forward-only", test_delivery_forward_only);
   g_test_add_func ("/core/message/failed-and-retry", test_failed_and_retry);
   g_test_add_func ("/core/message/own-and-placeholder", test_own_and_placeholder);
+  g_test_add_func ("/core/message/sender-name", test_sender_name);
 
   return g_test_run ();
 }

@@ -74,20 +74,38 @@ fixture_teardown (Fixture       *f,
     ;
 }
 
+/* The messages of the list, not the rows for events of the conversation (an agent joined,
+ * it closed). */
 static guint
 n_messages (ConfabSession *session)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (session)));
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (session));
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ConfabMessage) m = g_list_model_get_item (model, i);
+
+      n += !confab_message_is_event (m);
+    }
+  return n;
 }
 
 static ConfabMessage *
 message_at (ConfabSession *session,
             guint          i)
 {
-  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (session)), i);
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (session));
 
-  g_object_unref (m);  /* the list keeps it alive */
-  return m;
+  for (guint j = 0; j < g_list_model_get_n_items (model); j++)
+    {
+      ConfabMessage *m = g_list_model_get_item (model, j);
+
+      g_object_unref (m);  /* the list keeps it alive */
+      if (!confab_message_is_event (m) && i-- == 0)
+        return m;
+    }
+  g_assert_not_reached ();
 }
 
 static ConfabMessage *

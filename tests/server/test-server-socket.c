@@ -1131,6 +1131,55 @@ test_agent_profile_of_participant (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (profile), "nickname"), ==, "Dana");
 }
 
+/* A hand-over: the second agent becomes the ASSIGNED_AGENT participant, has a profile of its
+ * own, and from then on the agent's messages come from it. */
+static void
+test_transfer (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *conversation_id = test_client_open_conversation (fixture->client);
+  const char *second = confab_server_get_second_agent_id (fixture->server);
+  g_autofree char *body = g_strdup_printf ("{\"agentId\":\"%s\"}", second);
+  g_autofree char *path = g_strdup_printf ("/api/account/confab-local/configuration/le-users/users/%s", second);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) profile = NULL;
+  JsonObject *notification;
+  guint cursor = 0;
+  guint status = 0;
+
+  test_client_request (fixture->client, CONFAB_REQ_SUBSCRIBE_EX, confab_subscribe_ex_body (0));
+  test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &cursor);
+  test_client_subscribe (fixture->client, conversation_id, 0);
+  g_assert_cmpint (confab_server_agent_send_text (fixture->server, NULL, "Dana here", &error), ==, 0);
+  test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &cursor);
+
+  answer = test_control (fixture->server, "agent/transfer", body, 200);
+  notification = test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &cursor);
+  changes = confab_parse_conversation_notification (json_object_get_member (notification, "body"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (confab_conversation_change_get_agent_id (g_ptr_array_index (changes, 0)), ==, second);
+
+  g_assert_cmpint (confab_server_agent_send_text (fixture->server, NULL, "Alex here", &error), ==, 1);
+  messages = test_client_wait_changes (fixture->client, "ContentEvent", 2);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (messages, 0), "originatorId"), ==,
+                   confab_server_get_agent_id (fixture->server));
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (messages, 1), "originatorId"), ==, second);
+
+  profile = test_http (fixture->server, "GET", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (profile), "nickname"), ==,
+                   CONFAB_SERVER_SECOND_AGENT_NICKNAME);
+
+  /* only the service's agents */
+  g_clear_pointer (&answer, json_node_unref);
+  answer = test_control (fixture->server, "agent/transfer", "{\"agentId\":\"someone\"}", 400);
+  g_clear_pointer (&answer, json_node_unref);
+  answer = test_control (fixture->server, "agent/transfer", "{}", 400);
+}
+
 static void
 test_events_parse_with_protocol_layer (Fixture       *fixture,
                                        gconstpointer  data)
@@ -1241,6 +1290,7 @@ main (int   argc,
   ADD ("response-delay", test_response_delay);
   ADD ("frame-log", test_frame_log);
   ADD ("agent-profile-of-participant", test_agent_profile_of_participant);
+  ADD ("transfer", test_transfer);
   ADD ("events-parse", test_events_parse_with_protocol_layer);
 
   return g_test_run ();

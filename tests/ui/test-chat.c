@@ -77,10 +77,39 @@ type_and_send (Fixture    *f,
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 0);
 }
 
+/* The messages of the list, not the rows for events of the conversation (an agent joined,
+ * it closed): test-senders.c looks at those. */
 static guint
 n_rows (Fixture *f)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (f->session)));
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (f->session));
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ConfabMessage) m = g_list_model_get_item (model, i);
+
+      n += !confab_message_is_event (m);
+    }
+  return n;
+}
+
+/* The i-th message (a new reference), events left out. */
+static ConfabMessage *
+message_nth (Fixture *f,
+             guint    i)
+{
+  GListModel *model = G_LIST_MODEL (confab_session_get_messages (f->session));
+
+  for (guint j = 0; j < g_list_model_get_n_items (model); j++)
+    {
+      ConfabMessage *m = g_list_model_get_item (model, j);
+
+      if (!confab_message_is_event (m) && i-- == 0)
+        return m;
+      g_object_unref (m);
+    }
+  g_assert_not_reached ();
 }
 
 static ConfabMessageRow *
@@ -139,13 +168,13 @@ test_send_receive_read (Fixture       *f,
 
   type_and_send (f, "Where is my parcel?");
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
-  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
 
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "It left the depot today: https://example.com/track", &error), >, 0);
   g_assert_no_error (error);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
-  answer = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 1);
+  answer = message_nth (f, 1);
 
   /* The row says who, when, what (and for own messages, how far it got). */
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, answer)) != NULL, 5000);
@@ -196,7 +225,7 @@ test_not_read_when_inactive (Fixture       *f,
 
   type_and_send (f, "Hi");
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
-  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
 
   /* Hidden (unmapped): the message arrives, gets ACCEPT, but no READ. */
@@ -204,7 +233,7 @@ test_not_read_when_inactive (Fixture       *f,
   confab_server_agent_send_text (f->server, NULL, "Hello while you look away", &error);
   g_assert_no_error (error);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
-  answer = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 1);
+  answer = message_nth (f, 1);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (answer), 10000);
   confab_test_spin (800);
   g_assert_false (confab_message_get_read_sent (answer));
@@ -245,7 +274,7 @@ test_stays_at_bottom (Fixture       *f,
 
   type_and_send (f, "Tell me everything");
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
-  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
 
@@ -260,7 +289,7 @@ test_stays_at_bottom (Fixture       *f,
       confab_test_spin (40);
     }
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16, 10000);
-  newest = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 15);
+  newest = message_nth (f, 15);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (newest), 10000);
   adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (_confab_window_get_message_list (f->window),
                                                                                            GTK_TYPE_SCROLLED_WINDOW)));
@@ -285,7 +314,7 @@ test_jump_button (Fixture       *f,
 
   type_and_send (f, "Tell me everything");
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
-  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
   for (guint i = 0; i < 15; i++)
@@ -297,7 +326,7 @@ test_jump_button (Fixture       *f,
       confab_test_spin (40);
     }
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16, 10000);
-  newest = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 15);
+  newest = message_nth (f, 15);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (newest), 10000);
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
 
@@ -362,7 +391,7 @@ test_status_and_close (Fixture       *f,
 
   type_and_send (f, "Hi");
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
-  mine = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), 0);
+  mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
 
   confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error);

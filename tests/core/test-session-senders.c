@@ -1,0 +1,337 @@
+/* test-session-senders.c: who said what and what happened, against the local service: a
+ * name on every message, kept across a hand-over and a restart; rows for an agent joining,
+ * a close and a new conversation; one name for the agent now
+ *
+ * Copyright 2026 The Confab developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "store-test-util.h"
+#include "confab-session.h"
+#include "confab-server.h"
+
+typedef struct
+{
+  ConfabServer *server;
+  ConfabAccount *account;
+  ConfabSession *session;
+  char *path;
+  ConfabStore *store;
+} Fixture;
+
+static ConfabSession *
+new_session (Fixture *f)
+{
+  ConfabSession *session = confab_session_new (f->account, NULL);
+
+  confab_session_set_timings (session, 30, 50, 400, 200);
+  if (f->store != NULL)
+    confab_session_set_store (session, f->store);
+  return session;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+
+  f->server = confab_server_new ();
+  g_assert_true (confab_server_listen (f->server, 0, &error));
+  g_assert_no_error (error);
+  base_url = confab_server_dup_base_url (f->server);
+  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (f->account, base_url);
+  f->path = store_test_temp_db ();
+  f->store = confab_store_new (f->path, &error);
+  g_assert_no_error (error);
+  f->session = new_session (f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->session != NULL)
+    confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&f->store);
+  g_clear_object (&f->account);
+  confab_server_shutdown (f->server);
+  g_clear_object (&f->server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  store_test_remove_db (f->path);
+  g_free (f->path);
+}
+
+static guint
+n_rows (ConfabSession *session)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (session)));
+}
+
+static ConfabMessage *
+row_at (ConfabSession *session,
+        guint          i)
+{
+  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (session)), i);
+
+  g_object_unref (m);  /* the list keeps it alive */
+  return m;
+}
+
+/* The rows in order: "me:text", "Name:text" (or "?:text" with no name), "+Name" for an agent
+ * who joined, "closed:REASON", "new". */
+static char *
+describe (ConfabSession *session)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < n_rows (session); i++)
+    {
+      ConfabMessage *m = row_at (session, i);
+      const char *name = confab_message_get_sender_name (m);
+
+      if (out->len > 0)
+        g_string_append (out, " | ");
+      switch (confab_message_get_event (m))
+        {
+        case CONFAB_MESSAGE_EVENT_AGENT_JOINED:
+          g_string_append_printf (out, "+%s", name != NULL ? name : "?");
+          break;
+        case CONFAB_MESSAGE_EVENT_CLOSED:
+          g_string_append_printf (out, "closed:%s", confab_close_reason_to_string (confab_message_get_close_reason (m)));
+          break;
+        case CONFAB_MESSAGE_EVENT_NEW_CONVERSATION:
+          g_string_append (out, "new");
+          break;
+        case CONFAB_MESSAGE_EVENT_NONE:
+        default:
+          g_string_append_printf (out, "%s:%s", confab_message_get_own (m) ? "me" : name != NULL ? name : "?",
+                                  confab_message_get_text (m));
+          break;
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+#define ASSERT_ROWS(session, expected)                                  \
+  G_STMT_START {                                                        \
+    g_autofree char *rows__ = describe (session);                       \
+    g_assert_cmpstr (rows__, ==, expected);                             \
+  } G_STMT_END
+
+#define WAIT_ROWS(session, expected)                                    \
+  CONFAB_TEST_WAIT_UNTIL (({ g_autofree char *rows__ = describe (session);    \
+                             g_strcmp0 (rows__, expected) == 0; }), 10000)
+
+static ConfabMessage *
+start_conversation (Fixture *f)
+{
+  ConfabMessage *first;
+
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  first = confab_session_send_text (f->session, "Hello, I need help");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
+  return first;
+}
+
+/* Two agents in one conversation: each message keeps the name of whoever wrote it, the
+ * hand-over is a row, and after a restart with the service gone, so without a profile to
+ * fetch, every sender is named as before. */
+static void
+test_hand_over_named_after_restart (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabSession) later = NULL;
+
+  start_conversation (f);
+  g_assert_false (confab_session_get_agent_present (f->session));
+  g_assert_null (confab_session_get_agent_display_name (f->session));
+
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Dana here", &error), >, 0);
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:Dana here");
+  g_assert_true (confab_session_get_agent_present (f->session));
+  g_assert_cmpstr (confab_session_get_agent_display_name (f->session), ==, "Dana");
+
+  g_assert_true (confab_server_agent_transfer (f->server, NULL, confab_server_get_second_agent_id (f->server), &error));
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Alex here", &error), >, 0);
+  g_assert_no_error (error);
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:Dana here | +Alex | Alex:Alex here");
+  g_assert_cmpstr (confab_session_get_agent_display_name (f->session), ==, "Alex");
+  g_assert_cmpstr (confab_session_get_agent_nickname (f->session), ==, "Alex");
+  g_assert_cmpstr (confab_message_get_originator_id (row_at (f->session, 4)), ==,
+                   confab_server_get_second_agent_id (f->server));
+  confab_test_spin (200);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+
+  /* Confab starts again with the service gone: nothing can be looked up. */
+  confab_server_shutdown (f->server);
+  later = new_session (f);
+  confab_session_start (later);
+  WAIT_ROWS (later, "me:Hello, I need help | +Dana | Dana:Dana here | +Alex | Alex:Alex here");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_agent_display_name (later) != NULL, 10000);
+  g_assert_cmpstr (confab_session_get_agent_display_name (later), ==, "Alex");
+  g_assert_true (confab_session_get_agent_present (later));
+  g_assert_cmpint (confab_session_get_state (later), !=, CONFAB_SESSION_ONLINE);
+  confab_session_stop (later);
+}
+
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *count)
+{
+  (*count)++;
+}
+
+/* A name that comes after the message: the row takes it when the profile arrives, and the
+ * agent now is named from then on. */
+static void
+test_name_arrives_later (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  start_conversation (f);
+  /* profile answers held back: the message is there first */
+  confab_server_set_response_delay (f->server, 600);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "First words", &error), >, 0);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f->session) == 3, 10000);
+  ASSERT_ROWS (f->session, "me:Hello, I need help | +? | ?:First words");
+  g_assert_true (confab_session_get_agent_present (f->session));
+  g_assert_null (confab_session_get_agent_display_name (f->session));
+
+  g_signal_connect (row_at (f->session, 2), "notify::sender-name", G_CALLBACK (count_cb), &notified);
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:First words");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (confab_session_get_agent_display_name (f->session), ==, "Dana");
+}
+
+/* What happened is told by rows in order: the agent joined, the conversation closed for its
+ * reason, a new one began above what the person wrote for it; saved with the history, and
+ * neither read nor acknowledged. */
+static void
+test_event_rows (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autoptr(ConfabSession) later = NULL;
+  g_autofree char *old_conversation = NULL;
+  g_autoptr(JsonNode) log = NULL;
+  g_autofree char *frames = NULL;
+  ConfabMessage *closed, *fresh, *again;
+
+  start_conversation (f);
+  old_conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  g_assert_true (confab_server_agent_accept (f->server, NULL, &error));
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana");
+  g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_TIMEOUT, &error));
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT");
+  closed = row_at (f->session, 2);
+  g_assert_cmpstr (confab_message_get_dialog_id (closed), ==, old_conversation);
+  g_assert_cmpint (confab_message_get_server_time (closed), >, 0);
+
+  /* events are neither read nor acknowledged */
+  for (guint i = 0; i < n_rows (f->session); i++)
+    g_ptr_array_add (seen, row_at (f->session, i));
+  confab_session_mark_read (f->session, seen);
+  g_assert_false (confab_message_get_seen (closed));
+  g_assert_false (confab_message_get_seen (row_at (f->session, 1)));
+
+  /* a new conversation begins at the end, above what the person writes for it */
+  confab_session_new_conversation (f->session);
+  ASSERT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT | new");
+  fresh = row_at (f->session, 3);
+  g_assert_null (confab_message_get_dialog_id (fresh));
+  again = confab_session_send_text (f->session, "One more thing");
+  ASSERT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT | new | me:One more thing");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (again) == CONFAB_DELIVERY_SENT, 10000);
+  ASSERT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT | new | me:One more thing");
+  g_assert_cmpstr (confab_message_get_dialog_id (fresh), ==, confab_session_get_conversation_id (f->session));
+  g_assert_cmpstr (confab_message_get_dialog_id (fresh), !=, old_conversation);
+
+  /* the consumer closes: by you */
+  confab_session_close_conversation (f->session);
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT | new | me:One more thing | closed:CONSUMER");
+  confab_test_spin (200);
+  log = confab_server_dup_frame_log (f->server, CONFAB_REQ_PUBLISH_EVENT, NULL);
+  frames = json_to_string (log, FALSE);
+  g_assert_null (strstr (frames, "\"READ\""));
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+
+  /* Saved with the history: a restart shows them again, once, whatever the service says of
+   * the conversations since. */
+  later = new_session (f);
+  confab_session_start (later);
+  WAIT_ROWS (later, "me:Hello, I need help | +Dana | closed:TIMEOUT | new | me:One more thing | closed:CONSUMER");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_ONLINE, 10000);
+  confab_test_spin (500);
+  ASSERT_ROWS (later, "me:Hello, I need help | +Dana | closed:TIMEOUT | new | me:One more thing | closed:CONSUMER");
+  confab_session_stop (later);
+}
+
+/* An agent is "joined" only when Confab saw the conversation without it: a session that
+ * resumes a conversation without its history, or after a restart with the same agent, shows
+ * no such row. */
+static void
+test_no_join_row_without_knowledge (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabSession) bare = NULL;
+  g_autoptr(ConfabSession) later = NULL;
+
+  start_conversation (f);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Hi", &error), >, 0);
+  WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:Hi");
+  confab_test_spin (200);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+
+  /* without the history on disk */
+  bare = confab_session_new (f->account, NULL);
+  confab_session_set_timings (bare, 30, 50, 400, 200);
+  confab_session_start (bare);
+  WAIT_ROWS (bare, "me:Hello, I need help | Dana:Hi");
+  confab_test_spin (300);
+  ASSERT_ROWS (bare, "me:Hello, I need help | Dana:Hi");
+  g_assert_cmpstr (confab_session_get_agent_display_name (bare), ==, "Dana");
+  confab_session_stop (bare);
+
+  /* with it: the same agent is no news */
+  later = new_session (f);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (later) == CONFAB_CONVERSATION_OPEN, 10000);
+  confab_test_spin (300);
+  ASSERT_ROWS (later, "me:Hello, I need help | +Dana | Dana:Hi");
+  confab_session_stop (later);
+}
+
+#define ADD(path, func) \
+  g_test_add ("/core/session/senders/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  ADD ("hand-over-named-after-restart", test_hand_over_named_after_restart);
+  ADD ("name-arrives-later", test_name_arrives_later);
+  ADD ("event-rows", test_event_rows);
+  ADD ("no-join-row-without-knowledge", test_no_join_row_without_knowledge);
+
+  return g_test_run ();
+}
