@@ -28,6 +28,7 @@ struct _ConfabAccount
   char *idp;
   char *accdn;
   char *csds;
+  char *storage;       /* "swift", looked up when a file is first sent or fetched */
   gboolean anonymous;
 };
 
@@ -75,6 +76,7 @@ confab_account_finalize (GObject *object)
   g_free (self->idp);
   g_free (self->accdn);
   g_free (self->csds);
+  g_free (self->storage);
 
   G_OBJECT_CLASS (confab_account_parent_class)->finalize (object);
 }
@@ -790,6 +792,92 @@ confab_account_resolve_finish (ConfabAccount  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+storage_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConfabAccount *self = g_task_get_source_object (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *what = g_strdup_printf (_("The domain lookup for %s"), "swift");
+  const char *base_uri;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_new_error (task, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP,
+                               _("%s failed: %s"), what, error->message);
+      return;
+    }
+  answer = parse_json_answer (msg, bytes, what, &error);
+  if (answer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  base_uri = confab_json_get_string (answer, "baseURI");
+  if (base_uri == NULL || *base_uri == '\0')
+    {
+      g_task_return_new_error (task, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP,
+                               _("%s gave no baseURI"), what);
+      return;
+    }
+  set_string (&self->storage, base_uri);
+  g_task_return_pointer (task, g_strdup (base_uri), g_free);
+}
+
+void
+confab_account_lookup_storage_async (ConfabAccount      *self,
+                                     SoupSession        *session,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+  g_return_if_fail (SOUP_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, confab_account_lookup_storage_async);
+  if (self->storage != NULL)
+    {
+      g_task_return_pointer (task, g_strdup (self->storage), g_free);
+      return;
+    }
+
+  escaped = g_uri_escape_string (self->account_id, NULL, FALSE);
+  path = g_strdup_printf ("/api/account/%s/service/swift/baseURI.json?version=1.0", escaped);
+  url = confab_account_build_url (self->csds, FALSE, path, &error);
+  if (url == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, storage_cb,
+                                    g_steal_pointer (&task));
+}
+
+char *
+confab_account_lookup_storage_finish (ConfabAccount  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

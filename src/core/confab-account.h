@@ -78,6 +78,16 @@ void        confab_account_resolve_async                 (ConfabAccount      *se
                                                           GCancellable       *cancellable,
                                                           GAsyncReadyCallback callback,
                                                           gpointer            user_data);
+/* The storage of hosted files (the domain lookup's "swift"), looked up once and kept; the
+ * result is its base ("host" or a full URL, as for the other domains). */
+void        confab_account_lookup_storage_async          (ConfabAccount      *self,
+                                                          SoupSession        *session,
+                                                          GCancellable       *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer            user_data);
+char       *confab_account_lookup_storage_finish         (ConfabAccount *self,
+                                                          GAsyncResult  *result,
+                                                          GError       **error);
 gboolean    confab_account_resolve_finish                (ConfabAccount *self,
                                                           GAsyncResult  *result,
                                                           GError       **error);

@@ -410,13 +410,14 @@ connect_cb (GObject      *object,
   set_state (self, CONFAB_CONNECTION_STATE_CONNECTED);
 }
 
-/* What Confab can show; an account holds back what a client does not declare. Photo and
- * file sharing are declared only once Confab can send and show files. */
+/* What Confab can show and send; an account holds back what a client does not declare. */
 static const char *const features[] = {
   CONFAB_FEATURE_RICH_CONTENT,
   CONFAB_FEATURE_QUICK_REPLIES,
   CONFAB_FEATURE_MULTI_DIALOG,
   CONFAB_FEATURE_AUTO_MESSAGES,
+  CONFAB_FEATURE_PHOTO_SHARING,
+  CONFAB_FEATURE_FILE_SHARING,
 };
 
 static char *
@@ -533,7 +534,9 @@ confab_connection_send_request_full (ConfabConnection   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, confab_connection_send_request);
 
-  if (self->state != CONFAB_CONNECTION_STATE_CONNECTED || self->ws == NULL)
+  /* libsoup may be closing the socket (the peer cut it) before it tells us so. */
+  if (self->state != CONFAB_CONNECTION_STATE_CONNECTED || self->ws == NULL ||
+      soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
     {
       g_task_return_new_error (task, CONFAB_CONNECTION_ERROR,
                                CONFAB_CONNECTION_ERROR_NOT_CONNECTED,

@@ -759,6 +759,27 @@ confab_message_new_reply (const char *text,
   return self;
 }
 
+ConfabMessage *
+confab_message_new_outgoing_file (ConfabHostedFile *file,
+                                  gint64            local_time_ms)
+{
+  ConfabMessageFields fields = { 0 };
+
+  g_return_val_if_fail (file != NULL, NULL);
+
+  fields.sequence = -1;
+  fields.own = TRUE;
+  fields.role = CONFAB_ROLE_CONSUMER;
+  /* What the echo's text will be (the caption), so that the echo is matched to this row. */
+  fields.text = file->caption;
+  fields.is_placeholder = TRUE;
+  fields.content_type = CONFAB_CONTENT_TYPE_HOSTED_FILE;
+  fields.server_time = local_time_ms;
+  fields.delivery_state = CONFAB_DELIVERY_QUEUED;
+  fields.file = file;
+  return confab_message_new (&fields);
+}
+
 ConfabRichContent *
 confab_message_get_rich (ConfabMessage *self)
 {

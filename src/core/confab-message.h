@@ -181,6 +181,10 @@ ConfabMessage      *confab_message_new_reply           (const char *text,
                                                         JsonNode   *metadata,
                                                         const char *target_dialog_id,
                                                         gint64      target_sequence);
+/* An own photo just uploaded: queued like text, published as a hosted/file event; its text
+ * is the file's caption. */
+ConfabMessage      *confab_message_new_outgoing_file   (ConfabHostedFile *file,
+                                                        gint64            local_time_ms);
 /* The message a reply answers; FALSE for any other message. */
 gboolean            confab_message_get_reply_target    (ConfabMessage *self,
                                                         const char   **dialog_id,

@@ -221,8 +221,11 @@ _confab_session_flush_outbox (ConfabSession *self)
                                       confab_message_get_metadata (head));
     }
   confab_connection_send_request_full (self->conn, CONFAB_REQ_PUBLISH_EVENT,
-                                       confab_publish_text_body (self->conversation_id, self->conversation_id,
-                                                                 confab_message_get_text (head)),
+                                       confab_message_get_file (head) != NULL
+                                       ? confab_publish_file_body (self->conversation_id, self->conversation_id,
+                                                                   confab_message_get_file (head))
+                                       : confab_publish_text_body (self->conversation_id, self->conversation_id,
+                                                                   confab_message_get_text (head)),
                                        confab_message_get_own (head) ? confab_message_get_metadata (head) : NULL,
                                        NULL, publish_text_cb, g_object_ref (self));
 

@@ -12,6 +12,7 @@
  *   confab-session-connect.c       connecting, subscriptions, reconnecting, network monitor
  *   confab-session-conversation.c  the current conversation: asked for, open, closed
  *   confab-session-events.c        incoming notifications, one handler per kind of event
+ *   confab-session-files.c         photos sent and files fetched, through the storage
  *   confab-session-event-rows.c    rows for what happens to the conversation: an agent joins,
  *                                  it closes, a new one begins
  *   confab-session-outbox.c        own messages: queued, sent, retried, kept in the store

@@ -13,6 +13,23 @@
 
 G_BEGIN_DECLS
 
+#define CONFAB_SESSION_ERROR (confab_session_error_quark ())
+
+/* Why a file was not sent or fetched; the message is in words for the person. */
+typedef enum {
+  CONFAB_SESSION_ERROR_OFFLINE,     /* not connected */
+  CONFAB_SESSION_ERROR_FILE_TYPE,   /* not a JPG, PNG or GIF */
+  CONFAB_SESSION_ERROR_TOO_LARGE,   /* over CONFAB_FILE_UPLOAD_MAX_SIZE (or, fetched, far over) */
+  CONFAB_SESSION_ERROR_STORAGE,     /* the storage or the service said no */
+} ConfabSessionError;
+
+GQuark confab_session_error_quark (void);
+
+/* How much of an upload has gone, in bytes. */
+typedef void (*ConfabSessionProgress) (guint64  sent,
+                                       guint64  total,
+                                       gpointer user_data);
+
 typedef enum {
   CONFAB_SESSION_OFFLINE,      /* not started, or stopped */
   CONFAB_SESSION_CONNECTING,
@@ -89,6 +106,33 @@ gboolean                 confab_session_send_survey           (ConfabSession *se
                                                                gboolean       skipped);
 gboolean                 confab_session_get_survey_answered   (ConfabSession *self,
                                                                const char    *conversation_id);
+/* A photo (JPG, JPEG, PNG or GIF of at most CONFAB_FILE_UPLOAD_MAX_SIZE bytes) to the
+ * storage, then queued as an own hosted/file message with caption (required) and preview (a
+ * data: URL, or NULL); the message is the result. progress is called as the bytes go, until
+ * the call finishes. Needs a connection; cancellable stops it until it is queued. */
+void                     confab_session_send_file_async       (ConfabSession         *self,
+                                                               GBytes                *data,
+                                                               ConfabFileType         file_type,
+                                                               const char            *caption,
+                                                               const char            *preview,
+                                                               ConfabSessionProgress  progress,
+                                                               gpointer               progress_data,
+                                                               GCancellable          *cancellable,
+                                                               GAsyncReadyCallback    callback,
+                                                               gpointer               user_data);
+/* transfer full: the queued message (the list holds it too) */
+ConfabMessage           *confab_session_send_file_finish      (ConfabSession  *self,
+                                                               GAsyncResult   *result,
+                                                               GError        **error);
+/* The bytes of a hosted file, from the storage. */
+void                     confab_session_fetch_file_async      (ConfabSession       *self,
+                                                               ConfabHostedFile    *file,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+GBytes                  *confab_session_fetch_file_finish     (ConfabSession  *self,
+                                                               GAsyncResult   *result,
+                                                               GError        **error);
 /* A failed message back in the queue. */
 void                     confab_session_retry_message         (ConfabSession *self,
                                                                ConfabMessage *message);

@@ -269,7 +269,7 @@ control_post_survey (ConfabServer      *server,
   gboolean enabled = TRUE;
 
   confab_json_lookup_boolean (body, "enabled", &enabled);
-  confab_server_set_post_survey (server, enabled);
+  g_object_set (server, "post-survey", enabled, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "enabled");

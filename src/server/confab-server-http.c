@@ -60,14 +60,6 @@ confab_server_split_path (const char *path)
 }
 
 char *
-confab_server_dup_base_url (ConfabServer *self)
-{
-  g_return_val_if_fail (CONFAB_IS_SERVER (self), NULL);
-
-  return g_strdup_printf ("http://127.0.0.1:%u", self->port);
-}
-
-char *
 confab_server_issue_token (ConfabServer *self,
                            const char   *account_id,
                            const char   *consumer_id,

@@ -465,6 +465,15 @@ confab_server_listener_get_port (ConfabServerListener *listener)
   return listener->port;
 }
 
+/* Where the service listens, as every part of it tells clients. */
+char *
+confab_server_dup_base_url (ConfabServer *self)
+{
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), NULL);
+
+  return g_strdup_printf ("http://127.0.0.1:%u", self->port);
+}
+
 /* Stops listening. The connections stay: libsoup and the sockets close them. */
 void
 confab_server_listener_free (ConfabServerListener *listener)

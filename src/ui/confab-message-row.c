@@ -38,6 +38,7 @@ struct _ConfabMessageRow
   GtkWidget *rich_box;
   GtkWidget *chips_box;
   GtkWidget *rich_view;        /* in rich_box, for the message's content, or NULL */
+  GtkWidget *file_view;        /* in rich_box, for the message's hosted file, or NULL */
   GtkWidget *chips_view;       /* in chips_box, for its quick replies, or NULL */
 };
 
@@ -266,19 +267,31 @@ rich_clicked_cb (ConfabMessageRow        *self,
     g_signal_emit (self, signals[SIGNAL_RICH_CLICKED], 0, self->message, element);
 }
 
-/* view_slot shows a view of what (content or quick replies); a new one only when what changed. */
+typedef enum {
+  SHOW_CONTENT,
+  SHOW_QUICK_REPLIES,
+  SHOW_FILE,
+} ShowKind;
+
+/* view_slot shows a view of what (content, quick replies or a file); a new one only when
+ * what changed. */
 static void
 show_rich (ConfabMessageRow *self,
            GtkWidget        *box,
            GtkWidget       **view_slot,
            gpointer          what,
-           gboolean          quick_replies)
+           ShowKind          kind)
 {
   gpointer shown = NULL;
 
   if (*view_slot != NULL)
-    shown = quick_replies ? (gpointer) confab_rich_view_get_quick_replies (CONFAB_RICH_VIEW (*view_slot))
-                          : (gpointer) confab_rich_view_get_content (CONFAB_RICH_VIEW (*view_slot));
+    switch (kind)
+      {
+      case SHOW_QUICK_REPLIES: shown = confab_rich_view_get_quick_replies (CONFAB_RICH_VIEW (*view_slot)); break;
+      case SHOW_FILE: shown = confab_rich_view_get_file (CONFAB_RICH_VIEW (*view_slot)); break;
+      case SHOW_CONTENT:
+      default: shown = confab_rich_view_get_content (CONFAB_RICH_VIEW (*view_slot)); break;
+      }
   if (shown != what && *view_slot != NULL)
     {
       gtk_box_remove (GTK_BOX (box), *view_slot);
@@ -286,24 +299,33 @@ show_rich (ConfabMessageRow *self,
     }
   if (what != NULL && *view_slot == NULL)
     {
-      *view_slot = quick_replies ? confab_rich_view_new_quick_replies (what) : confab_rich_view_new (what);
+      switch (kind)
+        {
+        case SHOW_QUICK_REPLIES: *view_slot = confab_rich_view_new_quick_replies (what); break;
+        case SHOW_FILE: *view_slot = confab_rich_view_new_file (what); break;
+        case SHOW_CONTENT:
+        default: *view_slot = confab_rich_view_new (what); break;
+        }
       g_signal_connect_object (*view_slot, "clicked", G_CALLBACK (rich_clicked_cb), self, G_CONNECT_SWAPPED);
       gtk_box_append (GTK_BOX (box), *view_slot);
     }
-  gtk_widget_set_visible (box, what != NULL);
 }
 
 static void
 update_rich (ConfabMessageRow *self)
 {
   ConfabRichContent *rich = self->message != NULL ? confab_message_get_rich (self->message) : NULL;
+  ConfabHostedFile *file = self->message != NULL ? confab_message_get_file (self->message) : NULL;
   ConfabQuickReplies *replies = NULL;
 
   if (self->message != NULL && confab_message_get_replies_active (self->message))
     replies = confab_message_get_quick_replies (self->message);
 
-  show_rich (self, self->rich_box, &self->rich_view, rich, FALSE);
-  show_rich (self, self->chips_box, &self->chips_view, replies, TRUE);
+  show_rich (self, self->rich_box, &self->rich_view, rich, SHOW_CONTENT);
+  show_rich (self, self->rich_box, &self->file_view, file, SHOW_FILE);
+  show_rich (self, self->chips_box, &self->chips_view, replies, SHOW_QUICK_REPLIES);
+  gtk_widget_set_visible (self->rich_box, rich != NULL || file != NULL);
+  gtk_widget_set_visible (self->chips_box, replies != NULL);
   /* The content is the message; its text is what a screen reader and a copy get. */
   gtk_widget_set_visible (self->text_label, rich == NULL);
   if (rich != NULL)
@@ -326,7 +348,8 @@ update (ConfabMessageRow *self)
   markup = confab_text_to_display_markup (confab_message_get_text (self->message), ROW_MAX_CHARS, &cut);
   gtk_label_set_markup (GTK_LABEL (self->text_label), markup);
   gtk_widget_set_visible (self->show_all_button, cut);
-  if (confab_message_get_is_placeholder (self->message))
+  /* A file's caption is the sender's words, though not a text message. */
+  if (confab_message_get_is_placeholder (self->message) && confab_message_get_file (self->message) == NULL)
     gtk_widget_add_css_class (self->text_label, "placeholder");
   else
     gtk_widget_remove_css_class (self->text_label, "placeholder");

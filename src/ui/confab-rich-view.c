@@ -35,6 +35,7 @@ struct _ConfabRichView
 
   ConfabRichContent *content;
   ConfabQuickReplies *quick_replies;
+  ConfabHostedFile *file;
   GCancellable *cancellable;   /* image loads */
 };
 
@@ -842,6 +843,13 @@ build_chip (ConfabRichView    *self,
 
 /* The widget */
 
+ConfabHostedFile *
+confab_rich_view_get_file (ConfabRichView *self)
+{
+  g_return_val_if_fail (CONFAB_IS_RICH_VIEW (self), NULL);
+  return self->file;
+}
+
 ConfabRichContent *
 confab_rich_view_get_content (ConfabRichView *self)
 {
@@ -878,6 +886,7 @@ confab_rich_view_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->content, confab_rich_content_unref);
   g_clear_pointer (&self->quick_replies, confab_quick_replies_unref);
+  g_clear_pointer (&self->file, confab_hosted_file_unref);
 
   G_OBJECT_CLASS (confab_rich_view_parent_class)->finalize (object);
 }
@@ -950,5 +959,94 @@ confab_rich_view_new_quick_replies (ConfabQuickReplies *quick_replies)
     gtk_widget_set_parent (build_chip (self, g_ptr_array_index (quick_replies->replies, i)), GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "rich-chips");
   set_name (GTK_WIDGET (self), _("Quick Replies"));
+  return GTK_WIDGET (self);
+}
+
+/* Hosted files */
+
+static void
+preview_decoded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ImageLoad *load = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  texture = confab_image_loader_decode_finish (result, &error);
+  if (texture != NULL)
+    {
+      gtk_picture_set_paintable (load->picture, GDK_PAINTABLE (texture));
+      gtk_stack_set_visible_child_name (load->stack, "picture");
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Preview not shown: %s", error->message);
+  g_object_unref (load->stack);
+  g_object_unref (load->picture);
+  g_free (load);
+}
+
+static void
+file_clicked_cb (GtkButton      *button,
+                 ConfabRichView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CLICKED], 0, NULL);
+}
+
+GtkWidget *
+confab_rich_view_new_file (ConfabHostedFile *file)
+{
+  ConfabRichView *self;
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *picture = gtk_picture_new ();
+  g_autoptr(GBytes) preview = NULL;
+  g_autofree char *name = NULL;
+  gboolean image;
+  const char *caption;
+
+  g_return_val_if_fail (file != NULL, NULL);
+
+  self = g_object_new (CONFAB_TYPE_RICH_VIEW, NULL);
+  self->file = confab_hosted_file_ref (file);
+  image = confab_file_type_is_image (file->file_type);
+  caption = file->caption != NULL && *file->caption != '\0' ? file->caption : NULL;
+
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_stack_add_named (GTK_STACK (stack),
+                       image_status (image ? "image-x-generic-symbolic" : "text-x-generic-symbolic",
+                                     file->file_type_name), "icon");
+  gtk_stack_add_named (GTK_STACK (stack), picture, "picture");
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "icon");
+  gtk_widget_set_size_request (stack, 200, IMAGE_HEIGHT);
+  gtk_widget_add_css_class (stack, "rich-image");
+  gtk_widget_set_overflow (stack, GTK_OVERFLOW_HIDDEN);
+
+  /* The thumbnail the message carries; the file itself only when asked for. */
+  preview = confab_hosted_file_dup_preview_bytes (file);
+  if (preview != NULL)
+    {
+      ImageLoad *load = g_new0 (ImageLoad, 1);
+
+      load->stack = g_object_ref (GTK_STACK (stack));
+      load->picture = g_object_ref (GTK_PICTURE (picture));
+      confab_image_loader_decode_async (preview, self->cancellable, preview_decoded_cb, load);
+    }
+
+  gtk_button_set_child (GTK_BUTTON (button), stack);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "rich-image-button");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  if (image)
+    /* Translators: a photo in a message, read out; %s is its caption */
+    name = caption != NULL ? g_strdup_printf (_("Photo: %s"), caption) : g_strdup (_("Photo"));
+  else
+    /* Translators: a file in a message, read out; %s is its caption */
+    name = caption != NULL ? g_strdup_printf (_("File: %s"), caption) : g_strdup (_("File"));
+  set_name (button, name);
+  gtk_widget_set_tooltip_text (button, image ? _("Open the photo") : _("Open the file"));
+  g_signal_connect_object (button, "clicked", G_CALLBACK (file_clicked_cb), self, 0);
+  gtk_widget_set_parent (button, GTK_WIDGET (self));
   return GTK_WIDGET (self);
 }

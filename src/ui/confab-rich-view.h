@@ -20,6 +20,10 @@ G_DECLARE_FINAL_TYPE (ConfabRichView, confab_rich_view, CONFAB, RICH_VIEW, GtkWi
 GtkWidget          *confab_rich_view_new               (ConfabRichContent  *content);
 /* A message's quick replies, as a row of chips; ::clicked (the chip) when one is pressed. */
 GtkWidget          *confab_rich_view_new_quick_replies (ConfabQuickReplies *quick_replies);
+/* A hosted file: its preview (or an icon) and caption in a button; ::clicked (NULL) when it
+ * is pressed, to fetch and open it. */
+GtkWidget          *confab_rich_view_new_file          (ConfabHostedFile   *file);
+ConfabHostedFile   *confab_rich_view_get_file          (ConfabRichView *self);
 ConfabRichContent  *confab_rich_view_get_content       (ConfabRichView *self);
 ConfabQuickReplies *confab_rich_view_get_quick_replies (ConfabRichView *self);
 

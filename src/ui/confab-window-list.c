@@ -454,11 +454,17 @@ rich_clicked_cb (ConfabWindow            *self,
                  const ConfabRichElement *element,
                  ConfabMessageRow        *row)
 {
-  gboolean chip = is_quick_reply (message, element);
+  gboolean chip = element != NULL && is_quick_reply (message, element);
   ConfabMessage *reply = NULL;
 
   if (self->session == NULL)
     return;
+  /* no element: the message's file */
+  if (element == NULL)
+    {
+      _confab_window_open_file (self, message);
+      return;
+    }
 
   if (element->click == NULL)
     {

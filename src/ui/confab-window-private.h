@@ -13,6 +13,8 @@
  *   confab-window-list.c    the message list: row factory, kept at the bottom, "jump to
  *                           latest" and its unread count, the "New Messages" divider, older
  *                           pages asked for near the top, notifications, the read tracker
+ *   confab-window-files.c   photos sent (chosen, dropped, pasted) with their progress bar,
+ *                           files of messages opened
  *   confab-window-status.c  the subtitle and status bar, the closed conversation's bar and
  *                           its survey, errors, and the history's problems in a toast
  */
@@ -39,6 +41,11 @@ struct _ConfabWindow
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
   ConfabConversationStatus last_status;
   GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
+  GCancellable *upload_cancellable; /* while a photo is being sent */
+  GtkWidget *upload_revealer;
+  GtkWidget *upload_label;
+  GtkWidget *upload_progress;
+  GtkWidget *upload_cancel;
 
   /* template children */
   GtkWidget *header_bar;
@@ -121,6 +128,21 @@ void           _confab_window_focus_list          (ConfabWindow  *self);
 void           _confab_window_update_page         (ConfabWindow  *self);
 /* The row at the top while an older page is read. */
 void           _confab_window_update_older        (ConfabWindow  *self);
+
+/* confab-window-files.c */
+
+/* The attach button, the upload bar, the drop target, pasting images. */
+void           _confab_window_init_files          (ConfabWindow   *self);
+void           _confab_window_class_init_files    (GtkWidgetClass *widget_class);
+/* A photo (name: its caption) checked, given a preview and sent, the bar showing how far. */
+void           _confab_window_send_photo          (ConfabWindow  *self,
+                                                   GBytes        *data,
+                                                   const char    *name);
+/* The message's file fetched and opened in the person's app for it. */
+void           _confab_window_open_file           (ConfabWindow  *self,
+                                                   ConfabMessage *message);
+/* For tests: the upload bar (a GtkRevealer) and its Cancel button */
+GtkWidget     *_confab_window_get_upload_bar      (ConfabWindow  *self);
 
 /* confab-window-status.c */
 

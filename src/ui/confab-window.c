@@ -386,6 +386,9 @@ confab_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
   g_clear_handle_id (&self->older_source, g_source_remove);
+  if (self->upload_cancellable != NULL)
+    g_cancellable_cancel (self->upload_cancellable);
+  g_clear_object (&self->upload_cancellable);
   if (self->survey != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->survey), (gpointer *) &self->survey);
@@ -444,6 +447,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, closed_label);
 
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
+  _confab_window_class_init_files (widget_class);
   gtk_widget_class_install_action (widget_class, "win.new-conversation", NULL, new_conversation_action);
   gtk_widget_class_install_action (widget_class, "win.close-conversation", NULL, close_conversation_action);
   gtk_widget_class_install_action (widget_class, "win.retry-now", NULL, retry_now_action);
@@ -480,6 +484,7 @@ confab_window_init (ConfabWindow *self)
   confab_ui_name_mnemonic_button (self->new_conversation_button, _("New Conversation"));
 
   _confab_window_init_list (self);
+  _confab_window_init_files (self);
   g_signal_connect (self, "notify::application", G_CALLBACK (application_cb), NULL);
   _confab_window_update_actions (self);
 

@@ -3,9 +3,12 @@
 # AT-SPI bus, check the main window's widgets have the roles and names a
 # screen reader needs, then send a message through the accessibility
 # interfaces only and wait for it (and the scripted agent's reply) to show up
-# in the message list. Then walk the whole tree of the application, with the
-# windows its menu opens (Preferences, Keyboard Shortcuts, About), and fail on
-# every object that can take the keyboard focus but has no name.
+# in the message list. It asks the agent for its menu (a card with buttons and
+# quick replies), finds them named as they are read and chooses a quick reply
+# through AT-SPI, which is sent and takes the chips away. Then walk the whole
+# tree of the application, with the windows its menu opens (Preferences,
+# Keyboard Shortcuts, About), and fail on every object that can take the
+# keyboard focus but has no name.
 #
 # Usage: check-atspi.py PATH-TO-CONFAB
 # Exit status: 0 pass, 1 fail, 77 skip (no display, no session bus, no pyatspi).
@@ -350,26 +353,26 @@ def focus_composer(pyatspi, entry, check_app):
     log("    composer focused by %s" % how)
 
 
-def put_text(pyatspi, entry, check_app):
-    """Put TEXT into the composer: EditableText if offered, else keystrokes."""
+def put_text(pyatspi, entry, check_app, text=TEXT):
+    """Put text into the composer: EditableText if offered, else keystrokes."""
     try:
         editable = entry.queryEditableText()
     except NotImplementedError:
         editable = None
     if editable is not None:
         try:
-            editable.setTextContents(TEXT)
+            editable.setTextContents(text)
         except Exception as e:
             log("    (EditableText.setTextContents failed: %s)" % e)
-        if wait_for(lambda: composer_text(entry) == TEXT, 2, check_app):
+        if wait_for(lambda: composer_text(entry) == text, 2, check_app):
             log("    text set with EditableText")
             return
     else:
         log("    (the composer has no EditableText interface; typing)")
-    pyatspi.Registry.generateKeyboardEvent(0, TEXT, pyatspi.KEY_STRING)
-    if not wait_for(lambda: composer_text(entry) == TEXT, 5, check_app):
+    pyatspi.Registry.generateKeyboardEvent(0, text, pyatspi.KEY_STRING)
+    if not wait_for(lambda: composer_text(entry) == text, 5, check_app):
         raise Failure("the composer holds %r after typing %r"
-                      % (composer_text(entry), TEXT))
+                      % (composer_text(entry), text))
     log("    text typed with generateKeyboardEvent")
 
 
@@ -461,6 +464,39 @@ def run_checks(pyatspi, pid, check_app):
     if not wait_for(lambda: composer_text(entry) == "", 2, check_app):
         raise Failure("the composer still holds %r after sending"
                       % composer_text(entry))
+
+    # Rich content: the bot's menu is a card with buttons and quick replies,
+    # each a button named as it is read ("Button: …", "Quick reply: …").
+    put_text(pyatspi, entry, check_app, "menu")
+    if not send.queryAction().doAction(0):
+        raise Failure("doAction(0) on Send returned false for 'menu'")
+
+    def wait_button(what, prefix, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            check_app()
+            found = find_all(msgs, lambda a: role(a) == "push button" and name(a).startswith(prefix))
+            if found:
+                return found
+            time.sleep(0.25)
+        raise Failure("no %s in 'Messages' after %d s" % (what, timeout))
+
+    card_buttons = wait_button("card button 'Button: …'", "Button: ", REPLY_TIMEOUT)
+    chips = wait_button("quick reply 'Quick reply: …'", "Quick reply: ", REPLY_TIMEOUT)
+    log("    card buttons: %s" % ", ".join(describe(a) for a in card_buttons))
+    log("    quick replies: %s" % ", ".join(describe(a) for a in chips))
+    # A quick reply pressed through AT-SPI: its words become an own message,
+    # and the chips go.
+    chip_title = name(chips[0])[len("Quick reply: "):]
+    if not chips[0].queryAction().doAction(0):
+        raise Failure("doAction(0) on %s returned false" % describe(chips[0]))
+    wait_row("row 'You, …%s…'" % chip_title,
+             lambda n: n.startswith("You, ") and chip_title in n, OWN_TIMEOUT)
+    if not wait_for(lambda: not find_all(msgs, lambda a: role(a) == "push button"
+                                         and name(a).startswith("Quick reply: ")),
+                    5, check_app):
+        raise Failure("the quick replies are still shown after one was chosen")
+    log("    chose %r: it was sent and the chips went" % chip_title)
 
     log("message list:")
     for a, d in walk(msgs):

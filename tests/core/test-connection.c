@@ -231,15 +231,17 @@ test_auth_header (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (object, "appId"), ==, APP_ID);
   g_assert_cmpstr (json_object_get_string_member (object, "appVersion"), ==, PACKAGE_VERSION);
 
-  /* What Confab shows, declared: structured content and quick replies, survey dialogs and
-   * automatic messages; no file sharing, which it cannot send or show. */
+  /* What Confab shows and sends, declared: structured content and quick replies, survey
+   * dialogs, automatic messages, photos and files. */
   features = json_object_get_array_member (object, "features");
   g_assert_nonnull (features);
-  g_assert_cmpuint (json_array_get_length (features), ==, 4);
+  g_assert_cmpuint (json_array_get_length (features), ==, 6);
   g_assert_cmpstr (json_array_get_string_element (features, 0), ==, "RICH_CONTENT");
   g_assert_cmpstr (json_array_get_string_element (features, 1), ==, "QUICK_REPLIES");
   g_assert_cmpstr (json_array_get_string_element (features, 2), ==, "MULTI_DIALOG");
   g_assert_cmpstr (json_array_get_string_element (features, 3), ==, "AUTO_MESSAGES");
+  g_assert_cmpstr (json_array_get_string_element (features, 4), ==, "PHOTO_SHARING");
+  g_assert_cmpstr (json_array_get_string_element (features, 5), ==, "FILE_SHARING");
   /* one line: a header cannot hold a line break */
   g_assert_null (strchr (f->props_seen, '\n'));
 }

@@ -2,9 +2,6 @@
  *
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
- *
- * The agent's rich events are sent to the session as raw notifications (the service cannot
- * send them yet), see agent_sends().
  */
 #include "config.h"
 
@@ -128,35 +125,33 @@ start_conversation (Fixture *f)
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
 }
 
-/* The agent's event, as a notification to this consumer's sockets, with the sequence the
- * service gives its next event; the service then stores a stand-in text there, so that its
- * own events never take that place (the session drops the stand-in as a duplicate). */
+/* The agent's structured content (with its metadata, may be NULL) or text with quick replies
+ * (may be NULL), as the local service's agent sends them: its sequence. */
 static gint64
-agent_sends (Fixture  *f,
-             JsonNode *event,
-             JsonNode *metadata)
+agent_sends_rich (Fixture           *f,
+                  ConfabRichContent *content,
+                  JsonNode          *metadata)
 {
-  g_autoptr(JsonNode) event_owned = event;
   g_autoptr(JsonNode) metadata_owned = metadata;
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *frame = NULL;
-  const char *conversation = confab_session_get_conversation_id (f->session);
-  guint n_events = 0;
   gint64 sequence;
 
-  g_assert_true (confab_server_peek_conversation (f->server, conversation, &n_events, NULL, NULL));
-  sequence = n_events;
-  g_ptr_array_add (changes, confab_messaging_change_to_json_full (sequence, g_get_real_time () / 1000,
-                                                                  confab_server_get_agent_id (f->server),
-                                                                  "ASSIGNED_AGENT", conversation,
-                                                                  conversation, event_owned,
-                                                                  metadata_owned));
-  body = confab_notification_body_to_json (NULL, changes);
-  frame = confab_frame_build_notification (CONFAB_NOTIFY_MESSAGING, body);
-  g_assert_cmpuint (confab_server_send_raw_frame (f->server, confab_session_get_consumer_id (f->session), frame), ==, 1);
-  g_assert_cmpint (confab_server_agent_send_text (f->server, conversation, "stand-in", &error), ==, sequence);
+  sequence = confab_server_agent_send_rich (f->server, confab_session_get_conversation_id (f->session),
+                                            content, NULL, metadata_owned, &error);
+  g_assert_no_error (error);
+  return sequence;
+}
+
+static gint64
+agent_sends_text (Fixture            *f,
+                  const char         *text,
+                  ConfabQuickReplies *chips)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 sequence;
+
+  sequence = confab_server_agent_send_text_full (f->server, confab_session_get_conversation_id (f->session),
+                                                 text, chips, NULL, &error);
   g_assert_no_error (error);
   return sequence;
 }
@@ -330,8 +325,7 @@ test_card_button (Fixture       *f,
   gint64 sequence;
 
   start_conversation (f);
-  sequence = agent_sends (f, confab_rich_content_event_to_json (card, NULL),
-                          metadata_new ("ExternalId", "MY_CARD_ID"));
+  sequence = agent_sends_rich (f, card, metadata_new ("ExternalId", "MY_CARD_ID"));
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
 
   message = newest (f->session);
@@ -367,7 +361,7 @@ test_card_link (Fixture       *f,
   guint frames_before;
 
   start_conversation (f);
-  agent_sends (f, confab_rich_content_event_to_json (card, NULL), NULL);
+  agent_sends_rich (f, card, NULL);
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
   message = newest (f->session);
   details = child (confab_message_get_rich (message), 3);
@@ -407,7 +401,7 @@ test_quick_reply_chosen (Fixture       *f,
   gint64 sequence;
 
   start_conversation (f);
-  sequence = agent_sends (f, confab_text_event_to_json_full ("Do you want it?", chips), NULL);
+  sequence = agent_sends_text (f, "Do you want it?", chips);
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
   message = newest (f->session);
   g_assert_cmpstr (confab_message_get_text (message), ==, "Do you want it?");
@@ -436,7 +430,7 @@ test_quick_replies_go (Fixture       *f,
   ConfabMessage *message;
 
   start_conversation (f);
-  agent_sends (f, confab_text_event_to_json_full ("Choose one", chips), NULL);
+  agent_sends_text (f, "Choose one", chips);
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
   message = newest (f->session);
   g_assert_true (confab_message_get_replies_active (message));
@@ -448,7 +442,7 @@ test_quick_replies_go (Fixture       *f,
   g_assert_cmpuint (count_actions (f), ==, 0);
 
   /* newer from the agent */
-  agent_sends (f, confab_text_event_to_json_full ("Or these?", chips), NULL);
+  agent_sends_text (f, "Or these?", chips);
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
   g_assert_false (confab_message_get_replies_active (message));
   message = newest (f->session);
@@ -459,7 +453,7 @@ test_quick_replies_go (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 4, 5000);
   g_assert_false (confab_message_get_replies_active (message));
 
-  agent_sends (f, confab_text_event_to_json_full ("Last chance", chips), NULL);
+  agent_sends_text (f, "Last chance", chips);
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 5, 5000);
   message = newest (f->session);
   g_assert_true (confab_message_get_replies_active (message));
@@ -483,8 +477,8 @@ test_kept_across_restart (Fixture       *f,
   gint64 sequence;
 
   start_conversation (f);
-  agent_sends (f, confab_rich_content_event_to_json (card, NULL), metadata_new ("ExternalId", "MY_CARD_ID"));
-  sequence = agent_sends (f, confab_text_event_to_json_full ("Do you want it?", chips), NULL);
+  agent_sends_rich (f, card, metadata_new ("ExternalId", "MY_CARD_ID"));
+  sequence = agent_sends_text (f, "Do you want it?", chips);
   CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
   confab_session_stop (f->session);
   g_clear_object (&f->session);
@@ -592,6 +586,109 @@ test_survey_skipped (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (field, "csatResolutionConfirmation"));
 }
 
+static guint
+count_frames_of (Fixture    *f,
+                 const char *type)
+{
+  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, type, NULL);
+
+  return json_array_get_length (json_node_get_array (log));
+}
+
+/* The smallest PNG: one transparent pixel. */
+static const guint8 tiny_png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+  0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+  0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+  0x42, 0x60, 0x82,
+};
+
+static void
+progress_cb (guint64  sent,
+             guint64  total,
+             gpointer user_data)
+{
+  guint64 *last = user_data;
+
+  g_assert_cmpuint (sent, <=, total);
+  g_assert_cmpuint (sent, >=, *last);
+  *last = sent;
+}
+
+/* A photo: upload URL, PUT to the storage (the service's, found through the domain lookup),
+ * then the hosted/file message in the outbox; the service holds the bytes, the row is the
+ * echo's. Fetching it gives the same bytes back. */
+static void
+test_send_and_fetch_file (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) png = g_bytes_new_static (tiny_png, sizeof tiny_png);
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GBytes) fetched = NULL;
+  g_autoptr(ConfabMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  ConfabTestAsync async = { 0 };
+  ConfabHostedFile *file;
+  guint64 sent = 0;
+
+  start_conversation (f);
+  confab_session_send_file_async (f->session, png, CONFAB_FILE_TYPE_PNG, "A dot", NULL, progress_cb, &sent,
+                                  NULL, confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 10000);
+  message = confab_session_send_file_finish (f->session, async.result, &error);
+  confab_test_async_clear (&async);
+  g_assert_no_error (error);
+  g_assert_nonnull (message);
+  g_assert_cmpuint (sent, ==, sizeof tiny_png);
+  file = confab_message_get_file (message);
+  g_assert_nonnull (file);
+  g_assert_cmpstr (file->caption, ==, "A dot");
+  g_assert_cmpstr (confab_message_get_text (message), ==, "A dot");
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) >= CONFAB_DELIVERY_SENT, 10000);
+  g_assert_cmpuint (n_messages (f->session), ==, 2);
+  stored = confab_server_dup_file (f->server, file->relative_path);
+  g_assert_nonnull (stored);
+  g_assert_true (g_bytes_equal (stored, png));
+
+  confab_session_fetch_file_async (f->session, file, NULL, confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 10000);
+  fetched = confab_session_fetch_file_finish (f->session, async.result, &error);
+  confab_test_async_clear (&async);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (fetched, png));
+}
+
+/* What LivePerson would refuse is not sent: not an image type it takes, over 3 MB. */
+static void
+test_file_refused (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (CONFAB_FILE_UPLOAD_MAX_SIZE + 1), CONFAB_FILE_UPLOAD_MAX_SIZE + 1);
+  g_autoptr(GBytes) png = g_bytes_new_static (tiny_png, sizeof tiny_png);
+  ConfabTestAsync async = { 0 };
+  GError *error = NULL;
+
+  start_conversation (f);
+  confab_session_send_file_async (f->session, big, CONFAB_FILE_TYPE_PNG, "big", NULL, NULL, NULL, NULL,
+                                  confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 5000);
+  g_assert_null (confab_session_send_file_finish (f->session, async.result, &error));
+  g_assert_error (error, CONFAB_SESSION_ERROR, CONFAB_SESSION_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  confab_test_async_clear (&async);
+
+  confab_session_send_file_async (f->session, png, CONFAB_FILE_TYPE_PDF, "doc", NULL, NULL, NULL, NULL,
+                                  confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 5000);
+  g_assert_null (confab_session_send_file_finish (f->session, async.result, &error));
+  g_assert_error (error, CONFAB_SESSION_ERROR, CONFAB_SESSION_ERROR_FILE_TYPE);
+  g_clear_error (&error);
+  confab_test_async_clear (&async);
+  g_assert_cmpuint (count_frames_of (f, CONFAB_REQ_GENERATE_UPLOAD_URL), ==, 0);
+  g_assert_cmpuint (n_messages (f->session), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +704,8 @@ main (int   argc,
   ADD ("kept-across-restart", test_kept_across_restart, "store");
   ADD ("survey-once", test_survey_once, NULL);
   ADD ("survey-skipped", test_survey_skipped, NULL);
+  ADD ("send-and-fetch-file", test_send_and_fetch_file, NULL);
+  ADD ("file-refused", test_file_refused, NULL);
 
   return g_test_run ();
 }

@@ -3,8 +3,8 @@
  * Copyright 2026 The Confab developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The agent's rich events go to the session as raw notifications of the local service (see
- * agent_sends()); images come from a small HTTP server of the test's own on 127.0.0.1.
+ * The local service plays the agent; images come from a small HTTP server of the test's own
+ * on 127.0.0.1, as from a brand's web server.
  * With CONFAB_TEST_SCREENSHOTS set to a folder, the window is saved there as PNG files.
  */
 #include "config.h"
@@ -15,6 +15,7 @@
 
 #include "confab-test-util.h"
 #include "ui-test-util.h"
+#include "confab-agent-bot.h"
 #include "confab-image-loader.h"
 #include "confab-message-row.h"
 #include "confab-rich-view.h"
@@ -255,33 +256,33 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
-/* As in tests/core/test-session-rich.c: the rich event at the sequence the service gives its
- * next event, which then holds a stand-in the session drops as a duplicate. */
+/* The agent's structured content (with its metadata, may be NULL) or text with quick replies
+ * (may be NULL), as the local service's agent sends them: its sequence. */
 static gint64
-agent_sends (Fixture  *f,
-             JsonNode *event,
-             JsonNode *metadata)
+agent_sends_rich (Fixture           *f,
+                  ConfabRichContent *content,
+                  JsonNode          *metadata)
 {
-  g_autoptr(JsonNode) event_owned = event;
   g_autoptr(JsonNode) metadata_owned = metadata;
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *frame = NULL;
-  const char *conversation = confab_session_get_conversation_id (f->session);
-  guint n_events = 0;
   gint64 sequence;
 
-  g_assert_true (confab_server_peek_conversation (f->server, conversation, &n_events, NULL, NULL));
-  sequence = n_events;
-  g_ptr_array_add (changes, confab_messaging_change_to_json_full (sequence, g_get_real_time () / 1000,
-                                                                  confab_server_get_agent_id (f->server),
-                                                                  "ASSIGNED_AGENT", conversation,
-                                                                  conversation, event_owned, metadata_owned));
-  body = confab_notification_body_to_json (NULL, changes);
-  frame = confab_frame_build_notification (CONFAB_NOTIFY_MESSAGING, body);
-  g_assert_cmpuint (confab_server_send_raw_frame (f->server, confab_session_get_consumer_id (f->session), frame), ==, 1);
-  g_assert_cmpint (confab_server_agent_send_text (f->server, conversation, "stand-in", &error), ==, sequence);
+  sequence = confab_server_agent_send_rich (f->server, confab_session_get_conversation_id (f->session),
+                                            content, NULL, metadata_owned, &error);
+  g_assert_no_error (error);
+  return sequence;
+}
+
+static gint64
+agent_sends_text (Fixture            *f,
+                  const char         *text,
+                  ConfabQuickReplies *chips)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 sequence;
+
+  sequence = confab_server_agent_send_text_full (f->server, confab_session_get_conversation_id (f->session),
+                                                 text, chips, NULL, &error);
   g_assert_no_error (error);
   return sequence;
 }
@@ -446,7 +447,7 @@ test_card (Fixture       *f,
 
   start_conversation (f);
   content = confab_rich_content_new (card_new (f, "Desk Lamp", "product.png", "€ 49"));
-  sequence = agent_sends (f, confab_rich_content_event_to_json (content, NULL), NULL);
+  sequence = agent_sends_rich (f, content, NULL);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   message = newest (f);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
@@ -515,7 +516,7 @@ test_carousel (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     confab_rich_element_add (carousel, card_new (f, names[i], i == 3 ? "huge.png" : "product.png", "€ 49"));
   content = confab_rich_content_new (carousel);
-  agent_sends (f, confab_rich_content_event_to_json (content, NULL), NULL);
+  agent_sends_rich (f, content, NULL);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
   view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
@@ -577,7 +578,7 @@ test_quick_replies (Fixture       *f,
   gint64 sequence;
 
   start_conversation (f);
-  sequence = agent_sends (f, confab_text_event_to_json_full ("Shall I reserve one for you?", chips), NULL);
+  sequence = agent_sends_text (f, "Shall I reserve one for you?", chips);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   message = newest (f);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
@@ -622,7 +623,7 @@ test_unknown_and_map (Fixture       *f,
   map->tooltip = g_strdup ("Our store");
   confab_rich_element_add (root, map);
   content = confab_rich_content_new (root);
-  agent_sends (f, confab_rich_content_event_to_json (content, NULL), NULL);
+  agent_sends_rich (f, content, NULL);
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
   CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
 
@@ -753,6 +754,161 @@ test_survey (Fixture       *f,
   g_assert_cmpuint (fields->len, ==, 2);
 }
 
+/* A photo from the agent: its preview in a button named for it; nothing fetched before it
+ * is pressed; pressed, it opens from a file with the photo's bytes. */
+static void
+test_file_received (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) png = png_bytes ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) opened = NULL;
+  g_autoptr(GBytes) opened_bytes = NULL;
+  g_autofree char *encoded = g_base64_encode (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  g_autofree char *preview = g_strconcat ("data:image/png;base64,", encoded, NULL);
+  ConfabMessageRow *row;
+  GtkWidget *view, *button, *stack;
+
+  start_conversation (f);
+  g_assert_cmpint (confab_server_agent_send_file (f->server, NULL, png, CONFAB_FILE_TYPE_PNG, "The lamp in our shop",
+                                                  preview, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
+  g_assert_nonnull (confab_message_get_file (newest (f)));
+
+  view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
+  g_assert_nonnull (view);
+  button = find_type (view, GTK_TYPE_BUTTON);
+  g_assert_true (gtk_widget_get_focusable (button));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Photo: The lamp in our shop");
+  g_assert_nonnull (find_label (GTK_WIDGET (row), "The lamp in our shop"));
+  stack = find_type (button, GTK_TYPE_STACK);
+  CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "picture") == 0, 5000);
+  {
+    g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_GENERATE_DOWNLOAD_URL, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (log)), ==, 0);
+  }
+  save_screenshot (f, "photo.png");
+
+  g_assert_true (gtk_widget_activate (button));
+  CONFAB_TEST_WAIT_UNTIL (f->opened->len == 1, 10000);
+  opened = g_file_new_for_uri (g_ptr_array_index (f->opened, 0));
+  opened_bytes = g_file_load_bytes (opened, NULL, NULL, NULL);
+  g_assert_true (opened_bytes != NULL && g_bytes_equal (opened_bytes, png));
+}
+
+/* What cannot be sent is said at once and goes nowhere: not an image, over 3 MB. */
+static void
+test_photo_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) text = g_bytes_new_static ("%PDF-1.4", 8);
+  gsize big_size = CONFAB_FILE_UPLOAD_MAX_SIZE + 1;
+  guint8 *big_data = g_malloc0 (big_size);
+  g_autoptr(GBytes) big = NULL;
+  GtkWidget *bar = _confab_window_get_upload_bar (f->window);
+
+  memcpy (big_data, "\x89PNG\r\n\x1a\n", 8);
+  big = g_bytes_new_take (big_data, big_size);
+  start_conversation (f);
+  _confab_window_send_photo (f->window, text, "a.pdf");
+  _confab_window_send_photo (f->window, big, "big.png");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+  confab_test_spin (200);
+  {
+    g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, CONFAB_REQ_GENERATE_UPLOAD_URL, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (log)), ==, 0);
+  }
+}
+
+/* A photo sent: the bar shows while it goes, the row shows it with its preview, the service
+ * holds it; pressed, it is fetched and opened from a file with the same bytes. */
+static void
+test_photo_sent_and_opened (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) png = png_bytes ();
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GFile) opened = NULL;
+  g_autoptr(GBytes) opened_bytes = NULL;
+  GtkWidget *bar = _confab_window_get_upload_bar (f->window);
+  ConfabHostedFile *file;
+  ConfabMessage *message;
+  ConfabMessageRow *row;
+  GtkWidget *button, *stack;
+
+  start_conversation (f);
+  _confab_window_send_photo (f->window, png, "lamp.png");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (!gtk_revealer_get_reveal_child (GTK_REVEALER (bar)), 10000);
+  message = newest (f);
+  g_assert_true (confab_message_get_own (message));
+  file = confab_message_get_file (message);
+  g_assert_nonnull (file);
+  g_assert_cmpstr (file->caption, ==, "lamp.png");
+  g_assert_nonnull (file->preview);
+  g_assert_cmpuint (strlen (file->preview), <, CONFAB_FILE_UPLOAD_PREVIEW_MAX_SIZE);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) >= CONFAB_DELIVERY_SENT, 10000);
+  stored = confab_server_dup_file (f->server, file->relative_path);
+  g_assert_true (stored != NULL && g_bytes_equal (stored, png));
+
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
+  button = find_type (find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW), GTK_TYPE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Photo: lamp.png");
+  stack = find_type (button, GTK_TYPE_STACK);
+  CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "picture") == 0, 5000);
+  save_screenshot (f, "photo-sent.png");
+
+  g_assert_true (gtk_widget_activate (button));
+  CONFAB_TEST_WAIT_UNTIL (f->opened->len == 1, 10000);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (f->opened, 0), "file://"));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (f->opened, 0), ".png"));
+  opened = g_file_new_for_uri (g_ptr_array_index (f->opened, 0));
+  opened_bytes = g_file_load_bytes (opened, NULL, NULL, NULL);
+  g_assert_true (opened_bytes != NULL && g_bytes_equal (opened_bytes, png));
+}
+
+/* The local service's own agent: its menu is a card with a picture, buttons, a link and a
+ * map, and quick replies under it; every part is named, and a button answers. */
+static void
+test_bot_menu (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(ConfabAgentBot) bot = NULL;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (_confab_window_get_composer (f->window)));
+  ConfabMessage *card = NULL;
+  ConfabMessageRow *row;
+  GtkWidget *view;
+  guint before;
+
+  confab_server_set_accept_delay (f->server, 10);
+  confab_server_set_typing_delay (f->server, 10);
+  bot = confab_agent_bot_new (f->server);
+  start_conversation (f);
+  before = n_rows (f);
+  gtk_text_buffer_set_text (buffer, "menu", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) > before + 1 && confab_message_get_rich (card = newest (f)) != NULL, 10000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, card)) != NULL, 5000);
+  g_assert_true (confab_message_get_replies_active (card));
+  view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
+  g_assert_nonnull (view);
+  /* its picture, from the service's public images */
+  {
+    GtkWidget *stack = find_type (view, GTK_TYPE_STACK);
+
+    g_assert_nonnull (stack);
+    CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "loading") != 0, 10000);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "picture");
+  }
+  save_screenshot (f, "bot-menu.png");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -796,6 +952,10 @@ main (int   argc,
   ADD ("quick-replies", test_quick_replies);
   ADD ("unknown-and-map", test_unknown_and_map);
   ADD ("survey", test_survey);
+  ADD ("file-received", test_file_received);
+  ADD ("photo-refused", test_photo_refused);
+  ADD ("photo-sent-and-opened", test_photo_sent_and_opened);
+  ADD ("bot-menu", test_bot_menu);
 #undef ADD
   g_test_add_func ("/ui/rich/colours", test_colours);
 
