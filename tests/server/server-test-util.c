@@ -14,18 +14,6 @@
 
 #define TEST_TIMEOUT_MS 10000
 
-void
-test_spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (200);
-    }
-}
-
 ConfabServer *
 test_server_new (void)
 {
@@ -62,7 +50,7 @@ test_server_free (ConfabServer *server)
 
   g_object_unref (server);
   /* Closing handshakes and stream closes finish in the main loop. */
-  test_spin (30);
+  confab_test_spin (30);
 }
 
 typedef struct {

@@ -32,8 +32,6 @@ ConfabServer *test_server_new_with_bot (void);
 void          test_server_attach_bot (ConfabServer *server);
 /* Unrefs the server and lets libsoup finish closing its connections. */
 void          test_server_free (ConfabServer *server);
-/* Spins the main context for ms milliseconds. */
-void          test_spin (guint ms);
 
 char         *test_signup (ConfabServer *server,
                            const char   *account_id);

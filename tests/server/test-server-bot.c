@@ -207,7 +207,7 @@ test_bye_closes (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 400);
 
   /* Nothing left running for the closed conversation. */
-  test_spin (200);
+  confab_test_spin (200);
 }
 
 static void
@@ -281,7 +281,7 @@ test_consumer_close_stops_bot (void)
 
   /* Its pending greeting, answer, typing and READ are dropped, without complaint: long past
    * the bot's delays, nothing has come after the answer to the close. */
-  test_spin (500);
+  confab_test_spin (500);
   for (guint i = close_index + 1; i < client->raw->len; i++)
     g_test_message ("after the close: %s", (const char *) g_ptr_array_index (client->raw, i));
   g_assert_cmpuint (client->frames->len, ==, close_index + 1);

@@ -53,7 +53,7 @@ ms_until_closed (TestRaw *raw,
   gint64 start = g_get_monotonic_time ();
 
   while (!test_raw_closed (raw) && g_get_monotonic_time () - start < limit_ms * 1000)
-    test_spin (5);
+    confab_test_spin (5);
 
   return (g_get_monotonic_time () - start) / 1000;
 }
@@ -105,7 +105,7 @@ test_handshake_timeout_spares_the_busy (void)
 
   g_object_set (server, "handshake-timeout", 200, NULL);
   client = test_client_new (server, jwt);
-  test_spin (600);
+  confab_test_spin (600);
   g_assert_false (client->closed);
   response = test_client_request (client, CONFAB_REQ_GET_CLOCK, NULL);
   g_assert_cmpint (json_object_get_int_member (response, "code"), ==, 200);
@@ -142,7 +142,7 @@ test_idle_timeout (void)
   g_assert_cmpuint (silent->close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
 
   /* Well past the timeout with nothing but pings. */
-  test_spin (6000 - (guint) elapsed);
+  confab_test_spin (6000 - (guint) elapsed);
   g_assert_false (pinging->closed);
   g_assert_cmpuint (confab_server_get_n_sockets (server), ==, 1);
 
@@ -167,7 +167,7 @@ test_sockets_per_peer (void)
 
   ms_until_closed (extra, 5000);
   g_assert_true (extra->closed);
-  test_spin (200);
+  confab_test_spin (200);
   for (guint i = 0; i < G_N_ELEMENTS (held); i++)
     g_assert_false (test_raw_closed (held[i]));
   test_raw_free (extra);
@@ -175,15 +175,15 @@ test_sockets_per_peer (void)
   /* One goes: there is room for another. */
   test_raw_free (held[0]);
   held[0] = NULL;
-  test_spin (200);
+  confab_test_spin (200);
   extra = test_raw_new (port);
-  test_spin (200);
+  confab_test_spin (200);
   g_assert_false (test_raw_closed (extra));
   test_raw_free (extra);
 
   for (guint i = 0; i < G_N_ELEMENTS (held); i++)
     test_raw_free (held[i]);
-  test_spin (200);
+  confab_test_spin (200);
   assert_answers (server);
 
   test_server_free (server);
@@ -357,7 +357,7 @@ raw_wait_for (TestRaw    *raw,
       /* The server's frames are text: NUL bytes in their headers would end the string. */
       for (gssize i = 0; i < n; i++)
         g_string_append_c (received, buffer[i] != '\0' ? buffer[i] : ' ');
-      test_spin (1);
+      confab_test_spin (1);
     }
 }
 

@@ -836,7 +836,7 @@ test_reconnect_from_seq (Fixture       *fixture,
   changes = test_client_wait_changes (fixture->client, NULL, 2);
   g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (changes, 0), "sequence"), ==, 3);
   g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (changes, 1), "sequence"), ==, 4);
-  test_spin (50);
+  confab_test_spin (50);
   g_ptr_array_unref (changes);
   changes = test_client_messaging_changes (fixture->client, NULL);
   g_assert_cmpuint (changes->len, ==, 2);
@@ -846,7 +846,7 @@ test_reconnect_from_seq (Fixture       *fixture,
   g_clear_pointer (&fixture->client, test_client_free);
   fixture->client = test_client_new (fixture->server, fixture->jwt);
   test_client_subscribe (fixture->client, conversation_id, 99);
-  test_spin (50);
+  confab_test_spin (50);
   changes = test_client_messaging_changes (fixture->client, NULL);
   g_assert_cmpuint (changes->len, ==, 0);
   g_clear_pointer (&changes, g_ptr_array_unref);
@@ -1050,7 +1050,7 @@ test_response_delay (Fixture       *fixture,
   /* A delayed answer to a socket that is gone is dropped quietly. */
   g_free (test_client_send (fixture->client, CONFAB_REQ_GET_CLOCK, NULL));
   g_clear_pointer (&fixture->client, test_client_free);
-  test_spin (300);
+  confab_test_spin (300);
 
   g_clear_pointer (&answer, json_node_unref);
   answer = test_control (fixture->server, "delay", "{\"ms\":0}", 200);
@@ -1240,7 +1240,7 @@ test_shutdown_with_open_sockets (void)
   test_client_subscribe (client, conversation_id, 0);
   confab_server_set_response_delay (server, 5000);
   g_free (test_client_send (client, CONFAB_REQ_GET_CLOCK, NULL));
-  test_spin (20);
+  confab_test_spin (20);
 
   confab_server_shutdown (server);
   confab_server_shutdown (server);

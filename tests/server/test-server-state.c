@@ -274,7 +274,7 @@ test_changes_during_a_save (Fixture       *fixture,
 
       confab_server_agent_send_text (server, conversation_id, text, &error);
       g_assert_no_error (error);
-      test_spin (5);
+      confab_test_spin (5);
     }
   CONFAB_TEST_WAIT_UNTIL (file_contains (fixture->path, "change 99"), 10000);
 
