@@ -212,6 +212,11 @@ parse_content_event (ConfabMessagingChange *change,
     {
       g_autofree char *caption = NULL;
 
+      /* one spelling, as the encoder writes it: "Hosted/File" is the same type (the
+       * fuzzer found the placeholder differing after a round trip) */
+      g_free (change->content_type);
+      change->content_type = g_strdup (CONFAB_CONTENT_TYPE_HOSTED_FILE);
+
       /* the caption as the file has it (cut to its limit) when the file is usable */
       change->file = confab_hosted_file_parse (message, NULL);
       if (change->file != NULL)
