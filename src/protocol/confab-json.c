@@ -718,15 +718,13 @@ confab_json_node_lookup_int_lenient (JsonNode *node,
 {
   GType type;
 
+  /* what the exact reading takes, then doubles truncated and decimal strings */
+  if (confab_json_node_lookup_int (node, value))
+    return TRUE;
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
 
   type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    {
-      *value = json_node_get_int (node);
-      return TRUE;
-    }
   if (type == G_TYPE_DOUBLE)
     {
       double d = json_node_get_double (node);
