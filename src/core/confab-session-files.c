@@ -187,6 +187,26 @@ upload_url_cb (GObject      *object,
                                     put_cb, g_object_ref (task));
 }
 
+/* The storage's address, looked up for an upload or a download: TRUE when the operation can
+ * go on, else the task has its answer. */
+static gboolean
+storage_found (GTask        *task,
+               GObject      *account,
+               GAsyncResult *result)
+{
+  ConfabSession *self = g_task_get_source_object (task);
+  FileOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->storage = confab_account_lookup_storage_finish (CONFAB_ACCOUNT (account), result, &error);
+  if (op->storage == NULL)
+    {
+      g_task_return_error (task, error);
+      return FALSE;
+    }
+  return !g_task_return_error_if_cancelled (task) && !return_if_offline (self, task);
+}
+
 static void
 upload_storage_cb (GObject      *object,
                    GAsyncResult *result,
@@ -195,15 +215,8 @@ upload_storage_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ConfabSession *self = g_task_get_source_object (task);
   FileOp *op = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  op->storage = confab_account_lookup_storage_finish (CONFAB_ACCOUNT (object), result, &error);
-  if (op->storage == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task) || return_if_offline (self, task))
+  if (!storage_found (task, object, result))
     return;
   confab_connection_send_request (self->conn, CONFAB_REQ_GENERATE_UPLOAD_URL,
                                   confab_upload_url_body ((gint64) g_bytes_get_size (op->data), op->file_type),
@@ -390,15 +403,8 @@ download_storage_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ConfabSession *self = g_task_get_source_object (task);
   FileOp *op = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  op->storage = confab_account_lookup_storage_finish (CONFAB_ACCOUNT (object), result, &error);
-  if (op->storage == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task) || return_if_offline (self, task))
+  if (!storage_found (task, object, result))
     return;
   confab_connection_send_request (self->conn, CONFAB_REQ_GENERATE_DOWNLOAD_URL,
                                   confab_download_url_body (op->relative_path),

@@ -79,6 +79,19 @@ reply_conversation (SoupServerMessage *msg,
   reply_builder (msg, builder);
 }
 
+/* The answer to something the agent sent: where and at which sequence, or why not. */
+static void
+reply_sent (SoupServerMessage *msg,
+            const char        *conversation_id,
+            gint64             sequence,
+            const GError      *error)
+{
+  if (sequence < 0)
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, sequence);
+}
+
 static gboolean
 require_conversation (SoupServerMessage *msg,
                       const char        *conversation_id)
@@ -141,10 +154,7 @@ control_agent_message (ConfabServer      *server,
     return;
 
   sequence = confab_server_agent_send_text_full (server, conversation_id, text, quick_replies, metadata, &error);
-  if (sequence < 0)
-    reply_from_error (msg, error);
-  else
-    reply_conversation (msg, conversation_id, sequence);
+  reply_sent (msg, conversation_id, sequence, error);
 }
 
 /* "content" is read as a client reads it (an object, or a JSON string of one) and sent as
@@ -171,10 +181,7 @@ control_agent_rich (ConfabServer      *server,
     return;
 
   sequence = confab_server_agent_send_rich (server, conversation_id, content, quick_replies, metadata, &error);
-  if (sequence < 0)
-    reply_from_error (msg, error);
-  else
-    reply_conversation (msg, conversation_id, sequence);
+  reply_sent (msg, conversation_id, sequence, error);
 }
 
 static void
@@ -326,10 +333,7 @@ control_agent_receipt (ConfabServer      *server,
   sequence = confab_server_agent_send_receipt (server, conversation_id, receipt,
                                                (const gint64 *) (gpointer) sequences->data,
                                                sequences->len, &error);
-  if (sequence < 0)
-    reply_from_error (msg, error);
-  else
-    reply_conversation (msg, conversation_id, sequence);
+  reply_sent (msg, conversation_id, sequence, error);
 }
 
 static void
