@@ -92,6 +92,19 @@ reply_sent (SoupServerMessage *msg,
     reply_conversation (msg, conversation_id, sequence);
 }
 
+/* The answer to a change of the conversation: done, or why not. */
+static void
+reply_done (SoupServerMessage *msg,
+            const char        *conversation_id,
+            gboolean           done,
+            const GError      *error)
+{
+  if (!done)
+    reply_from_error (msg, error);
+  else
+    reply_conversation (msg, conversation_id, -1);
+}
+
 static gboolean
 require_conversation (SoupServerMessage *msg,
                       const char        *conversation_id)
@@ -343,6 +356,7 @@ control_agent_typing (ConfabServer      *server,
 {
   g_autofree char *conversation_id = dup_conversation_id (server, body);
   g_autoptr(GError) error = NULL;
+  gboolean done;
   const char *name = confab_json_get_string (body, "chatState");
   ConfabChatState state = confab_chat_state_from_string (name != NULL ? name : "COMPOSING");
 
@@ -354,10 +368,8 @@ control_agent_typing (ConfabServer      *server,
   if (!require_conversation (msg, conversation_id))
     return;
 
-  if (!confab_server_agent_set_typing (server, conversation_id, state, &error))
-    reply_from_error (msg, error);
-  else
-    reply_conversation (msg, conversation_id, -1);
+  done = confab_server_agent_set_typing (server, conversation_id, state, &error);
+  reply_done (msg, conversation_id, done, error);
 }
 
 static void
@@ -367,14 +379,13 @@ control_agent_accept (ConfabServer      *server,
 {
   g_autofree char *conversation_id = dup_conversation_id (server, body);
   g_autoptr(GError) error = NULL;
+  gboolean done;
 
   if (!require_conversation (msg, conversation_id))
     return;
 
-  if (!confab_server_agent_accept (server, conversation_id, &error))
-    reply_from_error (msg, error);
-  else
-    reply_conversation (msg, conversation_id, -1);
+  done = confab_server_agent_accept (server, conversation_id, &error);
+  reply_done (msg, conversation_id, done, error);
 }
 
 static void
@@ -384,6 +395,7 @@ control_agent_transfer (ConfabServer      *server,
 {
   g_autofree char *conversation_id = dup_conversation_id (server, body);
   g_autoptr(GError) error = NULL;
+  gboolean done;
   const char *agent_id = confab_json_get_string (body, "agentId");
 
   if (agent_id == NULL)
@@ -394,10 +406,8 @@ control_agent_transfer (ConfabServer      *server,
   if (!require_conversation (msg, conversation_id))
     return;
 
-  if (!confab_server_agent_transfer (server, conversation_id, agent_id, &error))
-    reply_from_error (msg, error);
-  else
-    reply_conversation (msg, conversation_id, -1);
+  done = confab_server_agent_transfer (server, conversation_id, agent_id, &error);
+  reply_done (msg, conversation_id, done, error);
 }
 
 static void
@@ -407,6 +417,7 @@ control_agent_close (ConfabServer      *server,
 {
   g_autofree char *conversation_id = dup_conversation_id (server, body);
   g_autoptr(GError) error = NULL;
+  gboolean done;
   const char *reason_name = confab_json_get_string (body, "closeReason");
   ConfabCloseReason reason = CONFAB_CLOSE_REASON_AGENT;
 
@@ -424,10 +435,8 @@ control_agent_close (ConfabServer      *server,
   if (!require_conversation (msg, conversation_id))
     return;
 
-  if (!confab_server_agent_close (server, conversation_id, reason, &error))
-    reply_from_error (msg, error);
-  else
-    reply_conversation (msg, conversation_id, -1);
+  done = confab_server_agent_close (server, conversation_id, reason, &error);
+  reply_done (msg, conversation_id, done, error);
 }
 
 static gboolean
