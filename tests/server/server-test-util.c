@@ -711,3 +711,29 @@ test_raw_free (TestRaw *raw)
   g_object_unref (raw->socket);
   g_free (raw);
 }
+
+void
+server_fixture_connect (ServerFixture *fixture,
+                        ConfabServer  *server)
+{
+  fixture->server = server;
+  fixture->jwt = test_signup (server, "confab-local");
+  fixture->client = test_client_new (server, fixture->jwt);
+}
+
+void
+server_fixture_open (ServerFixture *fixture)
+{
+  fixture->conversation_id = test_client_open_conversation (fixture->client);
+  test_client_subscribe (fixture->client, fixture->conversation_id, 0);
+}
+
+void
+server_fixture_teardown (ServerFixture *fixture,
+                         gconstpointer  data)
+{
+  g_clear_pointer (&fixture->client, test_client_free);
+  g_clear_pointer (&fixture->server, test_server_free);
+  g_clear_pointer (&fixture->conversation_id, g_free);
+  g_clear_pointer (&fixture->jwt, g_free);
+}

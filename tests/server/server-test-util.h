@@ -147,6 +147,24 @@ JsonObject   *test_state_conversation (JsonNode   *state,
 /* The code of a response frame. */
 gint64        test_response_code (JsonObject *response);
 
+/* What most server tests start from: a server, a signed-in client and, once opened, its
+ * conversation subscribed. Tests declare `typedef ServerFixture Fixture;`. */
+typedef struct {
+  ConfabServer *server;
+  char *jwt;
+  TestClient *client;
+  char *conversation_id;
+  guint ex_cursor;            /* ex-conversation notifications read so far */
+} ServerFixture;
+
+/* Takes server; signs a consumer up and connects its client. */
+void          server_fixture_connect  (ServerFixture *fixture,
+                                       ConfabServer  *server);
+/* Asks for a conversation and subscribes to its events from the start. */
+void          server_fixture_open     (ServerFixture *fixture);
+void          server_fixture_teardown (ServerFixture *fixture,
+                                       gconstpointer  data);
+
 const char   *test_frame_body_string (JsonObject *frame);
 JsonObject   *test_frame_body_object (JsonObject *frame);
 

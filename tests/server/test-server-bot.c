@@ -13,40 +13,23 @@
 #include "confab-agent-pictures.h"
 #include "confab-protocol.h"
 
-typedef struct {
-  ConfabServer *server;
-  TestClient *client;
-  char *conversation_id;
-  guint ex_cursor;
-} Fixture;
+typedef ServerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *jwt = NULL;
+  ConfabServer *server = test_server_new_with_bot ();
 
-  fixture->server = test_server_new_with_bot ();
-  g_object_set (fixture->server,
+  g_object_set (server,
                 "accept-delay", 50,
                 "typing-delay", 40,
                 "read-delay", 120,
                 NULL);
-  jwt = test_signup (fixture->server, "confab-local");
-  fixture->client = test_client_new (fixture->server, jwt);
+  server_fixture_connect (fixture, server);
   test_client_request (fixture->client, CONFAB_REQ_SUBSCRIBE_EX, confab_subscribe_ex_body (0));
   test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &fixture->ex_cursor);
-  fixture->conversation_id = test_client_open_conversation (fixture->client);
-  test_client_subscribe (fixture->client, fixture->conversation_id, 0);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->client, test_client_free);
-  g_clear_pointer (&fixture->server, test_server_free);
-  g_clear_pointer (&fixture->conversation_id, g_free);
+  server_fixture_open (fixture);
 }
 
 static JsonObject *
@@ -214,6 +197,7 @@ static void
 test_message_before_accept (void)
 {
   ConfabServer *server = test_server_new_with_bot ();
+
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
   g_autoptr(GPtrArray) texts = NULL;
@@ -255,6 +239,7 @@ static void
 test_consumer_close_stops_bot (void)
 {
   ConfabServer *server = test_server_new_with_bot ();
+
   g_autofree char *jwt = test_signup (server, "confab-local");
   g_autofree char *conversation_id = NULL;
   g_autofree char *close_id = NULL;
@@ -621,12 +606,12 @@ main (int   argc,
 
   g_test_add_func ("/server/bot/compose-reply", test_compose_reply);
   g_test_add_func ("/server/bot/pictures", test_pictures);
-  g_test_add ("/server/bot/accepts-and-greets", Fixture, NULL, fixture_setup, test_accepts_and_greets, fixture_teardown);
-  g_test_add ("/server/bot/answers-with-receipts", Fixture, NULL, fixture_setup, test_answers_with_receipts, fixture_teardown);
-  g_test_add ("/server/bot/bye-closes", Fixture, NULL, fixture_setup, test_bye_closes, fixture_teardown);
+  g_test_add ("/server/bot/accepts-and-greets", Fixture, NULL, fixture_setup, test_accepts_and_greets, server_fixture_teardown);
+  g_test_add ("/server/bot/answers-with-receipts", Fixture, NULL, fixture_setup, test_answers_with_receipts, server_fixture_teardown);
+  g_test_add ("/server/bot/bye-closes", Fixture, NULL, fixture_setup, test_bye_closes, server_fixture_teardown);
   g_test_add_func ("/server/bot/message-before-accept", test_message_before_accept);
-  g_test_add ("/server/bot/menu", Fixture, NULL, fixture_setup, test_menu, fixture_teardown);
-  g_test_add ("/server/bot/photo", Fixture, NULL, fixture_setup, test_photo, fixture_teardown);
+  g_test_add ("/server/bot/menu", Fixture, NULL, fixture_setup, test_menu, server_fixture_teardown);
+  g_test_add ("/server/bot/photo", Fixture, NULL, fixture_setup, test_photo, server_fixture_teardown);
   g_test_add_func ("/server/bot/consumer-close", test_consumer_close_stops_bot);
 
   return g_test_run ();

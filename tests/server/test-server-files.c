@@ -23,32 +23,14 @@ static const guint8 tiny_png[] = {
   0x42, 0x60, 0x82,
 };
 
-typedef struct {
-  ConfabServer *server;
-  TestClient *client;
-  char *conversation_id;
-} Fixture;
+typedef ServerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *jwt = NULL;
-
-  fixture->server = test_server_new ();
-  jwt = test_signup (fixture->server, "confab-local");
-  fixture->client = test_client_new (fixture->server, jwt);
-  fixture->conversation_id = test_client_open_conversation (fixture->client);
-  test_client_subscribe (fixture->client, fixture->conversation_id, 0);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->client, test_client_free);
-  g_clear_pointer (&fixture->server, test_server_free);
-  g_clear_pointer (&fixture->conversation_id, g_free);
+  server_fixture_connect (fixture, test_server_new ());
+  server_fixture_open (fixture);
 }
 
 static GBytes *
@@ -640,15 +622,15 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/server/files/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
-  g_test_add ("/server/files/upload-url-hostile", Fixture, NULL, fixture_setup, test_upload_url_hostile, fixture_teardown);
-  g_test_add ("/server/files/download-url-hostile", Fixture, NULL, fixture_setup, test_download_url_hostile, fixture_teardown);
-  g_test_add ("/server/files/signatures", Fixture, NULL, fixture_setup, test_signatures, fixture_teardown);
-  g_test_add ("/server/files/too-large", Fixture, NULL, fixture_setup, test_too_large, fixture_teardown);
-  g_test_add ("/server/files/publish", Fixture, NULL, fixture_setup, test_publish_file, fixture_teardown);
-  g_test_add ("/server/files/agent-file", Fixture, NULL, fixture_setup, test_agent_file, fixture_teardown);
-  g_test_add ("/server/files/csds-swift", Fixture, NULL, fixture_setup, test_csds_swift, fixture_teardown);
-  g_test_add ("/server/files/images", Fixture, NULL, fixture_setup, test_images, fixture_teardown);
+  g_test_add ("/server/files/round-trip", Fixture, NULL, fixture_setup, test_round_trip, server_fixture_teardown);
+  g_test_add ("/server/files/upload-url-hostile", Fixture, NULL, fixture_setup, test_upload_url_hostile, server_fixture_teardown);
+  g_test_add ("/server/files/download-url-hostile", Fixture, NULL, fixture_setup, test_download_url_hostile, server_fixture_teardown);
+  g_test_add ("/server/files/signatures", Fixture, NULL, fixture_setup, test_signatures, server_fixture_teardown);
+  g_test_add ("/server/files/too-large", Fixture, NULL, fixture_setup, test_too_large, server_fixture_teardown);
+  g_test_add ("/server/files/publish", Fixture, NULL, fixture_setup, test_publish_file, server_fixture_teardown);
+  g_test_add ("/server/files/agent-file", Fixture, NULL, fixture_setup, test_agent_file, server_fixture_teardown);
+  g_test_add ("/server/files/csds-swift", Fixture, NULL, fixture_setup, test_csds_swift, server_fixture_teardown);
+  g_test_add ("/server/files/images", Fixture, NULL, fixture_setup, test_images, server_fixture_teardown);
   g_test_add_func ("/server/files/saved", test_files_saved);
 
   return g_test_run ();

@@ -15,34 +15,13 @@
 
 #include "confab-protocol.h"
 
-typedef struct {
-  ConfabServer *server;
-  char *jwt;
-  TestClient *client;
-} Fixture;
+typedef ServerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->server = test_server_new ();
-  fixture->jwt = test_signup (fixture->server, "confab-local");
-  fixture->client = test_client_new (fixture->server, fixture->jwt);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->client, test_client_free);
-  g_clear_pointer (&fixture->server, test_server_free);
-  g_clear_pointer (&fixture->jwt, g_free);
-}
-
-static gint64
-response_code (JsonObject *response)
-{
-  return json_object_get_int_member (response, "code");
+  server_fixture_connect (fixture, test_server_new ());
 }
 
 /* How long a connection stayed open, in ms, while the main loop ran; gives up at limit_ms. */
@@ -216,7 +195,7 @@ test_frame_log_bounded (Fixture       *fixture,
 
   /* A body over 256 KiB is left out, and the entry says so. */
   test_client_send_raw (fixture->client, big);
-  g_assert_cmpint (response_code (test_client_wait_response (fixture->client, "big")), ==, 200);
+  g_assert_cmpint (test_response_code (test_client_wait_response (fixture->client, "big")), ==, 200);
   log = test_control (fixture->server, "frames", NULL, 200);
   entries = json_node_get_array (log);
   entry = json_array_get_object_element (entries, json_array_get_length (entries) - 1);
@@ -234,7 +213,7 @@ test_frame_log_bounded (Fixture       *fixture,
 
       test_client_send_raw (fixture->client, text);
     }
-  g_assert_cmpint (response_code (test_client_wait_response (fixture->client, "pad139")), ==, 200);
+  g_assert_cmpint (test_response_code (test_client_wait_response (fixture->client, "pad139")), ==, 200);
   test_client_free (g_steal_pointer (&fixture->client));
 
   /* In process: 32 MiB through HTTP would take the test longer than the rest. */
@@ -271,12 +250,12 @@ test_too_large_any_size (Fixture       *fixture,
 
   test_client_send_raw (fixture->client, big);
   response = test_client_wait_response (fixture->client, "big");
-  g_assert_cmpint (response_code (response), ==, 413);
+  g_assert_cmpint (test_response_code (response), ==, 413);
 
   response = test_client_request (fixture->client, CONFAB_REQ_GET_CLOCK, NULL);
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   response = test_client_request (other, CONFAB_REQ_GET_CLOCK, NULL);
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_false (fixture->client->closed);
 
   /* Logged as what did not parse, with its start. */
@@ -407,9 +386,9 @@ main (int   argc,
   g_test_add_func ("/server/limits/handshake-timeout-spares-the-busy", test_handshake_timeout_spares_the_busy);
   g_test_add_func ("/server/limits/idle-timeout", test_idle_timeout);
   g_test_add_func ("/server/limits/sockets-per-peer", test_sockets_per_peer);
-  g_test_add ("/server/limits/frame-log-bounded", Fixture, NULL, fixture_setup, test_frame_log_bounded, fixture_teardown);
-  g_test_add ("/server/limits/too-large-any-size", Fixture, NULL, fixture_setup, test_too_large_any_size, fixture_teardown);
-  g_test_add ("/server/limits/too-large-fragmented", Fixture, NULL, fixture_setup, test_too_large_fragmented, fixture_teardown);
+  g_test_add ("/server/limits/frame-log-bounded", Fixture, NULL, fixture_setup, test_frame_log_bounded, server_fixture_teardown);
+  g_test_add ("/server/limits/too-large-any-size", Fixture, NULL, fixture_setup, test_too_large_any_size, server_fixture_teardown);
+  g_test_add ("/server/limits/too-large-fragmented", Fixture, NULL, fixture_setup, test_too_large_fragmented, server_fixture_teardown);
 
   return g_test_run ();
 }

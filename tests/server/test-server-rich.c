@@ -14,32 +14,14 @@
 
 #include "confab-protocol.h"
 
-typedef struct {
-  ConfabServer *server;
-  TestClient *client;
-  char *conversation_id;
-} Fixture;
+typedef ServerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *jwt = NULL;
-
-  fixture->server = test_server_new ();
-  jwt = test_signup (fixture->server, "confab-local");
-  fixture->client = test_client_new (fixture->server, jwt);
-  fixture->conversation_id = test_client_open_conversation (fixture->client);
-  test_client_subscribe (fixture->client, fixture->conversation_id, 0);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->client, test_client_free);
-  g_clear_pointer (&fixture->server, test_server_free);
-  g_clear_pointer (&fixture->conversation_id, g_free);
+  server_fixture_connect (fixture, test_server_new ());
+  server_fixture_open (fixture);
 }
 
 static gint64
@@ -623,17 +605,17 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/server/rich/action", Fixture, NULL, fixture_setup, test_action, fixture_teardown);
-  g_test_add ("/server/rich/action-hostile", Fixture, NULL, fixture_setup, test_action_hostile, fixture_teardown);
-  g_test_add ("/server/rich/text-metadata", Fixture, NULL, fixture_setup, test_text_metadata, fixture_teardown);
+  g_test_add ("/server/rich/action", Fixture, NULL, fixture_setup, test_action, server_fixture_teardown);
+  g_test_add ("/server/rich/action-hostile", Fixture, NULL, fixture_setup, test_action_hostile, server_fixture_teardown);
+  g_test_add ("/server/rich/text-metadata", Fixture, NULL, fixture_setup, test_text_metadata, server_fixture_teardown);
   g_test_add_func ("/server/rich/metadata-saved", test_metadata_saved);
-  g_test_add ("/server/rich/csat", Fixture, NULL, fixture_setup, test_csat, fixture_teardown);
-  g_test_add ("/server/rich/dialog-change", Fixture, NULL, fixture_setup, test_dialog_change, fixture_teardown);
-  g_test_add ("/server/rich/stage-close", Fixture, NULL, fixture_setup, test_stage_close, fixture_teardown);
-  g_test_add ("/server/rich/control-rich", Fixture, NULL, fixture_setup, test_control_rich, fixture_teardown);
-  g_test_add ("/server/rich/control-rich-hostile", Fixture, NULL, fixture_setup, test_control_rich_hostile, fixture_teardown);
-  g_test_add ("/server/rich/control-message-extras", Fixture, NULL, fixture_setup, test_control_message_extras, fixture_teardown);
-  g_test_add ("/server/rich/control-file", Fixture, NULL, fixture_setup, test_control_file, fixture_teardown);
+  g_test_add ("/server/rich/csat", Fixture, NULL, fixture_setup, test_csat, server_fixture_teardown);
+  g_test_add ("/server/rich/dialog-change", Fixture, NULL, fixture_setup, test_dialog_change, server_fixture_teardown);
+  g_test_add ("/server/rich/stage-close", Fixture, NULL, fixture_setup, test_stage_close, server_fixture_teardown);
+  g_test_add ("/server/rich/control-rich", Fixture, NULL, fixture_setup, test_control_rich, server_fixture_teardown);
+  g_test_add ("/server/rich/control-rich-hostile", Fixture, NULL, fixture_setup, test_control_rich_hostile, server_fixture_teardown);
+  g_test_add ("/server/rich/control-message-extras", Fixture, NULL, fixture_setup, test_control_message_extras, server_fixture_teardown);
+  g_test_add ("/server/rich/control-file", Fixture, NULL, fixture_setup, test_control_file, server_fixture_teardown);
 
   return g_test_run ();
 }

@@ -11,34 +11,13 @@
 
 #include "confab-protocol.h"
 
-typedef struct {
-  ConfabServer *server;
-  char *jwt;
-  TestClient *client;
-} Fixture;
+typedef ServerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->server = test_server_new ();
-  fixture->jwt = test_signup (fixture->server, "confab-local");
-  fixture->client = test_client_new (fixture->server, fixture->jwt);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->client, test_client_free);
-  g_clear_pointer (&fixture->server, test_server_free);
-  g_clear_pointer (&fixture->jwt, g_free);
-}
-
-static gint64
-response_code (JsonObject *response)
-{
-  return json_object_get_int_member (response, "code");
+  server_fixture_connect (fixture, test_server_new ());
 }
 
 static JsonObject *
@@ -190,12 +169,12 @@ test_request_conversation (Fixture       *fixture,
 
   /* One open conversation per consumer, whichever socket asks. */
   response = test_client_request (fixture->client, CONFAB_REQ_REQUEST_CONVERSATION, NULL);
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
   g_assert_nonnull (test_frame_body_string (response));
 
   other = test_client_new (fixture->server, fixture->jwt);
   response = test_client_request (other, CONFAB_REQ_REQUEST_CONVERSATION, NULL);
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
   test_client_free (other);
 
   /* Another consumer may have its own. */
@@ -207,7 +186,7 @@ test_request_conversation (Fixture       *fixture,
   /* Once closed, a new one may be requested. */
   response = test_client_request (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION,
                                   confab_close_conversation_body (conversation_id));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   second_id = test_client_open_conversation (fixture->client);
   g_assert_cmpstr (second_id, !=, conversation_id);
 }
@@ -228,7 +207,7 @@ test_subscribe_ex (Fixture       *fixture,
 
   /* Nothing yet: an empty list, so the client knows to request a conversation. */
   response = test_client_request (fixture->client, CONFAB_REQ_SUBSCRIBE_EX, confab_subscribe_ex_body (0));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (response, "type"), ==, "cqm.SubscribeExConversationsResponse");
   g_assert_nonnull (json_object_get_string_member (test_frame_body_object (response), "subscriptionId"));
   notification = test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &cursor);
@@ -273,22 +252,22 @@ test_subscribe_ex (Fixture       *fixture,
   /* A new subscription lists what exists; one for OPEN only leaves closed ones out. */
   response = test_client_request_json (fixture->client, CONFAB_REQ_SUBSCRIBE_EX,
                                        "{\"minLastUpdatedTime\":0,\"convState\":[\"OPEN\",\"CLOSE\"]}");
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   notification = test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &cursor);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (test_frame_body_object (notification), "changes")), ==, 1);
 
   response = test_client_request_json (fixture->client, CONFAB_REQ_SUBSCRIBE_EX,
                                        "{\"minLastUpdatedTime\":0,\"convState\":[\"OPEN\"]}");
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   notification = test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &cursor);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (test_frame_body_object (notification), "changes")), ==, 0);
 
   /* Unsubscribing, then an unknown subscription. */
   response = test_client_request_json (fixture->client, "cqm.UnsubscribeExConversations", "{}");
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   response = test_client_request_json (fixture->client, "cqm.UnsubscribeExConversations",
                                        "{\"subscriptionId\":\"nope\"}");
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
 }
 
 static void
@@ -326,7 +305,7 @@ test_publish_text (Fixture       *fixture,
 
   response = test_client_request (fixture->client, CONFAB_REQ_PUBLISH_EVENT,
                                   confab_publish_text_body (conversation_id, conversation_id, "hi"));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (response, "type"), ==, "ms.PublishEventResponse");
   g_assert_cmpint (json_object_get_int_member (test_frame_body_object (response), "sequence"), ==, 0);
   g_assert_cmpint (test_client_publish_text (fixture->client, conversation_id, "again"), ==, 1);
@@ -346,13 +325,13 @@ test_publish_text (Fixture       *fixture,
 
   /* Only a dialogId, no conversationId, as in the tutorial; contentType left out. */
   response = test_client_request_json (fixture->client, CONFAB_REQ_PUBLISH_EVENT, "{}");
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
   {
     g_autofree char *body = g_strdup_printf ("{\"dialogId\":\"%s\",\"event\":{\"type\":\"ContentEvent\",\"message\":\"plain\"}}",
                                              conversation_id);
 
     response = test_client_request_json (fixture->client, CONFAB_REQ_PUBLISH_EVENT, body);
-    g_assert_cmpint (response_code (response), ==, 200);
+    g_assert_cmpint (test_response_code (response), ==, 200);
     g_assert_cmpint (json_object_get_int_member (test_frame_body_object (response), "sequence"), ==, 2);
   }
 }
@@ -388,24 +367,24 @@ test_publish_errors (Fixture       *fixture,
                                                conversation_id, conversation_id, bad_events[i]);
 
       response = test_client_request_json (fixture->client, CONFAB_REQ_PUBLISH_EVENT, body);
-      g_assert_cmpint (response_code (response), ==, 400);
+      g_assert_cmpint (test_response_code (response), ==, 400);
       g_assert_nonnull (test_frame_body_string (response));
     }
 
   /* Unknown dialog, and someone else's. */
   response = test_client_request (fixture->client, CONFAB_REQ_PUBLISH_EVENT,
                                   confab_publish_text_body ("nope", "nope", "hi"));
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
 
   other = test_client_new (fixture->server, other_jwt);
   others_conversation = test_client_open_conversation (other);
   test_client_free (other);
   response = test_client_request (fixture->client, CONFAB_REQ_PUBLISH_EVENT,
                                   confab_publish_text_body (others_conversation, others_conversation, "hi"));
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
   response = test_client_request (fixture->client, CONFAB_REQ_SUBSCRIBE_MESSAGING,
                                   confab_subscribe_messaging_body (others_conversation, others_conversation, 0));
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
 
   /* Nothing was stored. */
   g_assert_cmpint (test_client_publish_text (fixture->client, conversation_id, "first"), ==, 0);
@@ -447,7 +426,7 @@ test_publish_typing (Fixture       *fixture,
   response = test_client_request (fixture->client, CONFAB_REQ_PUBLISH_EVENT,
                                   confab_publish_chat_state_body (conversation_id, conversation_id,
                                                                   CONFAB_CHAT_STATE_COMPOSING));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpint (json_object_get_int_member (test_frame_body_object (response), "sequence"), ==, 0);
 
   /* Forwarded to the agent, not stored: the next message still gets sequence 0. */
@@ -492,7 +471,7 @@ test_closed_conversation (Fixture       *fixture,
 
   response = test_client_request (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION,
                                   confab_close_conversation_body (conversation_id));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (response, "type"), ==, "cm.UpdateConversationFieldResponse");
   g_assert_cmpstr (test_frame_body_string (response), ==, "OK Conversation resolved successfully");
 
@@ -509,14 +488,14 @@ test_closed_conversation (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
       response = test_client_request (fixture->client, CONFAB_REQ_PUBLISH_EVENT, bodies[i]);
-      g_assert_cmpint (response_code (response), ==, 400);
+      g_assert_cmpint (test_response_code (response), ==, 400);
       g_assert_cmpstr (test_frame_body_string (response), ==, "Bad Request, Conversation is close");
     }
 
   /* Closing twice fails; the agent cannot write into it either. */
   response = test_client_request (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION,
                                   confab_close_conversation_body (conversation_id));
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
   {
     g_autofree char *body = g_strdup_printf ("{\"conversationId\":\"%s\",\"text\":\"late\"}", conversation_id);
 
@@ -550,13 +529,13 @@ test_update_field (Fixture       *fixture,
                                                conversation_id, bad_fields[i]);
 
       response = test_client_request_json (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION, body);
-      g_assert_cmpint (response_code (response), ==, 400);
+      g_assert_cmpint (test_response_code (response), ==, 400);
       g_assert_nonnull (test_frame_body_string (response));
     }
 
   response = test_client_request_json (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION,
                                        "{\"conversationId\":\"nope\",\"conversationField\":[]}");
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
 
   /* A one-element array may come as the bare element. */
   {
@@ -565,16 +544,16 @@ test_update_field (Fixture       *fixture,
                                              conversation_id);
 
     response = test_client_request_json (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION, body);
-    g_assert_cmpint (response_code (response), ==, 200);
+    g_assert_cmpint (test_response_code (response), ==, 200);
   }
 
   /* Satisfaction after close. */
   response = test_client_request (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION,
                                   confab_csat_body (conversation_id, 4, TRUE, FALSE));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   response = test_client_request (fixture->client, CONFAB_REQ_UPDATE_CONVERSATION,
                                   confab_csat_body (conversation_id, 0, FALSE, TRUE));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
 
   state = confab_server_dup_state (fixture->server);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (find_state_conversation (state, conversation_id), "csat"), "status"), ==, "SKIPPED");
@@ -588,7 +567,7 @@ test_get_clock (Fixture       *fixture,
   gint64 now = g_get_real_time () / 1000;
 
   response = test_client_request (fixture->client, CONFAB_REQ_GET_CLOCK, NULL);
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (response, "type"), ==, "GetClockResponse");
   g_assert_cmpint (ABS (json_object_get_int_member (test_frame_body_object (response), "currentTime") - now), <, 10000);
 }
@@ -604,18 +583,18 @@ test_unknown_and_malformed (Fixture       *fixture,
   guint before;
 
   response = test_client_request_json (client, "cm.NoSuchRequest", "{}");
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
   g_assert_nonnull (test_frame_body_string (response));
 
   /* Not JSON, but its id can be read. */
   test_client_send_raw (client, "{\"kind\":\"req\",\"id\":\"7\",\"type\":\"GetClock\",");
   response = test_client_wait_response (client, "7");
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
 
   /* Numeric ids are answered as strings. */
   test_client_send_raw (client, "{\"kind\":\"req\",\"id\":8,\"type\":\"GetClock\"}");
   response = test_client_wait_response (client, "8");
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
 
   /* No id to be found: answered with a null reqId. */
   before = test_client_count (client, "resp", NULL);
@@ -638,14 +617,14 @@ test_unknown_and_malformed (Fixture       *fixture,
   g_string_append (deep, "}");
   test_client_send_raw (client, deep->str);
   response = test_client_wait_response (client, "deep");
-  g_assert_cmpint (response_code (response), >=, 400);
+  g_assert_cmpint (test_response_code (response), >=, 400);
 
   for (guint i = 0; i < CONFAB_FRAME_MAX_SIZE + 16; i++)
     g_string_append_c (huge, 'x');
   g_string_append (huge, "\"}");
   test_client_send_raw (client, huge->str);
   response = test_client_wait_response (client, "huge");
-  g_assert_cmpint (response_code (response), ==, 413);
+  g_assert_cmpint (test_response_code (response), ==, 413);
 
   /* Frames that are not requests are ignored; binary frames are refused. */
   test_client_send_raw (client, "{\"kind\":\"notification\",\"type\":\"ms.Something\",\"body\":{}}");
@@ -656,7 +635,7 @@ test_unknown_and_malformed (Fixture       *fixture,
 
   /* Still serving. */
   response = test_client_request (client, CONFAB_REQ_GET_CLOCK, NULL);
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpuint (confab_server_get_n_sockets (fixture->server), ==, 1);
 }
 
@@ -738,7 +717,7 @@ test_receipts_both_ways (Fixture       *fixture,
                            conversation_id, agent_seq);
   test_client_send_raw (fixture->client, frame);
   response = test_client_wait_response (fixture->client, "902");
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpint (json_object_get_int_member (test_frame_body_object (response), "sequence"), ==, agent_seq + 1);
 
   state = confab_server_dup_state (fixture->server);
@@ -751,7 +730,7 @@ test_receipts_both_ways (Fixture       *fixture,
                            conversation_id, agent_seq);
   test_client_send_raw (fixture->client, frame);
   response = test_client_wait_response (fixture->client, "903");
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
 
   /* The agent side sees it: in the state and in the frame log. */
   state = confab_server_dup_state (fixture->server);
@@ -857,10 +836,10 @@ test_reconnect_from_seq (Fixture       *fixture,
   /* Unsubscribing stops live events. */
   response = test_client_request (fixture->client, "ms.UnsubscribeMessagingEvents",
                                   confab_subscribe_messaging_body (conversation_id, conversation_id, 0));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   response = test_client_request (fixture->client, "ms.UnsubscribeMessagingEvents",
                                   confab_subscribe_messaging_body (conversation_id, conversation_id, 0));
-  g_assert_cmpint (response_code (response), ==, 400);
+  g_assert_cmpint (test_response_code (response), ==, 400);
 }
 
 static void
@@ -1007,7 +986,7 @@ test_drop_abruptly (Fixture       *fixture,
   CONFAB_TEST_WAIT_UNTIL (confab_server_get_n_sockets (fixture->server) == 1, 5000);
 
   response = test_client_request (other, CONFAB_REQ_GET_CLOCK, NULL);
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   test_client_free (other);
 }
 
@@ -1044,7 +1023,7 @@ test_response_delay (Fixture       *fixture,
   answer = test_control (fixture->server, "delay", "{\"ms\":250}", 200);
   start = g_get_monotonic_time ();
   response = test_client_request (fixture->client, CONFAB_REQ_GET_CLOCK, NULL);
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 250 * 1000);
 
   /* A delayed answer to a socket that is gone is dropped quietly. */
@@ -1056,7 +1035,7 @@ test_response_delay (Fixture       *fixture,
   answer = test_control (fixture->server, "delay", "{\"ms\":0}", 200);
   fixture->client = test_client_new (fixture->server, fixture->jwt);
   response = test_client_request (fixture->client, CONFAB_REQ_GET_CLOCK, NULL);
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
 }
 
 static void
@@ -1200,7 +1179,7 @@ test_events_parse_with_protocol_layer (Fixture       *fixture,
   response = test_client_request (fixture->client, CONFAB_REQ_PUBLISH_EVENT,
                                   confab_publish_receipt_body (conversation_id, conversation_id,
                                                                CONFAB_RECEIPT_ACCEPT, sequences, 1));
-  g_assert_cmpint (response_code (response), ==, 200);
+  g_assert_cmpint (test_response_code (response), ==, 200);
   g_ptr_array_unref (test_client_wait_changes (fixture->client, NULL, 3));
 
   notification = test_client_wait_notification (fixture->client, CONFAB_NOTIFY_MESSAGING, &cursor);
@@ -1256,7 +1235,7 @@ test_shutdown_with_open_sockets (void)
 }
 
 #define ADD(path, func) \
-  g_test_add ("/server/socket/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/server/socket/" path, Fixture, NULL, fixture_setup, func, server_fixture_teardown)
 
 int
 main (int   argc,

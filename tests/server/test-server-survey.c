@@ -14,42 +14,25 @@
 
 #include "confab-protocol.h"
 
-typedef struct {
-  ConfabServer *server;
-  TestClient *client;
-  char *conversation_id;
-  guint ex_cursor;
-} Fixture;
+typedef ServerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *jwt = NULL;
+  ConfabServer *server = data != NULL ? test_server_new_with_bot () : test_server_new ();
 
-  fixture->server = data != NULL ? test_server_new_with_bot () : test_server_new ();
-  g_object_set (fixture->server,
+  g_object_set (server,
                 "post-survey", TRUE,
                 "accept-delay", 20,
                 "typing-delay", 20,
                 "read-delay", 40,
                 NULL);
-  jwt = test_signup (fixture->server, "confab-local");
-  fixture->client = test_client_new (fixture->server, jwt);
+  server_fixture_connect (fixture, server);
   test_client_request_json (fixture->client, CONFAB_REQ_SUBSCRIBE_EX,
                             "{\"minLastUpdatedTime\":0,\"stage\":[\"OPEN\",\"CLOSE\"],\"convState\":[\"OPEN\",\"CLOSE\"]}");
   test_client_wait_notification (fixture->client, CONFAB_NOTIFY_EX_CONVERSATION, &fixture->ex_cursor);
-  fixture->conversation_id = test_client_open_conversation (fixture->client);
-  test_client_subscribe (fixture->client, fixture->conversation_id, 0);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->client, test_client_free);
-  g_clear_pointer (&fixture->server, test_server_free);
-  g_clear_pointer (&fixture->conversation_id, g_free);
+  server_fixture_open (fixture);
 }
 
 /* The next metadata change of the conversation, as the client's parser reads it. */
@@ -393,6 +376,7 @@ static void
 test_control_switch (void)
 {
   ConfabServer *server = test_server_new ();
+
   g_autoptr(JsonNode) answer = NULL;
 
   g_assert_false (confab_server_get_post_survey (server));
@@ -463,10 +447,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/server/survey/bot", Fixture, "bot", fixture_setup, test_bot_survey, fixture_teardown);
-  g_test_add ("/server/survey/consumer-skips", Fixture, NULL, fixture_setup, test_consumer_skips, fixture_teardown);
-  g_test_add ("/server/survey/close-survey-dialog", Fixture, NULL, fixture_setup, test_close_survey_dialog, fixture_teardown);
-  g_test_add ("/server/survey/hostile", Fixture, NULL, fixture_setup, test_hostile, fixture_teardown);
+  g_test_add ("/server/survey/bot", Fixture, "bot", fixture_setup, test_bot_survey, server_fixture_teardown);
+  g_test_add ("/server/survey/consumer-skips", Fixture, NULL, fixture_setup, test_consumer_skips, server_fixture_teardown);
+  g_test_add ("/server/survey/close-survey-dialog", Fixture, NULL, fixture_setup, test_close_survey_dialog, server_fixture_teardown);
+  g_test_add ("/server/survey/hostile", Fixture, NULL, fixture_setup, test_hostile, server_fixture_teardown);
   g_test_add_func ("/server/survey/control-switch", test_control_switch);
   g_test_add_func ("/server/survey/saved", test_saved);
 
