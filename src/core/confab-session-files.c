@@ -83,6 +83,43 @@ storage_url (const char          *storage,
   return confab_account_build_url (storage, FALSE, path, error);
 }
 
+/* The service's answer to GenerateURLFor…: the signed address of the storage, made into
+ * op->msg of that method (an upload also learns its path there). TRUE when the operation
+ * can go on, else the task has its answer. */
+static gboolean
+storage_message_ready (GTask        *task,
+                       GObject      *connection,
+                       GAsyncResult *result,
+                       const char   *method)
+{
+  FileOp *op = g_task_get_task_data (task);
+  g_autoptr(ConfabFrame) frame = NULL;
+  g_autoptr(ConfabFileUrl) url = NULL;
+  g_autofree char *address = NULL;
+  GError *error = NULL;
+
+  frame = confab_connection_send_request_finish (CONFAB_CONNECTION (connection), result, &error);
+  if (frame == NULL || (url = confab_parse_file_url (frame, &error)) == NULL ||
+      (address = storage_url (op->storage, url, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return FALSE;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return FALSE;
+
+  if (op->relative_path == NULL)
+    op->relative_path = g_strdup (url->relative_path);
+  op->msg = soup_message_new (method, address);
+  if (op->msg == NULL)
+    {
+      g_task_return_new_error (task, CONFAB_SESSION_ERROR, CONFAB_SESSION_ERROR_STORAGE,
+                               _("The service gave an unusable file address"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Upload */
 
 static const char *
@@ -158,29 +195,9 @@ upload_url_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ConfabSession *self = g_task_get_source_object (task);
   FileOp *op = g_task_get_task_data (task);
-  g_autoptr(ConfabFrame) frame = NULL;
-  g_autoptr(ConfabFileUrl) url = NULL;
-  g_autofree char *address = NULL;
-  GError *error = NULL;
 
-  frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
-  if (frame == NULL || (url = confab_parse_file_url (frame, &error)) == NULL ||
-      (address = storage_url (op->storage, url, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
+  if (!storage_message_ready (task, object, result, SOUP_METHOD_PUT))
     return;
-
-  op->relative_path = g_strdup (url->relative_path);
-  op->msg = soup_message_new (SOUP_METHOD_PUT, address);
-  if (op->msg == NULL)
-    {
-      g_task_return_new_error (task, CONFAB_SESSION_ERROR, CONFAB_SESSION_ERROR_STORAGE,
-                               _("The service gave an unusable file address"));
-      return;
-    }
   soup_message_set_request_body_from_bytes (op->msg, mime_type (op->file_type), op->data);
   g_signal_connect (op->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), task);
   soup_session_send_and_read_async (self->http, op->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
@@ -370,27 +387,9 @@ download_url_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ConfabSession *self = g_task_get_source_object (task);
   FileOp *op = g_task_get_task_data (task);
-  g_autoptr(ConfabFrame) frame = NULL;
-  g_autoptr(ConfabFileUrl) url = NULL;
-  g_autofree char *address = NULL;
-  GError *error = NULL;
 
-  frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
-  if (frame == NULL || (url = confab_parse_file_url (frame, &error)) == NULL ||
-      (address = storage_url (op->storage, url, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
+  if (!storage_message_ready (task, object, result, SOUP_METHOD_GET))
     return;
-  op->msg = soup_message_new (SOUP_METHOD_GET, address);
-  if (op->msg == NULL)
-    {
-      g_task_return_new_error (task, CONFAB_SESSION_ERROR, CONFAB_SESSION_ERROR_STORAGE,
-                               _("The service gave an unusable file address"));
-      return;
-    }
   soup_session_send_async (self->http, op->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                            get_cb, g_object_ref (task));
 }
