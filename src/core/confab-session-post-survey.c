@@ -58,7 +58,6 @@ end_survey (ConfabSession *self,
   if (self->survey_dialog_id == NULL)
     return;
   set_survey_open (self, FALSE);
-  self->survey_skip_pending = FALSE;
   withdraw_replies (self);
   _confab_session_add_survey_row (self, self->survey_dialog_id, completed, time_ms);
   /* what was queued for it has nowhere to go now; what the person wrote since starts anew */
@@ -83,13 +82,12 @@ _confab_session_survey_seen (ConfabSession      *self,
       g_free (self->survey_dialog_id);
       self->survey_dialog_id = g_strdup (survey->dialog_id);
       self->survey_skipped = FALSE;
-      self->survey_skip_pending = FALSE;
     }
 
   if (open)
     {
       /* skipped offline: the skip is on its way, the survey is not shown again */
-      if (self->survey_skipped)
+      if (self->survey_skipped || g_strcmp0 (self->survey_skip_pending, self->conversation_id) == 0)
         return;
       set_survey_open (self, TRUE);
       _confab_session_subscribe_survey (self);
@@ -97,7 +95,9 @@ _confab_session_survey_seen (ConfabSession      *self,
     }
 
   /* Over: completed by the survey, unless the person skipped it or it closed some other
-   * way (the conversation closed under it). */
+   * way (the conversation closed under it). A skip still waiting has nothing left to do. */
+  if (g_strcmp0 (self->survey_skip_pending, self->conversation_id) == 0)
+    g_clear_pointer (&self->survey_skip_pending, g_free);
   end_survey (self, !self->survey_skipped && g_strcmp0 (survey->closed_cause, "Completed") == 0, time_ms);
 }
 
@@ -116,7 +116,6 @@ _confab_session_forget_survey (ConfabSession *self)
   g_clear_pointer (&self->survey_dialog_id, g_free);
   self->survey_subscribing = FALSE;
   self->survey_skipped = FALSE;
-  self->survey_skip_pending = FALSE;
 }
 
 void
@@ -182,12 +181,29 @@ _confab_session_subscribe_survey (ConfabSession *self)
 
 /* Skipping */
 
+typedef struct
+{
+  ConfabSession *self;
+  char *conversation_id;
+} SkipData;
+
+static void
+skip_data_free (SkipData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->conversation_id);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SkipData, skip_data_free)
+
 static void
 skip_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(ConfabSession) self = user_data;
+  g_autoptr(SkipData) data = user_data;
+  ConfabSession *self = data->self;
   g_autoptr(ConfabFrame) frame = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -200,21 +216,25 @@ skip_cb (GObject      *object,
         g_debug ("Skipping the survey refused: %s", error->message);
       return;
     }
-  /* Lost with the socket: again when online. */
+  /* Lost with the socket: again when online, unless another skip waits already. */
   g_debug ("Skipping the survey not sent: %s", error->message);
-  if (self->survey_skipped && self->survey_dialog_id != NULL)
-    self->survey_skip_pending = TRUE;
+  if (self->survey_skip_pending == NULL)
+    self->survey_skip_pending = g_steal_pointer (&data->conversation_id);
 }
 
 void
 _confab_session_flush_survey_skip (ConfabSession *self)
 {
-  if (!self->survey_skip_pending || self->conversation_id == NULL || !_confab_session_is_online (self))
+  SkipData *data;
+
+  if (self->survey_skip_pending == NULL || !_confab_session_is_online (self))
     return;
-  self->survey_skip_pending = FALSE;
+  data = g_new0 (SkipData, 1);
+  data->self = g_object_ref (self);
+  data->conversation_id = g_steal_pointer (&self->survey_skip_pending);
   confab_connection_send_request (self->conn, CONFAB_REQ_UPDATE_CONVERSATION,
-                                  confab_close_stage_body (self->conversation_id),
-                                  NULL, skip_cb, g_object_ref (self));
+                                  confab_close_stage_body (data->conversation_id),
+                                  NULL, skip_cb, data);
 }
 
 void
@@ -225,10 +245,12 @@ confab_session_skip_survey (ConfabSession *self)
   if (!self->survey_open)
     return;
   /* The person is done with it at once, online or not: the close follows. */
+  /* the close goes first, before whatever ending the survey lets the outbox send */
   self->survey_skipped = TRUE;
-  end_survey (self, FALSE, 0);
-  self->survey_skip_pending = TRUE;
+  g_free (self->survey_skip_pending);
+  self->survey_skip_pending = g_strdup (self->conversation_id);
   _confab_session_flush_survey_skip (self);
+  end_survey (self, FALSE, 0);
 }
 
 gboolean

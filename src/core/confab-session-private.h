@@ -164,7 +164,8 @@ struct _ConfabSession
   gboolean survey_subscribed;
   gboolean survey_subscribing;
   gboolean survey_skipped;        /* the person skipped it */
-  gboolean survey_skip_pending;   /* that skip is not sent yet (offline, or lost) */
+  char *survey_skip_pending;      /* the conversation whose skip is not sent yet (offline, or
+                                   * lost), kept when a new conversation begins meanwhile */
   GHashTable *post_surveyed;      /* conversation ids that had one, in this run */
 
   /* The person's own typing state (-typing.c) */

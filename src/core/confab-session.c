@@ -354,6 +354,7 @@ confab_session_finalize (GObject *object)
   g_free (self->consumer_id);
   g_free (self->conversation_id);
   g_free (self->survey_dialog_id);
+  g_free (self->survey_skip_pending);
   g_free (self->agent_id);
   g_free (self->agent_nickname);
   g_free (self->agent_display_name);

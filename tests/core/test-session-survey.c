@@ -496,6 +496,51 @@ test_skip (Fixture       *f,
   g_assert_null (heard (f, "ContentEvent", "Bad"));
 }
 
+static void
+count_reopened_cb (ConfabSession *session,
+                   GParamSpec    *pspec,
+                   guint         *reopened)
+{
+  *reopened += confab_session_get_survey_open (session);
+}
+
+/* Skipped while offline: the survey goes at once and does not come back with the metadata
+ * after reconnecting; the close goes then. */
+static void
+test_skip_offline (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *survey = NULL;
+  g_autofree char *conversation = NULL;
+  g_autofree char *fields = NULL;
+  guint reconnects;
+  guint reopened = 0;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  survey = close_into_survey (f);
+  ask (f, "q1", "How was it?");
+  wait_question (f, survey, "How was it?");
+
+  reconnects = confab_session_get_reconnects (f->session);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 0, NULL), >, 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 5000);
+  confab_session_skip_survey (f->session);
+  g_assert_false (confab_session_get_survey_open (f->session));
+  g_assert_cmpint (confab_message_get_event (last_row (f->session)), ==, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED);
+  g_signal_connect (f->session, "notify::survey-open", G_CALLBACK (count_reopened_cb), &reopened);
+
+  CONFAB_TEST_WAIT_UNTIL (f->survey_ended == 1, 10000);
+  g_assert_cmpuint (confab_session_get_reconnects (f->session), >, reconnects);
+  fields = dup_fields_sent (f);
+  g_assert_cmpstr (fields, ==, "DialogChange:CLOSE Stage:CLOSE");
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 5000);
+  g_assert_false (confab_session_get_survey_open (f->session));
+  g_assert_cmpuint (reopened, ==, 0);
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED), ==, 1);
+  g_signal_handlers_disconnect_by_data (f->session, &reopened);
+}
+
 /* The agent's close opens the survey too. */
 static void
 test_agent_close (Fixture       *f,
@@ -576,6 +621,7 @@ main (int   argc,
   ADD ("close-opens-survey", test_close_opens_survey, NULL);
   ADD ("answer-and-complete", test_answer_and_complete, NULL);
   ADD ("skip", test_skip, NULL);
+  ADD ("skip-offline", test_skip_offline, NULL);
   ADD ("agent-close", test_agent_close, NULL);
   ADD ("without-survey", test_without_survey, "off");
   ADD ("restart", test_restart, "store");
