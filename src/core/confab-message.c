@@ -54,10 +54,13 @@ struct _ConfabMessage
   guint action_sent : 1;
   guint replies_active : 1;
   guint kind : 1;             /* ConfabMessageKind */
-  guint event : 2;            /* ConfabMessageEvent */
+  guint event : 3;            /* ConfabMessageEvent */
   guint close_reason : 3;     /* ConfabCloseReason */
   RichData *rich;             /* NULL for a plain message */
 };
+
+/* every ConfabMessageEvent fits its bit field */
+G_STATIC_ASSERT (CONFAB_MESSAGE_EVENT_LAST < (1 << 3));
 
 enum {
   PROP_0,

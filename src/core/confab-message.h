@@ -34,7 +34,11 @@ typedef enum {
   CONFAB_MESSAGE_EVENT_AGENT_JOINED,     /* an agent took the conversation: the originator */
   CONFAB_MESSAGE_EVENT_CLOSED,           /* the conversation was closed, for the close reason */
   CONFAB_MESSAGE_EVENT_NEW_CONVERSATION, /* a new conversation starts here */
+  CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED, /* the post-conversation survey was answered to its end */
+  CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED,   /* … or it ended before (the person skipped it) */
 } ConfabMessageEvent;
+
+#define CONFAB_MESSAGE_EVENT_LAST CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED
 
 #define CONFAB_TYPE_MESSAGE (confab_message_get_type ())
 G_DECLARE_FINAL_TYPE (ConfabMessage, confab_message, CONFAB, MESSAGE, GObject)

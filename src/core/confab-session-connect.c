@@ -150,8 +150,10 @@ subscribe_metadata_cb (GObject      *object,
   self->signed_up_again = FALSE;
   _confab_session_set_state (self, CONFAB_SESSION_ONLINE);
   _confab_session_flush_surveys (self);
+  _confab_session_flush_survey_skip (self);
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     _confab_session_subscribe_dialog (self);
+  _confab_session_subscribe_survey (self);
   if (self->awaiting_metadata)
     {
       /* A restored conversation: wait for the metadata to say whether it is still open
@@ -228,6 +230,7 @@ _confab_session_lost_socket (ConfabSession *self)
 {
   self->dialog_subscribed = FALSE;
   self->subscribing = FALSE;
+  _confab_session_survey_lost_socket (self);
   self->composing_sent = FALSE;
   self->resuming = FALSE;
   g_clear_handle_id (&self->resume_source, g_source_remove);

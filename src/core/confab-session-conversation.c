@@ -29,6 +29,7 @@ _confab_session_set_conversation (ConfabSession           *self,
       _confab_seq_batch_clear (self->accept_in_flight);
       _confab_seq_batch_clear (self->read_in_flight);
       _confab_session_forget_unlisted (self);
+      _confab_session_forget_survey (self);
       self->dialog_subscribed = FALSE;
       self->just_requested = FALSE;
       self->metadata_ts = 0;
@@ -57,7 +58,7 @@ _confab_session_conversation_closed (ConfabSession     *self,
 {
   _confab_session_add_closed_row (self, reason, time_ms);
   SET_PROP (close_reason, reason, PROP_CLOSE_REASON);
-  SET_PROP (stage, CONFAB_CONVERSATION_STATE_CLOSE, PROP_CONVERSATION_STAGE);
+  /* the stage is the metadata's to tell: a post-conversation survey may follow */
   SET_PROP (conversation_status, CONFAB_CONVERSATION_CLOSED, PROP_CONVERSATION_STATUS);
   _confab_session_set_agent_typing (self, FALSE);
   /* never into a closed conversation */
@@ -157,8 +158,12 @@ confab_session_close_conversation (ConfabSession *self)
 
   if (self->conversation_status != CONFAB_CONVERSATION_OPEN || !_confab_session_is_online (self))
     return;
+  /* Only the main dialog, as LivePerson's post-conversation survey tutorial closes it:
+   * closing the whole conversation (ConversationStateField) would skip the survey. Where
+   * there is none, the whole conversation closes all the same. The conversation's id is
+   * the main dialog's (see docs/protocol-notes.md, "Requests a consumer sends"). */
   confab_connection_send_request (self->conn, CONFAB_REQ_UPDATE_CONVERSATION,
-                                  confab_close_conversation_body (self->conversation_id),
+                                  confab_close_dialog_body (self->conversation_id, self->conversation_id),
                                   NULL, close_cb, g_object_ref (self));
 }
 
@@ -167,7 +172,8 @@ confab_session_new_conversation (ConfabSession *self)
 {
   g_return_if_fail (CONFAB_IS_SESSION (self));
 
-  if (self->conversation_status != CONFAB_CONVERSATION_CLOSED)
+  /* a running survey is answered or skipped first */
+  if (self->conversation_status != CONFAB_CONVERSATION_CLOSED || self->survey_open)
     return;
   _confab_session_set_conversation (self, NULL, CONFAB_CONVERSATION_NONE);
   /* it begins here, above what the person writes for it */

@@ -43,10 +43,11 @@ conversation_end (ConfabSession *self)
   return confab_message_list_get_last_sequence (self->messages, self->conversation_id);
 }
 
-/* Whether the list holds a row of this event in the current conversation. */
+/* Whether the list holds a row of this event in the dialog. */
 static gboolean
-has_row (ConfabSession      *self,
-         ConfabMessageEvent  event)
+has_row_in (ConfabSession      *self,
+            const char         *dialog_id,
+            ConfabMessageEvent  event)
 {
   GListModel *model = G_LIST_MODEL (self->messages);
 
@@ -55,10 +56,18 @@ has_row (ConfabSession      *self,
       g_autoptr(ConfabMessage) message = g_list_model_get_item (model, i - 1);
 
       if (confab_message_get_event (message) == event &&
-          g_strcmp0 (confab_message_get_dialog_id (message), self->conversation_id) == 0)
+          g_strcmp0 (confab_message_get_dialog_id (message), dialog_id) == 0)
         return TRUE;
     }
   return FALSE;
+}
+
+/* … in the current conversation's main dialog. */
+static gboolean
+has_row (ConfabSession      *self,
+         ConfabMessageEvent  event)
+{
+  return has_row_in (self, self->conversation_id, event);
 }
 
 void
@@ -92,6 +101,22 @@ _confab_session_add_closed_row (ConfabSession     *self,
     return;
   add_row (self, confab_message_new_event (CONFAB_MESSAGE_EVENT_CLOSED, self->conversation_id,
                                            conversation_end (self), now_or (time_ms), NULL, reason));
+}
+
+void
+_confab_session_add_survey_row (ConfabSession *self,
+                                const char    *dialog_id,
+                                gboolean       completed,
+                                gint64         time_ms)
+{
+  /* a survey ends once, however it ended */
+  if (dialog_id == NULL || has_row_in (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED) ||
+      has_row_in (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED))
+    return;
+  add_row (self, confab_message_new_event (completed ? CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED
+                                                     : CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED,
+                                           dialog_id, confab_message_list_get_last_sequence (self->messages, dialog_id),
+                                           now_or (time_ms), NULL, CONFAB_CLOSE_REASON_NONE));
 }
 
 void

@@ -114,7 +114,8 @@ handle_messaging_change (ConfabSession         *self,
   const char *dialog_id = change->dialog_id ? change->dialog_id : change->conversation_id;
   gboolean own = g_strcmp0 (change->originator_id, self->consumer_id) == 0;
 
-  if (dialog_id == NULL || g_strcmp0 (dialog_id, self->conversation_id) != 0)
+  if (dialog_id == NULL ||
+      (g_strcmp0 (dialog_id, self->conversation_id) != 0 && g_strcmp0 (dialog_id, self->survey_dialog_id) != 0))
     {
       g_debug ("Ignoring an event of another dialog");
       return;
@@ -193,23 +194,37 @@ handle_messaging (ConfabSession *self,
 
 /* Conversation metadata */
 
-/* A change to the conversation Confab follows: its agent, and whether it is still open. */
+/* A change to the conversation Confab follows: its agent, whether its main dialog is still
+ * open, and its post-conversation survey. closed: the whole conversation is (stage CLOSE). */
 static void
 handle_followed_conversation_change (ConfabSession            *self,
                                      ConfabConversationChange *change,
                                      gboolean                  closed)
 {
+  const ConfabDialog *survey = confab_conversation_change_get_survey (change);
+  gboolean main_closed = closed || confab_conversation_change_main_closed (change);
+
   /* Out of order: keep the newest. */
   if (change->last_updated_ts != 0 && change->last_updated_ts < self->metadata_ts)
     return;
   self->metadata_ts = change->last_updated_ts;
 
+  /* Whoever hears that the conversation closed hears, in the same breath, whether a survey
+   * follows (the window offers the legacy one only where none does). */
+  g_object_freeze_notify (G_OBJECT (self));
   _confab_session_agent_assigned (self, confab_conversation_change_get_agent_id (change), change->last_updated_ts);
-  if (closed && self->conversation_status != CONFAB_CONVERSATION_CLOSED)
+  if (main_closed && self->conversation_status != CONFAB_CONVERSATION_CLOSED)
     _confab_session_conversation_closed (self, change->close_reason, change->last_updated_ts);
-  else if (!closed && self->conversation_status != CONFAB_CONVERSATION_OPEN &&
+  else if (!main_closed && self->conversation_status != CONFAB_CONVERSATION_OPEN &&
            self->conversation_status != CONFAB_CONVERSATION_CLOSED)
     SET_PROP (conversation_status, CONFAB_CONVERSATION_OPEN, PROP_CONVERSATION_STATUS);
+  if (survey != NULL)
+    _confab_session_survey_seen (self, survey, closed, change->last_updated_ts);
+  else if (closed)
+    _confab_session_survey_stage_closed (self, change->last_updated_ts);
+  SET_PROP (stage, closed ? CONFAB_CONVERSATION_STATE_CLOSE : CONFAB_CONVERSATION_STATE_OPEN,
+            PROP_CONVERSATION_STAGE);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* An open conversation Confab does not follow yet: resume it (after a restart, or one
@@ -227,6 +242,12 @@ resume_open_conversation (ConfabSession            *self,
   self->metadata_ts = newest_open->last_updated_ts;
   _confab_session_agent_assigned (self, confab_conversation_change_get_agent_id (newest_open),
                                   newest_open->last_updated_ts);
+  /* its main dialog may be closed already, a survey running */
+  if (confab_conversation_change_main_closed (newest_open))
+    {
+      self->metadata_ts = 0;
+      handle_followed_conversation_change (self, newest_open, FALSE);
+    }
 }
 
 static void

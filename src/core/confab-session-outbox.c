@@ -119,7 +119,9 @@ publish_text_cb (GObject      *object,
     {
       self->busy_retries = 0;
       outbox_pop (self);
-      if (confab_message_list_set_sequence (self->messages, message, self->conversation_id, sequence))
+      /* in the dialog it was published into (set when it went) */
+      if (confab_message_list_set_sequence (self->messages, message, confab_message_get_dialog_id (message),
+                                            sequence))
         {
           confab_message_advance_delivery (message, CONFAB_DELIVERY_SENT);
           _confab_session_apply_early_receipts (self, message);
@@ -174,18 +176,31 @@ _confab_session_flush_outbox (ConfabSession *self)
 {
   ConfabMessage *head;
   const char *target_dialog;
+  const char *dialog_id;
   gint64 target_sequence;
 
-  /* Queued messages whose echo a replay matched are sent already. */
+  /* Queued messages whose echo a replay matched are sent already; an answer to a survey
+   * that is over has nowhere to go (not into a new conversation). */
   while ((head = g_queue_peek_head (&self->outbox)) != NULL && head != self->in_flight &&
-         confab_message_get_delivery_state (head) >= CONFAB_DELIVERY_SENT)
-    outbox_pop (self);
+         (confab_message_get_delivery_state (head) >= CONFAB_DELIVERY_SENT ||
+          _confab_session_is_stale_answer (self, head)))
+    {
+      if (confab_message_get_delivery_state (head) < CONFAB_DELIVERY_SENT)
+        confab_message_fail (head);
+      outbox_pop (self);
+    }
 
   if (self->in_flight != NULL || g_queue_is_empty (&self->outbox) || !_confab_session_is_online (self) ||
       self->busy_source != 0 || self->awaiting_metadata)
     return;
 
-  switch (self->conversation_status)
+  /* While a post-conversation survey runs, what the person sends answers it. */
+  if (self->survey_open)
+    {
+      if (!self->survey_subscribed || self->resuming)
+        return;
+    }
+  else switch (self->conversation_status)
     {
     case CONFAB_CONVERSATION_NONE:
     case CONFAB_CONVERSATION_CLOSED:
@@ -198,9 +213,10 @@ _confab_session_flush_outbox (ConfabSession *self)
       break;
     }
 
-  if (!self->dialog_subscribed || self->resuming)
+  if ((!self->survey_open && !self->dialog_subscribed) || self->resuming)
     return;
 
+  dialog_id = _confab_session_publish_dialog (self);
   head = g_queue_peek_head (&self->outbox);
   self->in_flight = g_object_ref (head);
   if (!confab_message_get_attempted (head))
@@ -208,7 +224,7 @@ _confab_session_flush_outbox (ConfabSession *self)
       confab_message_set_attempted (head, TRUE);
       _confab_session_outbox_save (self, head);
     }
-  confab_message_set_dialog_id (head, self->conversation_id);
+  confab_message_set_dialog_id (head, dialog_id);
   confab_message_set_conversation_id (head, self->conversation_id);
   confab_message_advance_delivery (head, CONFAB_DELIVERY_SENDING);
   /* A reply to a click: the ACTION first, once, as LivePerson's clients send it; not into
@@ -222,9 +238,9 @@ _confab_session_flush_outbox (ConfabSession *self)
     }
   confab_connection_send_request_full (self->conn, CONFAB_REQ_PUBLISH_EVENT,
                                        confab_message_get_file (head) != NULL
-                                       ? confab_publish_file_body (self->conversation_id, self->conversation_id,
+                                       ? confab_publish_file_body (self->conversation_id, dialog_id,
                                                                    confab_message_get_file (head))
-                                       : confab_publish_text_body (self->conversation_id, self->conversation_id,
+                                       : confab_publish_text_body (self->conversation_id, dialog_id,
                                                                    confab_message_get_text (head)),
                                        confab_message_get_own (head) ? confab_message_get_metadata (head) : NULL,
                                        NULL, publish_text_cb, g_object_ref (self));

@@ -19,7 +19,9 @@
  *   confab-session-profile.c       the agents' profiles (nicknames), a name for every message
  *   confab-session-receipts.c      ACCEPT and READ batched out; receipts in, on own messages
  *   confab-session-rich.c          clicks in rich messages and on quick replies
- *   confab-session-survey.c        the satisfaction survey after a conversation
+ *   confab-session-survey.c        the satisfaction survey after a conversation (legacy CSAT)
+ *   confab-session-post-survey.c   the post-conversation survey: a dialog of its own whose
+ *                                  questions are answered with quick replies
  *   confab-session-store.c         the identity, its history read from the store a page at a
  *                                  time and saved to it
  *   confab-session-typing.c        typing: the agent's in, the person's out
@@ -156,6 +158,16 @@ struct _ConfabSession
   GHashTable *surveys_answered;   /* conversation ids, answered or skipped */
   GQueue surveys_pending;         /* bodies of cm.UpdateConversationField, not sent yet */
 
+  /* The post-conversation survey of the current conversation (-post-survey.c) */
+  char *survey_dialog_id;         /* its POST_SURVEY dialog, NULL when it has none */
+  gboolean survey_open;           /* it runs: publishes and receipts go into its dialog */
+  gboolean survey_subscribed;
+  gboolean survey_subscribing;
+  gboolean survey_skipped;        /* the person skipped it */
+  char *survey_skip_pending;      /* the conversation whose skip is not sent yet (offline, or
+                                   * lost), kept when a new conversation begins meanwhile */
+  GHashTable *post_surveyed;      /* conversation ids that had one, in this run */
+
   /* The person's own typing state (-typing.c) */
   gint64 last_composing;      /* monotonic µs */
   gboolean composing_sent;
@@ -182,6 +194,7 @@ typedef enum {
   PROP_SEND_READ_RECEIPTS,
   PROP_LOADING_HISTORY,
   PROP_LOADING_OLDER,
+  PROP_SURVEY_OPEN,
   N_PROPS
 } ConfabSessionProperty;
 
@@ -208,8 +221,11 @@ void         _confab_session_set_string_prop       (ConfabSession             *s
 void         _confab_session_set_state             (ConfabSession             *self,
                                                     ConfabSessionState         state);
 gboolean     _confab_session_is_online             (ConfabSession             *self);
-/* Online, subscribed to the dialog, and the conversation is open. */
+/* Online, subscribed to the dialog, and the conversation (or its survey) is open. */
 gboolean     _confab_session_can_publish           (ConfabSession             *self);
+/* The dialog publishes and receipts go into: the running survey's, else the conversation's
+ * (NULL when there is none). */
+const char  *_confab_session_publish_dialog        (ConfabSession             *self);
 const char  *_confab_session_account_id            (ConfabSession             *self);
 
 /* confab-session-connect.c */
@@ -233,7 +249,7 @@ void         _confab_session_start_resume_settle   (ConfabSession             *s
 void         _confab_session_set_conversation      (ConfabSession             *self,
                                                     const char                *conversation_id,
                                                     ConfabConversationStatus   status);
-/* The conversation is closed (at time_ms on the service's clock, 0: now): nothing more is
+/* The main dialog is closed (at time_ms on the service's clock, 0: now): nothing more is
  * published into it. */
 void         _confab_session_conversation_closed   (ConfabSession             *self,
                                                     ConfabCloseReason          reason,
@@ -276,6 +292,12 @@ void         _confab_session_agent_assigned        (ConfabSession             *s
 /* A row "Conversation closed …" at the end of the current conversation, once. */
 void         _confab_session_add_closed_row        (ConfabSession             *self,
                                                     ConfabCloseReason          reason,
+                                                    gint64                     time_ms);
+/* A row "Survey completed" or "Survey skipped" after the last event held of the survey's
+ * dialog, once. */
+void         _confab_session_add_survey_row        (ConfabSession             *self,
+                                                    const char                *dialog_id,
+                                                    gboolean                   completed,
                                                     gint64                     time_ms);
 /* A row "New conversation" at the end of the list, before what the person writes next; it
  * takes its place in the new conversation once that has its id. Not for the first one. */
@@ -341,6 +363,29 @@ void         _confab_session_update_quick_replies  (ConfabSession             *s
 
 /* Sends the surveys answered while offline, when online. */
 void         _confab_session_flush_surveys         (ConfabSession             *self);
+
+/* confab-session-post-survey.c */
+
+/* The metadata names the conversation's POST_SURVEY dialog (survey): it opens (subscribe,
+ * answers go there) or it ends (a row says how). stage_closed: the whole conversation is. */
+void         _confab_session_survey_seen           (ConfabSession             *self,
+                                                    const ConfabDialog        *survey,
+                                                    gboolean                   stage_closed,
+                                                    gint64                     time_ms);
+/* The conversation is closed for good (stage CLOSE) without a survey running. */
+void         _confab_session_survey_stage_closed   (ConfabSession             *self,
+                                                    gint64                     time_ms);
+/* Subscribes to the running survey's dialog from after the last event held. */
+void         _confab_session_subscribe_survey      (ConfabSession             *self);
+/* Sends a skip the person asked for while offline. */
+void         _confab_session_flush_survey_skip     (ConfabSession             *self);
+/* The conversation changed, or the socket went: what belonged to the survey goes. */
+void         _confab_session_forget_survey         (ConfabSession             *self);
+void         _confab_session_survey_lost_socket    (ConfabSession             *self);
+/* Whether message answers a survey question (a quick reply with Answer metadata) that can
+ * no longer be answered: it is not to be sent anywhere else. */
+gboolean     _confab_session_is_stale_answer       (ConfabSession             *self,
+                                                    ConfabMessage             *message);
 
 /* confab-session-store.c */
 

@@ -123,7 +123,7 @@ receipt_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
-  if (g_strcmp0 (data->dialog_id, self->conversation_id) == 0 && self->accept_in_flight != NULL)
+  if (g_strcmp0 (data->dialog_id, _confab_session_publish_dialog (self)) == 0 && self->accept_in_flight != NULL)
     {
       ConfabSeqBatch *flying = data->status == CONFAB_RECEIPT_ACCEPT ? self->accept_in_flight
                                                                      : self->read_in_flight;
@@ -143,8 +143,8 @@ receipt_cb (GObject      *object,
         confab_connection_drop (self->conn, "a receipt had no answer");
       /* Refused (4xx): not again. Lost on the way: again after reconnecting. */
       if (!g_error_matches (error, CONFAB_RESPONSE_ERROR, error->code) &&
-          g_strcmp0 (data->dialog_id, self->conversation_id) == 0 &&
-          self->conversation_status == CONFAB_CONVERSATION_OPEN)
+          g_strcmp0 (data->dialog_id, _confab_session_publish_dialog (self)) == 0 &&
+          (self->conversation_status == CONFAB_CONVERSATION_OPEN || self->survey_open))
         {
           ConfabSeqBatch *batch = data->status == CONFAB_RECEIPT_ACCEPT ? self->accept_batch : self->read_batch;
 
@@ -177,12 +177,13 @@ publish_receipts (ConfabSession       *self,
   data = g_new0 (ReceiptData, 1);
   data->self = g_object_ref (self);
   data->status = status;
-  data->dialog_id = g_strdup (self->conversation_id);
+  /* the dialog the messages are in: the conversation's, or its running survey's */
+  data->dialog_id = g_strdup (_confab_session_publish_dialog (self));
   data->sequences = sequences;
 
   g_debug ("Publishing %s for %u messages", confab_receipt_status_to_string (status), sequences->len);
   confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
-                                  confab_publish_receipt_body (self->conversation_id, self->conversation_id,
+                                  confab_publish_receipt_body (self->conversation_id, data->dialog_id,
                                                                status, &g_array_index (sequences, gint64, 0),
                                                                sequences->len),
                                   NULL, receipt_cb, data);
@@ -231,7 +232,7 @@ wants_receipt (ConfabSession *self,
 {
   return message != NULL && !confab_message_get_own (message) &&
          confab_message_get_sequence (message) >= 0 &&
-         g_strcmp0 (confab_message_get_dialog_id (message), self->conversation_id) == 0;
+         g_strcmp0 (confab_message_get_dialog_id (message), _confab_session_publish_dialog (self)) == 0;
 }
 
 void
@@ -268,7 +269,8 @@ confab_session_mark_read (ConfabSession *self,
         !confab_message_is_event (g_ptr_array_index (messages, i)))
       confab_message_set_seen (g_ptr_array_index (messages, i), TRUE);
 
-  if (!self->send_read_receipts || self->conversation_status != CONFAB_CONVERSATION_OPEN)
+  if (!self->send_read_receipts ||
+      (self->conversation_status != CONFAB_CONVERSATION_OPEN && !self->survey_open))
     return;
 
   for (guint i = 0; i < messages->len; i++)
@@ -301,6 +303,18 @@ _confab_session_apply_own_receipt (ConfabSession       *self,
 
       g_array_append_val (unlisted, sequence);
       _confab_session_unlisted_receipts (self, dialog_id, unlisted, status, FALSE);
+    }
+
+  /* the batches hold sequences of the dialog receipts go to, and of no other */
+  if (g_strcmp0 (dialog_id, _confab_session_publish_dialog (self)) != 0)
+    {
+      if (message != NULL)
+        {
+          confab_message_set_accept_sent (message, TRUE);
+          if (status != CONFAB_RECEIPT_ACCEPT)
+            confab_message_set_read_sent (message, TRUE);
+        }
+      return;
     }
 
   if (status == CONFAB_RECEIPT_ACCEPT)

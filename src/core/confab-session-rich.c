@@ -38,9 +38,10 @@ _confab_session_publish_action (ConfabSession *self,
                                 gint64         sequence,
                                 JsonNode      *metadata)
 {
-  if (!_confab_session_can_publish (self) || g_strcmp0 (dialog_id, self->conversation_id) != 0)
+  /* into the dialog clicked in: the conversation's, or its running survey's */
+  if (!_confab_session_can_publish (self) || g_strcmp0 (dialog_id, _confab_session_publish_dialog (self)) != 0)
     {
-      g_debug ("No ACTION receipt: not online in the conversation clicked in");
+      g_debug ("No ACTION receipt: not online in the dialog clicked in");
       return FALSE;
     }
 

@@ -54,7 +54,7 @@ publish_chat_state (ConfabSession   *self,
 {
   confab_connection_send_request (self->conn, CONFAB_REQ_PUBLISH_EVENT,
                                   confab_publish_chat_state_body (self->conversation_id,
-                                                                  self->conversation_id, state),
+                                                                  _confab_session_publish_dialog (self), state),
                                   NULL, chat_state_cb, NULL);
 }
 

@@ -66,8 +66,17 @@ _confab_session_is_online (ConfabSession *self)
 gboolean
 _confab_session_can_publish (ConfabSession *self)
 {
-  return _confab_session_is_online (self) && self->dialog_subscribed &&
-         self->conversation_status == CONFAB_CONVERSATION_OPEN;
+  if (!_confab_session_is_online (self))
+    return FALSE;
+  if (self->survey_open)
+    return self->survey_subscribed;
+  return self->dialog_subscribed && self->conversation_status == CONFAB_CONVERSATION_OPEN;
+}
+
+const char *
+_confab_session_publish_dialog (ConfabSession *self)
+{
+  return self->survey_open ? self->survey_dialog_id : self->conversation_id;
 }
 
 const char *
@@ -332,6 +341,7 @@ confab_session_finalize (GObject *object)
   g_clear_pointer (&self->early_receipts, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
   g_clear_pointer (&self->surveys_answered, g_hash_table_unref);
+  g_clear_pointer (&self->post_surveyed, g_hash_table_unref);
   g_clear_pointer (&self->dirty_order, g_ptr_array_unref);
   g_clear_pointer (&self->provisional, confab_store_snapshot_free);
   g_clear_pointer (&self->unaccepted, g_array_unref);
@@ -343,6 +353,8 @@ confab_session_finalize (GObject *object)
   g_free (self->signed_out_reason);
   g_free (self->consumer_id);
   g_free (self->conversation_id);
+  g_free (self->survey_dialog_id);
+  g_free (self->survey_skip_pending);
   g_free (self->agent_id);
   g_free (self->agent_nickname);
   g_free (self->agent_display_name);
@@ -380,6 +392,7 @@ confab_session_get_property (GObject    *object,
     case PROP_SEND_READ_RECEIPTS: g_value_set_boolean (value, self->send_read_receipts); break;
     case PROP_LOADING_HISTORY: g_value_set_boolean (value, self->loading_history); break;
     case PROP_LOADING_OLDER: g_value_set_boolean (value, self->loading_older); break;
+    case PROP_SURVEY_OPEN: g_value_set_boolean (value, self->survey_open); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -438,6 +451,7 @@ confab_session_class_init (ConfabSessionClass *klass)
                                                               G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADING_HISTORY] = g_param_spec_boolean ("loading-history", NULL, NULL, FALSE, ro);
   properties[PROP_LOADING_OLDER] = g_param_spec_boolean ("loading-older", NULL, NULL, FALSE, ro);
+  properties[PROP_SURVEY_OPEN] = g_param_spec_boolean ("survey-open", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -462,6 +476,7 @@ confab_session_init (ConfabSession *self)
   g_queue_init (&self->outbox);
   g_queue_init (&self->surveys_pending);
   self->surveys_answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->post_surveyed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->accept_batch = _confab_seq_batch_new ();
   self->read_batch = _confab_seq_batch_new ();
   self->accept_in_flight = _confab_seq_batch_new ();

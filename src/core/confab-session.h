@@ -106,6 +106,17 @@ gboolean                 confab_session_send_survey           (ConfabSession *se
                                                                gboolean       skipped);
 gboolean                 confab_session_get_survey_answered   (ConfabSession *self,
                                                                const char    *conversation_id);
+/* A post-conversation survey runs in the current conversation (property survey-open): its
+ * questions are rows of the list, answered with their quick replies (or in words, which go
+ * to the survey too); the conversation is closed otherwise. */
+gboolean                 confab_session_get_survey_open       (ConfabSession *self);
+/* Whether the conversation had a post-conversation survey, running or over (then the legacy
+ * satisfaction survey is not for it). */
+gboolean                 confab_session_get_has_post_survey   (ConfabSession *self,
+                                                               const char    *conversation_id);
+/* The person does not want to answer the running survey: the whole conversation is closed
+ * (now, or when online again); nothing when none runs. */
+void                     confab_session_skip_survey           (ConfabSession *self);
 /* A photo (JPG, JPEG, PNG or GIF of at most CONFAB_FILE_UPLOAD_MAX_SIZE bytes) to the
  * storage, then queued as an own hosted/file message with caption (required) and preview (a
  * data: URL, or NULL); the message is the result. progress is called as the bytes go, until
@@ -141,6 +152,8 @@ void                     confab_session_retry_message         (ConfabSession *se
  * send-read-receipts is off. */
 void                     confab_session_mark_read             (ConfabSession *self,
                                                                GPtrArray     *messages);
+/* Closes the main dialog (a DialogChange, which starts the post-conversation survey where the
+ * account has one; without one the whole conversation closes). */
 void                     confab_session_close_conversation    (ConfabSession *self);
 /* After a close: forget the old conversation's state so the next message starts a new one. */
 void                     confab_session_new_conversation      (ConfabSession *self);

@@ -58,7 +58,7 @@ message_from_marker (sqlite3_stmt *stmt,
 
   fields.kind = CONFAB_MESSAGE_KIND_EVENT;
   /* one a newer Confab wrote, that this one does not know, reads as a new beginning */
-  fields.event = event > CONFAB_MESSAGE_EVENT_NONE && event <= CONFAB_MESSAGE_EVENT_NEW_CONVERSATION
+  fields.event = event > CONFAB_MESSAGE_EVENT_NONE && event <= CONFAB_MESSAGE_EVENT_LAST
                  ? event : CONFAB_MESSAGE_EVENT_NEW_CONVERSATION;
   fields.close_reason = reason >= CONFAB_CLOSE_REASON_NONE && reason <= CONFAB_CLOSE_REASON_UNKNOWN
                         ? reason : CONFAB_CLOSE_REASON_UNKNOWN;

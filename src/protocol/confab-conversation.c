@@ -23,6 +23,7 @@ dialog_free (ConfabDialog *dialog)
 {
   g_free (dialog->dialog_id);
   g_free (dialog->dialog_type);
+  g_free (dialog->closed_cause);
   g_free (dialog);
 }
 
@@ -46,6 +47,29 @@ confab_conversation_change_is_closed (const ConfabConversationChange *change)
   if (change->stage != CONFAB_CONVERSATION_STATE_UNKNOWN)
     return change->stage == CONFAB_CONVERSATION_STATE_CLOSE;
   return change->state == CONFAB_CONVERSATION_STATE_CLOSE;
+}
+
+gboolean
+confab_conversation_change_main_closed (const ConfabConversationChange *change)
+{
+  g_return_val_if_fail (change != NULL, FALSE);
+
+  return change->state == CONFAB_CONVERSATION_STATE_CLOSE || change->stage == CONFAB_CONVERSATION_STATE_CLOSE;
+}
+
+const ConfabDialog *
+confab_conversation_change_get_survey (const ConfabConversationChange *change)
+{
+  g_return_val_if_fail (change != NULL, NULL);
+
+  for (guint i = change->dialogs != NULL ? change->dialogs->len : 0; i > 0; i--)
+    {
+      const ConfabDialog *dialog = g_ptr_array_index (change->dialogs, i - 1);
+
+      if (g_strcmp0 (dialog->dialog_type, "POST_SURVEY") == 0)
+        return dialog;
+    }
+  return NULL;
 }
 
 const char *
@@ -235,6 +259,7 @@ parse_dialogs (GPtrArray  *dialogs,
       dialog->dialog_id = dialog_id;
       dialog->dialog_type = confab_json_dup_string (object, "dialogType");
       dialog->state = state_from_string (confab_json_get_string (object, "state"));
+      dialog->closed_cause = confab_json_dup_string (object, "closedCause");
       g_ptr_array_add (dialogs, dialog);
     }
 }

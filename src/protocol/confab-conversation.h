@@ -41,6 +41,7 @@ typedef struct {
   char *dialog_id;
   char *dialog_type;                 /* "MAIN", "POST_SURVEY", … */
   ConfabConversationState state;
+  char *closed_cause;                /* "Completed" for a finished survey; NULL when not sent */
 } ConfabDialog;
 
 typedef struct {
@@ -58,6 +59,11 @@ void confab_conversation_change_free (ConfabConversationChange *change);
 
 /* stage CLOSE, or state CLOSE when there is no stage */
 gboolean    confab_conversation_change_is_closed (const ConfabConversationChange *change);
+/* The main dialog is closed: state CLOSE (in a conversation of several dialogs "state" is
+ * the main dialog's), or the whole conversation is (stage CLOSE). */
+gboolean    confab_conversation_change_main_closed (const ConfabConversationChange *change);
+/* The POST_SURVEY dialog among dialogs (the last one, should there be several), or NULL */
+const ConfabDialog *confab_conversation_change_get_survey (const ConfabConversationChange *change);
 /* id of the ASSIGNED_AGENT participant, or NULL */
 const char *confab_conversation_change_get_agent_id (const ConfabConversationChange *change);
 

@@ -59,7 +59,20 @@ confab_request_conversation_body (const char *brand_id,
   return json_builder_get_root (builder);
 }
 
-/* {"minLastUpdatedTime":0,"convState":["OPEN","CLOSE"]} */
+static void
+add_open_close_member (JsonBuilder *builder,
+                       const char  *name)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "OPEN");
+  json_builder_add_string_value (builder, "CLOSE");
+  json_builder_end_array (builder);
+}
+
+/* {"minLastUpdatedTime":0,"stage":["OPEN","CLOSE"],"convState":["OPEN","CLOSE"]}: both
+ * stages, as the post-conversation survey tutorial subscribes, so that a conversation whose
+ * main dialog has closed while its survey runs is still announced */
 JsonNode *
 confab_subscribe_ex_body (gint64 min_last_updated_time)
 {
@@ -68,11 +81,8 @@ confab_subscribe_ex_body (gint64 min_last_updated_time)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "minLastUpdatedTime");
   json_builder_add_int_value (builder, MAX (min_last_updated_time, 0));
-  json_builder_set_member_name (builder, "convState");
-  json_builder_begin_array (builder);
-  json_builder_add_string_value (builder, "OPEN");
-  json_builder_add_string_value (builder, "CLOSE");
-  json_builder_end_array (builder);
+  add_open_close_member (builder, "stage");
+  add_open_close_member (builder, "convState");
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -179,6 +189,21 @@ confab_close_conversation_body (const char *conversation_id)
   g_return_val_if_fail (conversation_id != NULL, NULL);
 
   builder = update_field_begin (conversation_id, "ConversationStateField");
+  add_string_member (builder, "conversationState", "CLOSE");
+
+  return update_field_end (builder);
+}
+
+/* {"conversationId":"…","conversationField":[{"field":"Stage","conversationState":"CLOSE"}]}:
+ * the whole conversation, survey and all; what skips a post-conversation survey */
+JsonNode *
+confab_close_stage_body (const char *conversation_id)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (conversation_id != NULL, NULL);
+
+  builder = update_field_begin (conversation_id, "Stage");
   add_string_member (builder, "conversationState", "CLOSE");
 
   return update_field_end (builder);

@@ -45,6 +45,9 @@ JsonNode *confab_close_conversation_body   (const char *conversation_id);
  *  "dialog":{"dialogId":"…","state":"CLOSE","closedCause":"Closed by consumer"}}]} */
 JsonNode *confab_close_dialog_body         (const char *conversation_id,
                                             const char *dialog_id);
+/* Closes the whole conversation, a running post-conversation survey with it (skipping it):
+ * {"conversationId":"…","conversationField":[{"field":"Stage","conversationState":"CLOSE"}]} */
+JsonNode *confab_close_stage_body          (const char *conversation_id);
 
 typedef enum {
   CONFAB_CSAT_FILLED,

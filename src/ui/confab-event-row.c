@@ -53,17 +53,33 @@ dup_what (ConfabMessage *message)
         }
     case CONFAB_MESSAGE_EVENT_NEW_CONVERSATION:
       return g_strdup (_("New conversation"));
+    case CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED:
+      return g_strdup (_("Survey completed"));
+    case CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED:
+      return g_strdup (_("Survey skipped"));
     case CONFAB_MESSAGE_EVENT_NONE:
     default:
       return g_strdup ("");
     }
 }
 
-/* A close says when; joining and beginning stand between the messages that say when. */
+/* A close (and a survey's end) says when; joining and beginning stand between the messages
+ * that say when. */
 static gboolean
 shows_time (ConfabMessage *message)
 {
-  return confab_message_get_event (message) == CONFAB_MESSAGE_EVENT_CLOSED;
+  switch (confab_message_get_event (message))
+    {
+    case CONFAB_MESSAGE_EVENT_CLOSED:
+    case CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED:
+    case CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED:
+      return TRUE;
+    case CONFAB_MESSAGE_EVENT_NONE:
+    case CONFAB_MESSAGE_EVENT_AGENT_JOINED:
+    case CONFAB_MESSAGE_EVENT_NEW_CONVERSATION:
+    default:
+      return FALSE;
+    }
 }
 
 char *

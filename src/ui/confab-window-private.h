@@ -41,6 +41,9 @@ struct _ConfabWindow
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
   ConfabConversationStatus last_status;
   GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
+  char *csat_pending;            /* a conversation that has closed, whose legacy survey waits
+                                  * for the metadata to tell whether a post-conversation
+                                  * survey takes its place */
   GCancellable *upload_cancellable; /* while a photo is being sent */
   GtkWidget *upload_revealer;
   GtkWidget *upload_label;
@@ -73,6 +76,7 @@ struct _ConfabWindow
   GtkWidget *jump_label;
   GtkWidget *closed_revealer;
   GtkWidget *new_conversation_button;
+  GtkWidget *skip_survey_button;
   guint scroll_source;
   guint older_source;
   GtkWidget *closed_label;
@@ -102,6 +106,8 @@ GtkWidget *_confab_window_get_demo_banner (ConfabWindow *self);
 GtkWidget *_confab_window_get_use_account_button (ConfabWindow *self);
 /* The survey dialog while it is open, or NULL */
 GtkWidget *_confab_window_get_survey (ConfabWindow *self);
+/* The button that skips a running post-conversation survey */
+GtkWidget *_confab_window_get_skip_survey_button (ConfabWindow *self);
 
 /* confab-window.c */
 
@@ -134,6 +140,8 @@ void           _confab_window_update_older        (ConfabWindow  *self);
 /* The attach button, the upload bar, the drop target, pasting images. */
 void           _confab_window_init_files          (ConfabWindow   *self);
 void           _confab_window_class_init_files    (GtkWidgetClass *widget_class);
+/* confab-window-status.c: the survey's action and widgets */
+void           _confab_window_class_init_status   (GtkWidgetClass *widget_class);
 /* A photo (name: its caption) checked, given a preview and sent, the bar showing how far. */
 void           _confab_window_send_photo          (ConfabWindow  *self,
                                                    GBytes        *data,

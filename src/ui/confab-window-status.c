@@ -6,6 +6,13 @@
  * Part of ConfabWindow (see confab-window-private.h): the subtitle and the status bar
  * (connecting, offline, signed out), the bar of a closed conversation, errors, and the
  * problems of the history in a toast.
+ *
+ * After a conversation, one of two surveys: where the account runs a post-conversation
+ * survey, its questions are rows of the list (answered with their chips, like any quick
+ * reply) and the closed bar offers to skip it; elsewhere the legacy satisfaction dialog
+ * comes up once. Which of the two only the metadata tells, possibly after the close itself
+ * (the person's own close is answered first), so the dialog waits until the conversation is
+ * over for good ("stage" CLOSE) and no post-conversation survey has shown up.
  */
 #include "config.h"
 
@@ -142,12 +149,46 @@ void
 _confab_window_update_closed (ConfabWindow *self)
 {
   gboolean closed = confab_session_get_conversation_status (self->session) == CONFAB_CONVERSATION_CLOSED;
+  gboolean survey = confab_session_get_survey_open (self->session);
   g_autofree char *text = NULL;
 
-  describe_agent (self, NULL, NULL, &text);
+  if (survey)
+    text = g_strdup (_("Please answer a few questions about this conversation, or skip them."));
+  else
+    describe_agent (self, NULL, NULL, &text);
   gtk_label_set_text (GTK_LABEL (self->closed_label), text);
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->closed_revealer), closed);
+  /* A button that goes must not take the keyboard focus with it. */
+  if (!survey && gtk_widget_has_focus (self->skip_survey_button))
+    gtk_widget_grab_focus (self->composer);
+  gtk_widget_set_visible (self->skip_survey_button, survey);
+  gtk_widget_set_visible (self->new_conversation_button, !survey);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.skip-survey", survey);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->closed_revealer), closed || survey);
   _confab_window_update_actions (self);
+}
+
+static void
+skip_survey_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ConfabWindow *self = CONFAB_WINDOW (widget);
+
+  if (self->session != NULL)
+    confab_session_skip_survey (self->session);
+}
+
+void
+_confab_window_class_init_status (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, skip_survey_button);
+  gtk_widget_class_install_action (widget_class, "win.skip-survey", NULL, skip_survey_action);
+}
+
+GtkWidget *
+_confab_window_get_skip_survey_button (ConfabWindow *self)
+{
+  return self->skip_survey_button;
 }
 
 void
@@ -212,8 +253,25 @@ _confab_window_offer_survey (ConfabWindow *self)
   gboolean was_open = self->last_status == CONFAB_CONVERSATION_OPEN;
 
   self->last_status = status;
-  if (status != CONFAB_CONVERSATION_CLOSED || !was_open || conversation == NULL || self->survey != NULL ||
-      confab_session_get_survey_answered (self->session, conversation))
+  /* a conversation that was open has closed: its survey, once the metadata says which */
+  if (status == CONFAB_CONVERSATION_CLOSED && was_open && conversation != NULL)
+    {
+      g_free (self->csat_pending);
+      self->csat_pending = g_strdup (conversation);
+    }
+  if (self->csat_pending == NULL)
+    return;
+  if (g_strcmp0 (self->csat_pending, conversation) != 0 ||
+      confab_session_get_has_post_survey (self->session, self->csat_pending))
+    {
+      /* another conversation now, or the post-conversation survey is this one's */
+      g_clear_pointer (&self->csat_pending, g_free);
+      return;
+    }
+  if (confab_session_get_conversation_stage (self->session) != CONFAB_CONVERSATION_STATE_CLOSE)
+    return;
+  g_clear_pointer (&self->csat_pending, g_free);
+  if (self->survey != NULL || confab_session_get_survey_answered (self->session, conversation))
     return;
 
   self->survey = GTK_WIDGET (confab_survey_dialog_new (GTK_WINDOW (self), self->session, conversation));

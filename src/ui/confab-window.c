@@ -64,8 +64,10 @@ _confab_window_update_actions (ConfabWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send",
                                  self->session != NULL && !composer_is_blank (self));
+  /* a running post-conversation survey is answered or skipped first */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-conversation",
-                                 status == CONFAB_CONVERSATION_CLOSED);
+                                 status == CONFAB_CONVERSATION_CLOSED &&
+                                 !confab_session_get_survey_open (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-conversation",
                                  status == CONFAB_CONVERSATION_OPEN &&
                                  confab_session_get_state (self->session) == CONFAB_SESSION_ONLINE);
@@ -95,7 +97,8 @@ session_notify_cb (ConfabWindow  *self,
 {
   _confab_window_update_status (self);
   _confab_window_update_closed (self);
-  if (g_strcmp0 (pspec->name, "conversation-status") == 0)
+  if (g_strcmp0 (pspec->name, "conversation-status") == 0 || g_strcmp0 (pspec->name, "conversation-stage") == 0 ||
+      g_strcmp0 (pspec->name, "survey-open") == 0)
     _confab_window_offer_survey (self);
   if (g_strcmp0 (pspec->name, "loading-history") == 0)
     _confab_window_update_page (self);
@@ -402,6 +405,7 @@ confab_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->notified, g_hash_table_unref);
   g_clear_pointer (&self->problem_shown, g_free);
+  g_clear_pointer (&self->csat_pending, g_free);
 
   G_OBJECT_CLASS (confab_window_parent_class)->dispose (object);
 }
@@ -448,6 +452,7 @@ confab_window_class_init (ConfabWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   _confab_window_class_init_files (widget_class);
+  _confab_window_class_init_status (widget_class);
   gtk_widget_class_install_action (widget_class, "win.new-conversation", NULL, new_conversation_action);
   gtk_widget_class_install_action (widget_class, "win.close-conversation", NULL, close_conversation_action);
   gtk_widget_class_install_action (widget_class, "win.retry-now", NULL, retry_now_action);

@@ -84,6 +84,8 @@ test_documented (void)
   g_assert_cmpstr (dialog (change, 0)->dialog_id, ==, "conv-1");
   g_assert_cmpstr (dialog (change, 0)->dialog_type, ==, "MAIN");
   g_assert_cmpint (dialog (change, 0)->state, ==, CONFAB_CONVERSATION_STATE_OPEN);
+  g_assert_false (confab_conversation_change_main_closed (change));
+  g_assert_null (confab_conversation_change_get_survey (change));
 }
 
 static void
@@ -524,9 +526,15 @@ test_encoder_survey (void)
   g_assert_cmpstr (dialog (change, 1)->dialog_id, ==, "s1");
   g_assert_cmpstr (dialog (change, 1)->dialog_type, ==, "POST_SURVEY");
   g_assert_cmpint (dialog (change, 1)->state, ==, CONFAB_CONVERSATION_STATE_OPEN);
+  g_assert_null (dialog (change, 1)->closed_cause);
+  /* the survey's signal: main dialog closed, survey open */
+  g_assert_true (confab_conversation_change_main_closed (change));
+  g_assert_true (confab_conversation_change_get_survey (change) == dialog (change, 1));
   change = g_ptr_array_index (parsed, 1);
   g_assert_true (confab_conversation_change_is_closed (change));
+  g_assert_true (confab_conversation_change_main_closed (change));
   g_assert_cmpint (dialog (change, 1)->state, ==, CONFAB_CONVERSATION_STATE_CLOSE);
+  g_assert_cmpstr (dialog (change, 1)->closed_cause, ==, "Closed by consumer");
 }
 
 int

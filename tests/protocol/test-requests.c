@@ -62,10 +62,12 @@ test_subscribe_ex (void)
 
   g_assert_cmpstr (text, ==,
                    "{\"kind\":\"req\",\"id\":\"4\",\"type\":\"cqm.SubscribeExConversations\","
-                   "\"body\":{\"minLastUpdatedTime\":0,\"convState\":[\"OPEN\",\"CLOSE\"]}}");
+                   "\"body\":{\"minLastUpdatedTime\":0,\"stage\":[\"OPEN\",\"CLOSE\"],"
+                   "\"convState\":[\"OPEN\",\"CLOSE\"]}}");
   g_assert_cmpstr (later, ==,
                    "{\"kind\":\"req\",\"id\":\"5\",\"type\":\"cqm.SubscribeExConversations\","
-                   "\"body\":{\"minLastUpdatedTime\":1513813587308,\"convState\":[\"OPEN\",\"CLOSE\"]}}");
+                   "\"body\":{\"minLastUpdatedTime\":1513813587308,\"stage\":[\"OPEN\",\"CLOSE\"],"
+                   "\"convState\":[\"OPEN\",\"CLOSE\"]}}");
 }
 
 static void
@@ -289,6 +291,29 @@ test_close_dialog (void)
                    "\"body\":{\"conversationId\":\"CONV\",\"conversationField\":[{\"field\":\"DialogChange\","
                    "\"type\":\"UPDATE\",\"dialog\":{\"dialogId\":\"CONV\",\"state\":\"CLOSE\","
                    "\"closedCause\":\"Closed by consumer\"}}]}}");
+}
+
+/* Skipping a survey closes everything: the Stage field, which the PCS tutorial names. */
+static void
+test_close_stage (void)
+{
+  g_autofree char *text = request ("7", CONFAB_REQ_UPDATE_CONVERSATION, confab_close_stage_body ("CONV"));
+  g_autoptr(ConfabFrame) frame = NULL;
+  JsonObject *field;
+
+  g_assert_cmpstr (text, ==,
+                   "{\"kind\":\"req\",\"id\":\"7\",\"type\":\"cm.UpdateConversationField\","
+                   "\"body\":{\"conversationId\":\"CONV\",\"conversationField\":[{\"field\":\"Stage\","
+                   "\"conversationState\":\"CLOSE\"}]}}");
+
+  /* and it reads back as a frame with that one field */
+  frame = confab_frame_parse (text, -1, NULL);
+  g_assert_nonnull (frame);
+  g_assert_cmpstr (frame->type, ==, CONFAB_REQ_UPDATE_CONVERSATION);
+  field = json_array_get_object_element (confab_json_get_array (confab_frame_get_body_object (frame),
+                                                                "conversationField"), 0);
+  g_assert_cmpstr (confab_json_get_string (field, "field"), ==, "Stage");
+  g_assert_cmpstr (confab_json_get_string (field, "conversationState"), ==, "CLOSE");
 }
 
 /* The schema requires all four members whatever the status. */
@@ -612,6 +637,7 @@ main (int   argc,
   g_test_add_func ("/protocol/requests/csat", test_csat);
   g_test_add_func ("/protocol/requests/csat-statuses", test_csat_statuses);
   g_test_add_func ("/protocol/requests/close-dialog", test_close_dialog);
+  g_test_add_func ("/protocol/requests/close-stage", test_close_stage);
   g_test_add_func ("/protocol/requests/action", test_action);
   g_test_add_func ("/protocol/requests/action-from-click", test_action_from_click);
   g_test_add_func ("/protocol/requests/publish-file", test_publish_file);

@@ -16,6 +16,8 @@
 #include "confab-test-util.h"
 #include "ui-test-util.h"
 #include "confab-agent-bot.h"
+#include "confab-agent-content.h"
+#include "confab-event-row.h"
 #include "confab-image-loader.h"
 #include "confab-message-row.h"
 #include "confab-rich-view.h"
@@ -754,6 +756,127 @@ test_survey (Fixture       *f,
   g_assert_cmpuint (fields->len, ==, 2);
 }
 
+/* What the service heard in a survey's dialog, as "TYPE/STATUS-or-message metadata" lines. */
+static void
+survey_event_cb (ConfabServer *server,
+                 const char   *conversation_id,
+                 gint64        sequence,
+                 JsonNode     *event,
+                 JsonNode     *metadata,
+                 GString      *heard)
+{
+  JsonObject *object = json_node_get_object (event);
+  g_autofree char *metadata_json = metadata != NULL ? json_to_string (metadata, FALSE) : g_strdup ("null");
+  const char *what = json_object_get_string_member_with_default (object, "status",
+                                                                  json_object_get_string_member_with_default (object, "message", ""));
+
+  g_string_append_printf (heard, "%s/%s %s\n", json_object_get_string_member_with_default (object, "type", ""),
+                          what, metadata_json);
+}
+
+/* The event row whose text is text, realised in the list, or NULL. */
+static GtkWidget *
+event_row_with (Fixture    *f,
+                const char *text)
+{
+  GtkWidget *list = _confab_window_get_message_list (f->window);
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
+    for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL; child = gtk_widget_get_next_sibling (child))
+      if (CONFAB_IS_EVENT_ROW (child) && gtk_widget_get_mapped (child))
+        {
+          g_autofree char *row_text = confab_event_row_dup_text (CONFAB_EVENT_ROW (child));
+
+          if (g_str_has_prefix (row_text, text))
+            return child;
+        }
+  return NULL;
+}
+
+/* The person closes and the account runs a post-conversation survey: no satisfaction
+ * dialog; the bar offers to skip instead of a new conversation; the question's chips are
+ * reachable with the keyboard and answer in the survey's dialog (ACTION and text with the
+ * Answer metadata); when the survey completes, a row says so and a new conversation can
+ * begin. A second survey is skipped with the bar's button. */
+static void
+test_post_survey (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char * const answer_ids[] = { "a-5", "a-1", NULL };
+  static const char * const titles[] = { "Very good", "Poor", NULL };
+  g_autoptr(ConfabQuickReplies) chips = confab_agent_content_new_answers ("q-1", answer_ids, titles);
+  g_autoptr(GString) heard = g_string_new ("");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conversation = NULL;
+  GtkWidget *skip = _confab_window_get_skip_survey_button (f->window);
+  ConfabMessage *question;
+  ConfabMessageRow *row;
+  GtkWidget *chip;
+
+  confab_server_set_post_survey (f->server, TRUE);
+  g_signal_connect (f->server, "survey-event", G_CALLBACK (survey_event_cb), heard);
+  start_conversation (f);
+  agent_sends_text (f, "Here is your lamp.", NULL);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.close-conversation", NULL));
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_survey_open (f->session), 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (skip), 5000);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (skip)), ==, "_Skip Survey");
+  g_assert_true (gtk_widget_get_focusable (skip));
+  g_assert_false (gtk_widget_get_visible (f->window->new_conversation_button));
+  /* no new conversation while the survey runs */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conversation", NULL);
+  g_assert_cmpstr (confab_session_get_conversation_id (f->session), ==, conversation);
+
+  g_assert_cmpint (confab_server_agent_send_survey (f->server, conversation, "How was our help today?", chips,
+                                                    NULL, &error), >=, 0);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (confab_message_get_text (newest (f)), "How was our help today?") == 0, 5000);
+  question = newest (f);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, question)) != NULL &&
+                          find_element_widget (GTK_WIDGET (row), "Very good") != NULL, 5000);
+  /* the legacy dialog stays away */
+  confab_test_spin (300);
+  g_assert_null (_confab_window_get_survey (f->window));
+  save_screenshot (f, "post-survey.png");
+
+  chip = find_element_widget (GTK_WIDGET (row), "Very good");
+  g_assert_true (gtk_widget_get_focusable (chip));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, "Quick reply: Very good");
+  g_assert_true (gtk_widget_grab_focus (chip));
+  g_assert_true (gtk_widget_activate (chip));
+  CONFAB_TEST_WAIT_UNTIL (strstr (heard->str, "ContentEvent/Very good") != NULL, 5000);
+  g_assert_nonnull (strstr (heard->str, "AcceptStatusEvent/ACTION [{\"type\":\"Answer\",\"questionId\":\"q-1\",\"id\":\"a-5\""));
+  g_assert_nonnull (strstr (heard->str, "ContentEvent/Very good [{\"type\":\"Answer\",\"questionId\":\"q-1\",\"id\":\"a-5\""));
+  g_assert_false (confab_message_get_replies_active (question));
+
+  g_assert_true (confab_server_agent_complete_survey (f->server, conversation, &error));
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (!confab_session_get_survey_open (f->session), 5000);
+  CONFAB_TEST_WAIT_UNTIL (event_row_with (f, "Survey completed") != NULL, 5000);
+  g_assert_false (gtk_widget_get_visible (skip));
+  g_assert_true (gtk_widget_get_visible (f->window->new_conversation_button));
+  confab_test_spin (300);
+  g_assert_null (_confab_window_get_survey (f->window));
+
+  /* a new conversation, and its survey skipped */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conversation", NULL));
+  start_conversation (f);
+  g_assert_cmpstr (confab_session_get_conversation_id (f->session), !=, conversation);
+  agent_sends_text (f, "Anything else?", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.close-conversation", NULL));
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (skip), 5000);
+  gtk_widget_grab_focus (skip);
+  g_assert_true (gtk_widget_activate (skip));
+  CONFAB_TEST_WAIT_UNTIL (event_row_with (f, "Survey skipped") != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 5000);
+  g_assert_false (gtk_widget_get_visible (skip));
+  g_assert_true (gtk_widget_has_focus (_confab_window_get_composer (f->window)));
+  confab_test_spin (300);
+  g_assert_null (_confab_window_get_survey (f->window));
+  g_signal_handlers_disconnect_by_data (f->server, heard);
+}
+
 /* A photo from the agent: its preview in a button named for it; nothing fetched before it
  * is pressed; pressed, it opens from a file with the photo's bytes. */
 static void
@@ -952,6 +1075,7 @@ main (int   argc,
   ADD ("quick-replies", test_quick_replies);
   ADD ("unknown-and-map", test_unknown_and_map);
   ADD ("survey", test_survey);
+  ADD ("post-survey", test_post_survey);
   ADD ("file-received", test_file_received);
   ADD ("photo-refused", test_photo_refused);
   ADD ("photo-sent-and-opened", test_photo_sent_and_opened);
