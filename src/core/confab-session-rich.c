@@ -85,7 +85,10 @@ confab_session_activate_click (ConfabSession         *self,
   g_return_val_if_fail (click != NULL, NULL);
 
   if (is_quick_reply (message, click))
-    confab_message_set_replies_active (message, FALSE);
+    {
+      confab_message_set_replies_chosen (message, TRUE);
+      confab_message_set_replies_active (message, FALSE);
+    }
 
   dialog_id = confab_message_get_dialog_id (message);
   sequence = confab_message_get_sequence (message);
@@ -120,8 +123,8 @@ confab_session_activate_click (ConfabSession         *self,
   return first_reply;
 }
 
-/* The newest message offers its quick replies; a message that stops being the newest takes
- * them away for good, as does choosing one (see above). */
+/* The newest message offers its quick replies, unless one was chosen (in this run or an
+ * earlier one); a message that stops being the newest takes them away for good. */
 void
 _confab_session_update_quick_replies (ConfabSession *self)
 {
@@ -142,6 +145,6 @@ _confab_session_update_quick_replies (ConfabSession *self)
   if (self->replies_message != NULL)
     confab_message_set_replies_active (self->replies_message, FALSE);
   g_set_object (&self->replies_message, newest);
-  if (newest != NULL && !confab_message_get_own (newest))
+  if (newest != NULL && !confab_message_get_own (newest) && !confab_message_get_replies_chosen (newest))
     confab_message_set_replies_active (newest, TRUE);
 }

@@ -501,6 +501,44 @@ test_kept_across_restart (Fixture       *f,
   assert_action_then_text (f, sequence, "Yes-1234", "yep");
 }
 
+/* A chip chosen stays chosen across a restart, even one that wrote nothing (a link): its
+ * chips do not come back; a newer message offers its own as usual. */
+static void
+test_chosen_across_restart (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  ConfabRichElement *site;
+  ConfabMessage *message;
+
+  start_conversation (f);
+  agent_sends_text (f, "Choose one", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+  site = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 1);
+  g_assert_null (confab_session_activate_click (f->session, message, site->click));
+  g_assert_true (confab_message_get_replies_chosen (message));
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  confab_store_flush (f->store);
+
+  f->session = new_session (f);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_quick_replies_equal (confab_message_get_quick_replies (message), chips));
+  g_assert_true (confab_message_get_replies_chosen (message));
+  g_assert_false (confab_message_get_replies_active (message));
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  agent_sends_text (f, "Or these?", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  g_assert_false (confab_message_get_replies_chosen (newest (f->session)));
+  g_assert_true (confab_message_get_replies_active (newest (f->session)));
+  g_assert_false (confab_message_get_replies_active (message));
+}
+
 /* The cm.UpdateConversationField frames with CSATRate the consumer sent (transfer full). */
 static GPtrArray *
 survey_frames (Fixture *f)
@@ -702,6 +740,7 @@ main (int   argc,
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);
   ADD ("quick-replies-go", test_quick_replies_go, NULL);
   ADD ("kept-across-restart", test_kept_across_restart, "store");
+  ADD ("chosen-across-restart", test_chosen_across_restart, "store");
   ADD ("survey-once", test_survey_once, NULL);
   ADD ("survey-skipped", test_survey_skipped, NULL);
   ADD ("send-and-fetch-file", test_send_and_fetch_file, NULL);
