@@ -195,7 +195,7 @@ void                confab_message_set_action_sent     (ConfabMessage *self,
                                                         gboolean       sent);
 
 /* Whether the message's quick replies are on offer: only under the newest message, until
- * one is chosen (set by the session). */
+ * one is chosen, and not while the person writes (set by the session). */
 gboolean            confab_message_get_replies_active  (ConfabMessage *self);
 void                confab_message_set_replies_active  (ConfabMessage *self,
                                                         gboolean       active);

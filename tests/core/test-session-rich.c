@@ -463,6 +463,36 @@ test_quick_replies_go (Fixture       *f,
   g_assert_false (confab_message_get_replies_active (message));
 }
 
+/* While the composer holds words the chips are held back, and offered again when it is
+ * emptied with nothing sent; a newer message while writing offers its own only after. */
+static void
+test_quick_replies_held_while_writing (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  ConfabMessage *message;
+
+  start_conversation (f);
+  agent_sends_text (f, "Choose one", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+
+  confab_session_set_drafting (f->session, TRUE);
+  g_assert_false (confab_message_get_replies_active (message));
+  confab_session_set_drafting (f->session, FALSE);
+  g_assert_true (confab_message_get_replies_active (message));
+
+  confab_session_set_drafting (f->session, TRUE);
+  agent_sends_text (f, "Or these?", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  g_assert_false (confab_message_get_replies_active (newest (f->session)));
+  confab_session_set_drafting (f->session, FALSE);
+  g_assert_true (confab_message_get_replies_active (newest (f->session)));
+  g_assert_false (confab_message_get_replies_active (message));
+  g_assert_false (confab_message_get_replies_chosen (message));
+}
+
 /* What arrived is on disk: after a restart the rows are rich again, the newest one's chips
  * on offer, and choosing one sends the two frames as before. */
 static void
@@ -739,6 +769,7 @@ main (int   argc,
   ADD ("card-link", test_card_link, NULL);
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);
   ADD ("quick-replies-go", test_quick_replies_go, NULL);
+  ADD ("quick-replies-held-while-writing", test_quick_replies_held_while_writing, NULL);
   ADD ("kept-across-restart", test_kept_across_restart, "store");
   ADD ("chosen-across-restart", test_chosen_across_restart, "store");
   ADD ("survey-once", test_survey_once, NULL);

@@ -604,6 +604,49 @@ test_quick_replies (Fixture       *f,
   assert_action_then_text (f, sequence, "Yes-1234", "yep");
 }
 
+/* The chips go while the person writes and come back when the composer is emptied with
+ * nothing sent; the focus stays where it was. A chip that has the focus when a newer message
+ * takes the chips away leaves the focus with the composer, not nowhere. */
+static void
+test_chips_while_writing (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *composer = _confab_window_get_composer (f->window);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (composer));
+  ConfabMessage *message;
+  ConfabMessageRow *row;
+  GtkWidget *yes;
+
+  start_conversation (f);
+  agent_sends_text (f, "Shall I reserve one for you?", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  message = newest (f);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 10000);
+  g_assert_nonnull (find_element_widget (GTK_WIDGET (row), "Yes"));
+
+  g_assert_true (gtk_widget_grab_focus (composer));
+  gtk_text_buffer_insert_at_cursor (buffer, "M", -1);
+  g_assert_null (find_element_widget (GTK_WIDGET (row), "Yes"));
+  g_assert_true (gtk_widget_has_focus (composer));
+  gtk_text_buffer_insert_at_cursor (buffer, "aybe", -1);
+  gtk_text_buffer_set_text (buffer, "", -1);
+  g_assert_nonnull (yes = find_element_widget (GTK_WIDGET (row), "Yes"));
+  g_assert_true (gtk_widget_has_focus (composer));
+
+  /* on a chip when the agent writes again */
+  g_assert_true (gtk_widget_grab_focus (yes));
+  g_assert_true (gtk_widget_has_focus (yes));
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Still there?", &error), >=, 0);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 3, 5000);
+  CONFAB_TEST_WAIT_UNTIL (find_element_widget (GTK_WIDGET (row_for (f, message)), "Yes") == NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_has_focus (composer), 5000);
+  g_assert_false (confab_message_get_replies_chosen (message));
+}
+
 /* What Confab does not know shows its alt text; a map is a button that opens the place. */
 static void
 test_unknown_and_map (Fixture       *f,
@@ -950,6 +993,7 @@ main (int   argc,
   ADD ("card", test_card);
   ADD ("carousel", test_carousel);
   ADD ("quick-replies", test_quick_replies);
+  ADD ("chips-while-writing", test_chips_while_writing);
   ADD ("unknown-and-map", test_unknown_and_map);
   ADD ("survey", test_survey);
   ADD ("file-received", test_file_received);
