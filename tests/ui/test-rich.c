@@ -62,7 +62,7 @@ image_handler (SoupServer        *server,
   Fixture *f = user_data;
 
   f->image_requests++;
-  if (g_str_equal (path, "/product.png"))
+  if (g_str_equal (path, "/product.png") || g_str_has_prefix (path, "/n/"))
     {
       g_autoptr(GBytes) png = png_bytes ();
 
@@ -952,6 +952,111 @@ test_bot_menu (Fixture       *f,
   save_screenshot (f, "bot-menu.png");
 }
 
+/* The image at uri through the loader, waited for. */
+static void
+load_image (const char *uri)
+{
+  ConfabTestAsync async = { 0 };
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  confab_image_loader_load_async (uri, NULL, confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 10000);
+  texture = confab_image_loader_load_finish (async.result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (texture);
+  confab_test_async_clear (&async);
+}
+
+static char *
+cached_path (const char *uri)
+{
+  g_autofree char *dir = confab_image_loader_dup_cache_dir ();
+  g_autofree char *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+/* What the folder's images take, in bytes */
+static guint64
+cache_size (void)
+{
+  g_autofree char *dir_path = confab_image_loader_dup_cache_dir ();
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint64 total = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        total += st.st_size;
+    }
+  return total;
+}
+
+/* The images kept on disk take at most the cap: past it the least recently used go (one
+ * read back from the disk counts as used), never one just fetched. */
+static void
+test_image_cache_cap (void)
+{
+  g_autoptr(GBytes) png = png_bytes ();
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  Fixture f = { 0 };
+  guint64 size = g_bytes_get_size (png);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+  g_autofree char *path_a = NULL, *path_b = NULL, *path_c = NULL, *path_d = NULL;
+  SoupServer *server = soup_server_new (NULL, NULL);
+  int port;
+
+  soup_server_add_handler (server, NULL, image_handler, &f, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  a = g_strdup_printf ("http://127.0.0.1:%d/n/a.png", port);
+  b = g_strdup_printf ("http://127.0.0.1:%d/n/b.png", port);
+  c = g_strdup_printf ("http://127.0.0.1:%d/n/c.png", port);
+  d = g_strdup_printf ("http://127.0.0.1:%d/n/d.png", port);
+  path_a = cached_path (a);
+  path_b = cached_path (b);
+  path_c = cached_path (c);
+  path_d = cached_path (d);
+
+  /* room for two and a half */
+  _confab_image_loader_reset_for_tests (size * 5 / 2);
+  load_image (a);
+  load_image (b);
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_b, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (f.image_requests, ==, 2);
+
+  /* a read back from the disk (not fetched): used after b */
+  _confab_image_loader_reset_for_tests (size * 5 / 2);
+  load_image (a);
+  g_assert_cmpuint (f.image_requests, ==, 2);
+
+  load_image (c);
+  g_assert_cmpuint (f.image_requests, ==, 3);
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (path_b, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_c, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (cache_size (), <=, size * 5 / 2);
+
+  load_image (d);
+  g_assert_false (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_c, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_d, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (cache_size (), <=, size * 5 / 2);
+
+  _confab_image_loader_reset_for_tests (0);
+  soup_server_disconnect (server);
+  g_object_unref (server);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1002,6 +1107,7 @@ main (int   argc,
   ADD ("bot-menu", test_bot_menu);
 #undef ADD
   g_test_add_func ("/ui/rich/colours", test_colours);
+  g_test_add_func ("/ui/rich/image-cache-cap", test_image_cache_cap);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
