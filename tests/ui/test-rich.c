@@ -565,6 +565,70 @@ test_carousel (Fixture       *f,
   }
 }
 
+/* Tab goes through a carousel's cards in order, into each card's buttons; each card the
+ * focus enters is scrolled whole into view, clear of the arrows over the edges. */
+static void
+test_carousel_tab (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) content = NULL;
+  ConfabRichElement *carousel = confab_rich_element_new (CONFAB_RICH_CAROUSEL);
+  const char *names[] = { "Desk Lamp", "Floor Lamp", "Night Light", "Reading Lamp", "Wall Lamp" };
+  GtkWidget *view, *scroller, *cards;
+  ConfabMessageRow *row;
+  int last_card = 0;
+  guint buttons = 0;
+
+  start_conversation (f);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    confab_rich_element_add (carousel, card_new (f, names[i], "product.png", "€ 49"));
+  content = confab_rich_content_new (carousel);
+  agent_sends_rich (f, content, NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
+  view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
+  scroller = find_type (view, GTK_TYPE_SCROLLED_WINDOW);
+  cards = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))));
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 10000);
+  /* wider than the row: it scrolls */
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_width (scroller) > 0 &&
+                          gtk_widget_get_width (cards) > gtk_widget_get_width (scroller), 5000);
+  g_assert_true (gtk_widget_grab_focus (gtk_widget_get_first_child (cards)));
+
+  for (;;)
+    {
+      GtkWidget *focus, *card;
+      graphene_rect_t bounds;
+      int index = 0;
+
+      gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD);
+      focus = gtk_window_get_focus (GTK_WINDOW (f->window));
+      for (card = focus; card != NULL && gtk_widget_get_parent (card) != cards; card = gtk_widget_get_parent (card))
+        ;
+      if (card == NULL)
+        break;
+      for (GtkWidget *c = gtk_widget_get_first_child (cards); c != card; c = gtk_widget_get_next_sibling (c))
+        index++;
+      g_assert_cmpint (index, >=, last_card);
+      g_assert_cmpint (index, <=, last_card + 1);
+      last_card = index;
+      g_assert_true (GTK_IS_BUTTON (focus));
+      {
+        const ConfabRichElement *element = confab_rich_view_widget_get_element (focus);
+        g_autofree char *name = g_strdup_printf ("Button: %s", element->title);
+
+        gtk_test_accessible_assert_property (GTK_ACCESSIBLE (focus), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+      }
+      buttons++;
+      confab_test_spin (50);
+      g_assert_true (gtk_widget_compute_bounds (card, scroller, &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (scroller));
+    }
+  g_assert_cmpint (last_card, ==, G_N_ELEMENTS (names) - 1);
+  g_assert_cmpuint (buttons, ==, 2 * G_N_ELEMENTS (names));
+}
+
 /* Quick replies: chips under the newest message, named and reachable; one pressed sends the
  * two frames, the chips go and the focus goes to the composer. */
 static void
@@ -1097,6 +1161,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/ui/rich/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("card", test_card);
   ADD ("carousel", test_carousel);
+  ADD ("carousel-tab", test_carousel_tab);
   ADD ("quick-replies", test_quick_replies);
   ADD ("chips-while-writing", test_chips_while_writing);
   ADD ("unknown-and-map", test_unknown_and_map);
