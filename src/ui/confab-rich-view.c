@@ -409,6 +409,9 @@ build_image (ConfabRichView    *self,
   gtk_widget_set_size_request (stack, -1, IMAGE_HEIGHT);
   gtk_widget_add_css_class (stack, "rich-image");
   gtk_widget_set_overflow (stack, GTK_OVERFLOW_HIDDEN);
+  /* The element is the image, named as it is read; what shows it inside is not another one
+   * (GTK would read its pictures and icons by their type names). */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (stack), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
 
   if (may_fetch)
     {
@@ -932,6 +935,9 @@ confab_rich_view_class_init (ConfabRichViewClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "richview");
+  /* Only a holder: a screen reader reads the card or the chips in it, not GTK's stand-in
+   * name for an unnamed widget (its type name) */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
 
   /* ConfabRichView::clicked: (element) a button, image, map or chip was pressed; the
    * element is the view's content's (or quick replies') own */
