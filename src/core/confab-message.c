@@ -53,6 +53,7 @@ struct _ConfabMessage
   guint seen : 1;
   guint action_sent : 1;
   guint replies_active : 1;
+  guint replies_chosen : 1;
   guint kind : 1;             /* ConfabMessageKind */
   guint event : 3;            /* ConfabMessageEvent */
   guint close_reason : 3;     /* ConfabCloseReason */
@@ -87,6 +88,7 @@ enum {
   PROP_AFTER_SEQUENCE,
   PROP_SENDER_NAME,
   PROP_REPLIES_ACTIVE,
+  PROP_REPLIES_CHOSEN,
   N_PROPS
 };
 
@@ -164,6 +166,7 @@ confab_message_get_property (GObject    *object,
     case PROP_AFTER_SEQUENCE: g_value_set_int64 (value, confab_message_get_after_sequence (self)); break;
     case PROP_SENDER_NAME: g_value_set_string (value, self->sender_name); break;
     case PROP_REPLIES_ACTIVE: g_value_set_boolean (value, self->replies_active); break;
+    case PROP_REPLIES_CHOSEN: g_value_set_boolean (value, self->replies_chosen); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -204,6 +207,7 @@ confab_message_class_init (ConfabMessageClass *klass)
   properties[PROP_AFTER_SEQUENCE] = g_param_spec_int64 ("after-sequence", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_SENDER_NAME] = g_param_spec_string ("sender-name", NULL, NULL, NULL, flags);
   properties[PROP_REPLIES_ACTIVE] = g_param_spec_boolean ("replies-active", NULL, NULL, FALSE, flags);
+  properties[PROP_REPLIES_CHOSEN] = g_param_spec_boolean ("replies-chosen", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -238,6 +242,7 @@ read_payload (ConfabMessage *self,
   JsonNode *node;
   RichData *rich;
   gint64 sequence;
+  gboolean chosen;
 
   root = confab_json_parse (payload, strlen (payload), &error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -263,6 +268,8 @@ read_payload (ConfabMessage *self,
       rich->target_dialog_id = confab_json_dup_string (target, "dialogId");
       rich->target_sequence = sequence;
     }
+  if (rich->quick_replies != NULL && confab_json_lookup_boolean (object, "repliesChosen", &chosen))
+    self->replies_chosen = !!chosen;
 }
 
 ConfabMessage *
@@ -858,6 +865,22 @@ confab_message_set_replies_active (ConfabMessage *self,
   SET_SCALAR (replies_active, !!active, PROP_REPLIES_ACTIVE);
 }
 
+gboolean
+confab_message_get_replies_chosen (ConfabMessage *self)
+{
+  g_return_val_if_fail (CONFAB_IS_MESSAGE (self), FALSE);
+  return self->replies_chosen;
+}
+
+void
+confab_message_set_replies_chosen (ConfabMessage *self,
+                                   gboolean       chosen)
+{
+  g_return_if_fail (CONFAB_IS_MESSAGE (self));
+  chosen = chosen && confab_message_get_quick_replies (self) != NULL;
+  SET_SCALAR (replies_chosen, !!chosen, PROP_REPLIES_CHOSEN);
+}
+
 char *
 confab_message_dup_payload (ConfabMessage *self)
 {
@@ -876,6 +899,8 @@ confab_message_dup_payload (ConfabMessage *self)
     json_object_set_member (object, "content", confab_rich_content_to_json (rich->content));
   if (rich->quick_replies != NULL)
     json_object_set_member (object, "quickReplies", confab_quick_replies_to_json (rich->quick_replies));
+  if (rich->quick_replies != NULL && self->replies_chosen)
+    json_object_set_boolean_member (object, "repliesChosen", TRUE);
   if (rich->file != NULL)
     json_object_set_member (object, "file", confab_hosted_file_to_json (rich->file));
   if (rich->metadata != NULL)

@@ -199,14 +199,19 @@ void                confab_message_set_action_sent     (ConfabMessage *self,
                                                         gboolean       sent);
 
 /* Whether the message's quick replies are on offer: only under the newest message, until
- * one is chosen (set by the session). */
+ * one is chosen, and not while the person writes (set by the session). */
 gboolean            confab_message_get_replies_active  (ConfabMessage *self);
 void                confab_message_set_replies_active  (ConfabMessage *self,
                                                         gboolean       active);
+/* One of the message's quick replies was chosen: they are not offered again, even after a
+ * restart (kept in the payload). */
+gboolean            confab_message_get_replies_chosen  (ConfabMessage *self);
+void                confab_message_set_replies_chosen  (ConfabMessage *self,
+                                                        gboolean       chosen);
 
 /* Everything rich about the message as one line of JSON, for the history on disk, NULL when
- * there is nothing: {"content":…,"quickReplies":…,"file":…,"metadata":[…],
- * "replyTo":{"dialogId":…,"sequence":…}}, each member only when set. */
+ * there is nothing: {"content":…,"quickReplies":…,"repliesChosen":true,"file":…,
+ * "metadata":[…],"replyTo":{"dialogId":…,"sequence":…}}, each member only when set. */
 char               *confab_message_dup_payload         (ConfabMessage *self);
 
 const char         *confab_delivery_state_to_string    (ConfabDeliveryState state);

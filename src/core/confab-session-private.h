@@ -173,6 +173,7 @@ struct _ConfabSession
   gboolean composing_sent;
   guint typing_pause_source;
   guint typing_pause_ms;
+  gboolean drafting;          /* words in the composer: quick replies held back */
 };
 
 typedef enum {

@@ -11,7 +11,7 @@
  * first, sent in order, after the ACTION); links and maps are the interface's to open.
  *
  * Quick replies are on offer under the newest message only: they go when one is chosen,
- * when the person writes, or when anything newer arrives.
+ * when anything newer arrives, and while the person writes (confab-session-typing.c).
  */
 #include "config.h"
 
@@ -86,7 +86,10 @@ confab_session_activate_click (ConfabSession         *self,
   g_return_val_if_fail (click != NULL, NULL);
 
   if (is_quick_reply (message, click))
-    confab_message_set_replies_active (message, FALSE);
+    {
+      confab_message_set_replies_chosen (message, TRUE);
+      confab_message_set_replies_active (message, FALSE);
+    }
 
   dialog_id = confab_message_get_dialog_id (message);
   sequence = confab_message_get_sequence (message);
@@ -121,8 +124,8 @@ confab_session_activate_click (ConfabSession         *self,
   return first_reply;
 }
 
-/* The newest message offers its quick replies; a message that stops being the newest takes
- * them away for good, as does choosing one (see above). */
+/* The newest message offers its quick replies, unless one was chosen or the person is
+ * writing; a message that stops being the newest takes them away for good. */
 void
 _confab_session_update_quick_replies (ConfabSession *self)
 {
@@ -137,12 +140,13 @@ _confab_session_update_quick_replies (ConfabSession *self)
         g_clear_object (&newest);
     }
 
-  if (newest == self->replies_message)
-    return;
-
-  if (self->replies_message != NULL)
-    confab_message_set_replies_active (self->replies_message, FALSE);
-  g_set_object (&self->replies_message, newest);
-  if (newest != NULL && !confab_message_get_own (newest))
-    confab_message_set_replies_active (newest, TRUE);
+  if (newest != self->replies_message)
+    {
+      if (self->replies_message != NULL)
+        confab_message_set_replies_active (self->replies_message, FALSE);
+      g_set_object (&self->replies_message, newest);
+    }
+  if (newest != NULL)
+    confab_message_set_replies_active (newest, !confab_message_get_own (newest) &&
+                                               !confab_message_get_replies_chosen (newest) && !self->drafting);
 }

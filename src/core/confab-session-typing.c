@@ -5,7 +5,9 @@
  *
  * Part of ConfabSession (see confab-session-private.h). The agent's chat state comes in
  * with the messaging events and shows as agent-typing; the person's goes out as
- * COMPOSING (throttled) and ACTIVE (after a pause or a send).
+ * COMPOSING (throttled) and ACTIVE (after a pause or a send). While the composer holds
+ * words the quick replies under the newest message are held back, as in LivePerson's own
+ * window: the person is answering in words.
  */
 #include "config.h"
 
@@ -97,4 +99,17 @@ confab_session_set_typing (ConfabSession *self,
       self->last_composing = now;
     }
   self->typing_pause_source = g_timeout_add (self->typing_pause_ms, typing_pause_cb, self);
+}
+
+void
+confab_session_set_drafting (ConfabSession *self,
+                             gboolean       drafting)
+{
+  g_return_if_fail (CONFAB_IS_SESSION (self));
+
+  drafting = !!drafting;
+  if (self->drafting == drafting)
+    return;
+  self->drafting = drafting;
+  _confab_session_update_quick_replies (self);
 }

@@ -161,6 +161,11 @@ void                     confab_session_new_conversation      (ConfabSession *se
  * a pause or a send. */
 void                     confab_session_set_typing            (ConfabSession *self,
                                                                gboolean       typing);
+/* The composer holds words (TRUE) or is empty (FALSE). The newest message's quick replies
+ * are not offered while it holds words, and are again when it is emptied before anything
+ * was sent: nothing was answered yet. */
+void                     confab_session_set_drafting          (ConfabSession *self,
+                                                               gboolean       drafting);
 
 gboolean                 confab_session_get_send_read_receipts (ConfabSession *self);
 void                     confab_session_set_send_read_receipts (ConfabSession *self,

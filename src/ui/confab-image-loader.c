@@ -9,6 +9,11 @@
  * says it is) and scaled down to CONFAB_IMAGE_MAX_SIDE. What was fetched is kept in
  * $XDG_CACHE_HOME/confab/images under a hash of its address, and the textures of this run
  * in memory, so a row scrolled back into view does not fetch again.
+ *
+ * The folder is kept under CONFAB_IMAGE_CACHE_MAX_SIZE: after each image written, the least
+ * recently used go until it fits. A file's modification time says when it was last used: it
+ * is set when the image is written and again whenever it is read back (the access time is
+ * not kept on many systems, mounted noatime or relatime).
  */
 #include "config.h"
 
@@ -16,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <utime.h>
 
 #include "confab-image-loader.h"
 
@@ -27,7 +33,12 @@
 
 G_DEFINE_QUARK (confab-image-error-quark, confab_image_error)
 
+/* Only the names Confab gives: a SHA-256 in hex (not the temporary files of a write under way) */
+#define CACHE_NAME_LENGTH 64
+
 static SoupSession *http_session;
+static guint64 cache_max_size = CONFAB_IMAGE_CACHE_MAX_SIZE;
+static GMutex trim_lock;
 static GHashTable *memory;      /* uri → GdkTexture */
 static GQueue memory_order = G_QUEUE_INIT;  /* of uri (owned), oldest first */
 
@@ -67,6 +78,91 @@ cache_path (const char *uri)
   g_autofree char *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
 
   return g_build_filename (dir, name, NULL);
+}
+
+static gboolean
+is_cache_name (const char *name)
+{
+  if (strlen (name) != CACHE_NAME_LENGTH)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+compare_last_used (gconstpointer a,
+                   gconstpointer b)
+{
+  GFileInfo *info_a = *(GFileInfo * const *) a;
+  GFileInfo *info_b = *(GFileInfo * const *) b;
+  g_autoptr(GDateTime) used_a = g_file_info_get_modification_date_time (info_a);
+  g_autoptr(GDateTime) used_b = g_file_info_get_modification_date_time (info_b);
+
+  if (used_a == NULL || used_b == NULL)
+    return (used_a != NULL) - (used_b != NULL);
+  return g_date_time_compare (used_a, used_b);
+}
+
+/* On a worker thread: the least recently used images of the folder go until what is left
+ * takes at most cache_max_size. */
+static void
+trim_cache (const char *dir_path)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&trim_lock);
+  guint64 max = cache_max_size;
+  guint64 total = 0;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (dir,
+                                        G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                        G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                        G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &error);
+  if (children == NULL)
+    {
+      g_debug ("Could not look through the image cache: %s", error->message);
+      return;
+    }
+  while ((info = g_file_enumerator_next_file (children, NULL, &error)) != NULL)
+    {
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !is_cache_name (g_file_info_get_name (info)))
+        {
+          g_object_unref (info);
+          continue;
+        }
+      total += (guint64) g_file_info_get_size (info);
+      g_ptr_array_add (files, info);
+    }
+  if (total <= max)
+    return;
+
+  g_ptr_array_sort (files, compare_last_used);
+  for (guint i = 0; i < files->len && total > max; i++)
+    {
+      GFileInfo *oldest = g_ptr_array_index (files, i);
+      g_autofree char *path = g_build_filename (dir_path, g_file_info_get_name (oldest), NULL);
+
+      /* gone already (another Confab): it takes no room either */
+      if (g_unlink (path) == 0 || errno == ENOENT)
+        total -= (guint64) g_file_info_get_size (oldest);
+    }
+  g_debug ("Image cache trimmed to %" G_GUINT64_FORMAT " bytes", total);
+}
+
+void
+_confab_image_loader_reset_for_tests (guint64 cache_max)
+{
+  g_mutex_lock (&trim_lock);
+  cache_max_size = cache_max > 0 ? cache_max : CONFAB_IMAGE_CACHE_MAX_SIZE;
+  g_mutex_unlock (&trim_lock);
+  g_clear_pointer (&memory, g_hash_table_unref);
+  g_queue_clear_full (&memory_order, g_free);
 }
 
 static void
@@ -290,6 +386,9 @@ cache_read_thread (GTask        *task,
       g_debug ("Dropping a cached image: %s", error->message);
       g_unlink (load->cache_path);
     }
+  /* used now: the last to go when the folder is trimmed */
+  else if (g_utime (load->cache_path, NULL) != 0)
+    g_debug ("Could not note the use of a cached image: %s", g_strerror (errno));
   g_task_return_pointer (task, texture, texture != NULL ? g_object_unref : NULL);
 }
 
@@ -317,6 +416,8 @@ fetched_thread (GTask        *task,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error))
     g_debug ("Could not keep an image on disk: %s",
              write_error != NULL ? write_error->message : g_strerror (errno));
+  else
+    trim_cache (dir);
   g_task_return_pointer (task, texture, g_object_unref);
 }
 

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 /* The largest image Confab fetches or keeps, in bytes. */
 #define CONFAB_IMAGE_MAX_SIZE (5 * 1024 * 1024)
+/* What the images kept on disk take at most, in bytes: past this the least recently used go. */
+#define CONFAB_IMAGE_CACHE_MAX_SIZE (64 * 1024 * 1024)
 /* A decoded image larger than this on either side is scaled down to it. */
 #define CONFAB_IMAGE_MAX_SIDE 2048
 
@@ -48,5 +50,9 @@ void        confab_image_loader_decode_async  (GBytes              *bytes,
                                                gpointer             user_data);
 GdkTexture *confab_image_loader_decode_finish (GAsyncResult        *result,
                                                GError             **error);
+
+/* For tests: what the disk cache takes at most (0: CONFAB_IMAGE_CACHE_MAX_SIZE), and the
+ * textures held in memory forgotten, so that the next load reads the disk. */
+void        _confab_image_loader_reset_for_tests (guint64 cache_max_size);
 
 G_END_DECLS

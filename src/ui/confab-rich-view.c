@@ -24,6 +24,8 @@
 
 /* Width of a card in a carousel, in pixels */
 #define CARD_WIDTH 240
+/* Room the arrow buttons over a carousel's edges take (their width and margins) */
+#define ARROW_ROOM 46
 /* Height of an image in a card */
 #define IMAGE_HEIGHT 140
 /* WCAG AA for normal text */
@@ -407,6 +409,9 @@ build_image (ConfabRichView    *self,
   gtk_widget_set_size_request (stack, -1, IMAGE_HEIGHT);
   gtk_widget_add_css_class (stack, "rich-image");
   gtk_widget_set_overflow (stack, GTK_OVERFLOW_HIDDEN);
+  /* The element is the image, named as it is read; what shows it inside is not another one
+   * (GTK would read its pictures and icons by their type names). */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (stack), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
 
   if (may_fetch)
     {
@@ -492,6 +497,27 @@ next_clicked_cb (GtkButton *button,
   carousel_step (carousel, gtk_widget_get_direction (carousel) == GTK_TEXT_DIR_RTL ? -1 : 1);
 }
 
+/* The whole card the focus went into is shown, clear of the arrows over the carousel's edges
+ * (GtkViewport would scroll only as far as the focused button, under the arrow). */
+static void
+card_focus_enter_cb (GtkEventControllerFocus *controller,
+                     GtkWidget               *card)
+{
+  GtkWidget *cards = gtk_widget_get_parent (card);
+  GtkWidget *scroller = gtk_widget_get_ancestor (card, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+  graphene_rect_t bounds;
+  double margin = ARROW_ROOM;
+
+  if (scroller == NULL || !gtk_widget_compute_bounds (card, cards, &bounds))
+    return;
+  adj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  /* too narrow for the card and both margins: the card alone */
+  if (bounds.size.width + 2 * margin > gtk_adjustment_get_page_size (adj))
+    margin = 0;
+  gtk_adjustment_clamp_page (adj, bounds.origin.x - margin, bounds.origin.x + bounds.size.width + margin);
+}
+
 /* Left and Right move between the cards of a carousel, from a card or anything in it. */
 static gboolean
 card_key_pressed_cb (GtkEventControllerKey *controller,
@@ -543,6 +569,7 @@ build_carousel (ConfabRichView    *self,
 {
   GtkWidget *overlay = gtk_overlay_new ();
   GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *viewport = gtk_viewport_new (NULL, NULL);
   GtkWidget *cards = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *prev, *next;
   GtkAdjustment *adj;
@@ -553,11 +580,14 @@ build_carousel (ConfabRichView    *self,
       ConfabRichElement *card_element = g_ptr_array_index (element->elements, i);
       GtkWidget *card = build_element (self, card_element, TRUE);
       GtkEventController *keys = gtk_event_controller_key_new ();
+      GtkEventController *focus = gtk_event_controller_focus_new ();
 
       gtk_widget_set_size_request (card, CARD_WIDTH, -1);
       gtk_widget_set_focusable (card, TRUE);
       g_signal_connect (keys, "key-pressed", G_CALLBACK (card_key_pressed_cb), card);
       gtk_widget_add_controller (card, keys);
+      g_signal_connect (focus, "enter", G_CALLBACK (card_focus_enter_cb), card);
+      gtk_widget_add_controller (card, focus);
       gtk_box_append (GTK_BOX (cards), card);
     }
 
@@ -565,7 +595,10 @@ build_carousel (ConfabRichView    *self,
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   /* As wide as the cards, as far as the row lets it; scrolled past that. */
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), cards);
+  /* the cards scroll into view themselves (above), whole */
+  gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (viewport), FALSE);
+  gtk_viewport_set_child (GTK_VIEWPORT (viewport), cards);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), viewport);
   /* The cards take the focus, not the scroller around them. */
   gtk_widget_set_focusable (scroller, FALSE);
   /* Translators: a carousel of cards in a message; %u is how many */
@@ -902,6 +935,9 @@ confab_rich_view_class_init (ConfabRichViewClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "richview");
+  /* Only a holder: a screen reader reads the card or the chips in it, not GTK's stand-in
+   * name for an unnamed widget (its type name) */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
 
   /* ConfabRichView::clicked: (element) a button, image, map or chip was pressed; the
    * element is the view's content's (or quick replies') own */

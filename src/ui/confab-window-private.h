@@ -60,6 +60,10 @@ struct _ConfabWindow
   GtkWidget *message_list;
   GtkWidget *composer;
   GtkWidget *composer_placeholder;
+  GtkWidget *focused_chip;      /* the quick reply with the focus, or NULL */
+  GtkWidget *left_chip;         /* the one that had it, checked when idle */
+  GtkWidget *focus_after_chip;  /* where the focus went from it (compared only) */
+  guint chip_check_source;
   GtkWidget *send_button;
   GtkWidget *demo_revealer;
   GtkWidget *demo_banner;

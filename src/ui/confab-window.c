@@ -86,8 +86,49 @@ composer_buffer_changed_cb (ConfabWindow  *self,
 
   gtk_widget_set_visible (self->composer_placeholder, empty);
   _confab_window_update_actions (self);
+  if (self->session != NULL)
+    confab_session_set_drafting (self->session, !empty);
   if (self->session != NULL && !empty)
     confab_session_set_typing (self->session, TRUE);
+}
+
+/* A quick reply with the focus goes with its chips (a newer message came): GTK leaves the
+ * focus on the message's row, where the person did not put it. It goes where the person
+ * writes instead, as when a chip is chosen. */
+static gboolean
+chip_check_cb (gpointer data)
+{
+  ConfabWindow *self = data;
+
+  self->chip_check_source = 0;
+  if (self->left_chip != NULL && gtk_widget_get_root (self->left_chip) == NULL &&
+      gtk_window_get_focus (GTK_WINDOW (self)) == self->focus_after_chip)
+    gtk_widget_grab_focus (self->composer);
+  g_clear_object (&self->left_chip);
+  self->focus_after_chip = NULL;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+focus_widget_cb (ConfabWindow *self,
+                 GParamSpec   *pspec,
+                 gpointer      unused)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (focus == self->focused_chip)
+    return;
+  if (self->focused_chip != NULL)
+    {
+      g_set_object (&self->left_chip, self->focused_chip);
+      self->focus_after_chip = focus;
+      if (self->chip_check_source == 0)
+        /* before the next frame, so that the focus is never seen on the row */
+        self->chip_check_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, chip_check_cb, self, NULL);
+    }
+  if (focus != NULL && !gtk_widget_has_css_class (focus, "rich-chip"))
+    focus = NULL;
+  g_set_object (&self->focused_chip, focus);
 }
 
 static void
@@ -198,6 +239,8 @@ confab_window_set_session (ConfabWindow  *self,
 
   self->session = g_object_ref (session);
   messages = G_LIST_MODEL (confab_session_get_messages (session));
+  confab_session_set_drafting (session,
+                               gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->composer))) > 0);
 
   _confab_window_set_list_model (self, messages);
   g_signal_connect_object (session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
@@ -389,6 +432,9 @@ confab_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
   g_clear_handle_id (&self->older_source, g_source_remove);
+  g_clear_handle_id (&self->chip_check_source, g_source_remove);
+  g_clear_object (&self->focused_chip);
+  g_clear_object (&self->left_chip);
   if (self->upload_cancellable != NULL)
     g_cancellable_cancel (self->upload_cancellable);
   g_clear_object (&self->upload_cancellable);
@@ -522,6 +568,8 @@ confab_window_init (ConfabWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("The conversation with the agent, oldest message first"),
                                   -1);
+
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_cb), NULL);
 
   /* Opening Confab means writing: the composer has the focus. */
   gtk_window_set_focus (GTK_WINDOW (self), self->composer);

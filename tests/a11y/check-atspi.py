@@ -4,7 +4,8 @@
 # screen reader needs, then send a message through the accessibility
 # interfaces only and wait for it (and the scripted agent's reply) to show up
 # in the message list. It asks the agent for its menu (a card with buttons and
-# quick replies), finds them named as they are read and chooses a quick reply
+# quick replies), finds them named as they are read, the card as one group with
+# its image and buttons in it, and chooses a quick reply
 # through AT-SPI, which is sent and takes the chips away. Then walk the whole
 # tree of the application, with the windows its menu opens (Preferences,
 # Keyboard Shortcuts, About), and fail on every object that can take the
@@ -252,6 +253,41 @@ def check_names(pyatspi, root, what):
     log("    %s: all %d focusable objects have names" % (what, n))
 
 
+def is_stand_in(acc):
+    """A name GTK made up from the type ("GtkPicture", "ConfabRichView")."""
+    n = name(acc).strip()
+    return n.isalnum() and n[:3] in ("Gtk", "Adw", "Con") and any(c.isupper() for c in n[1:])
+
+
+def check_card(msgs, card_buttons):
+    """The card reads as one group named by its whole text, holding every
+    button of it and its image ("Image: …"); nothing in it or around it up to
+    its row is read by a made-up name."""
+    groups = find_all(msgs, lambda a: role(a) == "panel" and name(a).startswith("Image: ")
+                      and "\nButton: " in name(a))
+    if len(groups) != 1:
+        raise Failure("no single card group named 'Image: …\\nButton: …' in 'Messages' "
+                      "(found %r)" % [describe(g) for g in groups])
+    card = groups[0]
+    inside = [a for a, _ in walk(card)]
+    for b in card_buttons:
+        if b not in inside:
+            raise Failure("%s is not in the card's group" % describe(b))
+    images = [a for a in inside if role(a) == "image" and name(a).startswith("Image: ")]
+    if not images:
+        raise Failure("no image named 'Image: …' in the card")
+    made_up = [a for a in inside if is_stand_in(a)]
+    a = safe(lambda: card.parent)
+    while a is not None and role(a) != "list item":
+        if is_stand_in(a):
+            made_up.append(a)
+        a = safe(lambda: a.parent)
+    if made_up:
+        raise Failure("read by a made-up name in or around the card: %s"
+                      % ", ".join(describe(m) for m in made_up))
+    log("    the card is one group: %s, %d buttons in it" % (describe(images[0]), len(card_buttons)))
+
+
 def click(acc, what):
     """Do ACC's first action (a button's or menu item's "click")."""
     action = safe(acc.queryAction)
@@ -485,6 +521,7 @@ def run_checks(pyatspi, pid, check_app):
     chips = wait_button("quick reply 'Quick reply: …'", "Quick reply: ", REPLY_TIMEOUT)
     log("    card buttons: %s" % ", ".join(describe(a) for a in card_buttons))
     log("    quick replies: %s" % ", ".join(describe(a) for a in chips))
+    check_card(msgs, card_buttons)
     # A quick reply pressed through AT-SPI: its words become an own message,
     # and the chips go.
     chip_title = name(chips[0])[len("Quick reply: "):]

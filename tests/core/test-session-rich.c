@@ -463,6 +463,36 @@ test_quick_replies_go (Fixture       *f,
   g_assert_false (confab_message_get_replies_active (message));
 }
 
+/* While the composer holds words the chips are held back, and offered again when it is
+ * emptied with nothing sent; a newer message while writing offers its own only after. */
+static void
+test_quick_replies_held_while_writing (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  ConfabMessage *message;
+
+  start_conversation (f);
+  agent_sends_text (f, "Choose one", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+
+  confab_session_set_drafting (f->session, TRUE);
+  g_assert_false (confab_message_get_replies_active (message));
+  confab_session_set_drafting (f->session, FALSE);
+  g_assert_true (confab_message_get_replies_active (message));
+
+  confab_session_set_drafting (f->session, TRUE);
+  agent_sends_text (f, "Or these?", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  g_assert_false (confab_message_get_replies_active (newest (f->session)));
+  confab_session_set_drafting (f->session, FALSE);
+  g_assert_true (confab_message_get_replies_active (newest (f->session)));
+  g_assert_false (confab_message_get_replies_active (message));
+  g_assert_false (confab_message_get_replies_chosen (message));
+}
+
 /* What arrived is on disk: after a restart the rows are rich again, the newest one's chips
  * on offer, and choosing one sends the two frames as before. */
 static void
@@ -499,6 +529,44 @@ test_kept_across_restart (Fixture       *f,
   g_assert_nonnull (reply);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (reply) >= CONFAB_DELIVERY_SENT, 10000);
   assert_action_then_text (f, sequence, "Yes-1234", "yep");
+}
+
+/* A chip chosen stays chosen across a restart, even one that wrote nothing (a link): its
+ * chips do not come back; a newer message offers its own as usual. */
+static void
+test_chosen_across_restart (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  ConfabRichElement *site;
+  ConfabMessage *message;
+
+  start_conversation (f);
+  agent_sends_text (f, "Choose one", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+  site = g_ptr_array_index (confab_message_get_quick_replies (message)->replies, 1);
+  g_assert_null (confab_session_activate_click (f->session, message, site->click));
+  g_assert_true (confab_message_get_replies_chosen (message));
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  confab_store_flush (f->store);
+
+  f->session = new_session (f);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_quick_replies_equal (confab_message_get_quick_replies (message), chips));
+  g_assert_true (confab_message_get_replies_chosen (message));
+  g_assert_false (confab_message_get_replies_active (message));
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
+  agent_sends_text (f, "Or these?", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 5000);
+  g_assert_false (confab_message_get_replies_chosen (newest (f->session)));
+  g_assert_true (confab_message_get_replies_active (newest (f->session)));
+  g_assert_false (confab_message_get_replies_active (message));
 }
 
 /* The cm.UpdateConversationField frames with CSATRate the consumer sent (transfer full). */
@@ -701,7 +769,9 @@ main (int   argc,
   ADD ("card-link", test_card_link, NULL);
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);
   ADD ("quick-replies-go", test_quick_replies_go, NULL);
+  ADD ("quick-replies-held-while-writing", test_quick_replies_held_while_writing, NULL);
   ADD ("kept-across-restart", test_kept_across_restart, "store");
+  ADD ("chosen-across-restart", test_chosen_across_restart, "store");
   ADD ("survey-once", test_survey_once, NULL);
   ADD ("survey-skipped", test_survey_skipped, NULL);
   ADD ("send-and-fetch-file", test_send_and_fetch_file, NULL);

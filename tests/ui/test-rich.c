@@ -64,7 +64,7 @@ image_handler (SoupServer        *server,
   Fixture *f = user_data;
 
   f->image_requests++;
-  if (g_str_equal (path, "/product.png"))
+  if (g_str_equal (path, "/product.png") || g_str_has_prefix (path, "/n/"))
     {
       g_autoptr(GBytes) png = png_bytes ();
 
@@ -567,6 +567,70 @@ test_carousel (Fixture       *f,
   }
 }
 
+/* Tab goes through a carousel's cards in order, into each card's buttons; each card the
+ * focus enters is scrolled whole into view, clear of the arrows over the edges. */
+static void
+test_carousel_tab (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) content = NULL;
+  ConfabRichElement *carousel = confab_rich_element_new (CONFAB_RICH_CAROUSEL);
+  const char *names[] = { "Desk Lamp", "Floor Lamp", "Night Light", "Reading Lamp", "Wall Lamp" };
+  GtkWidget *view, *scroller, *cards;
+  ConfabMessageRow *row;
+  int last_card = 0;
+  guint buttons = 0;
+
+  start_conversation (f);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    confab_rich_element_add (carousel, card_new (f, names[i], "product.png", "€ 49"));
+  content = confab_rich_content_new (carousel);
+  agent_sends_rich (f, content, NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
+  view = find_type (GTK_WIDGET (row), CONFAB_TYPE_RICH_VIEW);
+  scroller = find_type (view, GTK_TYPE_SCROLLED_WINDOW);
+  cards = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))));
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 10000);
+  /* wider than the row: it scrolls */
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_width (scroller) > 0 &&
+                          gtk_widget_get_width (cards) > gtk_widget_get_width (scroller), 5000);
+  g_assert_true (gtk_widget_grab_focus (gtk_widget_get_first_child (cards)));
+
+  for (;;)
+    {
+      GtkWidget *focus, *card;
+      graphene_rect_t bounds;
+      int index = 0;
+
+      gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD);
+      focus = gtk_window_get_focus (GTK_WINDOW (f->window));
+      for (card = focus; card != NULL && gtk_widget_get_parent (card) != cards; card = gtk_widget_get_parent (card))
+        ;
+      if (card == NULL)
+        break;
+      for (GtkWidget *c = gtk_widget_get_first_child (cards); c != card; c = gtk_widget_get_next_sibling (c))
+        index++;
+      g_assert_cmpint (index, >=, last_card);
+      g_assert_cmpint (index, <=, last_card + 1);
+      last_card = index;
+      g_assert_true (GTK_IS_BUTTON (focus));
+      {
+        const ConfabRichElement *element = confab_rich_view_widget_get_element (focus);
+        g_autofree char *name = g_strdup_printf ("Button: %s", element->title);
+
+        gtk_test_accessible_assert_property (GTK_ACCESSIBLE (focus), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+      }
+      buttons++;
+      confab_test_spin (50);
+      g_assert_true (gtk_widget_compute_bounds (card, scroller, &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (scroller));
+    }
+  g_assert_cmpint (last_card, ==, G_N_ELEMENTS (names) - 1);
+  g_assert_cmpuint (buttons, ==, 2 * G_N_ELEMENTS (names));
+}
+
 /* Quick replies: chips under the newest message, named and reachable; one pressed sends the
  * two frames, the chips go and the focus goes to the composer. */
 static void
@@ -604,6 +668,49 @@ test_quick_replies (Fixture       *f,
   g_assert_true (gtk_widget_has_focus (_confab_window_get_composer (f->window)));
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (newest (f)) >= CONFAB_DELIVERY_SENT, 10000);
   assert_action_then_text (f, sequence, "Yes-1234", "yep");
+}
+
+/* The chips go while the person writes and come back when the composer is emptied with
+ * nothing sent; the focus stays where it was. A chip that has the focus when a newer message
+ * takes the chips away leaves the focus with the composer, not nowhere. */
+static void
+test_chips_while_writing (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *composer = _confab_window_get_composer (f->window);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (composer));
+  ConfabMessage *message;
+  ConfabMessageRow *row;
+  GtkWidget *yes;
+
+  start_conversation (f);
+  agent_sends_text (f, "Shall I reserve one for you?", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  message = newest (f);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, message)) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 10000);
+  g_assert_nonnull (find_element_widget (GTK_WIDGET (row), "Yes"));
+
+  g_assert_true (gtk_widget_grab_focus (composer));
+  gtk_text_buffer_insert_at_cursor (buffer, "M", -1);
+  g_assert_null (find_element_widget (GTK_WIDGET (row), "Yes"));
+  g_assert_true (gtk_widget_has_focus (composer));
+  gtk_text_buffer_insert_at_cursor (buffer, "aybe", -1);
+  gtk_text_buffer_set_text (buffer, "", -1);
+  g_assert_nonnull (yes = find_element_widget (GTK_WIDGET (row), "Yes"));
+  g_assert_true (gtk_widget_has_focus (composer));
+
+  /* on a chip when the agent writes again */
+  g_assert_true (gtk_widget_grab_focus (yes));
+  g_assert_true (gtk_widget_has_focus (yes));
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Still there?", &error), >=, 0);
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 3, 5000);
+  CONFAB_TEST_WAIT_UNTIL (find_element_widget (GTK_WIDGET (row_for (f, message)), "Yes") == NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_has_focus (composer), 5000);
+  g_assert_false (confab_message_get_replies_chosen (message));
 }
 
 /* What Confab does not know shows its alt text; a map is a button that opens the place. */
@@ -1032,6 +1139,111 @@ test_bot_menu (Fixture       *f,
   save_screenshot (f, "bot-menu.png");
 }
 
+/* The image at uri through the loader, waited for. */
+static void
+load_image (const char *uri)
+{
+  ConfabTestAsync async = { 0 };
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  confab_image_loader_load_async (uri, NULL, confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 10000);
+  texture = confab_image_loader_load_finish (async.result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (texture);
+  confab_test_async_clear (&async);
+}
+
+static char *
+cached_path (const char *uri)
+{
+  g_autofree char *dir = confab_image_loader_dup_cache_dir ();
+  g_autofree char *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+/* What the folder's images take, in bytes */
+static guint64
+cache_size (void)
+{
+  g_autofree char *dir_path = confab_image_loader_dup_cache_dir ();
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint64 total = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        total += st.st_size;
+    }
+  return total;
+}
+
+/* The images kept on disk take at most the cap: past it the least recently used go (one
+ * read back from the disk counts as used), never one just fetched. */
+static void
+test_image_cache_cap (void)
+{
+  g_autoptr(GBytes) png = png_bytes ();
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  Fixture f = { 0 };
+  guint64 size = g_bytes_get_size (png);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+  g_autofree char *path_a = NULL, *path_b = NULL, *path_c = NULL, *path_d = NULL;
+  SoupServer *server = soup_server_new (NULL, NULL);
+  int port;
+
+  soup_server_add_handler (server, NULL, image_handler, &f, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  a = g_strdup_printf ("http://127.0.0.1:%d/n/a.png", port);
+  b = g_strdup_printf ("http://127.0.0.1:%d/n/b.png", port);
+  c = g_strdup_printf ("http://127.0.0.1:%d/n/c.png", port);
+  d = g_strdup_printf ("http://127.0.0.1:%d/n/d.png", port);
+  path_a = cached_path (a);
+  path_b = cached_path (b);
+  path_c = cached_path (c);
+  path_d = cached_path (d);
+
+  /* room for two and a half */
+  _confab_image_loader_reset_for_tests (size * 5 / 2);
+  load_image (a);
+  load_image (b);
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_b, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (f.image_requests, ==, 2);
+
+  /* a read back from the disk (not fetched): used after b */
+  _confab_image_loader_reset_for_tests (size * 5 / 2);
+  load_image (a);
+  g_assert_cmpuint (f.image_requests, ==, 2);
+
+  load_image (c);
+  g_assert_cmpuint (f.image_requests, ==, 3);
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (path_b, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_c, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (cache_size (), <=, size * 5 / 2);
+
+  load_image (d);
+  g_assert_false (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_c, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_d, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (cache_size (), <=, size * 5 / 2);
+
+  _confab_image_loader_reset_for_tests (0);
+  soup_server_disconnect (server);
+  g_object_unref (server);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1072,7 +1284,9 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/ui/rich/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("card", test_card);
   ADD ("carousel", test_carousel);
+  ADD ("carousel-tab", test_carousel_tab);
   ADD ("quick-replies", test_quick_replies);
+  ADD ("chips-while-writing", test_chips_while_writing);
   ADD ("unknown-and-map", test_unknown_and_map);
   ADD ("survey", test_survey);
   ADD ("post-survey", test_post_survey);
@@ -1082,6 +1296,7 @@ main (int   argc,
   ADD ("bot-menu", test_bot_menu);
 #undef ADD
   g_test_add_func ("/ui/rich/colours", test_colours);
+  g_test_add_func ("/ui/rich/image-cache-cap", test_image_cache_cap);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
