@@ -67,6 +67,8 @@ _confab_session_conversation_closed (ConfabSession     *self,
   if (self->composing_sent)
     self->composing_sent = FALSE;
   g_clear_handle_id (&self->typing_pause_source, g_source_remove);
+  /* nothing to answer into now */
+  _confab_session_update_quick_replies (self);
 }
 
 /* Asking for one, closing it, starting afresh */

@@ -124,8 +124,24 @@ confab_session_activate_click (ConfabSession         *self,
   return first_reply;
 }
 
-/* The newest message offers its quick replies, unless one was chosen or the person is
- * writing; a message that stops being the newest takes them away for good. */
+/* Whether an answer to message could still go anywhere: not when its dialog is known to be
+ * over (the survey that ran, or the conversation closed). Before the service has said, as
+ * after a restart, it could. */
+static gboolean
+answerable (ConfabSession *self,
+            ConfabMessage *message)
+{
+  const char *dialog_id = confab_message_get_dialog_id (message);
+
+  if (self->survey_dialog_id != NULL && g_strcmp0 (dialog_id, self->survey_dialog_id) == 0)
+    return self->survey_open;
+  return !(self->conversation_status == CONFAB_CONVERSATION_CLOSED &&
+           g_strcmp0 (dialog_id, self->conversation_id) == 0);
+}
+
+/* The newest message offers its quick replies, unless one was chosen, the person is
+ * writing or its dialog has closed; a message that stops being the newest takes them
+ * away for good. */
 void
 _confab_session_update_quick_replies (ConfabSession *self)
 {
@@ -148,5 +164,6 @@ _confab_session_update_quick_replies (ConfabSession *self)
     }
   if (newest != NULL)
     confab_message_set_replies_active (newest, !confab_message_get_own (newest) &&
-                                               !confab_message_get_replies_chosen (newest) && !self->drafting);
+                                               !confab_message_get_replies_chosen (newest) && !self->drafting &&
+                                               answerable (self, newest));
 }

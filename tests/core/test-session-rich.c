@@ -493,6 +493,27 @@ test_quick_replies_held_while_writing (Fixture       *f,
   g_assert_false (confab_message_get_replies_chosen (message));
 }
 
+/* A closed conversation takes no answers: its last chips go with the close. */
+static void
+test_quick_replies_go_on_close (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(ConfabQuickReplies) chips = chips_new ();
+  g_autoptr(GError) error = NULL;
+  ConfabMessage *message;
+
+  start_conversation (f);
+  agent_sends_text (f, "Choose one", chips);
+  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 5000);
+  message = newest (f->session);
+  g_assert_true (confab_message_get_replies_active (message));
+
+  g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error));
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 5000);
+  g_assert_false (confab_message_get_replies_active (message));
+}
+
 /* What arrived is on disk: after a restart the rows are rich again, the newest one's chips
  * on offer, and choosing one sends the two frames as before. */
 static void
@@ -769,6 +790,7 @@ main (int   argc,
   ADD ("card-link", test_card_link, NULL);
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);
   ADD ("quick-replies-go", test_quick_replies_go, NULL);
+  ADD ("quick-replies-go-on-close", test_quick_replies_go_on_close, NULL);
   ADD ("quick-replies-held-while-writing", test_quick_replies_held_while_writing, NULL);
   ADD ("kept-across-restart", test_kept_across_restart, "store");
   ADD ("chosen-across-restart", test_chosen_across_restart, "store");
