@@ -194,26 +194,23 @@ _confab_session_flush_outbox (ConfabSession *self)
       self->busy_source != 0 || self->awaiting_metadata)
     return;
 
-  /* While a post-conversation survey runs, what the person sends answers it. */
-  if (self->survey_open)
-    {
-      if (!self->survey_subscribed || self->resuming)
+  /* While a post-conversation survey runs, what the person sends answers it: it goes into
+   * the survey's dialog, not into a new conversation. */
+  if (!self->survey_open)
+    switch (self->conversation_status)
+      {
+      case CONFAB_CONVERSATION_NONE:
+      case CONFAB_CONVERSATION_CLOSED:
+        _confab_session_request_conversation (self);
         return;
-    }
-  else switch (self->conversation_status)
-    {
-    case CONFAB_CONVERSATION_NONE:
-    case CONFAB_CONVERSATION_CLOSED:
-      _confab_session_request_conversation (self);
-      return;
-    case CONFAB_CONVERSATION_REQUESTED:
-      return;
-    case CONFAB_CONVERSATION_OPEN:
-    default:
-      break;
-    }
+      case CONFAB_CONVERSATION_REQUESTED:
+        return;
+      case CONFAB_CONVERSATION_OPEN:
+      default:
+        break;
+      }
 
-  if ((!self->survey_open && !self->dialog_subscribed) || self->resuming)
+  if (!(self->survey_open ? self->survey_subscribed : self->dialog_subscribed) || self->resuming)
     return;
 
   dialog_id = _confab_session_publish_dialog (self);

@@ -608,6 +608,30 @@ test_restart (Fixture       *f,
   g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_CLOSED), ==, 1);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 5000);
   answer (f, question, 1, sequence);
+
+  /* completed, then a restart: the row is kept, once, and the survey stays over */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (confab_server_agent_complete_survey (f->server, confab_session_get_conversation_id (f->session),
+                                                        &error));
+    g_assert_no_error (error);
+  }
+  CONFAB_TEST_WAIT_UNTIL (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED) == 1, 5000);
+  rows = n_rows (f->session);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  confab_store_flush (f->store);
+
+  f->session = new_session (f);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 10000);
+  confab_test_spin (300);
+  g_assert_cmpuint (n_rows (f->session), ==, rows);
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED), ==, 1);
+  g_assert_cmpint (confab_message_get_event (last_row (f->session)), ==, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED);
+  g_assert_false (confab_session_get_survey_open (f->session));
+  g_assert_false (confab_message_get_replies_active (newest_question (f->session, survey)));
 }
 
 int
