@@ -48,6 +48,8 @@ start_local_service (ConfabApplication  *self,
   ConfabAccount *account;
 
   self->server = confab_server_new ();
+  /* LivePerson's current survey after a close: its questions come in the conversation */
+  confab_server_set_post_survey (self->server, TRUE);
   /* The bot goes with the server. */
   g_object_set_data_full (G_OBJECT (self->server), "confab-agent",
                           confab_agent_bot_new (self->server), g_object_unref);
