@@ -403,8 +403,10 @@ build_image (ConfabRichView    *self,
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_stack_add_named (GTK_STACK (stack), image_status ("image-x-generic-symbolic", NULL), "loading");
   gtk_stack_add_named (GTK_STACK (stack), picture, "picture");
-  /* Refused (not https) or failed: what the image is of, in words. */
-  gtk_stack_add_named (GTK_STACK (stack), image_status ("image-missing-symbolic", alt), "failed");
+  /* Refused (not https) or failed: what the image is of, in words (a caption is under it
+   * already). */
+  gtk_stack_add_named (GTK_STACK (stack),
+                       image_status ("image-missing-symbolic", alt != element->caption ? alt : NULL), "failed");
   gtk_stack_set_visible_child_name (GTK_STACK (stack), may_fetch ? "loading" : "failed");
   gtk_widget_set_size_request (stack, -1, IMAGE_HEIGHT);
   gtk_widget_add_css_class (stack, "rich-image");

@@ -711,6 +711,50 @@ test_chips_while_writing (Fixture       *f,
   g_assert_false (confab_message_get_replies_chosen (message));
 }
 
+/* Labels under root showing text, on screen */
+static guint
+count_shown_labels (GtkWidget  *root,
+                    const char *text)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        n++;
+      n += count_shown_labels (child, text);
+    }
+  return n;
+}
+
+/* An image that cannot be shown says what it is of once: its caption under the placeholder,
+ * or, without one, its tooltip in it. */
+static void
+test_image_failed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) content = NULL;
+  ConfabRichElement *root = confab_rich_element_new (CONFAB_RICH_VERTICAL);
+  ConfabRichElement *captioned = confab_rich_element_new_image ("http://example.com/lamp.png");
+  ConfabRichElement *tooltipped = confab_rich_element_new_image ("http://example.com/mug.png");
+  ConfabMessageRow *row;
+
+  start_conversation (f);
+  captioned->caption = g_strdup ("A brass lamp");
+  confab_rich_element_add (root, captioned);
+  tooltipped->tooltip = g_strdup ("A green mug");
+  confab_rich_element_add (root, tooltipped);
+  content = confab_rich_content_new (root);
+  agent_sends_rich (f, content, NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (row)), 5000);
+  g_assert_cmpuint (count_shown_labels (GTK_WIDGET (row), "A brass lamp"), ==, 1);
+  g_assert_cmpuint (count_shown_labels (GTK_WIDGET (row), "A green mug"), ==, 1);
+}
+
 /* What Confab does not know shows its alt text; a map is a button that opens the place. */
 static void
 test_unknown_and_map (Fixture       *f,
@@ -1165,6 +1209,7 @@ main (int   argc,
   ADD ("quick-replies", test_quick_replies);
   ADD ("chips-while-writing", test_chips_while_writing);
   ADD ("unknown-and-map", test_unknown_and_map);
+  ADD ("image-failed", test_image_failed);
   ADD ("survey", test_survey);
   ADD ("file-received", test_file_received);
   ADD ("photo-refused", test_photo_refused);
