@@ -789,7 +789,8 @@ test_unknown_and_map (Fixture       *f,
 }
 
 /* Colours only when readable: dark blue on the light theme's bubble is kept, a pale grey
- * is dropped, a pair that fails together is dropped together. */
+ * is dropped, a pair that fails together is dropped together; the check is made again when
+ * the theme goes dark. */
 static void
 test_colours (void)
 {
@@ -825,6 +826,27 @@ test_colours (void)
                      == cases[i].kept);
       g_object_unref (view);
     }
+
+  /* dark blue, readable on the light bubble, is dropped when the theme goes dark */
+  {
+    ConfabRichElement *text = confab_rich_element_new_text ("Sale");
+    g_autoptr(ConfabRichContent) content = NULL;
+    g_autofree char *light = NULL, *dark = NULL;
+    GtkWidget *view;
+    GtkWidget *label;
+
+    text->style.color = g_strdup ("#1a237e");
+    content = confab_rich_content_new (text);
+    view = g_object_ref_sink (confab_rich_view_new (content));
+    label = find_label (view, "Sale");
+    light = pango_attr_list_to_string (gtk_label_get_attributes (GTK_LABEL (label)));
+    g_assert_nonnull (strstr (light, "foreground"));
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+    g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+    dark = pango_attr_list_to_string (gtk_label_get_attributes (GTK_LABEL (label)));
+    g_assert_null (strstr (dark, "foreground"));
+    g_object_unref (view);
+  }
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
