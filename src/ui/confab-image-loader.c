@@ -105,16 +105,15 @@ compare_last_used (gconstpointer a,
   return g_date_time_compare (used_a, used_b);
 }
 
-/* On a worker thread: the least recently used images of the folder go until what is left
- * takes at most cache_max_size. */
+/* On a worker thread, holding trim_lock: the least recently used images of the folder go
+ * until what is left takes at most cache_max_size. */
 static void
-trim_cache (const char *dir_path)
+trim_cache_locked (const char *dir_path)
 {
   g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
   g_autoptr(GFileEnumerator) children = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&trim_lock);
   guint64 max = cache_max_size;
   guint64 total = 0;
   GFileInfo *info;
@@ -153,6 +152,15 @@ trim_cache (const char *dir_path)
         total -= (guint64) g_file_info_get_size (oldest);
     }
   g_debug ("Image cache trimmed to %" G_GUINT64_FORMAT " bytes", total);
+}
+
+/* One trim at a time: two would count the same files and remove more than needed. */
+static void
+trim_cache (const char *dir_path)
+{
+  g_mutex_lock (&trim_lock);
+  trim_cache_locked (dir_path);
+  g_mutex_unlock (&trim_lock);
 }
 
 void

@@ -288,6 +288,10 @@ new_wrapping_label (const char *text)
   return label;
 }
 
+/* A text element's label keeps its element: its colours are checked again when the theme
+ * goes dark or light. */
+#define STYLED_KEY "confab-rich-styled"
+
 static GtkWidget *
 build_text (ConfabRichElement *element)
 {
@@ -296,7 +300,30 @@ build_text (ConfabRichElement *element)
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   apply_style (GTK_LABEL (label), &element->style, TRUE);
+  g_object_set_data (G_OBJECT (label), STYLED_KEY, element);
   return label;
+}
+
+static void
+restyle (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ConfabRichElement *element = g_object_get_data (G_OBJECT (child), STYLED_KEY);
+
+      if (element != NULL && GTK_IS_LABEL (child))
+        apply_style (GTK_LABEL (child), &element->style, TRUE);
+      else
+        restyle (child);
+    }
+}
+
+/* A colour readable on a light bubble may not be on a dark one, and the other way round. */
+static void
+dark_changed_cb (ConfabRichView *self)
+{
+  restyle (GTK_WIDGET (self));
 }
 
 static GtkWidget *
@@ -403,8 +430,10 @@ build_image (ConfabRichView    *self,
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_stack_add_named (GTK_STACK (stack), image_status ("image-x-generic-symbolic", NULL), "loading");
   gtk_stack_add_named (GTK_STACK (stack), picture, "picture");
-  /* Refused (not https) or failed: what the image is of, in words. */
-  gtk_stack_add_named (GTK_STACK (stack), image_status ("image-missing-symbolic", alt), "failed");
+  /* Refused (not https) or failed: what the image is of, in words (a caption is under it
+   * already). */
+  gtk_stack_add_named (GTK_STACK (stack),
+                       image_status ("image-missing-symbolic", alt != element->caption ? alt : NULL), "failed");
   gtk_stack_set_visible_child_name (GTK_STACK (stack), may_fetch ? "loading" : "failed");
   gtk_widget_set_size_request (stack, -1, IMAGE_HEIGHT);
   gtk_widget_add_css_class (stack, "rich-image");
@@ -974,6 +1003,8 @@ confab_rich_view_new (ConfabRichContent *content)
       set_name (root, text);
     }
   gtk_widget_set_parent (root, GTK_WIDGET (self));
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (dark_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
 

@@ -432,6 +432,8 @@ confab_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
   g_clear_handle_id (&self->older_source, g_source_remove);
+  /* the focus moves as the window's parts go: nothing to follow any more */
+  g_signal_handlers_disconnect_by_func (self, focus_widget_cb, NULL);
   g_clear_handle_id (&self->chip_check_source, g_source_remove);
   g_clear_object (&self->focused_chip);
   g_clear_object (&self->left_chip);

@@ -488,24 +488,21 @@ def run_checks(pyatspi, pid, check_app):
     # person's message, before the agent's first answer.
     joined = wait_row("row 'Dana joined the conversation'",
                       lambda n: n == "Dana joined the conversation", REPLY_TIMEOUT)
-    # Told apart by what they say, not by their whole names: the person's row goes on from
-    # "Delivered" to "Read" while it is read.
-    def kind(n):
-        if n.startswith("You, ") and TEXT in n:
-            return "own"
-        if n == "Dana joined the conversation":
-            return "joined"
-        if n.startswith("Dana, "):
-            return "reply"
-        return None
+    # By what each row says, not its whole name: the own row's receipt ("Delivered.",
+    # "Read.") may change while the tree is walked.
+    reply_name = name(reply)
+    kinds = (("own", lambda n: n.startswith("You, ") and TEXT in n),
+             ("joined", lambda n: n == "Dana joined the conversation"),
+             ("reply", lambda n: n == reply_name))
     order = []
     names = []
     for a, d in walk(msgs):
         n = name(a)
-        # the list item, the row in it and its caption say the same: once
-        if d > 0 and kind(n) is not None and kind(n) not in order:
-            order.append(kind(n))
-            names.append(n)
+        for kind, pred in kinds:
+            # the list item, the row in it and its caption say the same: once
+            if d > 0 and pred(n) and kind not in order:
+                order.append(kind)
+                names.append(n)
     if order[:3] != ["own", "joined", "reply"]:
         raise Failure("the rows are not read in order: %r" % names)
     log("    in order: %s" % describe(joined))

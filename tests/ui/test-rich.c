@@ -713,6 +713,50 @@ test_chips_while_writing (Fixture       *f,
   g_assert_false (confab_message_get_replies_chosen (message));
 }
 
+/* Labels under root showing text, on screen */
+static guint
+count_shown_labels (GtkWidget  *root,
+                    const char *text)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        n++;
+      n += count_shown_labels (child, text);
+    }
+  return n;
+}
+
+/* An image that cannot be shown says what it is of once: its caption under the placeholder,
+ * or, without one, its tooltip in it. */
+static void
+test_image_failed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ConfabRichContent) content = NULL;
+  ConfabRichElement *root = confab_rich_element_new (CONFAB_RICH_VERTICAL);
+  ConfabRichElement *captioned = confab_rich_element_new_image ("http://example.com/lamp.png");
+  ConfabRichElement *tooltipped = confab_rich_element_new_image ("http://example.com/mug.png");
+  ConfabMessageRow *row;
+
+  start_conversation (f);
+  captioned->caption = g_strdup ("A brass lamp");
+  confab_rich_element_add (root, captioned);
+  tooltipped->tooltip = g_strdup ("A green mug");
+  confab_rich_element_add (root, tooltipped);
+  content = confab_rich_content_new (root);
+  agent_sends_rich (f, content, NULL);
+  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, newest (f))) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (row)), 5000);
+  g_assert_cmpuint (count_shown_labels (GTK_WIDGET (row), "A brass lamp"), ==, 1);
+  g_assert_cmpuint (count_shown_labels (GTK_WIDGET (row), "A green mug"), ==, 1);
+}
+
 /* What Confab does not know shows its alt text; a map is a button that opens the place. */
 static void
 test_unknown_and_map (Fixture       *f,
@@ -747,7 +791,8 @@ test_unknown_and_map (Fixture       *f,
 }
 
 /* Colours only when readable: dark blue on the light theme's bubble is kept, a pale grey
- * is dropped, a pair that fails together is dropped together. */
+ * is dropped, a pair that fails together is dropped together; the check is made again when
+ * the theme goes dark. */
 static void
 test_colours (void)
 {
@@ -783,6 +828,27 @@ test_colours (void)
                      == cases[i].kept);
       g_object_unref (view);
     }
+
+  /* dark blue, readable on the light bubble, is dropped when the theme goes dark */
+  {
+    ConfabRichElement *text = confab_rich_element_new_text ("Sale");
+    g_autoptr(ConfabRichContent) content = NULL;
+    g_autofree char *light = NULL, *dark = NULL;
+    GtkWidget *view;
+    GtkWidget *label;
+
+    text->style.color = g_strdup ("#1a237e");
+    content = confab_rich_content_new (text);
+    view = g_object_ref_sink (confab_rich_view_new (content));
+    label = find_label (view, "Sale");
+    light = pango_attr_list_to_string (gtk_label_get_attributes (GTK_LABEL (label)));
+    g_assert_nonnull (strstr (light, "foreground"));
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+    g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+    dark = pango_attr_list_to_string (gtk_label_get_attributes (GTK_LABEL (label)));
+    g_assert_null (strstr (dark, "foreground"));
+    g_object_unref (view);
+  }
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
@@ -1288,6 +1354,7 @@ main (int   argc,
   ADD ("quick-replies", test_quick_replies);
   ADD ("chips-while-writing", test_chips_while_writing);
   ADD ("unknown-and-map", test_unknown_and_map);
+  ADD ("image-failed", test_image_failed);
   ADD ("survey", test_survey);
   ADD ("post-survey", test_post_survey);
   ADD ("file-received", test_file_received);
