@@ -119,18 +119,19 @@ is_address (const char *link,
   return at != NULL && at > rest && (gsize) (at - rest) + 1 < rest_len;
 }
 
-gboolean
-confab_find_link (const char *text,
+/* A link that starts in text[from, limit); text is text_len bytes long. A row shows the
+ * first few thousand characters of a message of up to a megabyte: looking for links only where
+ * they would show keeps its work bounded. */
+static gboolean
+find_link_before (const char *text,
+                  gsize       text_len,
                   gsize       from,
+                  gsize       limit,
                   gsize      *start,
                   gsize      *end)
 {
-  gsize text_len;
-
-  g_return_val_if_fail (text != NULL, FALSE);
-
-  text_len = strlen (text);
-  for (gsize i = from; i < text_len; i++)
+  limit = MIN (limit, text_len);
+  for (gsize i = from; i < limit; i++)
     {
       /* A link starts a word: "xhttp://" is not one, but "see:https://" and "見てhttps://" are. */
       if (i > 0 && (g_ascii_isalnum (text[i - 1]) || text[i - 1] == '@' || text[i - 1] == '/' ||
@@ -161,6 +162,20 @@ confab_find_link (const char *text,
     }
 
   return FALSE;
+}
+
+gboolean
+confab_find_link (const char *text,
+                  gsize       from,
+                  gsize      *start,
+                  gsize      *end)
+{
+  gsize text_len;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  text_len = strlen (text);
+  return find_link_before (text, text_len, from, text_len, start, end);
 }
 
 /* Where a link leads: the scheme in lower case, and https:// in front of a bare "www.". */
@@ -253,7 +268,7 @@ confab_text_to_display_markup (const char *text,
   length = strlen (text);
   stop = max_chars > 0 ? cut_point (text, length, max_chars) : length;
   out = g_string_sized_new (MIN (stop, length) + 64);
-  while (last < stop && confab_find_link (text, last, &start, &end) && start < stop)
+  while (last < stop && find_link_before (text, length, last, stop, &start, &end))
     {
       g_autofree char *link = g_strndup (text + start, end - start);
       g_autofree char *href = dup_href (link);

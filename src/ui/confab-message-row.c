@@ -24,6 +24,7 @@ struct _ConfabMessageRow
   ConfabMessage *message;
   guint sending_source;
   gboolean show_sending;
+  gboolean long_text;          /* the text is longer than LONG_TEXT_CHARS */
 
   GtkWidget *box;
   GtkWidget *day_label;
@@ -46,6 +47,18 @@ struct _ConfabMessageRow
  * GTK 4.8 on llvmpipe: about 20 ms for a label of 2,000 characters, so a row of any message
  * stays within a frame or two. */
 #define ROW_MAX_CHARS 2000
+
+/* Two ways GTK 4.8 lays out a long label many times over, each layout taking longer the longer
+ * the text (2,000 characters of base64: 30 layouts, 40 ms and more, in one frame):
+ *  - a wrapping label's minimum width is found by laying it out at width 0, one character a
+ *    line, and Pango shapes the rest of an unbroken run again at every line;
+ *  - a bubble aligned to one side is measured for the width that fits its height, which the
+ *    label answers with a binary search over widths, a layout at each step.
+ * So a text longer than LONG_TEXT_CHARS gets a minimum width of MIN_WIDTH_CHARS and a bubble
+ * as wide as the conversation: a handful of layouts, a few milliseconds. Shorter texts keep
+ * their natural size and side. */
+#define LONG_TEXT_CHARS 600
+#define MIN_WIDTH_CHARS 20
 
 enum {
   SIGNAL_RETRY,
@@ -333,26 +346,42 @@ update_rich (ConfabMessageRow *self)
 
 }
 
+/* The text's label. Apart from update(): setting it lays the label out again, which for a
+ * long text costs a frame's worth of time, and most notifications (a receipt, the sender's
+ * name) leave the text as it is. */
 static void
-update (ConfabMessageRow *self)
+update_text (ConfabMessageRow *self)
 {
   g_autofree char *markup = NULL;
-  g_autofree char *time = NULL;
-  g_autofree char *day = NULL;
-  gboolean own, cut = FALSE;
+  const char *text = confab_message_get_text (self->message);
+  gboolean cut = FALSE;
 
-  if (self->message == NULL)
-    return;
-
-  own = confab_message_get_own (self->message);
-  markup = confab_text_to_display_markup (confab_message_get_text (self->message), ROW_MAX_CHARS, &cut);
+  markup = confab_text_to_display_markup (text, ROW_MAX_CHARS, &cut);
   gtk_label_set_markup (GTK_LABEL (self->text_label), markup);
+  self->long_text = cut || (text != NULL && g_utf8_strlen (text, -1) > LONG_TEXT_CHARS);
+  gtk_label_set_width_chars (GTK_LABEL (self->text_label), self->long_text ? MIN_WIDTH_CHARS : -1);
   gtk_widget_set_visible (self->show_all_button, cut);
   /* A file's caption is the sender's words, though not a text message. */
   if (confab_message_get_is_placeholder (self->message) && confab_message_get_file (self->message) == NULL)
     gtk_widget_add_css_class (self->text_label, "placeholder");
   else
     gtk_widget_remove_css_class (self->text_label, "placeholder");
+}
+
+static void
+update (ConfabMessageRow *self,
+        gboolean          text_changed)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *day = NULL;
+  gboolean own;
+
+  if (self->message == NULL)
+    return;
+
+  own = confab_message_get_own (self->message);
+  if (text_changed)
+    update_text (self);
 
   time = confab_ui_format_time (confab_message_get_server_time (self->message));
   gtk_label_set_text (GTK_LABEL (self->time_label), time);
@@ -367,7 +396,8 @@ update (ConfabMessageRow *self)
   gtk_widget_set_visible (self->sender_label, !own && confab_message_get_group_start (self->message));
   gtk_label_set_text (GTK_LABEL (self->sender_label), sender_name (self));
 
-  gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
+  /* A long text takes the conversation's width: see LONG_TEXT_CHARS */
+  gtk_widget_set_halign (self->bubble, self->long_text ? GTK_ALIGN_FILL : own ? GTK_ALIGN_END : GTK_ALIGN_START);
   gtk_widget_set_halign (self->sender_label, own ? GTK_ALIGN_END : GTK_ALIGN_START);
   if (own)
     {
@@ -390,7 +420,7 @@ message_notify_cb (ConfabMessageRow *self,
                    GParamSpec       *pspec,
                    ConfabMessage    *message)
 {
-  update (self);
+  update (self, g_str_equal (pspec->name, "text") || g_str_equal (pspec->name, "is-placeholder"));
 }
 
 ConfabMessage *
@@ -418,7 +448,7 @@ confab_message_row_set_message (ConfabMessageRow *self,
   if (message != NULL)
     {
       g_signal_connect_object (message, "notify", G_CALLBACK (message_notify_cb), self, G_CONNECT_SWAPPED);
-      update (self);
+      update (self, TRUE);
     }
   else
     {

@@ -90,6 +90,54 @@ agent_says (Service    *service,
   soup_session_send_and_read_async (service->http, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, NULL);
 }
 
+/* The long message's body is built before the clock starts and posted from a thread of its
+ * own: building and sending a megabyte is the harness's work, and on this main loop it would
+ * show as a long frame of the client's. */
+typedef struct
+{
+  char *url;
+  GBytes *body;
+} Post;
+
+static gpointer
+post_thread (gpointer data)
+{
+  Post *post = data;
+  g_autoptr(SoupSession) http = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", post->url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", post->body);
+  answer = soup_session_send_and_read (http, msg, NULL, &error);
+  if (answer == NULL)
+    g_error ("control agent/message: %s", error->message);
+  g_free (post->url);
+  g_bytes_unref (post->body);
+  g_free (post);
+  return NULL;
+}
+
+static Post *
+prepare_agent_says (Service    *service,
+                    const char *text)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  Post *post = g_new0 (Post, 1);
+  char *body;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+  post->body = g_bytes_new_take (body, strlen (body));
+  post->url = g_strdup_printf ("%s/control/agent/message", service->base);
+  return post;
+}
+
 /* ---- watching the screen ------------------------------------------------------------------ */
 
 typedef struct
@@ -102,6 +150,22 @@ typedef struct
   gint64 longest_frame;
   gboolean measuring_frames;
 } Watch;
+
+/* The message of that text, or NULL: counting items would count the conversation's event
+ * rows (an agent joined) too. */
+static ConfabMessage *
+find_message (GListModel *messages,
+              const char *text)
+{
+  for (guint i = g_list_model_get_n_items (messages); i > 0; i--)
+    {
+      g_autoptr(ConfabMessage) message = g_list_model_get_item (messages, i - 1);
+
+      if (!confab_message_is_event (message) && g_strcmp0 (confab_message_get_text (message), text) == 0)
+        return message;  /* the list holds it */
+    }
+  return NULL;
+}
 
 static gboolean
 row_shown (GtkWidget  *widget,
@@ -262,6 +326,8 @@ main (int   argc,
   Watch watch = { NULL };
   ConfabWindow *window;
   ConfabMessage *hello, *big;
+  Post *post;
+  GThread *poster;
   GListModel *messages;
   gint64 t0, accepted = 0;
   guint tick;
@@ -298,7 +364,7 @@ main (int   argc,
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint", G_CALLBACK (after_paint_cb), &watch);
   g_signal_connect (messages, "items-changed", G_CALLBACK (items_changed_cb), &watch);
   agent_says (&service, "Hello, I am here to help.");
-  CONFAB_TEST_WAIT_UNTIL (g_list_model_get_n_items (messages) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (find_message (messages, "Hello, I am here to help.") != NULL, 10000);
   confab_test_spin (500);
 
   for (guint i = 0; i < N_LIVE; i++)
@@ -320,6 +386,7 @@ main (int   argc,
   /* One megabyte with no space in it */
   while (long_text->len < 1024 * 1024)
     g_string_append (long_text, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw");
+  post = prepare_agent_says (&service, long_text->str);
   tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, NULL, NULL);
   confab_test_spin (300);
   watch.wanted = long_text->str;
@@ -328,10 +395,8 @@ main (int   argc,
   watch.longest_frame = 0;
   watch.measuring_frames = TRUE;
   t0 = g_get_monotonic_time ();
-  agent_says (&service, long_text->str);
-  CONFAB_TEST_WAIT_UNTIL (g_list_model_get_n_items (messages) == N_LIVE + 3, 30000);
-  big = g_list_model_get_item (messages, N_LIVE + 2);
-  g_object_unref (big);  /* the list holds it */
+  poster = g_thread_new ("post", post_thread, g_steal_pointer (&post));
+  CONFAB_TEST_WAIT_UNTIL ((big = find_message (messages, long_text->str)) != NULL, 30000);
   while (accepted == 0 || watch.painted == 0)
     {
       if (g_get_monotonic_time () - t0 > 60 * G_USEC_PER_SEC)
@@ -342,6 +407,7 @@ main (int   argc,
     }
   confab_test_spin (200);
   watch.measuring_frames = FALSE;
+  g_thread_join (poster);
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
 
   anchor = measure_label_anchor (app);
