@@ -344,7 +344,11 @@ prepare() {
   printf '[Settings]\ngtk-cursor-blink=false\n' > "$run/config/gtk-4.0/settings.ini"
   : > "$run/env"
   # cold: Mesa's default place, in this run's fresh XDG_CACHE_HOME
-  [ "$shader_cache" = warm ] && echo "MESA_SHADER_CACHE_DIR=$out/shader-cache/$column" >> "$run/env"
+  if [ "$shader_cache" = warm ]; then
+    # Mesa makes the cache's folder, not the folders above it
+    mkdir -p "$out/shader-cache/$column"
+    echo "MESA_SHADER_CACHE_DIR=$out/shader-cache/$column" >> "$run/env"
+  fi
 
   case $column in
     bare)
