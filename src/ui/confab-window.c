@@ -88,12 +88,26 @@ composer_buffer_changed_cb (ConfabWindow  *self,
     confab_session_set_typing (self->session, TRUE);
 }
 
+/* How the first try to connect ended (offline, signed out) is there in the window at once,
+ * as the conversation is: a bar sliding in would push the whole conversation up in the first
+ * moments the person sees it. What changes later slides in and out. */
+static void
+settle_status_bar (ConfabWindow *self)
+{
+  ConfabSessionState state = confab_session_get_state (self->session);
+
+  if (state != CONFAB_SESSION_OFFLINE && state != CONFAB_SESSION_CONNECTING &&
+      gtk_revealer_get_transition_type (GTK_REVEALER (self->status_revealer)) == GTK_REVEALER_TRANSITION_TYPE_NONE)
+    gtk_revealer_set_transition_type (GTK_REVEALER (self->status_revealer), GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+}
+
 static void
 session_notify_cb (ConfabWindow  *self,
                    GParamSpec    *pspec,
                    ConfabSession *session)
 {
   _confab_window_update_status (self);
+  settle_status_bar (self);
   _confab_window_update_closed (self);
   if (g_strcmp0 (pspec->name, "conversation-status") == 0)
     _confab_window_offer_survey (self);
@@ -205,6 +219,8 @@ confab_window_set_session (ConfabWindow  *self,
                                  CONFAB_ACCOUNT_SOURCE_LOCAL);
 
   self->last_status = confab_session_get_conversation_status (session);
+  /* until the first try to connect has ended (settle_status_bar()) */
+  gtk_revealer_set_transition_type (GTK_REVEALER (self->status_revealer), GTK_REVEALER_TRANSITION_TYPE_NONE);
   _confab_window_update_page (self);
   _confab_window_update_older (self);
   _confab_window_update_status (self);

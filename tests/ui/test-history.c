@@ -478,6 +478,23 @@ test_unread_beyond_the_page (Fixture       *f,
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
 }
 
+/* Offline from the start: the bar that says so is there at once, with the conversation, not
+ * sliding in over it; a later change of the bar slides. */
+static void
+test_offline_bar_at_once (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkRevealer *bar = GTK_REVEALER (gtk_widget_get_ancestor (_confab_window_get_status_label (f->window),
+                                                            GTK_TYPE_REVEALER));
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bar)));
+  g_assert_true (gtk_revealer_get_reveal_child (bar));
+  /* whole, in the same turn of the main loop as the state that asked for it */
+  g_assert_true (gtk_revealer_get_child_revealed (bar));
+  g_assert_cmpint (gtk_revealer_get_transition_type (bar), ==, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+}
+
 /* A history with nothing in it: "No conversation yet" once that is known, not before. */
 static void
 test_empty_once_known (Fixture       *f,
@@ -512,6 +529,8 @@ main (int   argc,
   g_test_add ("/ui/history/older-pages-keep-view-still", Fixture, &read, fixture_setup,
               test_older_pages_keep_view_still, fixture_teardown);
   g_test_add ("/ui/history/unread-beyond-the-page", Fixture, &unread, fixture_setup, test_unread_beyond_the_page,
+              fixture_teardown);
+  g_test_add ("/ui/history/offline-bar-at-once", Fixture, &read, fixture_setup, test_offline_bar_at_once,
               fixture_teardown);
   g_test_add ("/ui/history/empty-once-known", Fixture, &none, fixture_setup, test_empty_once_known,
               fixture_teardown);
