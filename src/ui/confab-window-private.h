@@ -41,6 +41,8 @@ struct _ConfabWindow
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
   ConfabConversationStatus last_status;
   GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
+  gboolean status_settled;       /* the first try to connect has ended */
+  guint status_duration;         /* the status bar's transition while that try has it at 0, or 0 */
   GCancellable *upload_cancellable; /* while a photo is being sent */
   GtkWidget *upload_revealer;
   GtkWidget *upload_label;

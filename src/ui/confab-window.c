@@ -90,15 +90,28 @@ composer_buffer_changed_cb (ConfabWindow  *self,
 
 /* How the first try to connect ended (offline, signed out) is there in the window at once,
  * as the conversation is: a bar sliding in would push the whole conversation up in the first
- * moments the person sees it. What changes later slides in and out. */
+ * moments the person sees it. What changes later slides in and out. The slide is made
+ * instant by its duration, not by the transition type "none": GTK 4.8's revealer then keeps
+ * (or lacks) its child's height for a frame after a change. */
 static void
 settle_status_bar (ConfabWindow *self)
 {
+  GtkRevealer *bar = GTK_REVEALER (self->status_revealer);
   ConfabSessionState state = confab_session_get_state (self->session);
 
-  if (state != CONFAB_SESSION_OFFLINE && state != CONFAB_SESSION_CONNECTING &&
-      gtk_revealer_get_transition_type (GTK_REVEALER (self->status_revealer)) == GTK_REVEALER_TRANSITION_TYPE_NONE)
-    gtk_revealer_set_transition_type (GTK_REVEALER (self->status_revealer), GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  if (self->status_settled)
+    return;
+  if (state == CONFAB_SESSION_CONNECTING && gtk_revealer_get_transition_duration (bar) != 0)
+    {
+      self->status_duration = gtk_revealer_get_transition_duration (bar);
+      gtk_revealer_set_transition_duration (bar, 0);
+    }
+  else if (state != CONFAB_SESSION_OFFLINE && state != CONFAB_SESSION_CONNECTING)
+    {
+      if (self->status_duration != 0)
+        gtk_revealer_set_transition_duration (bar, self->status_duration);
+      self->status_settled = TRUE;
+    }
 }
 
 static void
@@ -219,8 +232,6 @@ confab_window_set_session (ConfabWindow  *self,
                                  CONFAB_ACCOUNT_SOURCE_LOCAL);
 
   self->last_status = confab_session_get_conversation_status (session);
-  /* until the first try to connect has ended (settle_status_bar()) */
-  gtk_revealer_set_transition_type (GTK_REVEALER (self->status_revealer), GTK_REVEALER_TRANSITION_TYPE_NONE);
   _confab_window_update_page (self);
   _confab_window_update_older (self);
   _confab_window_update_status (self);

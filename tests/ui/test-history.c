@@ -492,7 +492,9 @@ test_offline_bar_at_once (Fixture       *f,
   g_assert_true (gtk_revealer_get_reveal_child (bar));
   /* whole, in the same turn of the main loop as the state that asked for it */
   g_assert_true (gtk_revealer_get_child_revealed (bar));
+  /* and it slides again from now on */
   g_assert_cmpint (gtk_revealer_get_transition_type (bar), ==, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  g_assert_cmpuint (gtk_revealer_get_transition_duration (bar), >, 0);
 }
 
 /* A history with nothing in it: "No conversation yet" once that is known, not before. */
