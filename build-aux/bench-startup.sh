@@ -19,9 +19,16 @@
 #   -c LIST   only these columns (comma-separated names from the list below)
 #   -P        run each app, its X server and the frame watcher at nice -10 (root only): on a
 #             machine busy with other work, less of that work lands inside the timings
+#   -C        a cold shader cache in every run, as on an app's very first start (by default each
+#             column keeps its own Mesa shader cache from run to run, filled by its warm-up run)
 #
 # Columns, each run in a fresh Xvfb 1280×800×24 and D-Bus session, with GSETTINGS_BACKEND=memory,
-# fresh XDG folders holding a copy of the history, and a still cursor (gtk-cursor-blink=false):
+# fresh XDG folders holding a copy of the history, and a still cursor (gtk-cursor-blink=false).
+# Every column draws with GTK's default renderer (GL; on Xvfb that is Mesa's llvmpipe), and keeps
+# Mesa's shader cache (MESA_SHADER_CACHE_DIR) of its own across its runs, as a person's
+# ~/.cache keeps it from one start to the next: without it, compiling the GL shaders a first
+# frame needs takes most of that frame on llvmpipe, and that cost grows with the kinds of
+# drawing in the picture, not with anything the app does (-C measures it):
 #   bare                 build-aux/bench-startup/bare-window.c: header bar and label, the floor
 #   confab-100k-online   Confab, its history cached, confab-server reachable on loopback. The
 #                        service holds no copy of the conversation, so there is nothing to catch
@@ -150,7 +157,8 @@ vc_pct=1
 only=""
 priority=()
 interval=15
-while getopts "k:w:n:N:Mb:o:s:t:v:c:Ph" opt; do
+shader_cache=warm
+while getopts "k:w:n:N:Mb:o:s:t:v:c:PCh" opt; do
   case $opt in
     k) runs=$OPTARG ;;
     w) warmups=$OPTARG ;;
@@ -164,6 +172,7 @@ while getopts "k:w:n:N:Mb:o:s:t:v:c:Ph" opt; do
     v) vc_pct=$OPTARG ;;
     c) only=$OPTARG ;;
     P) priority=(nice -n -10) ;;
+    C) shader_cache=cold ;;
     h) usage 0 ;;
     *) usage ;;
   esac
@@ -334,6 +343,12 @@ prepare() {
   # A blinking caret would keep the picture from ever settling.
   printf '[Settings]\ngtk-cursor-blink=false\n' > "$run/config/gtk-4.0/settings.ini"
   : > "$run/env"
+  # cold: Mesa's default place, in this run's fresh XDG_CACHE_HOME
+  if [ "$shader_cache" = warm ]; then
+    # Mesa makes the cache's folder, not the folders above it
+    mkdir -p "$out/shader-cache/$column"
+    echo "MESA_SHADER_CACHE_DIR=$out/shader-cache/$column" >> "$run/env"
+  fi
 
   case $column in
     bare)
@@ -352,6 +367,7 @@ prepare() {
         jwt=$history_jwt
       fi
       {
+        [ "$shader_cache" = warm ] && echo "MESA_SHADER_CACHE_DIR=$out/shader-cache/$column"
         echo "LP_ACCOUNT=$(env_value "$out/data/confab-$n/lp.env" LP_ACCOUNT)"
         echo "LP_JWT=$jwt"
         for name in LP_ASYNCMESSAGINGENT LP_IDP LP_ACCDNDOMAIN LP_CSDS; do
@@ -370,8 +386,11 @@ prepare() {
 
 results=$out/results.txt
 : > "$results"
+# Each batch starts from empty shader caches: a column's own warm-up run fills its cache.
+rm -rf "$out/shader-cache"
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r); columns: ${columns[*]}"
 echo "# $warmups warm-up + $runs timed runs per column, interleaved; settle ${settle}s, visually complete within ${vc_pct}%"
+echo "# shader cache: $shader_cache$([ "$shader_cache" = warm ] && [ "$warmups" -eq 0 ] && echo ' (no warm-up run: the first timed run of each column fills it)')"
 for round in $(seq 1 $((warmups + runs))); do
   tag=timed
   [ "$round" -le "$warmups" ] && tag=warm-up

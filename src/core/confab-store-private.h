@@ -89,7 +89,7 @@ typedef struct
   char *agent;         /* JOB_SAVE_PROFILE, JOB_SAVE_AGENT ("": nobody) */
   char *nickname;      /* JOB_SAVE_PROFILE */
   gint64 sequence;
-  guint limit;
+  guint limit;         /* JOB_LOAD: its newest page; JOB_LOAD_OLDER: the page */
   gint64 local_id;
   GArray *rows;        /* of Row */
   GArray *sequences;   /* JOB_SAVE_RECEIPTS: gint64 */
@@ -121,6 +121,7 @@ struct _ConfabStore
   GMainContext *context;   /* where ::error is emitted */
   gint64 next_local_id;    /* used on the creating thread only */
   gint closing;            /* finalizing: errors are logged, not emitted */
+  guint first_page_size;   /* messages in a load's newest page (main thread) */
 };
 
 /* ConfabStore's signals */

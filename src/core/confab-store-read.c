@@ -489,7 +489,7 @@ _confab_store_run_load (ConfabStore *self,
   else if (rc != SQLITE_DONE)
     goto step_failed;
 
-  if (!read_page (self, &statements, job, G_MAXINT64, G_MAXINT64, CONFAB_STORE_PAGE_SIZE, snapshot->messages,
+  if (!read_page (self, &statements, job, G_MAXINT64, G_MAXINT64, job->limit, snapshot->messages,
                   &snapshot->has_older, &snapshot->n_unread_before))
     return NULL;
 

@@ -686,6 +686,16 @@ confab_store_outbox_remove (ConfabStore *self,
 }
 
 void
+confab_store_set_first_page_size (ConfabStore *self,
+                                  guint        n_messages)
+{
+  g_return_if_fail (CONFAB_IS_STORE (self));
+  g_return_if_fail (n_messages > 0);
+
+  self->first_page_size = n_messages;
+}
+
+void
 confab_store_load_async (ConfabStore        *self,
                          const char         *account_id,
                          const char         *consumer_id,
@@ -699,6 +709,7 @@ confab_store_load_async (ConfabStore        *self,
   g_return_if_fail (account_id != NULL);
 
   job = _confab_store_job_new (JOB_LOAD, account_id, consumer_id);
+  job->limit = self->first_page_size;
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, confab_store_load_async);
   g_async_queue_push (self->jobs, job);
@@ -875,4 +886,5 @@ static void
 confab_store_init (ConfabStore *self)
 {
   g_mutex_init (&self->checker_mutex);
+  self->first_page_size = CONFAB_STORE_PAGE_SIZE;
 }

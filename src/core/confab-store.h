@@ -31,6 +31,10 @@ GQuark confab_store_error_quark (void);
 
 /* Messages a page holds: a screenful of short messages and a margin. */
 #define CONFAB_STORE_PAGE_SIZE 60
+/* Messages in the newest page when it is read to be shown at once: a tall window's screenful
+ * of one-line messages, and no more, since each one becomes a row built and laid out before
+ * the first frame (see confab_store_set_first_page_size()). */
+#define CONFAB_STORE_SCREENFUL 24
 /* Unread messages before a page are counted up to this many. */
 #define CONFAB_STORE_UNREAD_MAX 999
 
@@ -92,6 +96,11 @@ typedef struct
 
 void                 confab_store_page_free (ConfabStorePage *page);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabStorePage, confab_store_page_free)
+
+/* How many messages the newest page of a load holds (CONFAB_STORE_PAGE_SIZE unless set);
+ * older pages hold what each call asks for. */
+void                 confab_store_set_first_page_size (ConfabStore *self,
+                                                       guint        n_messages);
 
 /* The newest page and the rest of the snapshot. consumer_id NULL: the identity that last
  * wrote to this account's history, if any (an anonymous consumer gets a new identity at each

@@ -91,6 +91,9 @@ start_session (ConfabApplication *self,
 
       if (store != NULL)
         {
+          /* Only what the first frame shows: every message of the first page is a row built
+           * and laid out before it. Older pages come as the person scrolls up. */
+          confab_store_set_first_page_size (store, CONFAB_STORE_SCREENFUL);
           g_signal_connect_object (store, "error", G_CALLBACK (store_error_cb), window, G_CONNECT_SWAPPED);
           g_signal_connect_object (store, "problem", G_CALLBACK (store_error_cb), window, G_CONNECT_SWAPPED);
           confab_session_set_store (self->session, store);

@@ -44,6 +44,8 @@ struct _ConfabWindow
   char *csat_pending;            /* a conversation that has closed, whose legacy survey waits
                                   * for the metadata to tell whether a post-conversation
                                   * survey takes its place */
+  gboolean status_settled;       /* the first try to connect has ended */
+  guint status_duration;         /* the status bar's transition while that try has it at 0, or 0 */
   GCancellable *upload_cancellable; /* while a photo is being sent */
   GtkWidget *upload_revealer;
   GtkWidget *upload_label;

@@ -131,12 +131,39 @@ focus_widget_cb (ConfabWindow *self,
   g_set_object (&self->focused_chip, focus);
 }
 
+/* How the first try to connect ended (offline, signed out) is there in the window at once,
+ * as the conversation is: a bar sliding in would push the whole conversation up in the first
+ * moments the person sees it. What changes later slides in and out. The slide is made
+ * instant by its duration, not by the transition type "none": GTK 4.8's revealer then keeps
+ * (or lacks) its child's height for a frame after a change. */
+static void
+settle_status_bar (ConfabWindow *self)
+{
+  GtkRevealer *bar = GTK_REVEALER (self->status_revealer);
+  ConfabSessionState state = confab_session_get_state (self->session);
+
+  if (self->status_settled)
+    return;
+  if (state == CONFAB_SESSION_CONNECTING && gtk_revealer_get_transition_duration (bar) != 0)
+    {
+      self->status_duration = gtk_revealer_get_transition_duration (bar);
+      gtk_revealer_set_transition_duration (bar, 0);
+    }
+  else if (state != CONFAB_SESSION_OFFLINE && state != CONFAB_SESSION_CONNECTING)
+    {
+      if (self->status_duration != 0)
+        gtk_revealer_set_transition_duration (bar, self->status_duration);
+      self->status_settled = TRUE;
+    }
+}
+
 static void
 session_notify_cb (ConfabWindow  *self,
                    GParamSpec    *pspec,
                    ConfabSession *session)
 {
   _confab_window_update_status (self);
+  settle_status_bar (self);
   _confab_window_update_closed (self);
   if (g_strcmp0 (pspec->name, "conversation-status") == 0 || g_strcmp0 (pspec->name, "conversation-stage") == 0 ||
       g_strcmp0 (pspec->name, "survey-open") == 0)

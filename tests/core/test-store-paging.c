@@ -151,6 +151,46 @@ test_page_sizes (void)
     }
 }
 
+/* A first page of its own size (the app's screenful): the newest messages, the right "older"
+ * flag, and the older pages go on from its first message at their own size. */
+static void
+test_first_page_size (void)
+{
+  static const guint sizes[] = { 1, 5, CONFAB_STORE_SCREENFUL };
+  const guint n = CONFAB_STORE_SCREENFUL + 3;
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autofree char *path = store_test_temp_db ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
+      g_autoptr(ConfabStorePage) page = NULL;
+      ConfabStore *store = confab_store_new (path, &error);
+
+      g_assert_no_error (error);
+      confab_store_set_first_page_size (store, sizes[s]);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (batch, message ("c1", i, i % 2));
+      save (store, batch);
+      confab_store_save_conversation (store, ACCOUNT, CONSUMER, "c1");
+
+      snapshot = store_test_load (store, CONSUMER);
+      g_assert_cmpuint (snapshot->messages->len, ==, sizes[s]);
+      g_assert_true (snapshot->has_older);
+      g_assert_cmpint (confab_message_get_sequence (g_ptr_array_index (snapshot->messages, 0)), ==, n - sizes[s]);
+      g_assert_cmpint (confab_message_get_sequence (g_ptr_array_index (snapshot->messages, sizes[s] - 1)), ==, n - 1);
+
+      page = store_test_load_older (store, CONSUMER, g_ptr_array_index (snapshot->messages, 0), CONFAB_STORE_PAGE_SIZE);
+      g_assert_cmpuint (page->messages->len, ==, n - sizes[s]);
+      g_assert_false (page->has_older);
+      g_assert_cmpint (confab_message_get_sequence (g_ptr_array_index (page->messages, page->messages->len - 1)), ==,
+                       n - sizes[s] - 1);
+      g_object_unref (store);
+      store_test_remove_db (path);
+    }
+}
+
 /* Three dialogs saved in an order that is not that of their names, with gaps in the
  * sequences, rows saved twice and page sizes that do not divide anything: every older page
  * ends just before the one after it, across dialogs, each message once, in list order. */
@@ -584,6 +624,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/store/paging/page-sizes", test_page_sizes);
+  g_test_add_func ("/core/store/paging/first-page-size", test_first_page_size);
   g_test_add_func ("/core/store/paging/keyset-across-dialogs", test_keyset_across_dialogs);
   g_test_add_func ("/core/store/paging/unread-before", test_unread_before);
   g_test_add_func ("/core/store/paging/snapshot-beyond-the-page", test_snapshot_beyond_the_page);

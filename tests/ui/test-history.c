@@ -22,7 +22,9 @@
 
 #define ACCOUNT "acc"
 #define CONSUMER "history-consumer"
-#define N_HISTORY (3 * CONFAB_STORE_PAGE_SIZE)
+/* The first page (as the app reads it, a screenful) and two older pages */
+#define FIRST_PAGE CONFAB_STORE_SCREENFUL
+#define N_HISTORY (FIRST_PAGE + 2 * CONFAB_STORE_PAGE_SIZE)
 
 static GtkApplication *the_app;
 
@@ -187,6 +189,7 @@ fixture_setup (Fixture       *f,
   f->path = g_build_filename (f->dir, "history.db", NULL);
   f->store = confab_store_new (f->path, &error);
   g_assert_no_error (error);
+  confab_store_set_first_page_size (f->store, FIRST_PAGE);
 
   /* a conversation read to its end, a minute between messages */
   for (guint i = 0; i < n_history; i++)
@@ -299,7 +302,7 @@ test_first_frame_at_end (Fixture       *f,
 
   CONFAB_TEST_WAIT_UNTIL (n_items (f) > 0, 10000);
   confab_test_spin (600);
-  g_assert_cmpuint (n_items (f), ==, CONFAB_STORE_PAGE_SIZE);
+  g_assert_cmpuint (n_items (f), ==, FIRST_PAGE);
   g_assert_true (confab_message_list_get_has_older (confab_session_get_messages (f->session)));
   g_assert_cmpuint (f->frames->len, >, 0);
 
@@ -351,7 +354,7 @@ test_older_pages_keep_view_still (Fixture       *f,
   gtk_adjustment_set_value (adj, above);
   confab_test_spin (300);
   g_assert_cmpuint (f->loads, ==, 0);
-  g_assert_cmpuint (n_items (f), ==, CONFAB_STORE_PAGE_SIZE);
+  g_assert_cmpuint (n_items (f), ==, FIRST_PAGE);
   /* where the rows in view are now */
   for (guint i = 0; i < n_items (f); i++)
     {
@@ -369,7 +372,7 @@ test_older_pages_keep_view_still (Fixture       *f,
   /* A little further up, into it: the page before comes, on top. */
   near = gtk_adjustment_get_page_size (adj) - 20;
   gtk_adjustment_set_value (adj, near);
-  CONFAB_TEST_WAIT_UNTIL (n_items (f) == 2 * CONFAB_STORE_PAGE_SIZE, 10000);
+  CONFAB_TEST_WAIT_UNTIL (n_items (f) == FIRST_PAGE + CONFAB_STORE_PAGE_SIZE, 10000);
   CONFAB_TEST_WAIT_UNTIL (!confab_session_get_loading_older (f->session), 10000);
   confab_test_spin (300);
   g_assert_cmpuint (f->loads, ==, 1);
@@ -442,7 +445,7 @@ test_unread_beyond_the_page (Fixture       *f,
   for (guint i = 0; i < shape->n_history; i++)
     if (i % 3 != 1 && i >= shape->unread_from)
       {
-        if (i >= shape->n_history - CONFAB_STORE_PAGE_SIZE)
+        if (i >= shape->n_history - FIRST_PAGE)
           in_page++;
         else
           before_page++;
@@ -464,7 +467,7 @@ test_unread_beyond_the_page (Fixture       *f,
 
   /* at the top: the page before, and the divider on its first unread answer */
   gtk_adjustment_set_value (adj, 0);
-  CONFAB_TEST_WAIT_UNTIL (n_items (f) == 2 * CONFAB_STORE_PAGE_SIZE, 10000);
+  CONFAB_TEST_WAIT_UNTIL (n_items (f) == FIRST_PAGE + CONFAB_STORE_PAGE_SIZE, 10000);
   confab_test_spin (300);
   g_clear_pointer (&expected, g_free);
   expected = g_strdup_printf ("Message %u of the history", shape->unread_from);
@@ -473,6 +476,25 @@ test_unread_beyond_the_page (Fixture       *f,
   g_free (expected);
   expected = g_strdup_printf ("%u unread messages", in_page + before_page);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+}
+
+/* Offline from the start: the bar that says so is there at once, with the conversation, not
+ * sliding in over it; a later change of the bar slides. */
+static void
+test_offline_bar_at_once (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkRevealer *bar = GTK_REVEALER (gtk_widget_get_ancestor (_confab_window_get_status_label (f->window),
+                                                            GTK_TYPE_REVEALER));
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bar)));
+  g_assert_true (gtk_revealer_get_reveal_child (bar));
+  /* whole, in the same turn of the main loop as the state that asked for it */
+  g_assert_true (gtk_revealer_get_child_revealed (bar));
+  /* and it slides again from now on */
+  g_assert_cmpint (gtk_revealer_get_transition_type (bar), ==, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  g_assert_cmpuint (gtk_revealer_get_transition_duration (bar), >, 0);
 }
 
 /* A history with nothing in it: "No conversation yet" once that is known, not before. */
@@ -500,7 +522,8 @@ main (int   argc,
     return 77;
 
   static const Shape read = { N_HISTORY, N_HISTORY, FALSE };
-  static const Shape unread = { N_HISTORY, 2 * CONFAB_STORE_PAGE_SIZE - 30, TRUE };
+  /* unread from the middle of the page before the first */
+  static const Shape unread = { N_HISTORY, N_HISTORY - FIRST_PAGE - 30, TRUE };
   static const Shape none = { 0, 0, FALSE };
 
   g_test_add ("/ui/history/first-frame-at-end", Fixture, &read, fixture_setup, test_first_frame_at_end,
@@ -508,6 +531,8 @@ main (int   argc,
   g_test_add ("/ui/history/older-pages-keep-view-still", Fixture, &read, fixture_setup,
               test_older_pages_keep_view_still, fixture_teardown);
   g_test_add ("/ui/history/unread-beyond-the-page", Fixture, &unread, fixture_setup, test_unread_beyond_the_page,
+              fixture_teardown);
+  g_test_add ("/ui/history/offline-bar-at-once", Fixture, &read, fixture_setup, test_offline_bar_at_once,
               fixture_teardown);
   g_test_add ("/ui/history/empty-once-known", Fixture, &none, fixture_setup, test_empty_once_known,
               fixture_teardown);
