@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "confab-json.h"
+#include "confab-protocol-private.h"
 
 G_DEFINE_QUARK (confab-protocol-error-quark, confab_protocol_error)
 
@@ -257,6 +258,7 @@ check_text (const char *data,
             gsize       length,
             gsize       max_size,
             guint       max_depth,
+            gboolean    known_utf8,
             GError    **error)
 {
   const char *invalid = NULL;
@@ -271,7 +273,7 @@ check_text (const char *data,
       return FALSE;
     }
 
-  if (!g_utf8_validate_len (data, length, &invalid))
+  if (!known_utf8 && !g_utf8_validate_len (data, length, &invalid))
     {
       g_set_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
                    _("not valid UTF-8 (at byte %lu)"),
@@ -323,12 +325,13 @@ check_text (const char *data,
  *
  * Returns: (transfer full) (nullable): the root node, any type
  */
-JsonNode *
-confab_json_parse_full (const char *data,
-                        gsize       length,
-                        gsize       max_size,
-                        guint       max_depth,
-                        GError    **error)
+static JsonNode *
+parse_checked (const char *data,
+               gsize       length,
+               gsize       max_size,
+               guint       max_depth,
+               gboolean    known_utf8,
+               GError    **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -339,7 +342,7 @@ confab_json_parse_full (const char *data,
   if (data == NULL)
     data = "";
 
-  if (!check_text (data, length, max_size, max_depth, error))
+  if (!check_text (data, length, max_size, max_depth, known_utf8, error))
     return NULL;
 
   parser = json_parser_new ();
@@ -357,6 +360,24 @@ confab_json_parse_full (const char *data,
     }
 
   return json_parser_steal_root (parser);
+}
+
+JsonNode *
+confab_json_parse_full (const char *data,
+                        gsize       length,
+                        gsize       max_size,
+                        guint       max_depth,
+                        GError    **error)
+{
+  return parse_checked (data, length, max_size, max_depth, FALSE, error);
+}
+
+JsonNode *
+_confab_json_parse_utf8 (const char *data,
+                         gsize       length,
+                         GError    **error)
+{
+  return parse_checked (data, length, CONFAB_JSON_MAX_SIZE, CONFAB_JSON_MAX_DEPTH, TRUE, error);
 }
 
 /**
@@ -399,7 +420,7 @@ confab_json_too_deep (const char *data,
   g_return_val_if_fail (data != NULL || length == 0, TRUE);
   g_return_val_if_fail (max_depth <= DEPTH_LIMIT_MAX, TRUE);
 
-  return !check_text (data != NULL ? data : "", length, G_MAXSIZE, max_depth, NULL);
+  return !check_text (data != NULL ? data : "", length, G_MAXSIZE, max_depth, FALSE, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
