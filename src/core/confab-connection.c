@@ -237,7 +237,7 @@ ws_message_cb (ConfabConnection        *self,
       return;
     }
 
-  frame = confab_frame_parse (data, (gssize) len, &error);
+  frame = confab_frame_parse_text_frame (data, len, &error);
   if (frame == NULL)
     {
       /* Never the frame itself: it may carry message text. */

@@ -328,11 +328,35 @@ merge_in (ConfabMessageList *self,
           GArray            *additions,
           GHashTable        *drop)
 {
-  GArray *merged = new_item_array (self->items->len + additions->len);
+  GArray *merged;
   guint i = 0, j = 0;
 
   g_array_sort (additions, item_compare_func);
 
+  /* Newer than every row, as live messages and a history replay are: appended in place.
+   * Merging into a copy took a reference on every row for every batch, a tenth of a
+   * 10,000-message replay. */
+  if (drop == NULL &&
+      (self->items->len == 0 ||
+       item_compare (&g_array_index (self->items, Item, self->items->len - 1),
+                     &g_array_index (additions, Item, 0)) < 0))
+    {
+      guint old_len = self->items->len;
+
+      for (guint k = 0; k < additions->len; k++)
+        {
+          Item item = g_array_index (additions, Item, k);
+
+          item.message = g_object_ref (item.message);
+          g_array_append_val (self->items, item);
+        }
+      update_flags (self, old_len, self->items->len - 1);
+      self->n_items_changed++;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, additions->len);
+      return;
+    }
+
+  merged = new_item_array (self->items->len + additions->len);
   while (i < self->items->len || j < additions->len)
     {
       Item item;

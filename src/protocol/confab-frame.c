@@ -56,10 +56,40 @@ id_from_node (JsonNode *node)
  *
  * Returns: (transfer full) (nullable): the frame
  */
+static ConfabFrame *frame_parse (const char *data, gssize length, gboolean known_utf8, GError **error);
+
 ConfabFrame *
 confab_frame_parse (const char *data,
                     gssize      length,
                     GError    **error)
+{
+  return frame_parse (data, length, FALSE, error);
+}
+
+/**
+ * confab_frame_parse_text_frame:
+ * @data: the text of one WebSocket text frame, as libsoup delivers it
+ * @length: its length in bytes
+ * @error: return location for a #CONFAB_PROTOCOL_ERROR
+ *
+ * confab_frame_parse() without checking UTF-8 again: libsoup has checked a text frame before
+ * delivering it (a frame that is not UTF-8 closes the socket, RFC 6455 section 8.1).
+ *
+ * Returns: (transfer full) (nullable): the frame
+ */
+ConfabFrame *
+confab_frame_parse_text_frame (const char *data,
+                               gsize       length,
+                               GError    **error)
+{
+  return frame_parse (data, (gssize) length, TRUE, error);
+}
+
+static ConfabFrame *
+frame_parse (const char *data,
+             gssize      length,
+             gboolean    known_utf8,
+             GError    **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(ConfabFrame) frame = NULL;
@@ -75,7 +105,8 @@ confab_frame_parse (const char *data,
   if (length < 0)
     length = (gssize) strlen (data);
 
-  root = confab_json_parse (data, (gsize) length, error);
+  root = known_utf8 ? _confab_json_parse_utf8 (data, (gsize) length, error)
+                    : confab_json_parse (data, (gsize) length, error);
   if (root == NULL)
     {
       g_prefix_error (error, _("Invalid frame: "));
@@ -114,9 +145,14 @@ confab_frame_parse (const char *data,
   if (confab_json_lookup_int_lenient (object, "code", &code) && code >= G_MININT && code <= G_MAXINT)
     frame->code = (int) code;
 
+  /* The body is taken from the tree, not copied: a long message's text is copied once less. */
   body = confab_json_get_node (object, "body");
   if (body != NULL)
-    frame->body = json_node_copy (body);
+    {
+      frame->body = json_node_ref (body);
+      json_object_remove_member (object, "body");
+      json_node_set_parent (frame->body, NULL);
+    }
 
   frame->metadata = _confab_json_dup_array (object, "metadata");
 

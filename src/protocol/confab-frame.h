@@ -28,6 +28,7 @@ typedef struct {
 } ConfabFrame;
 
 ConfabFrame *confab_frame_parse (const char *data, gssize length, GError **error);
+ConfabFrame *confab_frame_parse_text_frame (const char *data, gsize length, GError **error);
 void         confab_frame_free  (ConfabFrame *frame);
 /* The body when it is a JSON string, else NULL. */
 const char  *confab_frame_get_body_string (const ConfabFrame *frame);

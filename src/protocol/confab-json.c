@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "confab-json.h"
+#include "confab-protocol-private.h"
 
 G_DEFINE_QUARK (confab-protocol-error-quark, confab_protocol_error)
 
@@ -257,6 +258,7 @@ check_text (const char *data,
             gsize       length,
             gsize       max_size,
             guint       max_depth,
+            gboolean    known_utf8,
             GError    **error)
 {
   const char *invalid = NULL;
@@ -271,7 +273,7 @@ check_text (const char *data,
       return FALSE;
     }
 
-  if (!g_utf8_validate_len (data, length, &invalid))
+  if (!known_utf8 && !g_utf8_validate_len (data, length, &invalid))
     {
       g_set_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED,
                    _("not valid UTF-8 (at byte %lu)"),
@@ -323,15 +325,251 @@ check_text (const char *data,
  *
  * Returns: (transfer full) (nullable): the root node, any type
  */
-JsonNode *
-confab_json_parse_full (const char *data,
-                        gsize       length,
-                        gsize       max_size,
-                        guint       max_depth,
-                        GError    **error)
+/* ------------------------------------------------------------------------------------------ */
+/* Building the tree                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Text that check_text() has accepted is built into json-glib nodes here in one pass. json-glib's
+ * own parser reads it through a GScanner a character at a time (a megabyte string is appended
+ * to a GString byte by byte) and was most of a frame's cost. What this reads the same way as
+ * json-glib: integers as G_TYPE_INT64, numbers with a fraction or exponent as doubles
+ * (g_ascii_strtod), escapes and surrogate pairs as UTF-8, and a repeated member replacing the
+ * one before. The few things json-glib reads its own way (an integer of 19 digits or more,
+ * which it wraps around; an escaped NUL) are left to json-glib: build() then says it could not.
+ * Recursion is bounded by the depth check_text() has enforced. */
+typedef struct {
+  const char *p;
+  const char *end;
+  GString *buf;
+} Builder;
+
+static void
+build_skip_space (Builder *b)
+{
+  while (*b->p == ' ' || *b->p == '\t' || *b->p == '\n' || *b->p == '\r')
+    b->p++;
+}
+
+static int
+hex4 (const char *p)
+{
+  int value = 0;
+
+  for (int i = 0; i < 4; i++)
+    value = value * 16 + g_ascii_xdigit_value (p[i]);
+  return value;
+}
+
+/* The string at b->p (its opening quote), unescaped into b->buf; FALSE for an escaped NUL. */
+static gboolean
+build_string (Builder *b)
+{
+  const char *run;
+
+  g_string_truncate (b->buf, 0);
+  b->p++;
+  for (;;)
+    {
+      run = b->p;
+      while (*b->p != '"' && *b->p != '\\')
+        b->p++;
+      g_string_append_len (b->buf, run, b->p - run);
+      if (*b->p == '"')
+        {
+          b->p++;
+          return TRUE;
+        }
+
+      b->p++;  /* the backslash */
+      switch (*b->p++)
+        {
+        case 'b': g_string_append_c (b->buf, '\b'); break;
+        case 'f': g_string_append_c (b->buf, '\f'); break;
+        case 'n': g_string_append_c (b->buf, '\n'); break;
+        case 'r': g_string_append_c (b->buf, '\r'); break;
+        case 't': g_string_append_c (b->buf, '\t'); break;
+        case 'u':
+          {
+            gunichar c = (gunichar) hex4 (b->p);
+
+            b->p += 4;
+            /* check_text() let through only whole pairs */
+            if (c >= 0xd800 && c <= 0xdbff)
+              {
+                gunichar low = (gunichar) hex4 (b->p + 2);
+
+                b->p += 6;
+                c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+              }
+            if (c == 0)
+              return FALSE;
+            g_string_append_unichar (b->buf, c);
+          }
+          break;
+        default:  /* " \ / */
+          g_string_append_c (b->buf, b->p[-1]);
+          break;
+        }
+    }
+}
+
+static JsonNode *build_value (Builder *b);
+
+static JsonNode *
+build_number (Builder *b)
+{
+  const char *start = b->p;
+  gboolean is_double = FALSE;
+  gsize digits = 0;
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *long_text = NULL;
+  const char *number;
+
+  if (*b->p == '-')
+    b->p++;
+  /* a number may end the text, which need not end in a NUL */
+  for (; b->p < b->end && (g_ascii_isdigit (*b->p) || *b->p == '.' || *b->p == 'e' || *b->p == 'E' ||
+                           *b->p == '+' || *b->p == '-'); b->p++)
+    {
+      if (g_ascii_isdigit (*b->p))
+        digits++;
+      else
+        is_double = TRUE;
+    }
+
+  if (!is_double && digits >= 19)
+    return NULL;
+
+  if ((gsize) (b->p - start) < sizeof text)
+    {
+      memcpy (text, start, b->p - start);
+      text[b->p - start] = '\0';
+      number = text;
+    }
+  else
+    {
+      number = long_text = g_strndup (start, b->p - start);
+    }
+
+  if (is_double)
+    return json_node_init_double (json_node_alloc (), g_ascii_strtod (number, NULL));
+  return json_node_init_int (json_node_alloc (), g_ascii_strtoll (number, NULL, 10));
+}
+
+static JsonNode *
+build_object (Builder *b)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  b->p++;
+  build_skip_space (b);
+  if (*b->p == '}')
+    {
+      b->p++;
+      return json_node_init_object (json_node_alloc (), object);
+    }
+
+  for (;;)
+    {
+      g_autofree char *name = NULL;
+      JsonNode *member;
+
+      build_skip_space (b);
+      if (!build_string (b))
+        return NULL;
+      name = g_strndup (b->buf->str, b->buf->len);
+      build_skip_space (b);
+      b->p++;  /* : */
+      member = build_value (b);
+      if (member == NULL)
+        return NULL;
+      json_object_set_member (object, name, member);
+      build_skip_space (b);
+      if (*b->p++ == '}')
+        return json_node_init_object (json_node_alloc (), object);
+      /* , */
+    }
+}
+
+static JsonNode *
+build_array (Builder *b)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  b->p++;
+  build_skip_space (b);
+  if (*b->p == ']')
+    {
+      b->p++;
+      return json_node_init_array (json_node_alloc (), array);
+    }
+
+  for (;;)
+    {
+      JsonNode *element = build_value (b);
+
+      if (element == NULL)
+        return NULL;
+      json_array_add_element (array, element);
+      build_skip_space (b);
+      if (*b->p++ == ']')
+        return json_node_init_array (json_node_alloc (), array);
+      /* , */
+    }
+}
+
+static JsonNode *
+build_value (Builder *b)
+{
+  build_skip_space (b);
+  switch (*b->p)
+    {
+    case '{':
+      return build_object (b);
+    case '[':
+      return build_array (b);
+    case '"':
+      if (!build_string (b))
+        return NULL;
+      return json_node_init_string (json_node_alloc (), b->buf->str);
+    case 't':
+      b->p += 4;
+      return json_node_init_boolean (json_node_alloc (), TRUE);
+    case 'f':
+      b->p += 5;
+      return json_node_init_boolean (json_node_alloc (), FALSE);
+    case 'n':
+      b->p += 4;
+      return json_node_init_null (json_node_alloc ());
+    default:
+      return build_number (b);
+    }
+}
+
+/* The tree of text check_text() accepted, or NULL where json-glib must read it (see above).
+ * Only a number can end the text; everything else is closed by a character check_text() saw. */
+static JsonNode *
+build (const char *data,
+       gsize       length)
+{
+  Builder b = { data, data + length, g_string_new (NULL) };
+  JsonNode *root = build_value (&b);
+
+  g_string_free (b.buf, TRUE);
+  return root;
+}
+
+static JsonNode *
+parse_checked (const char *data,
+               gsize       length,
+               gsize       max_size,
+               guint       max_depth,
+               gboolean    known_utf8,
+               GError    **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (max_depth <= DEPTH_LIMIT_MAX, NULL);
@@ -339,8 +577,12 @@ confab_json_parse_full (const char *data,
   if (data == NULL)
     data = "";
 
-  if (!check_text (data, length, max_size, max_depth, error))
+  if (!check_text (data, length, max_size, max_depth, known_utf8, error))
     return NULL;
+
+  root = build (data, length);
+  if (root != NULL)
+    return root;
 
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
@@ -357,6 +599,24 @@ confab_json_parse_full (const char *data,
     }
 
   return json_parser_steal_root (parser);
+}
+
+JsonNode *
+confab_json_parse_full (const char *data,
+                        gsize       length,
+                        gsize       max_size,
+                        guint       max_depth,
+                        GError    **error)
+{
+  return parse_checked (data, length, max_size, max_depth, FALSE, error);
+}
+
+JsonNode *
+_confab_json_parse_utf8 (const char *data,
+                         gsize       length,
+                         GError    **error)
+{
+  return parse_checked (data, length, CONFAB_JSON_MAX_SIZE, CONFAB_JSON_MAX_DEPTH, TRUE, error);
 }
 
 /**
@@ -399,7 +659,7 @@ confab_json_too_deep (const char *data,
   g_return_val_if_fail (data != NULL || length == 0, TRUE);
   g_return_val_if_fail (max_depth <= DEPTH_LIMIT_MAX, TRUE);
 
-  return !check_text (data != NULL ? data : "", length, G_MAXSIZE, max_depth, NULL);
+  return !check_text (data != NULL ? data : "", length, G_MAXSIZE, max_depth, FALSE, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -25,4 +25,10 @@ GPtrArray  *_confab_parse_changes (JsonNode       *body,
 JsonNode   *_confab_json_dup_array (JsonObject *object,
                                     const char *name);
 
+/* confab_json_parse() for text known to be UTF-8 already (a WebSocket text frame: libsoup
+ * closes the socket on one that is not, before it is delivered), without checking it again. */
+JsonNode   *_confab_json_parse_utf8 (const char *data,
+                                     gsize       length,
+                                     GError    **error);
+
 G_END_DECLS

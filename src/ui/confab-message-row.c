@@ -370,7 +370,8 @@ update_text (ConfabMessageRow *self)
 
 static void
 update (ConfabMessageRow *self,
-        gboolean          text_changed)
+        gboolean          text_changed,
+        gboolean          label_changed)
 {
   g_autofree char *time = NULL;
   g_autofree char *day = NULL;
@@ -412,16 +413,30 @@ update (ConfabMessageRow *self,
 
   update_rich (self);
   update_state (self);
-  update_label (self);
+  if (label_changed)
+    update_label (self);
 }
 
+/* What a notification of the message changes of the row: its text label, and its accessible
+ * label, which holds the whole text and costs a copy of it (a megabyte) each time. A receipt
+ * sent, the message seen, its place in a group or day: neither. */
 static void
 message_notify_cb (ConfabMessageRow *self,
                    GParamSpec       *pspec,
                    ConfabMessage    *message)
 {
-  update (self, g_str_equal (pspec->name, "text") || g_str_equal (pspec->name, "is-placeholder"));
+  static const char *const not_in_label[] = {
+    "accept-sent", "read-sent", "seen", "day-break", "group-start", "replies-active",
+  };
+  gboolean text_changed = g_str_equal (pspec->name, "text") || g_str_equal (pspec->name, "is-placeholder");
+  gboolean label_changed = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_in_label); i++)
+    if (g_str_equal (pspec->name, not_in_label[i]))
+      label_changed = FALSE;
+  update (self, text_changed, label_changed);
 }
+
 
 ConfabMessage *
 confab_message_row_get_message (ConfabMessageRow *self)
@@ -448,7 +463,7 @@ confab_message_row_set_message (ConfabMessageRow *self,
   if (message != NULL)
     {
       g_signal_connect_object (message, "notify", G_CALLBACK (message_notify_cb), self, G_CONNECT_SWAPPED);
-      update (self, TRUE);
+      update (self, TRUE, TRUE);
     }
   else
     {

@@ -30,6 +30,7 @@
 #include "confab-server.h"
 
 #define N_MESSAGES 10000
+#define CLIENT_ROUNDS 3
 
 /* Frame files: one frame a record, "E" (conversation metadata) or "M" (messaging), its
  * length in decimal, a space, then the bytes. */
@@ -437,7 +438,7 @@ main (int   argc,
   g_autofree char *domain = NULL;
   Replay replay = { NULL, NULL, 0 };
   Watch watch = { NULL, FALSE };
-  gint64 start, elapsed_wall, elapsed_cpu, cpu0, best_parse = G_MAXINT64;
+  gint64 start, elapsed_wall = G_MAXINT64, elapsed_cpu = G_MAXINT64, cpu0, best_parse = G_MAXINT64;
   gsize rss_before, rss_after, n_bytes = 0, parsed_bytes = 0;
   guint n_frames = 0, port = 0;
   GPid replayer;
@@ -471,17 +472,34 @@ main (int   argc,
   confab_account_set_accdn (account, domain);
   confab_account_set_csds (account, domain);
 
-  rss_before = resident_kib ();
-  session = confab_session_new (account, NULL);
-  watch.list = confab_session_get_messages (session);
-  g_signal_connect (watch.list, "items-changed", G_CALLBACK (items_changed_cb), &watch);
-  start = g_get_monotonic_time ();
-  cpu0 = cpu_usec ();
-  confab_session_start (session);
-  wait_until (&watch.done, 60000);
-  elapsed_wall = g_get_monotonic_time () - start;
-  elapsed_cpu = cpu_usec () - cpu0;
-  rss_after = resident_kib ();
+  /* The best of CLIENT_ROUNDS sessions, as the anchor is the best of its rounds: the machine
+   * is shared, and one slow round says more about the neighbours than about the client. */
+  for (guint round = 0; round < CLIENT_ROUNDS; round++)
+    {
+      gint64 wall, cpu;
+
+      if (session != NULL)
+        {
+          confab_session_stop (session);
+          g_clear_object (&session);
+        }
+      watch.done = FALSE;
+      if (round == 0)
+        rss_before = resident_kib ();
+      session = confab_session_new (account, NULL);
+      watch.list = confab_session_get_messages (session);
+      g_signal_connect (watch.list, "items-changed", G_CALLBACK (items_changed_cb), &watch);
+      start = g_get_monotonic_time ();
+      cpu0 = cpu_usec ();
+      confab_session_start (session);
+      wait_until (&watch.done, 60000);
+      wall = g_get_monotonic_time () - start;
+      cpu = cpu_usec () - cpu0;
+      if (round == 0)
+        rss_after = resident_kib ();
+      elapsed_wall = MIN (elapsed_wall, wall);
+      elapsed_cpu = MIN (elapsed_cpu, cpu);
+    }
 
   /* json-glib alone, on the same bytes */
   replay.metadata = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -509,13 +527,13 @@ main (int   argc,
   g_print ("replay of %u messages (%u frames, %.1f MiB of JSON), client only; the frames come from\n"
            "another process that just writes recorded bytes:\n",
            N_MESSAGES + 1, n_frames, n_bytes / (1024.0 * 1024.0));
-  g_print ("  socket to list, wall time:           %7.1f ms\n", elapsed_wall / 1000.0);
-  g_print ("  socket to list, CPU of this process: %7.1f ms\n", elapsed_cpu / 1000.0);
+  g_print ("  socket to list, wall time:           %7.1f ms (best of %u sessions)\n", elapsed_wall / 1000.0, CLIENT_ROUNDS);
+  g_print ("  socket to list, CPU of this process: %7.1f ms (best of %u sessions)\n", elapsed_cpu / 1000.0, CLIENT_ROUNDS);
   g_print ("  anchor: json-glib parse, same bytes: %7.1f ms CPU (best of 5, %.1f MiB)\n",
            best_parse / 1000.0, parsed_bytes / (1024.0 * 1024.0));
   g_print ("  ratio, wall / anchor:                %7.2f x\n", (double) elapsed_wall / MAX (best_parse, 1));
   g_print ("  ratio, CPU / anchor:                 %7.2f x\n", (double) elapsed_cpu / MAX (best_parse, 1));
-  g_print ("  resident memory growth:              %7.1f MiB (%.0f bytes a message)\n",
+  g_print ("  resident memory growth:              %7.1f MiB (%.0f bytes a message, first session)\n",
            (rss_after - rss_before) / 1024.0, (rss_after - rss_before) * 1024.0 / (N_MESSAGES + 1));
   g_print ("  items-changed signals:               %7u\n",
            confab_message_list_get_n_items_changed (confab_session_get_messages (session)));

@@ -428,6 +428,39 @@ test_write_doubles (void)
     }
 }
 
+/* The tree confab_json_parse() builds is the one json-glib's parser builds from the same
+ * text: value types, escapes, surrogate pairs, repeated members, numbers at the edges, and text
+ * that is not NUL-terminated. */
+static void
+test_same_as_json_glib (void)
+{
+  static const char *const inputs[] = {
+    "5", "-0", "1.0", "1e5", "-1E-3", "0.1", "1.7976931348623157e308", "[1e400]",
+    "9223372036854775807", "-9223372036854775808", "18446744073709551615", "123456789012345678",
+    "\"\\u0041\\u00e9\\ud83d\\ude00\"", "\"a\\/b\\\\\\\"c\\b\\f\\n\\r\\t\"",
+    "{\"a\":1,\"a\":2}", "[]", "{}", "\"\"", "[1,[2,[3,{}]]]",
+    " {\"x\" : [ true , false , null ] } ", "\"\\u0000x\"", "{\"k\\u00e9y\":\"v\",\"n\":{\"m\":[-1,2.5]}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      gsize len = strlen (inputs[i]);
+      /* not NUL-terminated: a copy with a digit after it */
+      g_autofree char *copy = g_strdup_printf ("%s7", inputs[i]);
+      g_autoptr(JsonNode) ours = confab_json_parse (copy, len, NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *ours_text = NULL;
+      g_autofree char *theirs_text = NULL;
+
+      g_assert_nonnull (ours);
+      g_assert_true (json_parser_load_from_data (parser, inputs[i], (gssize) len, NULL));
+      ours_text = json_to_string (ours, FALSE);
+      theirs_text = json_to_string (json_parser_get_root (parser), FALSE);
+      g_assert_cmpstr (ours_text, ==, theirs_text);
+      g_assert_true (json_node_equal (ours, json_parser_get_root (parser)));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -444,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/protocol/json/list", test_list);
   g_test_add_func ("/protocol/json/write", test_write);
   g_test_add_func ("/protocol/json/write-doubles", test_write_doubles);
+  g_test_add_func ("/protocol/json/same-as-json-glib", test_same_as_json_glib);
 
   return g_test_run ();
 }
