@@ -300,6 +300,11 @@ void         _confab_session_add_survey_row        (ConfabSession             *s
                                                     const char                *dialog_id,
                                                     gboolean                   completed,
                                                     gint64                     time_ms);
+/* Whether the list holds a row of this event in the dialog (the rows read from the store
+ * among them). */
+gboolean     _confab_session_has_event_row         (ConfabSession             *self,
+                                                    const char                *dialog_id,
+                                                    ConfabMessageEvent         event);
 /* A row "New conversation" at the end of the list, before what the person writes next; it
  * takes its place in the new conversation once that has its id. Not for the first one. */
 void         _confab_session_begin_new_row         (ConfabSession             *self);

@@ -541,6 +541,69 @@ test_skip_offline (Fixture       *f,
   g_signal_handlers_disconnect_by_data (f->session, &reopened);
 }
 
+/* Skipped while offline, then a restart before the service was reached again: the skip is
+ * kept (its row is in the history), the survey does not show again (its chips stay off,
+ * offline and once online), and the skip goes once when online. */
+static void
+test_skip_offline_restart (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *survey = NULL;
+  g_autofree char *conversation = NULL;
+  g_autofree char *fields = NULL;
+  g_autoptr(ConfabAccount) unreachable = NULL;
+  ConfabMessage *question;
+  guint reopened = 0;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  survey = close_into_survey (f);
+  ask (f, "q1", "How was it?");
+  wait_question (f, survey, "How was it?");
+
+  /* offline for good: a long back-off */
+  confab_session_set_timings (f->session, 30, 60000, 60000, 200);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 0, NULL), >, 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 5000);
+  confab_session_skip_survey (f->session);
+  g_assert_cmpint (confab_message_get_event (last_row (f->session)), ==, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+
+  /* a restart where the service cannot be reached: the same identity, its history */
+  unreachable = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (unreachable, "http://127.0.0.1:1");
+  confab_account_set_jwt (unreachable, confab_account_get_jwt (f->account));
+  f->session = confab_session_new (unreachable, NULL);
+  confab_session_set_timings (f->session, 30, 60000, 60000, 200);
+  confab_session_set_store (f->session, f->store);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (newest_question (f->session, survey) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 5000);
+  question = newest_question (f->session, survey);
+  g_assert_false (confab_message_get_replies_active (question));
+  g_assert_false (confab_session_get_survey_open (f->session));
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED), ==, 1);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_assert_cmpuint (f->survey_ended, ==, 0);
+
+  /* and again, online: the skip goes, once, the survey never opens */
+  f->session = new_session (f);
+  g_signal_connect (f->session, "notify::survey-open", G_CALLBACK (count_reopened_cb), &reopened);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (f->survey_ended == 1, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 5000);
+  confab_test_spin (300);
+  fields = dup_fields_sent (f);
+  g_assert_cmpstr (fields, ==, "DialogChange:CLOSE Stage:CLOSE");
+  g_assert_cmpuint (reopened, ==, 0);
+  g_assert_false (confab_message_get_replies_active (newest_question (f->session, survey)));
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED), ==, 1);
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED), ==, 0);
+  g_signal_handlers_disconnect_by_data (f->session, &reopened);
+}
+
 /* The agent's close opens the survey too. */
 static void
 test_agent_close (Fixture       *f,
@@ -649,6 +712,7 @@ main (int   argc,
   ADD ("agent-close", test_agent_close, NULL);
   ADD ("without-survey", test_without_survey, "off");
   ADD ("restart", test_restart, "store");
+  ADD ("skip-offline-restart", test_skip_offline_restart, "store");
 
   return g_test_run ();
 }
