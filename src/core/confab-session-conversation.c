@@ -33,6 +33,7 @@ _confab_session_set_conversation (ConfabSession           *self,
       self->dialog_subscribed = FALSE;
       self->just_requested = FALSE;
       self->metadata_ts = 0;
+      self->closed_at = 0;
       self->agent_known = FALSE;
       _confab_session_set_agent (self, NULL);
       _confab_session_forget_writer (self);
@@ -49,6 +50,7 @@ _confab_session_set_conversation (ConfabSession           *self,
                                     conversation_id);
   if (changed && conversation_id != NULL)
     _confab_session_place_new_row (self);
+  _confab_session_update_survey_due (self);
 }
 
 void
@@ -57,6 +59,7 @@ _confab_session_conversation_closed (ConfabSession     *self,
                                      gint64             time_ms)
 {
   _confab_session_add_closed_row (self, reason, time_ms);
+  self->closed_at = time_ms > 0 ? time_ms : g_get_real_time () / 1000;
   SET_PROP (close_reason, reason, PROP_CLOSE_REASON);
   /* the stage is the metadata's to tell: a post-conversation survey may follow */
   SET_PROP (conversation_status, CONFAB_CONVERSATION_CLOSED, PROP_CONVERSATION_STATUS);

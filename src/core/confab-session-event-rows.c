@@ -43,11 +43,10 @@ conversation_end (ConfabSession *self)
   return confab_message_list_get_last_sequence (self->messages, self->conversation_id);
 }
 
-/* Whether the list holds a row of this event in the dialog. */
-static gboolean
-has_row_in (ConfabSession      *self,
-            const char         *dialog_id,
-            ConfabMessageEvent  event)
+gboolean
+_confab_session_has_event_row (ConfabSession      *self,
+                               const char         *dialog_id,
+                               ConfabMessageEvent  event)
 {
   GListModel *model = G_LIST_MODEL (self->messages);
 
@@ -67,7 +66,7 @@ static gboolean
 has_row (ConfabSession      *self,
          ConfabMessageEvent  event)
 {
-  return has_row_in (self, self->conversation_id, event);
+  return _confab_session_has_event_row (self, self->conversation_id, event);
 }
 
 void
@@ -110,8 +109,8 @@ _confab_session_add_survey_row (ConfabSession *self,
                                 gint64         time_ms)
 {
   /* a survey ends once, however it ended */
-  if (dialog_id == NULL || has_row_in (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED) ||
-      has_row_in (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED))
+  if (dialog_id == NULL || _confab_session_has_event_row (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED) ||
+      _confab_session_has_event_row (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED))
     return;
   add_row (self, confab_message_new_event (completed ? CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED
                                                      : CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED,

@@ -224,6 +224,7 @@ handle_followed_conversation_change (ConfabSession            *self,
     _confab_session_survey_stage_closed (self, change->last_updated_ts);
   SET_PROP (stage, closed ? CONFAB_CONVERSATION_STATE_CLOSE : CONFAB_CONVERSATION_STATE_OPEN,
             PROP_CONVERSATION_STAGE);
+  _confab_session_update_survey_due (self);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

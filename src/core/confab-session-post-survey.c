@@ -86,6 +86,19 @@ _confab_session_survey_seen (ConfabSession      *self,
 
   if (open)
     {
+      /* Skipped before a restart: the row saying so is in the history, and the survey
+       * running still means the skip never reached the service (a survey that ended any
+       * other way is over in the metadata too). It goes now, once: the row, saved at the
+       * skip, is all that needs keeping. */
+      if (!self->survey_skipped &&
+          _confab_session_has_event_row (self, survey->dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED))
+        {
+          self->survey_skipped = TRUE;
+          g_free (self->survey_skip_pending);
+          self->survey_skip_pending = g_strdup (self->conversation_id);
+          _confab_session_flush_survey_skip (self);
+          return;
+        }
       /* skipped offline: the skip is on its way, the survey is not shown again */
       if (self->survey_skipped || g_strcmp0 (self->survey_skip_pending, self->conversation_id) == 0)
         return;
@@ -251,6 +264,8 @@ confab_session_skip_survey (ConfabSession *self)
   self->survey_skip_pending = g_strdup (self->conversation_id);
   _confab_session_flush_survey_skip (self);
   end_survey (self, FALSE, 0);
+  /* its row is what remembers the skip across a restart, if it could not go yet */
+  _confab_session_save_pending (self);
 }
 
 gboolean

@@ -155,8 +155,10 @@ struct _ConfabSession
   ConfabMessage *replies_message; /* the newest message, whose quick replies are on offer */
 
   /* Surveys (-survey.c) */
-  GHashTable *surveys_answered;   /* conversation ids, answered or skipped */
-  GQueue surveys_pending;         /* bodies of cm.UpdateConversationField, not sent yet */
+  GHashTable *surveys_answered;   /* conversation ids, answered or skipped (also on disk) */
+  GQueue surveys_pending;         /* answers not sent yet (also on disk), oldest first */
+  char *survey_due;               /* the conversation whose survey is to be asked, or NULL */
+  gint64 closed_at;               /* when the current conversation's main dialog closed, ms */
 
   /* The post-conversation survey of the current conversation (-post-survey.c) */
   char *survey_dialog_id;         /* its POST_SURVEY dialog, NULL when it has none */
@@ -196,6 +198,7 @@ typedef enum {
   PROP_LOADING_HISTORY,
   PROP_LOADING_OLDER,
   PROP_SURVEY_OPEN,
+  PROP_SURVEY_DUE,
   N_PROPS
 } ConfabSessionProperty;
 
@@ -300,6 +303,11 @@ void         _confab_session_add_survey_row        (ConfabSession             *s
                                                     const char                *dialog_id,
                                                     gboolean                   completed,
                                                     gint64                     time_ms);
+/* Whether the list holds a row of this event in the dialog (the rows read from the store
+ * among them). */
+gboolean     _confab_session_has_event_row         (ConfabSession             *self,
+                                                    const char                *dialog_id,
+                                                    ConfabMessageEvent         event);
 /* A row "New conversation" at the end of the list, before what the person writes next; it
  * takes its place in the new conversation once that has its id. Not for the first one. */
 void         _confab_session_begin_new_row         (ConfabSession             *self);
@@ -364,6 +372,13 @@ void         _confab_session_update_quick_replies  (ConfabSession             *s
 
 /* Sends the surveys answered while offline, when online. */
 void         _confab_session_flush_surveys         (ConfabSession             *self);
+/* Frees an element of surveys_pending. */
+void         _confab_session_pending_survey_free   (gpointer                   data);
+/* What the store kept (ConfabStoreSurvey, or NULL): answered, and what is still to go. */
+void         _confab_session_restore_surveys       (ConfabSession             *self,
+                                                    GPtrArray                 *surveys);
+/* Whether the current conversation's survey is to be asked now (property survey-due). */
+void         _confab_session_update_survey_due     (ConfabSession             *self);
 
 /* confab-session-post-survey.c */
 

@@ -135,6 +135,12 @@ answerable (ConfabSession *self,
 
   if (self->survey_dialog_id != NULL && g_strcmp0 (dialog_id, self->survey_dialog_id) == 0)
     return self->survey_open;
+  /* A survey that ended before a restart, before the metadata has named it again: its row
+   * says so. Looked for only in a dialog that is not the conversation's. */
+  if (dialog_id != NULL && g_strcmp0 (dialog_id, self->conversation_id) != 0 &&
+      (_confab_session_has_event_row (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED) ||
+       _confab_session_has_event_row (self, dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED)))
+    return FALSE;
   return !(self->conversation_status == CONFAB_CONVERSATION_CLOSED &&
            g_strcmp0 (dialog_id, self->conversation_id) == 0);
 }

@@ -288,6 +288,7 @@ apply_snapshot (ConfabSession       *self,
       }
 
   _confab_session_restore_outbox (self, snapshot->outbox);
+  _confab_session_restore_surveys (self, snapshot->surveys);
   g_debug ("Restored %u messages (%s older), %u not acknowledged, %u waiting to be sent",
            snapshot->messages->len, snapshot->has_older ? "and" : "none", snapshot->unaccepted->len,
            snapshot->outbox->len);

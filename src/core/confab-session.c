@@ -320,7 +320,7 @@ confab_session_dispose (GObject *object)
   g_clear_object (&self->pending_new);
   g_queue_clear_full (&self->outbox, g_object_unref);
   g_clear_object (&self->replies_message);
-  g_queue_clear_full (&self->surveys_pending, (GDestroyNotify) json_node_unref);
+  g_queue_clear_full (&self->surveys_pending, _confab_session_pending_survey_free);
 
   G_OBJECT_CLASS (confab_session_parent_class)->dispose (object);
 }
@@ -353,6 +353,7 @@ confab_session_finalize (GObject *object)
   g_free (self->signed_out_reason);
   g_free (self->consumer_id);
   g_free (self->conversation_id);
+  g_free (self->survey_due);
   g_free (self->survey_dialog_id);
   g_free (self->survey_skip_pending);
   g_free (self->agent_id);
@@ -393,6 +394,7 @@ confab_session_get_property (GObject    *object,
     case PROP_LOADING_HISTORY: g_value_set_boolean (value, self->loading_history); break;
     case PROP_LOADING_OLDER: g_value_set_boolean (value, self->loading_older); break;
     case PROP_SURVEY_OPEN: g_value_set_boolean (value, self->survey_open); break;
+    case PROP_SURVEY_DUE: g_value_set_string (value, self->survey_due); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -452,6 +454,7 @@ confab_session_class_init (ConfabSessionClass *klass)
   properties[PROP_LOADING_HISTORY] = g_param_spec_boolean ("loading-history", NULL, NULL, FALSE, ro);
   properties[PROP_LOADING_OLDER] = g_param_spec_boolean ("loading-older", NULL, NULL, FALSE, ro);
   properties[PROP_SURVEY_OPEN] = g_param_spec_boolean ("survey-open", NULL, NULL, FALSE, ro);
+  properties[PROP_SURVEY_DUE] = g_param_spec_string ("survey-due", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

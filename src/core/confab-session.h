@@ -106,6 +106,10 @@ gboolean                 confab_session_send_survey           (ConfabSession *se
                                                                gboolean       skipped);
 gboolean                 confab_session_get_survey_answered   (ConfabSession *self,
                                                                const char    *conversation_id);
+/* The conversation whose satisfaction survey is to be asked now (property survey-due), or
+ * NULL: the current one, once over for good without a post-conversation survey, not answered
+ * (in this run or before), closed less than a day ago. The same after a restart. */
+const char              *confab_session_get_survey_due        (ConfabSession *self);
 /* A post-conversation survey runs in the current conversation (property survey-open): its
  * questions are rows of the list, answered with their quick replies (or in words, which go
  * to the survey too); the conversation is closed otherwise. */

@@ -38,6 +38,8 @@ typedef enum {
   JOB_OUTBOX_REMOVE,
   JOB_SAVE_PROFILE,
   JOB_SAVE_AGENT,
+  JOB_SAVE_SURVEY,
+  JOB_SURVEY_SENT,
   JOB_LOAD,
   JOB_LOAD_OLDER,
   JOB_CHECKED,
@@ -88,6 +90,7 @@ typedef struct
   char *dialog;        /* JOB_LOAD_OLDER: the page ends before (dialog, sequence); JOB_SAVE_RECEIPTS */
   char *agent;         /* JOB_SAVE_PROFILE, JOB_SAVE_AGENT ("": nobody) */
   char *nickname;      /* JOB_SAVE_PROFILE */
+  char *body;          /* JOB_SAVE_SURVEY */
   gint64 sequence;
   guint limit;         /* JOB_LOAD: its newest page; JOB_LOAD_OLDER: the page */
   gint64 local_id;
@@ -217,6 +220,18 @@ typedef enum {
   N_PROFILE_COLUMNS
 } ProfileColumn;
 
+/* The satisfaction surveys answered or skipped (legacy CSAT), one a conversation: what goes
+ * to the service, kept until it went and after, as the fact that it was answered. */
+typedef enum {
+  SURVEY_ACCOUNT,
+  SURVEY_CONSUMER,
+  SURVEY_CONVERSATION,
+  SURVEY_BODY,
+  SURVEY_SENT,
+  SURVEY_CREATED,
+  N_SURVEY_COLUMNS
+} SurveyColumn;
+
 /* The tables, in the order a damaged history's are copied: outbox first, so that if anything
  * is copied, the words not sent yet are. */
 typedef enum {
@@ -227,6 +242,7 @@ typedef enum {
   TABLE_EVENTS,
   TABLE_MARKERS,
   TABLE_PROFILES,
+  TABLE_SURVEYS,
   N_TABLES
 } TableId;
 
@@ -329,6 +345,19 @@ gboolean     _confab_store_run_save_profile  (ConfabStore  *self,
                                               Job          *job);
 gboolean     _confab_store_run_save_agent    (ConfabStore  *self,
                                               Job          *job);
+
+/* confab-store-surveys.c: FALSE with the failure noted */
+
+gboolean     _confab_store_run_save_survey   (ConfabStore  *self,
+                                              Job          *job);
+gboolean     _confab_store_run_survey_sent   (ConfabStore  *self,
+                                              Job          *job);
+/* Into surveys (of ConfabStoreSurvey): the identity's not sent yet, and conversation_id's. */
+gboolean     _confab_store_read_surveys      (ConfabStore  *self,
+                                              const char   *account,
+                                              const char   *consumer,
+                                              const char   *conversation_id,
+                                              GPtrArray    *surveys);
 
 /* confab-store-repair.c */
 

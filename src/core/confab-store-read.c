@@ -517,6 +517,10 @@ _confab_store_run_load (ConfabStore *self,
       !read_rows (self, stmt, snapshot->outbox, make_outbox_message, NULL))
     return NULL;
 
+  snapshot->surveys = g_ptr_array_new_with_free_func ((GDestroyNotify) confab_store_survey_free);
+  if (!_confab_store_read_surveys (self, job->account, job->consumer, snapshot->conversation_id, snapshot->surveys))
+    return NULL;
+
   return g_steal_pointer (&snapshot);
 
 step_failed:

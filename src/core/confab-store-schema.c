@@ -87,6 +87,15 @@ static const char *const profile_columns[N_PROFILE_COLUMNS] = {
   [PROFILE_UPDATED] = "updated",
 };
 
+static const char *const survey_columns[N_SURVEY_COLUMNS] = {
+  [SURVEY_ACCOUNT] = "account",
+  [SURVEY_CONSUMER] = "consumer",
+  [SURVEY_CONVERSATION] = "conversation",
+  [SURVEY_BODY] = "body",
+  [SURVEY_SENT] = "sent",
+  [SURVEY_CREATED] = "created",
+};
+
 static const Table tables[N_TABLES] = {
   [TABLE_OUTBOX] = { "outbox", outbox_columns, N_OUTBOX_COLUMNS },
   [TABLE_CONVERSATIONS] = { "conversations", conversation_columns, N_CONVERSATION_COLUMNS },
@@ -95,6 +104,7 @@ static const Table tables[N_TABLES] = {
   [TABLE_EVENTS] = { "events", event_columns, N_EVENT_COLUMNS },
   [TABLE_MARKERS] = { "markers", marker_columns, N_MARKER_COLUMNS },
   [TABLE_PROFILES] = { "profiles", profile_columns, N_PROFILE_COLUMNS },
+  [TABLE_SURVEYS] = { "surveys", survey_columns, N_SURVEY_COLUMNS },
 };
 
 const Table *
@@ -223,6 +233,16 @@ static const char schema_version_4[] =
   "PRAGMA user_version = 4;"
   "COMMIT;";
 
+/* Version 5: the satisfaction survey of each conversation, answered or skipped: whether it
+ * was, so that it is never asked twice, and what to send while it has not gone yet. */
+static const char schema_version_5[] =
+  "BEGIN;"
+  "CREATE TABLE surveys (account TEXT NOT NULL, consumer TEXT NOT NULL, conversation TEXT NOT NULL,"
+  " body TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,"
+  " PRIMARY KEY (account, consumer, conversation));"
+  "PRAGMA user_version = 5;"
+  "COMMIT;";
+
 gboolean
 _confab_store_migrate (ConfabStore  *self,
                        GError      **error)
@@ -252,7 +272,8 @@ _confab_store_migrate (ConfabStore  *self,
 
   if ((version < 2 && !_confab_store_exec (self, schema_version_2)) ||
       (version < 3 && !_confab_store_exec (self, schema_version_3)) ||
-      (version < 4 && !_confab_store_exec (self, schema_version_4)))
+      (version < 4 && !_confab_store_exec (self, schema_version_4)) ||
+      (version < 5 && !_confab_store_exec (self, schema_version_5)))
     {
       g_set_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_OPEN,
                    _("Could not update the history to this version of Confab: %s"),

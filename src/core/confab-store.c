@@ -58,6 +58,7 @@ _confab_store_job_free (Job *job)
   g_free (job->dialog);
   g_free (job->agent);
   g_free (job->nickname);
+  g_free (job->body);
   g_free (job->check_failure);
   g_clear_pointer (&job->rows, g_array_unref);
   g_clear_pointer (&job->sequences, g_array_unref);
@@ -309,6 +310,10 @@ run_job (ConfabStore *self,
       return _confab_store_run_save_profile (self, job);
     case JOB_SAVE_AGENT:
       return _confab_store_run_save_agent (self, job);
+    case JOB_SAVE_SURVEY:
+      return _confab_store_run_save_survey (self, job);
+    case JOB_SURVEY_SENT:
+      return _confab_store_run_survey_sent (self, job);
     case JOB_LOAD:
       *result = _confab_store_run_load (self, job);
       return *result != NULL;
@@ -336,6 +341,8 @@ job_description (JobType type)
     case JOB_OUTBOX_REMOVE: return _("a sent message");
     case JOB_SAVE_PROFILE: return _("an agent’s name");
     case JOB_SAVE_AGENT: return _("the conversation");
+    case JOB_SAVE_SURVEY:
+    case JOB_SURVEY_SENT: return _("a survey’s answer");
     case JOB_LOAD:
     case JOB_LOAD_OLDER:
     case JOB_CHECKED:
@@ -805,6 +812,7 @@ confab_store_snapshot_free (ConfabStoreSnapshot *snapshot)
   g_clear_pointer (&snapshot->unaccepted, g_array_unref);
   g_clear_pointer (&snapshot->outbox, g_ptr_array_unref);
   g_clear_pointer (&snapshot->profiles, g_hash_table_unref);
+  g_clear_pointer (&snapshot->surveys, g_ptr_array_unref);
   g_free (snapshot->agent_id);
   g_free (snapshot);
 }

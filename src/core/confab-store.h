@@ -26,8 +26,9 @@ GQuark confab_store_error_quark (void);
 /* 1: events, outbox, conversations. 2: the order of dialogs, the identity last used per
  * account, the indexes that make a page of history cost the same at any length. 3: what a
  * rich message holds beyond its text (events and outbox). 4: the agents' names, whom each
- * conversation is with, the rows for a conversation's events. */
-#define CONFAB_STORE_SCHEMA_VERSION 4
+ * conversation is with, the rows for a conversation's events. 5: the satisfaction surveys
+ * answered, and those not sent yet. */
+#define CONFAB_STORE_SCHEMA_VERSION 5
 
 /* Messages a page holds: a screenful of short messages and a margin. */
 #define CONFAB_STORE_PAGE_SIZE 60
@@ -63,6 +64,17 @@ char        *confab_store_dup_default_path  (void);
  * events of a conversation (confab_message_is_event()) come with the page that holds the
  * message they follow. */
 
+/* A satisfaction survey (legacy CSAT) the person answered or skipped. */
+typedef struct
+{
+  char *conversation_id;
+  char *body;              /* the request's body (cm.UpdateConversationField), as JSON */
+  gboolean sent;           /* the service took it (or refused it for good) */
+  gint64 created;          /* when it was answered, ms since the epoch */
+} ConfabStoreSurvey;
+
+void                 confab_store_survey_free (ConfabStoreSurvey *survey);
+
 /* What Confab held for one identity (account, consumer) when it last ran: the newest page of
  * the history and everything the session needs that would otherwise take every message. */
 typedef struct
@@ -78,6 +90,8 @@ typedef struct
   GPtrArray *outbox;       /* own ConfabMessage not sent yet, oldest first (QUEUED or FAILED) */
   GHashTable *profiles;    /* agent id → nickname, every agent of the account named so far */
   char *agent_id;          /* the agent who had the conversation last: "" nobody, NULL not known */
+  GPtrArray *surveys;      /* ConfabStoreSurvey: those not sent yet, and the conversation's;
+                            * NULL when there is no identity */
 } ConfabStoreSnapshot;
 
 void                 confab_store_snapshot_free (ConfabStoreSnapshot *snapshot);
@@ -176,6 +190,18 @@ void confab_store_save_receipts     (ConfabStore         *self,
                                      GArray              *sequences,
                                      ConfabReceiptStatus  status,
                                      gboolean             by_agent);
+/* The person answered (or skipped) the satisfaction survey of conversation_id: body is what
+ * goes to the service. Kept once: a second answer for the same conversation is ignored. */
+void confab_store_save_survey       (ConfabStore *self,
+                                     const char  *account_id,
+                                     const char  *consumer_id,
+                                     const char  *conversation_id,
+                                     const char  *body);
+/* It went (or was refused for good): not to be sent again, still answered. */
+void confab_store_survey_sent       (ConfabStore *self,
+                                     const char  *account_id,
+                                     const char  *consumer_id,
+                                     const char  *conversation_id);
 /* Waits until every queued write is done (shutdown, tests). */
 void confab_store_flush             (ConfabStore *self);
 

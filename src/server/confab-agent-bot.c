@@ -8,7 +8,8 @@
  * at once and READ a little later for consumer messages, and closes on "bye". It sends a
  * card with buttons and quick replies on "menu", a photo on "photo", and answers what they
  * publish. When the service runs post-conversation surveys, it asks two questions with
- * quick replies after "bye" and completes the survey. The timings are the server's
+ * quick replies after "bye", acknowledges the answers there as it does messages, and
+ * completes the survey. The timings are the server's
  * accept-delay, typing-delay and read-delay properties.
  */
 #include "config.h"
@@ -93,6 +94,8 @@ typedef struct {
   char *conversation_id;
   guint next_question;      /* of survey_questions; past the end: thanks, then done */
   guint source;             /* the next message, a moment after an answer */
+  guint read_source;
+  GArray *pending_reads;    /* of gint64: answers accepted, not read yet */
 } BotSurvey;
 
 typedef struct {
@@ -532,8 +535,51 @@ static void
 bot_survey_free (BotSurvey *survey)
 {
   g_clear_handle_id (&survey->source, g_source_remove);
+  g_clear_handle_id (&survey->read_source, g_source_remove);
+  g_clear_pointer (&survey->pending_reads, g_array_unref);
   g_free (survey->conversation_id);
   g_free (survey);
+}
+
+static void
+survey_flush_reads (BotSurvey *survey)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&survey->read_source, g_source_remove);
+  if (survey->pending_reads->len == 0)
+    return;
+  if (confab_server_agent_send_survey_receipt (survey->bot->server, survey->conversation_id, CONFAB_RECEIPT_READ,
+                                               (const gint64 *) (gpointer) survey->pending_reads->data,
+                                               survey->pending_reads->len, &error) < 0)
+    report ("publish READ in the survey", error);
+  g_array_set_size (survey->pending_reads, 0);
+}
+
+static gboolean
+survey_read_cb (gpointer user_data)
+{
+  BotSurvey *survey = user_data;
+
+  survey->read_source = 0;
+  survey_flush_reads (survey);
+  return G_SOURCE_REMOVE;
+}
+
+/* An answer, acknowledged as in the conversation: ACCEPT at once, READ a little later. */
+static void
+survey_acknowledge (BotSurvey *survey,
+                    gint64     sequence)
+{
+  ConfabServer *server = survey->bot->server;
+  g_autoptr(GError) error = NULL;
+
+  if (confab_server_agent_send_survey_receipt (server, survey->conversation_id, CONFAB_RECEIPT_ACCEPT,
+                                               &sequence, 1, &error) < 0)
+    report ("publish ACCEPT in the survey", error);
+  g_array_append_val (survey->pending_reads, sequence);
+  if (survey->read_source == 0)
+    survey->read_source = g_timeout_add (confab_server_get_read_delay (server), survey_read_cb, survey);
 }
 
 static gboolean
@@ -545,6 +591,8 @@ survey_step_cb (gpointer user_data)
   guint index = survey->next_question;
 
   survey->source = 0;
+  /* the answers read before what follows them (and before the survey's dialog closes) */
+  survey_flush_reads (survey);
 
   if (index < G_N_ELEMENTS (survey_questions))
     {
@@ -587,6 +635,7 @@ on_survey_started (ConfabServer   *server,
 
   survey->bot = self;
   survey->conversation_id = g_strdup (conversation_id);
+  survey->pending_reads = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_hash_table_replace (self->surveys, survey->conversation_id, survey);
   survey_schedule_step (survey);
 }
@@ -604,8 +653,12 @@ on_survey_event (ConfabServer   *server,
   BotSurvey *survey = g_hash_table_lookup (self->surveys, conversation_id);
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
 
-  if (survey == NULL || sequence < 0 || survey->source != 0 ||
+  if (survey == NULL || sequence < 0 ||
       confab_event_type_from_string (confab_json_get_string (object, "type")) != CONFAB_EVENT_CONTENT)
+    return;
+  /* every answer is acknowledged, also one that comes while the next question is on its way */
+  survey_acknowledge (survey, sequence);
+  if (survey->source != 0)
     return;
 
   g_debug ("bot: survey answer %s", confab_metadata_get_string (metadata, "Answer", "id") != NULL ? "chosen" : "typed");

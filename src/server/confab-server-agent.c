@@ -312,6 +312,39 @@ confab_server_agent_send_file (ConfabServer    *self,
   return publish_as_agent (self, conversation->id, event, NULL, error);
 }
 
+static gboolean
+check_receipt (ConfabReceiptStatus   status,
+               guint                 n_sequences,
+               GError              **error)
+{
+  if ((status != CONFAB_RECEIPT_ACCEPT && status != CONFAB_RECEIPT_READ) || n_sequences == 0)
+    {
+      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
+                           "A receipt is ACCEPT or READ for at least one sequence");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The receipt into the dialog dialog_id (NULL: the main one), from originator_id. */
+static gint64
+store_receipt (ConfabServer             *self,
+               ConfabStoredConversation *conversation,
+               const char               *dialog_id,
+               const char               *originator_id,
+               ConfabReceiptStatus       status,
+               const gint64             *sequences,
+               guint                     n_sequences)
+{
+  g_autoptr(JsonNode) event = confab_receipt_event_to_json (status, sequences, n_sequences);
+  JsonArray *list = confab_json_get_array (json_node_get_object (event), "sequenceList");
+
+  confab_stored_events_apply_receipt (confab_stored_conversation_dialog_events (conversation, dialog_id),
+                                      originator_id, status, list);
+  return confab_server_store_event (self, conversation, dialog_id, originator_id, "ASSIGNED_AGENT",
+                                    event, NULL)->sequence;
+}
+
 gint64
 confab_server_agent_send_receipt (ConfabServer        *self,
                                   const char          *conversation_id,
@@ -321,29 +354,18 @@ confab_server_agent_send_receipt (ConfabServer        *self,
                                   GError             **error)
 {
   ConfabStoredConversation *conversation;
-  g_autoptr(JsonNode) event = NULL;
-  JsonArray *list;
 
   g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
   g_return_val_if_fail (sequences != NULL || n_sequences == 0, -1);
 
-  if ((status != CONFAB_RECEIPT_ACCEPT && status != CONFAB_RECEIPT_READ) || n_sequences == 0)
-    {
-      g_set_error_literal (error, CONFAB_SERVER_ERROR, CONFAB_SERVER_ERROR_INVALID,
-                           "A receipt is ACCEPT or READ for at least one sequence");
-      return -1;
-    }
+  if (!check_receipt (status, n_sequences, error))
+    return -1;
 
   conversation = resolve_conversation (self, conversation_id, TRUE, error);
   if (conversation == NULL)
     return -1;
 
-  event = confab_receipt_event_to_json (status, sequences, n_sequences);
-  list = confab_json_get_array (json_node_get_object (event), "sequenceList");
-  confab_stored_conversation_apply_receipt (conversation, speaking_agent (conversation), status, list);
-
-  return confab_server_store_event (self, conversation, NULL, speaking_agent (conversation), "ASSIGNED_AGENT",
-                                    event, NULL)->sequence;
+  return store_receipt (self, conversation, NULL, speaking_agent (conversation), status, sequences, n_sequences);
 }
 
 gboolean
@@ -459,6 +481,31 @@ confab_server_agent_send_survey (ConfabServer             *self,
   event = confab_text_event_to_json_full (text, quick_replies);
   return confab_server_store_event (self, conversation, conversation->survey->id, CONFAB_SERVER_AGENT_ID,
                                     "ASSIGNED_AGENT", event, metadata)->sequence;
+}
+
+gint64
+confab_server_agent_send_survey_receipt (ConfabServer        *self,
+                                         const char          *conversation_id,
+                                         ConfabReceiptStatus  status,
+                                         const gint64        *sequences,
+                                         guint                n_sequences,
+                                         GError             **error)
+{
+  ConfabStoredConversation *conversation;
+
+  g_return_val_if_fail (CONFAB_IS_SERVER (self), -1);
+  g_return_val_if_fail (sequences != NULL || n_sequences == 0, -1);
+
+  if (!check_receipt (status, n_sequences, error))
+    return -1;
+
+  conversation = resolve_survey (self, conversation_id, error);
+  if (conversation == NULL)
+    return -1;
+
+  /* the survey's questions are the service's agent's (confab_server_agent_send_survey()) */
+  return store_receipt (self, conversation, conversation->survey->id, CONFAB_SERVER_AGENT_ID, status,
+                        sequences, n_sequences);
 }
 
 gboolean

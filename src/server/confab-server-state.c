@@ -403,15 +403,6 @@ confab_stored_events_apply_receipt (GPtrArray           *events,
   return changed;
 }
 
-guint
-confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation,
-                                          const char               *receipt_originator,
-                                          ConfabReceiptStatus       status,
-                                          JsonArray                *sequence_list)
-{
-  return confab_stored_events_apply_receipt (conversation->events, receipt_originator, status, sequence_list);
-}
-
 JsonNode *
 confab_stored_event_to_change_json_in (ConfabStoredEvent        *event,
                                        ConfabStoredConversation *conversation,

@@ -160,14 +160,9 @@ ConfabStoredSurvey       *confab_stored_conversation_start_survey (ConfabStoredC
 /* Moves metaDataLastUpdateTs forward, strictly, so newer notifications always win. */
 void                      confab_stored_conversation_touch  (ConfabStoredConversation *conversation,
                                                               gint64                    now_ms);
-/* Applies a receipt (ACCEPT or READ; ACTION moves nothing) to the content events it names
- * that were sent by someone other than receipt_originator; a state only moves forward.
- * Returns how many changed. */
-guint                     confab_stored_conversation_apply_receipt (ConfabStoredConversation *conversation,
-                                                                     const char               *receipt_originator,
-                                                                     ConfabReceiptStatus       status,
-                                                                     JsonArray                *sequence_list);
-/* The same for the events of any dialog. */
+/* Applies a receipt (ACCEPT or READ; ACTION moves nothing) to the content events of a
+ * dialog it names that were sent by someone other than receipt_originator; a state only
+ * moves forward. Returns how many changed. */
 guint                     confab_stored_events_apply_receipt (GPtrArray           *events,
                                                                const char          *receipt_originator,
                                                                ConfabReceiptStatus  status,

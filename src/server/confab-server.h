@@ -183,6 +183,14 @@ gint64        confab_server_agent_send_survey (ConfabServer             *self,
                                                const ConfabQuickReplies *quick_replies,
                                                JsonNode                 *metadata,
                                                GError                  **error);
+/* ACCEPT or READ for the consumer's messages (answers) in the running survey's dialog, as
+ * LivePerson's survey bots acknowledge them; NOT_FOUND when none runs. */
+gint64        confab_server_agent_send_survey_receipt (ConfabServer        *self,
+                                                       const char          *conversation_id,
+                                                       ConfabReceiptStatus  status,
+                                                       const gint64        *sequences,
+                                                       guint                n_sequences,
+                                                       GError             **error);
 /* Closes the survey dialog as completed ("closedCause" "Completed"), and the conversation. */
 gboolean      confab_server_agent_complete_survey (ConfabServer  *self,
                                                    const char    *conversation_id,

@@ -39,11 +39,7 @@ struct _ConfabWindow
   double last_page;
   ConfabMessage *first_unread;   /* where the "New Messages" divider stands, or NULL */
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
-  ConfabConversationStatus last_status;
   GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
-  char *csat_pending;            /* a conversation that has closed, whose legacy survey waits
-                                  * for the metadata to tell whether a post-conversation
-                                  * survey takes its place */
   gboolean status_settled;       /* the first try to connect has ended */
   guint status_duration;         /* the status bar's transition while that try has it at 0, or 0 */
   GCancellable *upload_cancellable; /* while a photo is being sent */

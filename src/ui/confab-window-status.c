@@ -10,9 +10,9 @@
  * After a conversation, one of two surveys: where the account runs a post-conversation
  * survey, its questions are rows of the list (answered with their chips, like any quick
  * reply) and the closed bar offers to skip it; elsewhere the legacy satisfaction dialog
- * comes up once. Which of the two only the metadata tells, possibly after the close itself
- * (the person's own close is answered first), so the dialog waits until the conversation is
- * over for good ("stage" CLOSE) and no post-conversation survey has shown up.
+ * comes up once, for the conversation the session says is due (confab-session-survey.c:
+ * over for good, no post-conversation survey, not answered, closed less than a day ago,
+ * also after a restart).
  */
 #include "config.h"
 
@@ -248,33 +248,12 @@ confab_window_show_problem (ConfabWindow *self,
 void
 _confab_window_offer_survey (ConfabWindow *self)
 {
-  ConfabConversationStatus status = confab_session_get_conversation_status (self->session);
-  const char *conversation = confab_session_get_conversation_id (self->session);
-  gboolean was_open = self->last_status == CONFAB_CONVERSATION_OPEN;
+  const char *due = confab_session_get_survey_due (self->session);
 
-  self->last_status = status;
-  /* a conversation that was open has closed: its survey, once the metadata says which */
-  if (status == CONFAB_CONVERSATION_CLOSED && was_open && conversation != NULL)
-    {
-      g_free (self->csat_pending);
-      self->csat_pending = g_strdup (conversation);
-    }
-  if (self->csat_pending == NULL)
+  /* the session decides which conversation is asked, and that it is asked once */
+  if (due == NULL || self->survey != NULL)
     return;
-  if (g_strcmp0 (self->csat_pending, conversation) != 0 ||
-      confab_session_get_has_post_survey (self->session, self->csat_pending))
-    {
-      /* another conversation now, or the post-conversation survey is this one's */
-      g_clear_pointer (&self->csat_pending, g_free);
-      return;
-    }
-  if (confab_session_get_conversation_stage (self->session) != CONFAB_CONVERSATION_STATE_CLOSE)
-    return;
-  g_clear_pointer (&self->csat_pending, g_free);
-  if (self->survey != NULL || confab_session_get_survey_answered (self->session, conversation))
-    return;
-
-  self->survey = GTK_WIDGET (confab_survey_dialog_new (GTK_WINDOW (self), self->session, conversation));
+  self->survey = GTK_WIDGET (confab_survey_dialog_new (GTK_WINDOW (self), self->session, due));
   g_object_add_weak_pointer (G_OBJECT (self->survey), (gpointer *) &self->survey);
   gtk_window_present (GTK_WINDOW (self->survey));
 }

@@ -165,8 +165,7 @@ session_notify_cb (ConfabWindow  *self,
   _confab_window_update_status (self);
   settle_status_bar (self);
   _confab_window_update_closed (self);
-  if (g_strcmp0 (pspec->name, "conversation-status") == 0 || g_strcmp0 (pspec->name, "conversation-stage") == 0 ||
-      g_strcmp0 (pspec->name, "survey-open") == 0)
+  if (g_strcmp0 (pspec->name, "survey-due") == 0)
     _confab_window_offer_survey (self);
   if (g_strcmp0 (pspec->name, "loading-history") == 0)
     _confab_window_update_page (self);
@@ -277,7 +276,6 @@ confab_window_set_session (ConfabWindow  *self,
                                  confab_account_get_source (confab_session_get_account (session)) ==
                                  CONFAB_ACCOUNT_SOURCE_LOCAL);
 
-  self->last_status = confab_session_get_conversation_status (session);
   _confab_window_update_page (self);
   _confab_window_update_older (self);
   _confab_window_update_status (self);
@@ -480,7 +478,6 @@ confab_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->notified, g_hash_table_unref);
   g_clear_pointer (&self->problem_shown, g_free);
-  g_clear_pointer (&self->csat_pending, g_free);
 
   G_OBJECT_CLASS (confab_window_parent_class)->dispose (object);
 }

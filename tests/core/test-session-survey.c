@@ -23,6 +23,7 @@ typedef struct
   ConfabSession *session;
   char *store_path;
   ConfabStore *store;
+  char *state_path;           /* the service's state file, for a service started again */
   GPtrArray *survey_events;   /* of JsonNode: {"sequence","event","metadata"} from survey-event */
   guint survey_ended;
 } Fixture;
@@ -74,13 +75,22 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->server = confab_server_new ();
-  confab_server_set_post_survey (f->server, g_strcmp0 (data, "off") != 0);
+  confab_server_set_post_survey (f->server, data == NULL || strstr (data, "off") == NULL);
+  if (data != NULL && strstr (data, "state") != NULL)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("confab-survey-XXXXXX", &error);
+
+      g_assert_no_error (error);
+      f->state_path = g_build_filename (dir, "state.json", NULL);
+      g_assert_true (confab_server_load_state (f->server, f->state_path, &error));
+      g_assert_no_error (error);
+    }
   g_assert_true (confab_server_listen (f->server, 0, &error));
   g_assert_no_error (error);
   f->base_url = confab_server_dup_base_url (f->server);
   f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
   confab_account_set_csds (f->account, f->base_url);
-  if (g_strcmp0 (data, "store") == 0)
+  if (data != NULL && strstr (data, "store") != NULL)
     {
       f->store_path = store_test_temp_db ();
       f->store = confab_store_new (f->store_path, &error);
@@ -111,6 +121,16 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->server);
   g_free (f->base_url);
   g_clear_pointer (&f->survey_events, g_ptr_array_unref);
+  if (f->state_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (f->state_path);
+      g_autofree char *backup = g_strconcat (f->state_path, "~", NULL);
+
+      g_unlink (f->state_path);
+      g_unlink (backup);
+      g_assert_cmpint (g_rmdir (dir), ==, 0);
+      g_clear_pointer (&f->state_path, g_free);
+    }
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -541,6 +561,69 @@ test_skip_offline (Fixture       *f,
   g_signal_handlers_disconnect_by_data (f->session, &reopened);
 }
 
+/* Skipped while offline, then a restart before the service was reached again: the skip is
+ * kept (its row is in the history), the survey does not show again (its chips stay off,
+ * offline and once online), and the skip goes once when online. */
+static void
+test_skip_offline_restart (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *survey = NULL;
+  g_autofree char *conversation = NULL;
+  g_autofree char *fields = NULL;
+  g_autoptr(ConfabAccount) unreachable = NULL;
+  ConfabMessage *question;
+  guint reopened = 0;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  survey = close_into_survey (f);
+  ask (f, "q1", "How was it?");
+  wait_question (f, survey, "How was it?");
+
+  /* offline for good: a long back-off */
+  confab_session_set_timings (f->session, 30, 60000, 60000, 200);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 0, NULL), >, 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 5000);
+  confab_session_skip_survey (f->session);
+  g_assert_cmpint (confab_message_get_event (last_row (f->session)), ==, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+
+  /* a restart where the service cannot be reached: the same identity, its history */
+  unreachable = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
+  confab_account_set_csds (unreachable, "http://127.0.0.1:1");
+  confab_account_set_jwt (unreachable, confab_account_get_jwt (f->account));
+  f->session = confab_session_new (unreachable, NULL);
+  confab_session_set_timings (f->session, 30, 60000, 60000, 200);
+  confab_session_set_store (f->session, f->store);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (newest_question (f->session, survey) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 5000);
+  question = newest_question (f->session, survey);
+  g_assert_false (confab_message_get_replies_active (question));
+  g_assert_false (confab_session_get_survey_open (f->session));
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED), ==, 1);
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  g_assert_cmpuint (f->survey_ended, ==, 0);
+
+  /* and again, online: the skip goes, once, the survey never opens */
+  f->session = new_session (f);
+  g_signal_connect (f->session, "notify::survey-open", G_CALLBACK (count_reopened_cb), &reopened);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (f->survey_ended == 1, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 5000);
+  confab_test_spin (300);
+  fields = dup_fields_sent (f);
+  g_assert_cmpstr (fields, ==, "DialogChange:CLOSE Stage:CLOSE");
+  g_assert_cmpuint (reopened, ==, 0);
+  g_assert_false (confab_message_get_replies_active (newest_question (f->session, survey)));
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED), ==, 1);
+  g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED), ==, 0);
+  g_signal_handlers_disconnect_by_data (f->session, &reopened);
+}
+
 /* The agent's close opens the survey too. */
 static void
 test_agent_close (Fixture       *f,
@@ -634,6 +717,188 @@ test_restart (Fixture       *f,
   g_assert_false (confab_message_get_replies_active (newest_question (f->session, survey)));
 }
 
+/* The legacy satisfaction survey (no post-conversation survey on this account) */
+
+/* The CSATRate fields the consumer sent, as "STATUS rate", oldest first. */
+static char *
+dup_csat_sent (Fixture *f)
+{
+  g_autoptr(GPtrArray) frames = frames_of (f, CONFAB_REQ_UPDATE_CONVERSATION);
+  g_autoptr(GString) sent = g_string_new ("");
+
+  for (guint i = 0; i < frames->len; i++)
+    {
+      JsonArray *list = json_object_get_array_member (frame_body (g_ptr_array_index (frames, i)), "conversationField");
+      JsonObject *field = json_array_get_object_element (list, 0);
+
+      if (g_strcmp0 (json_object_get_string_member (field, "field"), "CSATRate") != 0)
+        continue;
+      g_string_append_printf (sent, "%s%s %" G_GINT64_FORMAT, sent->len > 0 ? " " : "",
+                              json_object_get_string_member (field, "status"),
+                              json_object_get_int_member (field, "csatRate"));
+    }
+  return g_string_free (g_steal_pointer (&sent), FALSE);
+}
+
+static void
+restart (Fixture *f)
+{
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  f->session = new_session (f);
+  confab_session_start (f->session);
+}
+
+static void
+agent_close (Fixture    *f,
+             const char *conversation)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (confab_server_agent_close (f->server, conversation, CONFAB_CLOSE_REASON_AGENT, &error));
+  g_assert_no_error (error);
+}
+
+/* Answered offline, then a restart: the answer is on disk, goes once after the restart, and
+ * the conversation is not asked about again, in that run or the next. */
+static void
+test_csat_kept (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *conversation = NULL;
+  g_autofree char *sent = NULL;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  agent_close (f, conversation);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_survey_due (f->session) != NULL, 5000);
+  g_assert_cmpstr (confab_session_get_survey_due (f->session), ==, conversation);
+
+  confab_session_set_timings (f->session, 30, 60000, 60000, 200);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 0, NULL), >, 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 5000);
+  g_assert_true (confab_session_send_survey (f->session, conversation, 4, TRUE, FALSE));
+  g_assert_null (confab_session_get_survey_due (f->session));
+
+  restart (f);
+  CONFAB_TEST_WAIT_UNTIL ((g_free (sent), sent = dup_csat_sent (f), g_strcmp0 (sent, "FILLED 4") == 0), 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 5000);
+  g_assert_true (confab_session_get_survey_answered (f->session, conversation));
+  g_assert_null (confab_session_get_survey_due (f->session));
+  g_assert_false (confab_session_send_survey (f->session, conversation, 1, FALSE, FALSE));
+  /* its answer back before the next restart (one cut short in between goes again) */
+  confab_test_spin (300);
+
+  restart (f);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 10000);
+  confab_test_spin (300);
+  g_free (sent);
+  sent = dup_csat_sent (f);
+  g_assert_cmpstr (sent, ==, "FILLED 4");
+  g_assert_true (confab_session_get_survey_answered (f->session, conversation));
+  g_assert_null (confab_session_get_survey_due (f->session));
+}
+
+/* Closed while Confab was not running: asked after the restart. Not answered then (Confab
+ * quit with the question open): asked again at the next start; answered, never again. */
+static void
+test_csat_after_restart (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *conversation = NULL;
+  g_autofree char *sent = NULL;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_session_stop (f->session);
+  agent_close (f, conversation);
+
+  restart (f);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_survey_due (f->session) != NULL, 10000);
+  g_assert_cmpstr (confab_session_get_survey_due (f->session), ==, conversation);
+  g_assert_false (confab_session_get_survey_answered (f->session, conversation));
+
+  restart (f);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_survey_due (f->session) != NULL, 10000);
+  g_assert_cmpstr (confab_session_get_survey_due (f->session), ==, conversation);
+  g_assert_true (confab_session_send_survey (f->session, conversation, 0, FALSE, TRUE));
+  g_assert_null (confab_session_get_survey_due (f->session));
+  CONFAB_TEST_WAIT_UNTIL ((g_free (sent), sent = dup_csat_sent (f), g_strcmp0 (sent, "SKIPPED 3") == 0), 5000);
+  confab_test_spin (300);
+
+  restart (f);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 10000);
+  confab_test_spin (300);
+  g_assert_null (confab_session_get_survey_due (f->session));
+  g_free (sent);
+  sent = dup_csat_sent (f);
+  g_assert_cmpstr (sent, ==, "SKIPPED 3");
+}
+
+/* Sets metaDataLastUpdateTs and endTs of every conversation in the state file to when. */
+static void
+age_conversations (const char *path,
+                   gint64      when)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *conversations;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  conversations = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                "conversations");
+  g_assert_nonnull (conversations);
+  g_assert_cmpuint (json_array_get_length (conversations), >, 0);
+  for (guint i = 0; i < json_array_get_length (conversations); i++)
+    {
+      JsonObject *conversation = json_array_get_object_element (conversations, i);
+
+      json_object_set_int_member (conversation, "metaDataLastUpdateTs", when);
+      json_object_set_int_member (conversation, "endTs", when);
+    }
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, path, &error));
+  g_assert_no_error (error);
+}
+
+/* Closed two days before Confab starts again: too long ago to ask. */
+static void
+test_csat_old_close (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *conversation = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port = confab_server_get_port (f->server);
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  confab_session_stop (f->session);
+  agent_close (f, conversation);
+
+  /* the service, started again as if two days had passed since the close */
+  g_assert_true (confab_server_save_state (f->server, &error));
+  g_assert_no_error (error);
+  g_signal_handlers_disconnect_by_data (f->server, f);
+  confab_server_shutdown (f->server);
+  g_clear_object (&f->server);
+  age_conversations (f->state_path, g_get_real_time () / 1000 - 2 * 24 * 60 * 60 * 1000);
+  f->server = confab_server_new ();
+  confab_server_set_post_survey (f->server, FALSE);
+  g_assert_true (confab_server_load_state (f->server, f->state_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (confab_server_listen (f->server, port, &error));
+  g_assert_no_error (error);
+
+  restart (f);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 10000);
+  g_assert_cmpstr (confab_session_get_conversation_id (f->session), ==, conversation);
+  confab_test_spin (200);
+  g_assert_null (confab_session_get_survey_due (f->session));
+  g_assert_false (confab_session_get_survey_answered (f->session, conversation));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -649,6 +914,10 @@ main (int   argc,
   ADD ("agent-close", test_agent_close, NULL);
   ADD ("without-survey", test_without_survey, "off");
   ADD ("restart", test_restart, "store");
+  ADD ("skip-offline-restart", test_skip_offline_restart, "store");
+  ADD ("csat-kept", test_csat_kept, "off-store");
+  ADD ("csat-after-restart", test_csat_after_restart, "off-store");
+  ADD ("csat-old-close", test_csat_old_close, "off-store-state");
 
   return g_test_run ();
 }

@@ -110,8 +110,9 @@ wait_survey_question (Fixture    *fixture,
     }
 }
 
-/* What a client does with a chip: ACTION with its metadata, then its text. */
-static void
+/* What a client does with a chip: ACTION with its metadata, then its text. Returns the
+ * text's sequence. */
+static gint64
 choose (Fixture                 *fixture,
         const char              *survey_id,
         gint64                   sequence,
@@ -126,10 +127,37 @@ choose (Fixture                 *fixture,
   response = publish_in (fixture, survey_id, confab_text_event_to_json (action->text),
                          json_node_copy (chip->click->metadata));
   g_assert_cmpint (test_response_code (response), ==, 200);
+  return json_object_get_int_member (json_object_get_object_member (response, "body"), "sequence");
 }
 
-/* After "bye" the bot's survey runs in its own dialog: two questions with chips, thanks,
- * and it is completed. */
+/* Whether the client holds a receipt of status for sequence in dialog_id, from someone else. */
+static gboolean
+has_receipt (Fixture    *fixture,
+             const char *dialog_id,
+             const char *status,
+             gint64      sequence)
+{
+  g_autoptr(GPtrArray) changes = test_client_messaging_changes (fixture->client, "AcceptStatusEvent");
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JsonObject *change = g_ptr_array_index (changes, i);
+      JsonObject *event = json_object_get_object_member (change, "event");
+      JsonArray *list = json_object_get_array_member (event, "sequenceList");
+
+      if (g_strcmp0 (json_object_get_string_member (change, "dialogId"), dialog_id) != 0 ||
+          g_strcmp0 (json_object_get_string_member (change, "originatorId"), fixture->client->consumer_id) == 0 ||
+          g_strcmp0 (json_object_get_string_member (event, "status"), status) != 0)
+        continue;
+      for (guint j = 0; j < json_array_get_length (list); j++)
+        if (json_array_get_int_element (list, j) == sequence)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* After "bye" the bot's survey runs in its own dialog: two questions with chips, each
+ * answer accepted and read there (as real survey bots do), thanks, and it is completed. */
 static void
 test_bot_survey (Fixture       *fixture,
                  gconstpointer  data)
@@ -140,6 +168,7 @@ test_bot_survey (Fixture       *fixture,
   JsonObject *survey;
   JsonObject *response;
   guint seen = 0;
+  gint64 answer_sequences[2];
 
   g_ptr_array_unref (test_client_wait_changes (fixture->client, "ContentEvent", 1));
   test_client_publish_text (fixture->client, fixture->conversation_id, "bye");
@@ -177,7 +206,8 @@ test_bot_survey (Fixture       *fixture,
       g_assert_cmpstr (confab_metadata_get_string (chip->click->metadata, "Answer", "questionId"), ==,
                        confab_metadata_get_string (metadata, "Question", "id"));
 
-      choose (fixture, survey_id, json_object_get_int_member (change, "sequence"), chip);
+      answer_sequences[q] = choose (fixture, survey_id, json_object_get_int_member (change, "sequence"), chip);
+      g_assert_cmpint (answer_sequences[q], >, 0);
     }
 
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (wait_survey_question (fixture, survey_id, &seen),
@@ -185,6 +215,12 @@ test_bot_survey (Fixture       *fixture,
                    "Thank you for your feedback!");
   done_id = wait_survey (fixture, CONFAB_CONVERSATION_STATE_CLOSE);
   g_assert_cmpstr (done_id, ==, survey_id);
+  /* both answers accepted and read in the survey's dialog, before it closed */
+  for (guint q = 0; q < 2; q++)
+    {
+      g_assert_true (has_receipt (fixture, survey_id, "ACCEPT", answer_sequences[q]));
+      g_assert_true (has_receipt (fixture, survey_id, "READ", answer_sequences[q]));
+    }
 
   /* the answers are kept, with their metadata, in the survey's dialog */
   state = confab_server_dup_state (fixture->server);
