@@ -11,39 +11,6 @@
 #include "session-test-util.h"
 #include "store-test-util.h"
 
-/* A full disk, played by SQLite's page limit on connections opened while it is set */
-static int max_pages;
-
-static int
-limit_pages (sqlite3                     *db,
-             const char                 **message,
-             const sqlite3_api_routines  *api)
-{
-  if (max_pages > 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %d", max_pages);
-
-      sqlite3_exec (db, sql, NULL, NULL, NULL);
-    }
-  return SQLITE_OK;
-}
-
-static int
-page_count (const char *path)
-{
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-  int count;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  count = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return count;
-}
-
 static void
 error_cb (ConfabStore  *store,
           const GError *error,
@@ -73,7 +40,7 @@ test_unsaved_message_not_queued (void)
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
   g_object_unref (store);
-  max_pages = page_count (path);
+  store_test_set_max_pages (store_test_page_count (path));
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
   g_signal_connect (store, "error", G_CALLBACK (error_cb), &reported);
@@ -102,7 +69,7 @@ test_unsaved_message_not_queued (void)
   confab_session_stop (session);
   g_clear_object (&session);
   g_object_unref (store);
-  max_pages = 0;
+  store_test_set_max_pages (0);
   confab_server_shutdown (server);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -114,7 +81,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  sqlite3_auto_extension ((void (*) (void)) limit_pages);
+  sqlite3_auto_extension ((void (*) (void)) store_test_limit_pages);
 
   g_test_add_func ("/core/session/store/unsaved-message-not-queued", test_unsaved_message_not_queued);
 
