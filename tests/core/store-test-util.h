@@ -217,6 +217,39 @@ store_test_limit_pages (sqlite3                     *db,
   return SQLITE_OK;
 }
 
+/* Runs the statements of sql on the database at path, made with its folder when there is
+ * none: a history as an older Confab wrote it. */
+static inline void
+store_test_exec (const char *path,
+                 const char *sql)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+}
+
+/* The first column of the first row query answers on the database at path. */
+static inline int
+store_test_query_int (const char *path,
+                      const char *query)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  int value;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
 /* How many pages the database at path has now. */
 static inline int
 store_test_page_count (const char *path)

@@ -121,7 +121,6 @@ test_history_without_names (Fixture       *f,
   g_autoptr(ConfabSession) later = NULL;
   g_autoptr(ConfabAccount) account = NULL;
   g_autofree char *base_url = confab_server_dup_base_url (f->server);
-  sqlite3 *db = NULL;
 
   session_test_start_conversation (f->session);
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Dana here", &error), >, 0);
@@ -133,9 +132,7 @@ test_history_without_names (Fixture       *f,
   g_clear_object (&f->session);
   g_clear_object (&f->store);
 
-  g_assert_cmpint (sqlite3_open (f->store_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM profiles", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  store_test_exec (f->store_path, "DELETE FROM profiles");
 
   /* Confab starts again: where the profiles are is not known before the service says (slowly
    * here), and the history shows before that. */

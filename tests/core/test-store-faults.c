@@ -375,17 +375,13 @@ test_corrupt_version_1 (void)
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autofree char *aside = NULL;
   ConfabStore *store;
-  sqlite3 *db = NULL;
 
   /* back to the schema of version 1, every row as it was */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "DROP INDEX events_unaccepted; DROP INDEX events_agent; DROP INDEX events_by_local_id;"
-                                 "DROP TABLE dialogs; DROP TABLE identities;"
-                                 "CREATE INDEX events_by_conversation ON events (account, consumer, conversation);"
-                                 "PRAGMA user_version = 1; PRAGMA wal_checkpoint (TRUNCATE);",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store_test_exec (path,
+                   "DROP INDEX events_unaccepted; DROP INDEX events_agent; DROP INDEX events_by_local_id;"
+                   "DROP TABLE dialogs; DROP TABLE identities;"
+                   "CREATE INDEX events_by_conversation ON events (account, consumer, conversation);"
+                   "PRAGMA user_version = 1; PRAGMA wal_checkpoint (TRUNCATE);");
 
   history_leaves = leaf_pages (path, "events");
   outbox_leaves = leaf_pages (path, "outbox");

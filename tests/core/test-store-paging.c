@@ -378,18 +378,13 @@ static void
 test_migrates_version_1 (void)
 {
   g_autofree char *path = store_test_temp_db ();
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autoptr(ConfabStoreSnapshot) last = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
   ConfabStore *store;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   guint n_pages = 0;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_string_append (sql,
                    "PRAGMA journal_mode = WAL;"
                    "BEGIN;"
@@ -425,8 +420,7 @@ test_migrates_version_1 (void)
                    "INSERT INTO conversations VALUES ('" ACCOUNT "', 'other', 'x', 100);"
                    "INSERT INTO conversations VALUES ('" ACCOUNT "', '" CONSUMER "', 'aa', 200);"
                    "COMMIT;");
-  g_assert_cmpint (sqlite3_exec (db, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store_test_exec (path, sql->str);
 
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
@@ -480,18 +474,10 @@ test_migrates_version_1 (void)
   g_object_unref (store);
 
   /* the file says the current version and holds the index of the old version no more */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONFAB_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (store_test_query_int (path, "PRAGMA user_version"), ==, CONFAB_STORE_SCHEMA_VERSION);
   g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 3);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM sqlite_master WHERE name = 'events_by_conversation'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  g_assert_cmpint (store_test_query_int (path, "SELECT COUNT (*) FROM sqlite_master WHERE name = 'events_by_conversation'"),
+                   ==, 0);
 
   store_test_remove_db (path);
 }

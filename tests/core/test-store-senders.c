@@ -193,17 +193,12 @@ static void
 test_migrates_version_3 (void)
 {
   g_autofree char *path = store_test_temp_db ();
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GString) sql = g_string_new (NULL);
   ConfabStore *store;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   /* the schema of version 3, as that Confab made it */
   g_string_append (sql,
                    "PRAGMA journal_mode = WAL;"
@@ -235,8 +230,7 @@ test_migrates_version_3 (void)
                    "INSERT INTO identities VALUES ('" ACCOUNT "', '" CONSUMER "', 1);"
                    "INSERT INTO conversations VALUES ('" ACCOUNT "', '" CONSUMER "', 'c1', 200);"
                    "COMMIT;");
-  g_assert_cmpint (sqlite3_exec (db, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store_test_exec (path, sql->str);
 
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
@@ -265,13 +259,8 @@ test_migrates_version_3 (void)
   g_assert_cmpstr (snapshot->agent_id, ==, AGENT);
   g_object_unref (store);
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONFAB_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (store_test_query_int (path, "PRAGMA user_version"), ==, CONFAB_STORE_SCHEMA_VERSION);
   g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 4);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
 
   store_test_remove_db (path);
 }
