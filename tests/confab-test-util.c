@@ -7,6 +7,8 @@
 
 #include "confab-test-util.h"
 
+#include "confab-protocol.h"
+
 void
 confab_test_spin (guint ms)
 {
@@ -47,4 +49,84 @@ confab_test_parse_frame (const char *text)
   g_assert_no_error (error);
   g_assert_nonnull (frame);
   return frame;
+}
+
+GPtrArray *
+confab_test_parse_changes (const char                   *frame_text,
+                           ConfabTestNotificationParser  parse)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (frame_text);
+  GPtrArray *changes = parse (frame->body, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (changes);
+  return changes;
+}
+
+GPtrArray *
+confab_test_parse_notification (const char                   *type,
+                                const char                   *body_text,
+                                ConfabTestNotificationParser  parse)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"kind\":\"notification\",\"type\":\"%s\",\"body\":%s}", type, body_text);
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
+  GPtrArray *changes;
+
+  g_assert_cmpstr (frame->type, ==, type);
+  changes = parse (frame->body, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (changes);
+  return changes;
+}
+
+GPtrArray *
+confab_test_round_trip (const char                   *type,
+                        const char                   *subscription_id,
+                        GPtrArray                    *changes,
+                        ConfabTestNotificationParser  parse)
+{
+  g_autoptr(JsonNode) body = confab_notification_body_to_json (subscription_id, changes);
+  g_autofree char *text = confab_frame_build_notification (type, body);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabFrame) frame = confab_test_parse_frame (text);
+  GPtrArray *parsed;
+
+  g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_NOTIFICATION);
+  g_assert_cmpstr (frame->type, ==, type);
+  if (subscription_id != NULL)
+    g_assert_cmpstr (confab_json_get_string (confab_frame_get_body_object (frame), "subscriptionId"), ==,
+                     subscription_id);
+  parsed = parse (frame->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->len, ==, changes->len);
+  return parsed;
+}
+
+void
+confab_test_assert_no_changes (const char                   *type,
+                               ConfabTestNotificationParser  parse,
+                               const char                   *string_json,
+                               const char * const           *empty_bodies)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) string_body = json_from_string (string_json, NULL);
+  GPtrArray *none;
+
+  none = parse (NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  none = parse (string_body, &error);
+  g_assert_null (none);
+  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
+
+  for (guint i = 0; empty_bodies[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) changes = confab_test_parse_notification (type, empty_bodies[i], parse);
+
+      g_assert_cmpuint (changes->len, ==, 0);
+    }
 }

@@ -44,4 +44,29 @@ void         confab_test_async_clear (ConfabTestAsync *async);
 /* A frame that must parse: fails the test otherwise. */
 ConfabFrame *confab_test_parse_frame (const char *text);
 
+/* What reads the changes of a notification's body: confab_parse_messaging_notification(),
+ * confab_parse_conversation_notification(). */
+typedef GPtrArray *(*ConfabTestNotificationParser) (JsonNode  *body,
+                                                    GError   **error);
+
+/* The changes of a whole notification frame; the frame and its changes must parse. */
+GPtrArray   *confab_test_parse_changes      (const char                   *frame_text,
+                                             ConfabTestNotificationParser  parse);
+/* The same for a notification of type with body_text as its body. */
+GPtrArray   *confab_test_parse_notification (const char                   *type,
+                                             const char                   *body_text,
+                                             ConfabTestNotificationParser  parse);
+/* changes (of JsonNode) → a notification body of subscription_id (may be NULL) → frame text
+ * → frame of type → the changes as the client reads them, as many as went in. */
+GPtrArray   *confab_test_round_trip         (const char                   *type,
+                                             const char                   *subscription_id,
+                                             GPtrArray                    *changes,
+                                             ConfabTestNotificationParser  parse);
+/* parse refuses no body and a body that is a string (string_json) as malformed, and reads
+ * each of empty_bodies (JSON text, NULL-terminated) in a notification of type as no changes. */
+void         confab_test_assert_no_changes  (const char                   *type,
+                                             ConfabTestNotificationParser  parse,
+                                             const char                   *string_json,
+                                             const char * const           *empty_bodies);
+
 G_END_DECLS

@@ -15,24 +15,21 @@
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from atspi_common import SKIP, log, skip, safe, role, name, children, walk, describe  # noqa: E402
+from atspi_common import (  # noqa: E402
+    BUS_LAUNCHER, Children, Failure, app_env, app_watch, describe, find_confab, import_pyatspi,
+    log, name, outcome, role, safe, skip, skip_unless_runnable, walk)
 
 
 APP_DEADLINE = 60        # seconds the app may live, whatever happens
-FIND_TIMEOUT = 15        # seconds to wait for the window on the bus
 ROW_TIMEOUT = 10         # seconds to wait for a row in the message list
 TEXT = "hallo aus at-spi"
 LOCALE = "de_DE.UTF-8"
-
-BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 
 # What the window must be called in German, and what it must not be called
 # any more: the English names of the same widgets and states.
@@ -46,10 +43,6 @@ STATES = ("In Warteschlange", "Wird gesendet", "Gesendet", "Zugestellt", "Gelese
 ENGLISH = {"Send", "Main Menu", "Message", "Messages", "Today", "Queued",
            "Sending", "Sent", "Delivered", "Read", "Write a message…",
            "No conversation yet", "Jump to the latest message"}
-
-
-class Failure(Exception):
-    pass
 
 
 def build_locale(where):
@@ -96,17 +89,7 @@ def main():
         return 1
     confab, localedir = sys.argv[1], sys.argv[2]
 
-    if not os.environ.get("DISPLAY"):
-        skip("DISPLAY is not set (run under xvfb-run)")
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        skip("DBUS_SESSION_BUS_ADDRESS is not set (run under dbus-run-session)")
-    if not os.access(BUS_LAUNCHER, os.X_OK):
-        skip(BUS_LAUNCHER + " is missing (install at-spi2-core)")
-    import importlib.util
-    if (importlib.util.find_spec("gi") is None
-            or importlib.util.find_spec("pyatspi") is None):
-        skip("pyatspi cannot be imported by %s (install python3-pyatspi, "
-             "run with /usr/bin/python3)" % sys.executable)
+    skip_unless_runnable()
     if not os.access(confab, os.X_OK):
         log("FAIL: %s is not an executable" % confab)
         return 1
@@ -118,91 +101,28 @@ def main():
     # G_DEBUG=fatal-warnings is meant for the app, not for this process's gi.
     app_g_debug = os.environ.pop("G_DEBUG", None)
 
-    procs = []
-    logs = []
+    kids = Children()
+
+    def check(locpath):
+        t0 = time.monotonic()
+        why = build_locale(locpath)
+        if why is not None:
+            skip(why)
+        env = locale_env(locpath)
+        check_locale(env)
+        log("built %s in %.1f s" % (LOCALE, time.monotonic() - t0))
+
+        kids.spawn("at-spi-bus-launcher", [BUS_LAUNCHER, "--launch-immediately"])
+        pyatspi = import_pyatspi()
+        env["CONFAB_LOCALEDIR"] = localedir
+        app = kids.spawn("confab", [confab, "--demo"], app_env(env, app_g_debug))
+        run_checks(pyatspi, app.pid, app_watch(app, APP_DEADLINE))
+
     with tempfile.TemporaryDirectory(prefix="confab-a11y-de-") as locpath:
         try:
-            t0 = time.monotonic()
-            why = build_locale(locpath)
-            if why is not None:
-                skip(why)
-            env = locale_env(locpath)
-            check_locale(env)
-            log("built %s in %.1f s" % (LOCALE, time.monotonic() - t0))
-
-            # Own session and log file per child, so that whatever it starts
-            # stops with it and cannot hold the runner's output open.
-            def spawn(label, argv, child_env=None):
-                out = tempfile.TemporaryFile(prefix="confab-a11y-de-")
-                logs.append((label, out))
-                p = subprocess.Popen(argv, env=child_env, stdin=subprocess.DEVNULL,
-                                     stdout=out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-                procs.append((label, p))
-                return p
-
-            spawn("at-spi-bus-launcher", [BUS_LAUNCHER, "--launch-immediately"])
-            try:
-                import gi
-                gi.require_version("Atspi", "2.0")
-                import pyatspi
-            except (ImportError, ValueError) as e:
-                skip("pyatspi cannot be imported: %s" % e)
-
-            env["CONFAB_LOCALEDIR"] = localedir
-            env["GSETTINGS_BACKEND"] = "memory"
-            env["GTK_A11Y"] = "atspi"
-            env.pop("NO_AT_BRIDGE", None)
-            if app_g_debug is not None:
-                env["G_DEBUG"] = app_g_debug
-            app = spawn("confab", [confab, "--demo"], env)
-            app_deadline = time.monotonic() + APP_DEADLINE
-
-            def check_app():
-                if app.poll() is not None:
-                    raise Failure("confab exited early with status %d" % app.returncode)
-                if time.monotonic() > app_deadline:
-                    raise Failure("confab ran past its %d s deadline" % APP_DEADLINE)
-
-            run_checks(pyatspi, app.pid, check_app)
-            log("PASS")
-            return 0
-        except Failure as e:
-            log("FAIL: %s" % e)
-            return 1
-        except Exception:
-            traceback.print_exc()
-            log("FAIL: unexpected error (see above)")
-            return 1
+            return outcome(lambda: check(locpath))
         finally:
-            for label, p in reversed(procs):
-                stop(label, p)
-            for label, out in logs:
-                out.seek(0)
-                text = out.read().decode("utf-8", "replace").strip()
-                if text:
-                    sys.stderr.write("--- output of %s ---\n%s\n" % (label, text))
-                out.close()
-            sys.stderr.flush()
-
-
-def stop(label, p):
-    """Stop P's process group (its id is P's PID), then reap P."""
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        p.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        log("%s (pid %d) ignored SIGTERM, killing it" % (label, p.pid))
-    time.sleep(0.1)
-    try:
-        os.killpg(p.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    if p.poll() is None:
-        p.wait(timeout=5)
+            kids.stop_all()
 
 
 # --- tree helpers ----------------------------------------------------------
@@ -221,16 +141,6 @@ def wait_for(what, pred, timeout, check_app):
         time.sleep(0.2)
 
 
-def find_frame(pyatspi, pid):
-    for app in children(pyatspi.Registry.getDesktop(0)):
-        # Ours, not some other Confab that happens to share the bus.
-        if safe(app.get_process_id) == pid:
-            frames = [c for c in children(app) if role(c) == "frame"]
-            if frames:
-                return frames[0]
-    return None
-
-
 def find_widgets(frame):
     """The widgets of GERMAN by key, once all of them are there."""
     found = {}
@@ -242,8 +152,7 @@ def find_widgets(frame):
 
 
 def run_checks(pyatspi, pid, check_app):
-    frame = wait_for("Confab frame on the accessibility bus",
-                     lambda: find_frame(pyatspi, pid), FIND_TIMEOUT, check_app)
+    _, frame = find_confab(pyatspi, pid, check_app)
     log("found %s" % describe(frame))
 
     try:

@@ -10,28 +10,21 @@
 # Usage: check-atspi-survey.py PATH-TO-CONFAB PATH-TO-CONFAB-SERVER
 # Exit status: 0 pass, 1 fail, 77 skip (no display, no session bus, no pyatspi).
 
-import importlib.util
 import os
 import shutil
 import socket
 import sys
 import tempfile
 import time
-import traceback
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from atspi_common import log, skip, name, role, walk, describe  # noqa: E402
-
-# The main check's helpers (its file name is not a module name).
-_spec = importlib.util.spec_from_file_location("check_atspi", os.path.join(HERE, "check-atspi.py"))
-check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check)
-Failure = check.Failure
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from atspi_common import (  # noqa: E402
+    BUS_LAUNCHER, Children, Failure, app_env, app_watch, check_names, describe, find_all,
+    find_confab, find_one, focus_composer, import_pyatspi, log, name, outcome, put_text, role,
+    skip_unless_runnable, wait_for, walk)
 
 APP_DEADLINE = 60
 STEP_TIMEOUT = 15
-BUS_LAUNCHER = check.BUS_LAUNCHER
 
 
 def free_port():
@@ -46,100 +39,49 @@ def main():
         return 1
     confab, server = sys.argv[1], sys.argv[2]
 
-    if not os.environ.get("DISPLAY"):
-        skip("DISPLAY is not set (run under xvfb-run)")
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        skip("DBUS_SESSION_BUS_ADDRESS is not set (run under dbus-run-session)")
-    if not os.access(BUS_LAUNCHER, os.X_OK):
-        skip(BUS_LAUNCHER + " is missing (install at-spi2-core)")
-    if (importlib.util.find_spec("gi") is None
-            or importlib.util.find_spec("pyatspi") is None):
-        skip("pyatspi cannot be imported by %s" % sys.executable)
+    skip_unless_runnable()
 
     app_g_debug = os.environ.pop("G_DEBUG", None)
     home = tempfile.mkdtemp(prefix="confab-a11y-survey-")
-    procs = []
-    logs = []
-    try:
-        def spawn(label, argv, env=None):
-            out = tempfile.TemporaryFile(prefix="confab-a11y-")
-            logs.append((label, out))
-            p = check.subprocess.Popen(argv, env=env, stdin=check.subprocess.DEVNULL,
-                                       stdout=out, stderr=check.subprocess.STDOUT,
-                                       start_new_session=True)
-            procs.append((label, p))
-            return p
+    kids = Children()
 
-        spawn("at-spi-bus-launcher", [BUS_LAUNCHER, "--launch-immediately"])
-        try:
-            import gi
-            gi.require_version("Atspi", "2.0")
-            import pyatspi
-        except (ImportError, ValueError) as e:
-            skip("pyatspi cannot be imported: %s" % e)
+    def check():
+        kids.spawn("at-spi-bus-launcher", [BUS_LAUNCHER, "--launch-immediately"])
+        pyatspi = import_pyatspi()
 
         port = free_port()
-        service = spawn("confab-server", [server, "--port", str(port), "--agent", "bot", "--post-survey"])
+        service = kids.spawn("confab-server", [server, "--port", str(port), "--agent", "bot", "--post-survey"])
 
-        env = dict(os.environ)
-        env["GSETTINGS_BACKEND"] = "memory"
-        env["GTK_A11Y"] = "atspi"
-        env.pop("NO_AT_BRIDGE", None)
+        env = app_env(dict(os.environ), app_g_debug)
         env["LP_ACCOUNT"] = "confab-local"
         env["LP_CSDS"] = "http://127.0.0.1:%d" % port
         for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
             env[var] = os.path.join(home, var.lower())
-        if app_g_debug is not None:
-            env["G_DEBUG"] = app_g_debug
         # the service listens before the app looks for it
         time.sleep(0.5)
-        app = spawn("confab", [confab], env=env)
-        app_deadline = time.monotonic() + APP_DEADLINE
+        app = kids.spawn("confab", [confab], env=env)
+        run_checks(pyatspi, app.pid, app_watch(app, APP_DEADLINE, [("confab-server", service)]))
 
-        def check_app():
-            if app.poll() is not None:
-                raise Failure("confab exited early with status %d" % app.returncode)
-            if service.poll() is not None:
-                raise Failure("confab-server exited early with status %d" % service.returncode)
-            if time.monotonic() > app_deadline:
-                raise Failure("confab ran past its %d s deadline" % APP_DEADLINE)
-
-        run_checks(pyatspi, app.pid, check_app)
-        log("PASS")
-        return 0
-    except Failure as e:
-        log("FAIL: %s" % e)
-        return 1
-    except Exception:
-        traceback.print_exc()
-        log("FAIL: unexpected error (see above)")
-        return 1
+    try:
+        return outcome(check)
     finally:
-        for label, p in reversed(procs):
-            check.stop(label, p)
-        for label, out in logs:
-            out.seek(0)
-            text = out.read().decode("utf-8", "replace").strip()
-            if text:
-                sys.stderr.write("--- output of %s ---\n%s\n" % (label, text))
-            out.close()
+        kids.stop_all()
         shutil.rmtree(home, ignore_errors=True)
-        sys.stderr.flush()
 
 
 def run_checks(pyatspi, pid, check_app):
-    app, frame = check.find_confab(pyatspi, pid, check_app)
+    app, frame = find_confab(pyatspi, pid, check_app)
     log("found %s" % describe(frame))
 
     deadline = time.monotonic() + 5
     while True:
         try:
-            send = check.find_one(frame, "push button 'Send'",
-                                  lambda a: role(a) == "push button" and name(a) == "Send")
-            entry = check.find_one(frame, "text 'Message'",
-                                   lambda a: role(a) in ("text", "entry") and name(a) == "Message")
-            msgs = check.find_one(frame, "list 'Messages'",
-                                  lambda a: role(a) == "list" and name(a) == "Messages")
+            send = find_one(frame, "push button 'Send'",
+                            lambda a: role(a) == "push button" and name(a) == "Send")
+            entry = find_one(frame, "text 'Message'",
+                             lambda a: role(a) in ("text", "entry") and name(a) == "Message")
+            msgs = find_one(frame, "list 'Messages'",
+                            lambda a: role(a) == "list" and name(a) == "Messages")
             break
         except Failure:
             check_app()
@@ -148,7 +90,7 @@ def run_checks(pyatspi, pid, check_app):
             time.sleep(0.25)
 
     def say(text):
-        check.put_text(pyatspi, entry, check_app, text)
+        put_text(pyatspi, entry, check_app, text)
         if not send.queryAction().doAction(0):
             raise Failure("doAction(0) on Send returned false for %r" % text)
 
@@ -156,10 +98,10 @@ def run_checks(pyatspi, pid, check_app):
         found = []
 
         def look():
-            found[:] = check.find_all(root or msgs, pred)
+            found[:] = find_all(root or msgs, pred)
             return bool(found)
 
-        if not check.wait_for(look, STEP_TIMEOUT, check_app):
+        if not wait_for(look, STEP_TIMEOUT, check_app):
             held = [describe(a) for a, d in walk(msgs) if d > 0 and name(a)]
             raise Failure("no %s after %d s; the list holds: %r" % (what, STEP_TIMEOUT, held))
         return found[0]
@@ -171,7 +113,7 @@ def run_checks(pyatspi, pid, check_app):
     def buttons(prefix):
         return lambda a: role(a) == "push button" and name(a).startswith(prefix)
 
-    check.focus_composer(pyatspi, entry, check_app)
+    focus_composer(pyatspi, entry, check_app)
     say("Hello")
     wait_named("row 'Dana, …'", lambda a: name(a).startswith("Dana, "))
     say("bye")
@@ -184,9 +126,9 @@ def run_checks(pyatspi, pid, check_app):
     log("    %s" % describe(chip))
     log("    %s" % describe(skip_button))
     log("    %s" % describe(bar))
-    if check.find_all(frame, lambda a: offered(a, "New Conversation")):
+    if find_all(frame, lambda a: offered(a, "New Conversation")):
         raise Failure("'New Conversation' is offered while the survey runs")
-    check.check_names(pyatspi, frame, "the main window during the survey")
+    check_names(pyatspi, frame, "the main window during the survey")
 
     # An answer through AT-SPI: sent as an own message, then the next question.
     if not chip.queryAction().doAction(0):
@@ -204,9 +146,9 @@ def run_checks(pyatspi, pid, check_app):
     row = wait_named("row 'Survey skipped …'", lambda a: name(a).startswith("Survey skipped"))
     log("    %s" % describe(row))
     wait_named("push button 'New Conversation'", lambda a: offered(a, "New Conversation"), frame)
-    if check.find_all(frame, lambda a: offered(a, "Skip Survey")):
+    if find_all(frame, lambda a: offered(a, "Skip Survey")):
         raise Failure("'Skip Survey' is still offered after skipping")
-    if check.find_all(msgs, buttons("Quick reply: ")):
+    if find_all(msgs, buttons("Quick reply: ")):
         raise Failure("the skipped survey's answers are still offered")
     log("    skipped: the row is there, New Conversation is back")
 

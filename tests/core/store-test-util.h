@@ -135,3 +135,135 @@ store_test_put (ConfabStore *store,
   g_assert_no_error (error);
   return message;
 }
+
+#define AGENT "agent-7"
+
+/* A text message of dialog (its conversation too) at sequence, "dialog/sequence" its text:
+ * the person's own, sent, or the agent's. */
+static inline ConfabMessage *
+store_test_message (const char *dialog,
+                    gint64      sequence,
+                    gboolean    own)
+{
+  g_autofree char *text = g_strdup_printf ("%s/%" G_GINT64_FORMAT, dialog, sequence);
+  ConfabMessageFields fields = {
+    .dialog_id = dialog, .conversation_id = dialog, .originator_id = own ? CONSUMER : AGENT,
+    .content_type = "text/plain", .text = text, .sequence = sequence,
+    .server_time = 1700000000000 + sequence, .own = own,
+    .role = own ? CONFAB_ROLE_CONSUMER : CONFAB_ROLE_ASSIGNED_AGENT,
+    .delivery_state = own ? CONFAB_DELIVERY_SENT : CONFAB_DELIVERY_QUEUED,
+  };
+
+  return confab_message_new (&fields);
+}
+
+/* "dialog/sequence" for a message, "dialog+after:event" for an event */
+static inline char *
+store_test_key_of (ConfabMessage *m)
+{
+  if (confab_message_is_event (m))
+    return g_strdup_printf ("%s+%" G_GINT64_FORMAT ":%d", confab_message_get_dialog_id (m),
+                            confab_message_get_after_sequence (m), confab_message_get_event (m));
+  return g_strdup_printf ("%s/%" G_GINT64_FORMAT, confab_message_get_dialog_id (m), confab_message_get_sequence (m));
+}
+
+/* The tables of Confab's first history, schema version 1, as it made them: where the
+ * migration tests start from. */
+#define STORE_TEST_V1_TABLES \
+  "CREATE TABLE events (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"         \
+  " sequence INTEGER NOT NULL, conversation TEXT, originator TEXT, role INTEGER NOT NULL DEFAULT 0,"  \
+  " own INTEGER NOT NULL DEFAULT 0, server_time INTEGER NOT NULL DEFAULT 0, content_type TEXT,"       \
+  " text TEXT, placeholder INTEGER NOT NULL DEFAULT 0, delivery INTEGER NOT NULL DEFAULT 0,"          \
+  " accept_sent INTEGER NOT NULL DEFAULT 0, read_sent INTEGER NOT NULL DEFAULT 0,"                    \
+  " local_id INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account, consumer, dialog, sequence));"         \
+  "CREATE TABLE outbox (local_id INTEGER PRIMARY KEY, account TEXT NOT NULL, consumer TEXT NOT NULL," \
+  " text TEXT NOT NULL, created INTEGER NOT NULL, attempted INTEGER NOT NULL DEFAULT 0,"              \
+  " failed INTEGER NOT NULL DEFAULT 0);"                                                              \
+  "CREATE TABLE conversations (account TEXT NOT NULL, consumer TEXT NOT NULL,"                        \
+  " conversation TEXT NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (account, consumer));"
+
+#ifdef SQLITE_VERSION
+/* A full disk, played by SQLite's page limit, for the tests that include <sqlite3.h> first:
+ * main() installs store_test_limit_pages with sqlite3_auto_extension(), and every connection
+ * opened while a limit is set may not grow past it. */
+static inline int *
+store_test_max_pages (void)
+{
+  static int max_pages;
+
+  return &max_pages;
+}
+
+/* 0: no limit */
+static inline void
+store_test_set_max_pages (int max_pages)
+{
+  *store_test_max_pages () = max_pages;
+}
+
+static inline int
+store_test_limit_pages (sqlite3                     *db,
+                        const char                 **message,
+                        const sqlite3_api_routines  *api)
+{
+  int max_pages = *store_test_max_pages ();
+
+  if (max_pages > 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %d", max_pages);
+
+      sqlite3_exec (db, sql, NULL, NULL, NULL);
+    }
+  return SQLITE_OK;
+}
+
+/* Runs the statements of sql on the database at path, made with its folder when there is
+ * none: a history as an older Confab wrote it. */
+static inline void
+store_test_exec (const char *path,
+                 const char *sql)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+}
+
+/* The first column of the first row query answers on the database at path. */
+static inline int
+store_test_query_int (const char *path,
+                      const char *query)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  int value;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* How many pages the database at path has now. */
+static inline int
+store_test_page_count (const char *path)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  int count;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+#endif

@@ -7,154 +7,18 @@
 
 #include <string.h>
 
-#include "store-test-util.h"
-#include "confab-session.h"
-#include "confab-server.h"
+#include "session-test-util.h"
 
-typedef struct
-{
-  ConfabServer *server;
-  char *base_url;
-  ConfabAccount *account;
-  ConfabSession *session;
-  char *store_path;
-  ConfabStore *store;
-} Fixture;
+typedef SessionFixture Fixture;
 
-static ConfabSession *
-new_session (Fixture *f)
-{
-  ConfabSession *session = confab_session_new (f->account, NULL);
-
-  confab_session_set_timings (session, 30, 50, 400, 200);
-  if (f->store != NULL)
-    confab_session_set_store (session, f->store);
-  return session;
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->server = confab_server_new ();
-  g_assert_true (confab_server_listen (f->server, 0, &error));
-  g_assert_no_error (error);
-  f->base_url = confab_server_dup_base_url (f->server);
-  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
-  confab_account_set_csds (f->account, f->base_url);
-  if (data != NULL)
-    {
-      f->store_path = store_test_temp_db ();
-      f->store = confab_store_new (f->store_path, &error);
-      g_assert_no_error (error);
-    }
-  f->session = new_session (f);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  if (f->session != NULL)
-    confab_session_stop (f->session);
-  g_clear_object (&f->session);
-  if (f->store != NULL)
-    confab_store_flush (f->store);
-  g_clear_object (&f->store);
-  if (f->store_path != NULL)
-    store_test_remove_db (f->store_path);
-  g_free (f->store_path);
-  g_clear_object (&f->account);
-  confab_server_shutdown (f->server);
-  g_clear_object (&f->server);
-  g_free (f->base_url);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* The messages of the list, not the rows for events of the conversation (an agent joined,
- * it closed). */
-static guint
-n_messages (ConfabSession *session)
-{
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (session));
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(ConfabMessage) m = g_list_model_get_item (model, i);
-
-      n += !confab_message_is_event (m);
-    }
-  return n;
-}
-
-static ConfabMessage *
-message_at (ConfabSession *session,
-            guint          i)
-{
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (session));
-
-  for (guint j = 0; j < g_list_model_get_n_items (model); j++)
-    {
-      ConfabMessage *m = g_list_model_get_item (model, j);
-
-      g_object_unref (m);  /* the list keeps it alive */
-      if (!confab_message_is_event (m) && i-- == 0)
-        return m;
-    }
-  g_assert_not_reached ();
-}
-
-static ConfabMessage *
-newest (ConfabSession *session)
-{
-  return message_at (session, n_messages (session) - 1);
-}
-
-static void
-start_conversation (Fixture *f)
-{
-  ConfabMessage *first;
-
-  confab_session_start (f->session);
-  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
-  first = confab_session_send_text (f->session, "Hello, I need help");
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
-}
-
-/* The agent's structured content (with its metadata, may be NULL) or text with quick replies
- * (may be NULL), as the local service's agent sends them: its sequence. */
-static gint64
-agent_sends_rich (Fixture           *f,
-                  ConfabRichContent *content,
-                  JsonNode          *metadata)
-{
-  g_autoptr(JsonNode) metadata_owned = metadata;
-  g_autoptr(GError) error = NULL;
-  gint64 sequence;
-
-  sequence = confab_server_agent_send_rich (f->server, confab_session_get_conversation_id (f->session),
-                                            content, NULL, metadata_owned, &error);
-  g_assert_no_error (error);
-  return sequence;
-}
-
-static gint64
-agent_sends_text (Fixture            *f,
-                  const char         *text,
-                  ConfabQuickReplies *chips)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 sequence;
-
-  sequence = confab_server_agent_send_text_full (f->server, confab_session_get_conversation_id (f->session),
-                                                 text, chips, NULL, &error);
-  g_assert_no_error (error);
-  return sequence;
-}
+/* The shared fixture's helpers, under the names the tests here use. */
+#define new_session(f)                          session_fixture_new_session (f)
+#define n_messages(session)                     session_test_n_messages (session)
+#define message_at(session, i)                  session_test_message_at (session, i)
+#define newest(session)                         session_test_newest (session)
+#define start_conversation(f)                   ((void) session_test_start_conversation ((f)->session))
+#define agent_sends_rich(f, content, metadata)  session_test_agent_sends_rich ((f)->server, (f)->session, content, metadata)
+#define agent_sends_text(f, text, chips)        session_test_agent_sends_text ((f)->server, (f)->session, text, chips)
 
 static JsonNode *
 metadata_new (const char *type,
@@ -785,7 +649,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, store) \
-  g_test_add ("/core/session-rich/" path, Fixture, store, fixture_setup, func, fixture_teardown)
+  g_test_add ("/core/session-rich/" path, Fixture, store, session_fixture_setup, func, session_fixture_teardown)
   ADD ("card-button", test_card_button, NULL);
   ADD ("card-link", test_card_link, NULL);
   ADD ("quick-reply-chosen", test_quick_reply_chosen, NULL);

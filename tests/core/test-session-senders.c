@@ -10,81 +10,10 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "session-test-util.h"
 #include "store-test-util.h"
-#include "confab-session.h"
-#include "confab-server.h"
 
-typedef struct
-{
-  ConfabServer *server;
-  ConfabAccount *account;
-  ConfabSession *session;
-  char *path;
-  ConfabStore *store;
-} Fixture;
-
-static ConfabSession *
-new_session (Fixture *f)
-{
-  ConfabSession *session = confab_session_new (f->account, NULL);
-
-  confab_session_set_timings (session, 30, 50, 400, 200);
-  if (f->store != NULL)
-    confab_session_set_store (session, f->store);
-  return session;
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *base_url = NULL;
-
-  f->server = confab_server_new ();
-  g_assert_true (confab_server_listen (f->server, 0, &error));
-  g_assert_no_error (error);
-  base_url = confab_server_dup_base_url (f->server);
-  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
-  confab_account_set_csds (f->account, base_url);
-  f->path = store_test_temp_db ();
-  f->store = confab_store_new (f->path, &error);
-  g_assert_no_error (error);
-  f->session = new_session (f);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  if (f->session != NULL)
-    confab_session_stop (f->session);
-  g_clear_object (&f->session);
-  g_clear_object (&f->store);
-  g_clear_object (&f->account);
-  confab_server_shutdown (f->server);
-  g_clear_object (&f->server);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  store_test_remove_db (f->path);
-  g_free (f->path);
-}
-
-static guint
-n_rows (ConfabSession *session)
-{
-  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (session)));
-}
-
-static ConfabMessage *
-row_at (ConfabSession *session,
-        guint          i)
-{
-  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (session)), i);
-
-  g_object_unref (m);  /* the list keeps it alive */
-  return m;
-}
+typedef SessionFixture Fixture;
 
 /* The rows in order: "me:text", "Name:text" (or "?:text" with no name), "+Name" for an agent
  * who joined, "closed:REASON", "new". */
@@ -93,9 +22,9 @@ describe (ConfabSession *session)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
-  for (guint i = 0; i < n_rows (session); i++)
+  for (guint i = 0; i < session_test_n_rows (session); i++)
     {
-      ConfabMessage *m = row_at (session, i);
+      ConfabMessage *m = session_test_row_at (session, i);
       const char *name = confab_message_get_sender_name (m);
 
       if (out->len > 0)
@@ -131,18 +60,6 @@ describe (ConfabSession *session)
   CONFAB_TEST_WAIT_UNTIL (({ g_autofree char *rows__ = describe (session);    \
                              g_strcmp0 (rows__, expected) == 0; }), 10000)
 
-static ConfabMessage *
-start_conversation (Fixture *f)
-{
-  ConfabMessage *first;
-
-  confab_session_start (f->session);
-  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
-  first = confab_session_send_text (f->session, "Hello, I need help");
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
-  return first;
-}
-
 /* Two agents in one conversation: each message keeps the name of whoever wrote it, the
  * hand-over is a row, and after a restart with the service gone, so without a profile to
  * fetch, every sender is named as before. */
@@ -153,7 +70,7 @@ test_hand_over_named_after_restart (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabSession) later = NULL;
 
-  start_conversation (f);
+  session_test_start_conversation (f->session);
   g_assert_false (confab_session_get_agent_present (f->session));
   g_assert_null (confab_session_get_agent_display_name (f->session));
 
@@ -168,7 +85,7 @@ test_hand_over_named_after_restart (Fixture       *f,
   WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:Dana here | +Alex | Alex:Alex here");
   g_assert_cmpstr (confab_session_get_agent_display_name (f->session), ==, "Alex");
   g_assert_cmpstr (confab_session_get_agent_nickname (f->session), ==, "Alex");
-  g_assert_cmpstr (confab_message_get_originator_id (row_at (f->session, 4)), ==,
+  g_assert_cmpstr (confab_message_get_originator_id (session_test_row_at (f->session, 4)), ==,
                    confab_server_get_second_agent_id (f->server));
   confab_test_spin (200);
   confab_session_stop (f->session);
@@ -176,7 +93,7 @@ test_hand_over_named_after_restart (Fixture       *f,
 
   /* Confab starts again with the service gone: nothing can be looked up. */
   confab_server_shutdown (f->server);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_start (later);
   WAIT_ROWS (later, "me:Hello, I need help | +Dana | Dana:Dana here | +Alex | Alex:Alex here");
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_agent_display_name (later) != NULL, 10000);
@@ -204,9 +121,8 @@ test_history_without_names (Fixture       *f,
   g_autoptr(ConfabSession) later = NULL;
   g_autoptr(ConfabAccount) account = NULL;
   g_autofree char *base_url = confab_server_dup_base_url (f->server);
-  sqlite3 *db = NULL;
 
-  start_conversation (f);
+  session_test_start_conversation (f->session);
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Dana here", &error), >, 0);
   g_assert_true (confab_server_agent_transfer (f->server, NULL, confab_server_get_second_agent_id (f->server), &error));
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Alex here", &error), >, 0);
@@ -216,20 +132,18 @@ test_history_without_names (Fixture       *f,
   g_clear_object (&f->session);
   g_clear_object (&f->store);
 
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM profiles", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  store_test_exec (f->store_path, "DELETE FROM profiles");
 
   /* Confab starts again: where the profiles are is not known before the service says (slowly
    * here), and the history shows before that. */
   confab_server_set_response_delay (f->server, 500);
-  f->store = confab_store_new (f->path, &error);
+  f->store = confab_store_new (f->store_path, &error);
   g_assert_no_error (error);
   account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
   confab_account_set_csds (account, base_url);
   confab_account_set_jwt (account, confab_account_get_jwt (f->account));
   g_set_object (&f->account, account);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_start (later);
   WAIT_ROWS (later, "me:Hello, I need help | +? | ?:Dana here | +? | ?:Alex here");
   WAIT_ROWS (later, "me:Hello, I need help | +Dana | Dana:Dana here | +Alex | Alex:Alex here");
@@ -245,16 +159,16 @@ test_name_arrives_later (Fixture       *f,
   g_autoptr(GError) error = NULL;
   guint notified = 0;
 
-  start_conversation (f);
+  session_test_start_conversation (f->session);
   /* profile answers held back: the message is there first */
   confab_server_set_response_delay (f->server, 600);
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "First words", &error), >, 0);
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f->session) == 3, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_rows (f->session) == 3, 10000);
   ASSERT_ROWS (f->session, "me:Hello, I need help | +? | ?:First words");
   g_assert_true (confab_session_get_agent_present (f->session));
   g_assert_null (confab_session_get_agent_display_name (f->session));
 
-  g_signal_connect (row_at (f->session, 2), "notify::sender-name", G_CALLBACK (count_cb), &notified);
+  g_signal_connect (session_test_row_at (f->session, 2), "notify::sender-name", G_CALLBACK (count_cb), &notified);
   WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:First words");
   g_assert_cmpuint (notified, ==, 1);
   g_assert_cmpstr (confab_session_get_agent_display_name (f->session), ==, "Dana");
@@ -275,27 +189,27 @@ test_event_rows (Fixture       *f,
   g_autofree char *frames = NULL;
   ConfabMessage *closed, *fresh, *again;
 
-  start_conversation (f);
+  session_test_start_conversation (f->session);
   old_conversation = g_strdup (confab_session_get_conversation_id (f->session));
   g_assert_true (confab_server_agent_accept (f->server, NULL, &error));
   WAIT_ROWS (f->session, "me:Hello, I need help | +Dana");
   g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_TIMEOUT, &error));
   WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT");
-  closed = row_at (f->session, 2);
+  closed = session_test_row_at (f->session, 2);
   g_assert_cmpstr (confab_message_get_dialog_id (closed), ==, old_conversation);
   g_assert_cmpint (confab_message_get_server_time (closed), >, 0);
 
   /* events are neither read nor acknowledged */
-  for (guint i = 0; i < n_rows (f->session); i++)
-    g_ptr_array_add (seen, row_at (f->session, i));
+  for (guint i = 0; i < session_test_n_rows (f->session); i++)
+    g_ptr_array_add (seen, session_test_row_at (f->session, i));
   confab_session_mark_read (f->session, seen);
   g_assert_false (confab_message_get_seen (closed));
-  g_assert_false (confab_message_get_seen (row_at (f->session, 1)));
+  g_assert_false (confab_message_get_seen (session_test_row_at (f->session, 1)));
 
   /* a new conversation begins at the end, above what the person writes for it */
   confab_session_new_conversation (f->session);
   ASSERT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT | new");
-  fresh = row_at (f->session, 3);
+  fresh = session_test_row_at (f->session, 3);
   g_assert_null (confab_message_get_dialog_id (fresh));
   again = confab_session_send_text (f->session, "One more thing");
   ASSERT_ROWS (f->session, "me:Hello, I need help | +Dana | closed:TIMEOUT | new | me:One more thing");
@@ -316,7 +230,7 @@ test_event_rows (Fixture       *f,
 
   /* Saved with the history: a restart shows them again, once, whatever the service says of
    * the conversations since. */
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_start (later);
   WAIT_ROWS (later, "me:Hello, I need help | +Dana | closed:TIMEOUT | new | me:One more thing | closed:CONSUMER");
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_ONLINE, 10000);
@@ -336,7 +250,7 @@ test_no_join_row_without_knowledge (Fixture       *f,
   g_autoptr(ConfabSession) bare = NULL;
   g_autoptr(ConfabSession) later = NULL;
 
-  start_conversation (f);
+  session_test_start_conversation (f->session);
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Hi", &error), >, 0);
   WAIT_ROWS (f->session, "me:Hello, I need help | +Dana | Dana:Hi");
   confab_test_spin (200);
@@ -344,8 +258,7 @@ test_no_join_row_without_knowledge (Fixture       *f,
   g_clear_object (&f->session);
 
   /* without the history on disk */
-  bare = confab_session_new (f->account, NULL);
-  confab_session_set_timings (bare, 30, 50, 400, 200);
+  bare = session_test_session_new (f->account, NULL);
   confab_session_start (bare);
   WAIT_ROWS (bare, "me:Hello, I need help | Dana:Hi");
   confab_test_spin (300);
@@ -354,7 +267,7 @@ test_no_join_row_without_knowledge (Fixture       *f,
   confab_session_stop (bare);
 
   /* with it: the same agent is no news */
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_start (later);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (later) == CONFAB_CONVERSATION_OPEN, 10000);
   confab_test_spin (300);
@@ -363,7 +276,8 @@ test_no_join_row_without_knowledge (Fixture       *f,
 }
 
 #define ADD(path, func) \
-  g_test_add ("/core/session/senders/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/core/session/senders/" path, Fixture, "store", session_fixture_setup, func, \
+              session_fixture_teardown)
 
 int
 main (int   argc,

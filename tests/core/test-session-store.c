@@ -8,61 +8,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "session-test-util.h"
 #include "store-test-util.h"
-#include "confab-session.h"
-#include "confab-server.h"
-
-/* A full disk, played by SQLite's page limit on connections opened while it is set */
-static int max_pages;
-
-static int
-limit_pages (sqlite3                     *db,
-             const char                 **message,
-             const sqlite3_api_routines  *api)
-{
-  if (max_pages > 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %d", max_pages);
-
-      sqlite3_exec (db, sql, NULL, NULL, NULL);
-    }
-  return SQLITE_OK;
-}
-
-static int
-page_count (const char *path)
-{
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-  int count;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  count = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return count;
-}
-
-static guint
-count_frames (ConfabServer *server,
-              const char   *type,
-              const char   *needle)
-{
-  g_autoptr(JsonNode) log = confab_server_dup_frame_log (server, type, NULL);
-  JsonArray *entries = json_node_get_array (log);
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (entries); i++)
-    {
-      g_autofree char *text = json_to_string (json_array_get_element (entries, i), FALSE);
-
-      if (needle == NULL || strstr (text, needle) != NULL)
-        n++;
-    }
-  return n;
-}
 
 static void
 error_cb (ConfabStore  *store,
@@ -79,28 +26,21 @@ static void
 test_unsaved_message_not_queued (void)
 {
   g_autofree char *path = store_test_temp_db ();
-  g_autofree char *base_url = NULL;
   g_autofree char *big = g_strnfill (64 * 1024, 'x');
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) reported = NULL;
-  g_autoptr(ConfabServer) server = confab_server_new ();
-  g_autoptr(ConfabAccount) account = NULL;
+  g_autoptr(ConfabServer) server = session_test_server_new ();
+  g_autoptr(ConfabAccount) account = session_test_account_new (server);
   g_autoptr(ConfabSession) session = NULL;
   GListModel *messages;
   ConfabStore *store;
   ConfabMessage *small;
 
-  g_assert_true (confab_server_listen (server, 0, &error));
-  g_assert_no_error (error);
-  base_url = confab_server_dup_base_url (server);
-  account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (server));
-  confab_account_set_csds (account, base_url);
-
   /* a fresh history that may not grow */
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
   g_object_unref (store);
-  max_pages = page_count (path);
+  store_test_set_max_pages (store_test_page_count (path));
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
   g_signal_connect (store, "error", G_CALLBACK (error_cb), &reported);
@@ -118,8 +58,8 @@ test_unsaved_message_not_queued (void)
   g_assert_nonnull (strstr (reported->message, "the disk is full"));
   confab_test_spin (300);
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 0);
-  g_assert_cmpuint (count_frames (server, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 0);
-  g_assert_cmpuint (count_frames (server, CONFAB_REQ_PUBLISH_EVENT, "xxxxxxxx"), ==, 0);
+  g_assert_cmpuint (session_test_count_frames (server, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 0);
+  g_assert_cmpuint (session_test_count_frames (server, CONFAB_REQ_PUBLISH_EVENT, "xxxxxxxx"), ==, 0);
 
   small = confab_session_send_text (session, "short enough");
   g_assert_nonnull (small);
@@ -129,7 +69,7 @@ test_unsaved_message_not_queued (void)
   confab_session_stop (session);
   g_clear_object (&session);
   g_object_unref (store);
-  max_pages = 0;
+  store_test_set_max_pages (0);
   confab_server_shutdown (server);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -141,7 +81,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  sqlite3_auto_extension ((void (*) (void)) limit_pages);
+  sqlite3_auto_extension ((void (*) (void)) store_test_limit_pages);
 
   g_test_add_func ("/core/session/store/unsaved-message-not-queued", test_unsaved_message_not_queued);
 

@@ -8,112 +8,14 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "confab-test-util.h"
-#include "confab-session.h"
-#include "confab-server.h"
+#include "session-test-util.h"
 
-typedef struct
-{
-  ConfabServer *server;
-  char *base_url;
-  ConfabAccount *account;
-  ConfabSession *session;
-  GArray *states;           /* of ConfabSessionState, every change */
-} Fixture;
-
-static void
-state_cb (ConfabSession *session,
-          GParamSpec    *pspec,
-          Fixture       *f)
-{
-  ConfabSessionState state = confab_session_get_state (session);
-
-  g_array_append_val (f->states, state);
-}
-
-static ConfabSession *
-new_session (Fixture *f)
-{
-  ConfabSession *session = confab_session_new (f->account, NULL);
-
-  confab_session_set_timings (session, 30, 50, 400, 200);
-  return session;
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->server = confab_server_new ();
-  g_assert_true (confab_server_listen (f->server, 0, &error));
-  g_assert_no_error (error);
-  f->base_url = confab_server_dup_base_url (f->server);
-
-  /* The same path as a real account: CSDS for the domains, signup for the token. */
-  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
-  confab_account_set_csds (f->account, f->base_url);
-
-  f->states = g_array_new (FALSE, FALSE, sizeof (ConfabSessionState));
-  f->session = new_session (f);
-  g_signal_connect (f->session, "notify::state", G_CALLBACK (state_cb), f);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  if (f->session != NULL)
-    confab_session_stop (f->session);
-  g_clear_object (&f->session);
-  g_clear_object (&f->account);
-  confab_server_shutdown (f->server);
-  g_clear_object (&f->server);
-  g_free (f->base_url);
-  g_array_unref (f->states);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
+typedef SessionFixture Fixture;
 
 static void
 wait_online (ConfabSession *session)
 {
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (session) == CONFAB_SESSION_ONLINE, 10000);
-}
-
-/* The messages of the list, not the rows for events of the conversation (an agent joined,
- * it closed): those have tests of their own. */
-static guint
-n_messages (ConfabSession *session)
-{
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (session));
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(ConfabMessage) m = g_list_model_get_item (model, i);
-
-      n += !confab_message_is_event (m);
-    }
-  return n;
-}
-
-static ConfabMessage *
-message_at (ConfabSession *session,
-            guint          i)
-{
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (session));
-
-  for (guint j = 0; j < g_list_model_get_n_items (model); j++)
-    {
-      ConfabMessage *m = g_list_model_get_item (model, j);
-
-      g_object_unref (m);  /* the list keeps it alive */
-      if (!confab_message_is_event (m) && i-- == 0)
-        return m;
-    }
-  g_assert_not_reached ();
 }
 
 /* Sequences the consumer published receipts with, one array entry per sequence per frame. */
@@ -149,25 +51,6 @@ receipt_sequences (Fixture    *f,
   return seqs;
 }
 
-static guint
-count_frames (Fixture    *f,
-              const char *type,
-              const char *needle)
-{
-  g_autoptr(JsonNode) log = confab_server_dup_frame_log (f->server, type, NULL);
-  JsonArray *entries = json_node_get_array (log);
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (entries); i++)
-    {
-      g_autofree char *text = json_to_string (json_array_get_element (entries, i), FALSE);
-
-      if (needle == NULL || strstr (text, needle) != NULL)
-        n++;
-    }
-  return n;
-}
-
 static gboolean
 has_duplicates (GArray *seqs)
 {
@@ -182,12 +65,8 @@ has_duplicates (GArray *seqs)
 static ConfabMessage *
 start_conversation (Fixture *f)
 {
-  ConfabMessage *first;
+  ConfabMessage *first = session_test_start_conversation (f->session);
 
-  confab_session_start (f->session);
-  wait_online (f->session);
-  first = confab_session_send_text (f->session, "Hello, I need help");
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
   g_assert_cmpint (confab_session_get_conversation_status (f->session), ==, CONFAB_CONVERSATION_OPEN);
   return first;
 }
@@ -209,10 +88,10 @@ test_states_and_first_message (Fixture       *f,
   g_assert_true (confab_account_get_anonymous (f->account));
 
   /* one row: the echo of the message did not add a second */
-  g_assert_cmpuint (n_messages (f->session), ==, 1);
+  g_assert_cmpuint (session_test_n_messages (f->session), ==, 1);
   g_assert_true (confab_message_get_own (first));
   g_assert_cmpint (confab_message_get_sequence (first), ==, 0);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
 }
 
 static void
@@ -234,17 +113,17 @@ test_offline_delivery (Fixture       *f,
   g_assert_no_error (error);
 
   /* A new session with the same identity finds the open conversation and its history. */
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_start (later);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 3, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == 3, 10000);
   g_assert_cmpstr (confab_session_get_conversation_id (later), ==, conversation);
-  g_assert_true (confab_message_get_own (message_at (later, 0)));
-  g_assert_false (confab_message_get_own (message_at (later, 1)));
-  g_assert_false (confab_message_get_own (message_at (later, 2)));
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 2)), ==, "I found your order.");
-  g_assert_cmpstr (confab_message_get_originator_id (message_at (later, 1)), ==,
+  g_assert_true (confab_message_get_own (session_test_message_at (later, 0)));
+  g_assert_false (confab_message_get_own (session_test_message_at (later, 1)));
+  g_assert_false (confab_message_get_own (session_test_message_at (later, 2)));
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 2)), ==, "I found your order.");
+  g_assert_cmpstr (confab_message_get_originator_id (session_test_message_at (later, 1)), ==,
                    confab_server_get_agent_id (f->server));
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
   confab_session_stop (later);
 }
 
@@ -272,7 +151,7 @@ test_receipts_both_ways (Fixture       *f,
       seqs[i] = confab_server_agent_send_text (f->server, conversation, text, &error);
       g_assert_no_error (error);
     }
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 6, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 6, 10000);
   CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &accept_frames))->len == 5 ||
                           (g_array_unref (accepts), FALSE), 10000);
   g_assert_cmpuint (accept_frames, ==, 1);
@@ -281,8 +160,8 @@ test_receipts_both_ways (Fixture       *f,
 
   /* READ only for what the person saw; own messages never. */
   g_ptr_array_add (seen, first);
-  g_ptr_array_add (seen, message_at (f->session, 1));
-  g_ptr_array_add (seen, message_at (f->session, 2));
+  g_ptr_array_add (seen, session_test_message_at (f->session, 1));
+  g_ptr_array_add (seen, session_test_message_at (f->session, 2));
   confab_session_mark_read (f->session, seen);
   confab_session_mark_read (f->session, seen);
   CONFAB_TEST_WAIT_UNTIL ((reads = receipt_sequences (f, "READ", &read_frames))->len == 2 ||
@@ -293,7 +172,7 @@ test_receipts_both_ways (Fixture       *f,
   g_assert_cmpuint (reads->len, ==, 2);
   g_assert_cmpuint (read_frames, ==, 1);
   g_assert_cmpint (g_array_index (reads, gint64, 0), ==, seqs[0]);
-  g_assert_true (confab_message_get_read_sent (message_at (f->session, 1)));
+  g_assert_true (confab_message_get_read_sent (session_test_message_at (f->session, 1)));
 
   /* The agent's receipts move the own message forward. */
   confab_server_agent_send_receipt (f->server, conversation, CONFAB_RECEIPT_ACCEPT,
@@ -323,8 +202,8 @@ test_read_receipts_off (Fixture       *f,
   confab_session_set_send_read_receipts (f->session, FALSE);
   confab_server_agent_send_text (f->server, NULL, "hi", &error);
   g_assert_no_error (error);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
-  g_ptr_array_add (seen, message_at (f->session, 1));
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 2, 10000);
+  g_ptr_array_add (seen, session_test_message_at (f->session, 1));
   confab_session_mark_read (f->session, seen);
   confab_test_spin (300);
   reads = receipt_sequences (f, "READ", &frames);
@@ -347,10 +226,10 @@ test_reconnect_resumes (Fixture       *f,
 
   start_conversation (f);
   confab_server_agent_send_text (f->server, NULL, "before the drop", &error);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (message_at (f->session, 1)), 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (session_test_message_at (f->session, 1)), 10000);
   confab_test_spin (100);
-  subscribes_before = count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, NULL);
+  subscribes_before = session_test_count_frames (f->server, CONFAB_REQ_SUBSCRIBE_MESSAGING, NULL);
 
   /* The service drops the socket; while the session waits, the agent writes and the person too. */
   confab_server_set_refuse_tokens (f->server, FALSE);
@@ -363,14 +242,14 @@ test_reconnect_resumes (Fixture       *f,
 
   wait_online (f->session);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (queued) == CONFAB_DELIVERY_SENT, 10000);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 4, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 4, 10000);
   g_assert_cmpuint (confab_session_get_reconnects (f->session), >=, 1);
-  g_assert_cmpstr (confab_message_get_text (message_at (f->session, 2)), ==, "while you were away");
-  g_assert_true (message_at (f->session, 3) == queued);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (f->session, 2)), ==, "while you were away");
+  g_assert_true (session_test_message_at (f->session, 3) == queued);
 
   /* resubscribed from the last sequence held + 1 */
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, NULL), ==, subscribes_before + 1);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, "\"fromSeq\":0"), ==, 1);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_SUBSCRIBE_MESSAGING, NULL), ==, subscribes_before + 1);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_SUBSCRIBE_MESSAGING, "\"fromSeq\":0"), ==, 1);
 
   /* every agent message accepted exactly once */
   CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &frames))->len == 2 ||
@@ -401,17 +280,17 @@ test_reconnect_during_replay (Fixture       *f,
     }
   confab_server_set_replay_chunk_size (f->server, 50);
 
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_start (later);
   /* drop the socket when part of the history has arrived */
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) > 100, 10000);
-  g_assert_cmpuint (n_messages (later), <, n + 1);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) > 100, 10000);
+  g_assert_cmpuint (session_test_n_messages (later), <, n + 1);
   confab_server_drop_consumers (f->server, NULL, 0, NULL);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == n + 1, 20000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == n + 1, 20000);
   confab_test_spin (300);
-  g_assert_cmpuint (n_messages (later), ==, n + 1);
+  g_assert_cmpuint (session_test_n_messages (later), ==, n + 1);
   for (guint i = 1; i <= n; i += 199)
-    g_assert_cmpint (confab_message_get_sequence (message_at (later, i)), ==, i);
+    g_assert_cmpint (confab_message_get_sequence (session_test_message_at (later, i)), ==, i);
 
   CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &frames))->len >= n ||
                           (g_array_unref (accepts), FALSE), 20000);
@@ -438,10 +317,10 @@ test_replay_items_changed (Fixture       *f,
   g_assert_no_error (error);
   /* the service sends at most 200 events or 96 KiB a notification */
 
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   list = confab_session_get_messages (later);
   confab_session_start (later);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == n + 1, 30000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == n + 1, 30000);
   /* one items-changed per notification, not per message: 10,001 events in at least 51
    * notifications; one signal each, and never more than a handful beyond that */
   g_assert_cmpuint (confab_message_list_get_n_items_changed (list), >=, 1);
@@ -465,14 +344,14 @@ test_agent_closes (Fixture       *f,
   start_conversation (f);
   old_conversation = g_strdup (confab_session_get_conversation_id (f->session));
   confab_server_agent_send_text (f->server, NULL, "Anything else?", &error);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 2, 10000);
   g_assert_true (confab_server_agent_close (f->server, old_conversation, CONFAB_CLOSE_REASON_AGENT, &error));
   g_assert_no_error (error);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 10000);
   g_assert_cmpint (confab_session_get_close_reason (f->session), ==, CONFAB_CLOSE_REASON_AGENT);
 
   /* nothing into the closed conversation */
-  g_ptr_array_add (seen, message_at (f->session, 1));
+  g_ptr_array_add (seen, session_test_message_at (f->session, 1));
   confab_session_mark_read (f->session, seen);
   confab_test_spin (200);
   reads = receipt_sequences (f, "READ", &frames);
@@ -483,7 +362,7 @@ test_agent_closes (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (after) == CONFAB_DELIVERY_SENT, 10000);
   g_assert_cmpstr (confab_session_get_conversation_id (f->session), !=, old_conversation);
   g_assert_cmpint (confab_session_get_conversation_status (f->session), ==, CONFAB_CONVERSATION_OPEN);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 2);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 2);
 }
 
 static void
@@ -516,8 +395,8 @@ test_typing (Fixture       *f,
   confab_session_set_typing (f->session, TRUE);
   confab_session_set_typing (f->session, TRUE);
   confab_session_set_typing (f->session, TRUE);
-  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACTIVE\"") == 1, 10000);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"COMPOSING\""), ==, 1);
+  CONFAB_TEST_WAIT_UNTIL (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"ACTIVE\"") == 1, 10000);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"COMPOSING\""), ==, 1);
 }
 
 static void
@@ -670,8 +549,8 @@ test_echo_then_drop_sends_once (Fixture       *f,
   wait_online (f->session);
   confab_test_spin (800);
 
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "only once, please"), ==, 1);
-  g_assert_cmpuint (n_messages (f->session), ==, 2);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "only once, please"), ==, 1);
+  g_assert_cmpuint (session_test_n_messages (f->session), ==, 2);
   g_assert_cmpint (confab_message_get_delivery_state (message), ==, CONFAB_DELIVERY_SENT);
 
   /* and the agent's receipt for it still lands on the right row */
@@ -696,8 +575,8 @@ test_lost_before_stored_sent_after_reconnect (Fixture       *f,
   wait_online (f->session);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_SENT, 10000);
   confab_test_spin (500);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "written while away"), ==, 1);
-  g_assert_cmpuint (n_messages (f->session), ==, 2);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "written while away"), ==, 1);
+  g_assert_cmpuint (session_test_n_messages (f->session), ==, 2);
 }
 
 static void
@@ -714,17 +593,17 @@ test_busy_service_retried (Fixture       *f,
   start = g_get_monotonic_time ();
   message = confab_session_send_text (f->session, "are you busy?");
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_SENT, 15000);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "are you busy?"), ==, 3);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "are you busy?"), ==, 3);
   /* with growing pauses: 1 s, then 2 s */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 3 * G_USEC_PER_SEC);
-  g_assert_cmpuint (n_messages (f->session), ==, 2);
+  g_assert_cmpuint (session_test_n_messages (f->session), ==, 2);
 
   /* a 4xx is not retried */
   confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 403, 1);
   message = confab_session_send_text (f->session, "forbidden words");
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_FAILED, 10000);
   confab_test_spin (300);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "forbidden words"), ==, 1);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "forbidden words"), ==, 1);
 
   /* and Retry sends it again */
   confab_session_retry_message (f->session, message);
@@ -785,8 +664,8 @@ test_restart_shows_history_then_catches_up (Fixture       *f,
   conversation = g_strdup (confab_session_get_conversation_id (f->session));
   confab_server_agent_send_text (f->server, NULL, "first answer", &error);
   confab_server_agent_send_text (f->server, NULL, "second answer", &error);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 3, 10000);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (message_at (f->session, 2)), 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 3, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (session_test_message_at (f->session, 2)), 10000);
   confab_test_spin (200);
 
   /* Confab quits; the agent writes once more meanwhile. */
@@ -798,21 +677,21 @@ test_restart_shows_history_then_catches_up (Fixture       *f,
 
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_set_store (later, store);
   confab_session_start (later);
 
   /* The history is there before the socket is: the restored rows come first. */
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) >= 3, 10000);
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 2)), ==, "second answer");
-  g_assert_true (confab_message_get_own (message_at (later, 0)));
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) >= 3, 10000);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 2)), ==, "second answer");
+  g_assert_true (confab_message_get_own (session_test_message_at (later, 0)));
 
   /* then it catches up from the last sequence held, and nothing comes twice */
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 4, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == 4, 10000);
   g_assert_cmpstr (confab_session_get_conversation_id (later), ==, conversation);
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 3)), ==, "while Confab was closed");
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, "\"fromSeq\":0"), ==, 1);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 3)), ==, "while Confab was closed");
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_SUBSCRIBE_MESSAGING, "\"fromSeq\":0"), ==, 1);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 1);
   CONFAB_TEST_WAIT_UNTIL ((accepts = receipt_sequences (f, "ACCEPT", &frames))->len == 3 ||
                           (g_array_unref (accepts), FALSE), 10000);
   confab_test_spin (300);
@@ -848,7 +727,7 @@ test_unanswered_accept_sent_after_restart (Fixture       *f,
   confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1);
   sequence = confab_server_agent_send_text (f->server, NULL, "answered while the service failed", &error);
   g_assert_no_error (error);
-  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 1, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 1, 10000);
   confab_test_spin (300);
   accepts = receipt_sequences (f, "ACCEPT", &frames);
   g_assert_cmpuint (frames, ==, 1);
@@ -861,10 +740,10 @@ test_unanswered_accept_sent_after_restart (Fixture       *f,
 
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_set_store (later, store);
   confab_session_start (later);
-  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 2, 10000);
   accepts = receipt_sequences (f, "ACCEPT", &frames);
   g_assert_cmpuint (frames, ==, 2);
   g_assert_cmpint (g_array_index (accepts, gint64, accepts->len - 1), ==, sequence);
@@ -893,7 +772,7 @@ test_outbox_survives_restart (Fixture       *f,
   /* The service is failing when the person writes; Confab quits before it recovers. */
   confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1000);
   waiting = confab_session_send_text (f->session, "do not lose me");
-  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "do not lose me") >= 1, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "do not lose me") >= 1, 10000);
   g_assert_cmpint (confab_message_get_delivery_state (waiting), <, CONFAB_DELIVERY_SENT);
   confab_session_stop (f->session);
   g_clear_object (&f->session);
@@ -903,15 +782,15 @@ test_outbox_survives_restart (Fixture       *f,
   /* Next start: the message is back, queued, and goes once. */
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_set_store (later, store);
   confab_session_start (later);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 2, 10000);
-  waiting = message_at (later, 1);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == 2, 10000);
+  waiting = session_test_message_at (later, 1);
   g_assert_cmpstr (confab_message_get_text (waiting), ==, "do not lose me");
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (waiting) == CONFAB_DELIVERY_SENT, 15000);
   confab_test_spin (300);
-  g_assert_cmpuint (n_messages (later), ==, 2);
+  g_assert_cmpuint (session_test_n_messages (later), ==, 2);
   n = count_in_state (f, "do not lose me");
   g_assert_cmpuint (n, ==, 1);
 
@@ -921,14 +800,14 @@ test_outbox_survives_restart (Fixture       *f,
   g_clear_object (&store);
   store = confab_store_new (path, &error);
   {
-    g_autoptr(ConfabSession) third = new_session (f);
+    g_autoptr(ConfabSession) third = session_fixture_new_session (f);
 
     confab_session_set_store (third, store);
     confab_session_start (third);
     wait_online (third);
     confab_test_spin (500);
-    g_assert_cmpuint (n_messages (third), ==, 2);
-    g_assert_cmpint (confab_message_get_delivery_state (message_at (third, 1)), >=, CONFAB_DELIVERY_SENT);
+    g_assert_cmpuint (session_test_n_messages (third), ==, 2);
+    g_assert_cmpint (confab_message_get_delivery_state (session_test_message_at (third, 1)), >=, CONFAB_DELIVERY_SENT);
     confab_session_stop (third);
   }
   g_clear_object (&store);
@@ -960,11 +839,11 @@ test_offline_start_keeps_everything (Fixture       *f,
   /* Next start with no service at all: the history shows, and what is written is kept. */
   confab_server_shutdown (f->server);
   store = confab_store_new (path, &error);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_set_store (later, store);
   confab_session_start (later);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 1, 10000);
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, "Hello, I need help");
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == 1, 10000);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 0)), ==, "Hello, I need help");
   offline = confab_session_send_text (later, "written with no network");
   g_assert_cmpint (confab_message_get_delivery_state (offline), ==, CONFAB_DELIVERY_QUEUED);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_WAITING, 10000);
@@ -973,12 +852,12 @@ test_offline_start_keeps_everything (Fixture       *f,
   g_clear_object (&store);
 
   store = confab_store_new (path, &error);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   confab_session_set_store (later, store);
   confab_session_start (later);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 2, 10000);
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 1)), ==, "written with no network");
-  g_assert_cmpint (confab_message_get_delivery_state (message_at (later, 1)), ==, CONFAB_DELIVERY_QUEUED);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == 2, 10000);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 1)), ==, "written with no network");
+  g_assert_cmpint (confab_message_get_delivery_state (session_test_message_at (later, 1)), ==, CONFAB_DELIVERY_QUEUED);
   confab_session_stop (later);
   g_clear_object (&later);
   g_clear_object (&store);
@@ -1005,14 +884,14 @@ test_new_identity_keeps_queue_once (Fixture       *f,
   first_consumer = g_strdup (confab_session_get_consumer_id (f->session));
   confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1);
   waiting = confab_session_send_text (f->session, "still waiting");
-  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "still waiting") == 1, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "still waiting") == 1, 10000);
   confab_server_drop_consumers (f->server, NULL, 4407, "identity expired");
   CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (confab_session_get_consumer_id (f->session), first_consumer) != 0, 10000);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (waiting) == CONFAB_DELIVERY_SENT, 15000);
   confab_test_spin (500);
 
-  for (guint i = 0; i < n_messages (f->session); i++)
-    if (g_strcmp0 (confab_message_get_text (message_at (f->session, i)), "still waiting") == 0)
+  for (guint i = 0; i < session_test_n_messages (f->session); i++)
+    if (g_strcmp0 (confab_message_get_text (session_test_message_at (f->session, i)), "still waiting") == 0)
       rows_with_text++;
   g_assert_cmpuint (rows_with_text, ==, 1);
   g_assert_cmpuint (count_in_state (f, "still waiting"), ==, 1);
@@ -1084,7 +963,7 @@ test_restart_pages_history (Fixture       *f,
   confab_server_fail_requests (f->server, CONFAB_REQ_PUBLISH_EVENT, 503, 1);
   unacknowledged = confab_server_agent_send_text (f->server, NULL, "answer 0", &error);
   g_assert_no_error (error);
-  CONFAB_TEST_WAIT_UNTIL (count_frames (f, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 1, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"ACCEPT\"") == 1, 10000);
   for (guint i = 1; i < LONG_HISTORY; i++)
     {
       g_autofree char *text = g_strdup_printf ("answer %u", i);
@@ -1092,11 +971,11 @@ test_restart_pages_history (Fixture       *f,
       confab_server_agent_send_text (f->server, NULL, text, &error);
       g_assert_no_error (error);
     }
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == LONG_HISTORY + 1, 20000);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (message_at (f->session, LONG_HISTORY)), 10000);
-  g_assert_false (confab_message_get_accept_sent (message_at (f->session, 1)));
-  for (guint i = 0; i < n_messages (f->session); i++)
-    highest = MAX (highest, confab_message_get_sequence (message_at (f->session, i)));
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == LONG_HISTORY + 1, 20000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (session_test_message_at (f->session, LONG_HISTORY)), 10000);
+  g_assert_false (confab_message_get_accept_sent (session_test_message_at (f->session, 1)));
+  for (guint i = 0; i < session_test_n_messages (f->session); i++)
+    highest = MAX (highest, confab_message_get_sequence (session_test_message_at (f->session, i)));
   confab_test_spin (200);
 
   /* Confab quits; meanwhile the agent reads the first message and writes once more. */
@@ -1110,7 +989,7 @@ test_restart_pages_history (Fixture       *f,
 
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
-  later = new_session (f);
+  later = session_fixture_new_session (f);
   list = confab_session_get_messages (later);
   g_signal_connect (list, "items-changed", G_CALLBACK (page_cb), &signals);
   confab_session_set_store (later, store);
@@ -1118,21 +997,21 @@ test_restart_pages_history (Fixture       *f,
   confab_session_start (later);
 
   /* the newest page comes first, alone */
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) > 0, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) > 0, 10000);
   g_assert_false (confab_session_get_loading_history (later));
-  g_assert_cmpuint (n_messages (later), ==, CONFAB_STORE_PAGE_SIZE);
+  g_assert_cmpuint (session_test_n_messages (later), ==, CONFAB_STORE_PAGE_SIZE);
   g_assert_true (confab_message_list_get_has_older (list));
   {
     g_autofree char *text = g_strdup_printf ("answer %u", LONG_HISTORY - CONFAB_STORE_PAGE_SIZE);
 
-    g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, text);
+    g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 0)), ==, text);
   }
 
   /* then the dialog resumes after the last event on disk */
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == CONFAB_STORE_PAGE_SIZE + 1, 10000);
-  g_assert_cmpstr (confab_message_get_text (message_at (later, CONFAB_STORE_PAGE_SIZE)), ==, "while Confab was closed");
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == CONFAB_STORE_PAGE_SIZE + 1, 10000);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, CONFAB_STORE_PAGE_SIZE)), ==, "while Confab was closed");
   from = g_strdup_printf ("\"fromSeq\":%" G_GINT64_FORMAT "}", highest + 1);
-  g_assert_cmpuint (count_frames (f, CONFAB_REQ_SUBSCRIBE_MESSAGING, from), ==, 1);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_SUBSCRIBE_MESSAGING, from), ==, 1);
 
   /* the old answer not acknowledged: its ACCEPT goes now (the failed one was the first) */
   CONFAB_TEST_WAIT_UNTIL (accepts_for (f, unacknowledged) == 2, 10000);
@@ -1157,21 +1036,21 @@ test_restart_pages_history (Fixture       *f,
   g_assert_cmpuint (pages, ==, 2);
   confab_session_load_older (later);
   g_assert_false (confab_session_get_loading_older (later));
-  g_assert_cmpuint (n_messages (later), ==, LONG_HISTORY + 2);
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, "Hello, I need help");
+  g_assert_cmpuint (session_test_n_messages (later), ==, LONG_HISTORY + 2);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 0)), ==, "Hello, I need help");
   for (guint i = 0; i < LONG_HISTORY; i++)
     {
       g_autofree char *text = g_strdup_printf ("answer %u", i);
 
-      g_assert_cmpstr (confab_message_get_text (message_at (later, i + 1)), ==, text);
+      g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, i + 1)), ==, text);
     }
-  for (guint i = 1; i < n_messages (later); i++)
-    g_assert_cmpint (confab_message_get_sequence (message_at (later, i - 1)), <,
-                     confab_message_get_sequence (message_at (later, i)));
+  for (guint i = 1; i < session_test_n_messages (later); i++)
+    g_assert_cmpint (confab_message_get_sequence (session_test_message_at (later, i - 1)), <,
+                     confab_message_get_sequence (session_test_message_at (later, i)));
   /* what happened to the rows while they were not loaded */
-  g_assert_cmpint (confab_message_get_delivery_state (message_at (later, 0)), ==, CONFAB_DELIVERY_READ);
-  g_assert_true (confab_message_get_accept_sent (message_at (later, 1)));
-  g_assert_cmpint (confab_message_get_sequence (message_at (later, 1)), ==, unacknowledged);
+  g_assert_cmpint (confab_message_get_delivery_state (session_test_message_at (later, 0)), ==, CONFAB_DELIVERY_READ);
+  g_assert_true (confab_message_get_accept_sent (session_test_message_at (later, 1)));
+  g_assert_cmpint (confab_message_get_sequence (session_test_message_at (later, 1)), ==, unacknowledged);
   confab_test_spin (300);
   g_assert_cmpuint (accepts_for (f, unacknowledged), ==, 2);
 
@@ -1180,7 +1059,7 @@ test_restart_pages_history (Fixture       *f,
 
   /* and on disk: the next run has nothing to acknowledge */
   {
-    g_autoptr(ConfabSession) third = new_session (f);
+    g_autoptr(ConfabSession) third = session_fixture_new_session (f);
 
     confab_session_set_store (third, store);
     confab_session_start (third);
@@ -1212,7 +1091,7 @@ test_anonymous_restart_shows_last_identity (Fixture       *f,
   start_conversation (f);
   first_consumer = g_strdup (confab_session_get_consumer_id (f->session));
   confab_server_agent_send_text (f->server, NULL, "an answer", &error);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (f->session) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 2, 10000);
   confab_session_stop (f->session);
   g_clear_object (&f->session);
 
@@ -1224,8 +1103,8 @@ test_anonymous_restart_shows_last_identity (Fixture       *f,
   confab_session_start (later);
   wait_online (later);
   g_assert_cmpstr (confab_session_get_consumer_id (later), !=, first_consumer);
-  g_assert_cmpuint (n_messages (later), ==, 2);
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 1)), ==, "an answer");
+  g_assert_cmpuint (session_test_n_messages (later), ==, 2);
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 1)), ==, "an answer");
   g_assert_null (confab_session_get_conversation_id (later));
   confab_session_stop (later);
   g_clear_object (&later);
@@ -1239,10 +1118,10 @@ test_anonymous_restart_shows_last_identity (Fixture       *f,
   confab_session_set_timings (later, 30, 5000, 5000, 200);
   confab_session_set_store (later, store);
   confab_session_start (later);
-  CONFAB_TEST_WAIT_UNTIL (n_messages (later) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (later) == 2, 10000);
   g_assert_null (confab_session_get_consumer_id (later));
   g_assert_false (confab_session_get_loading_history (later));
-  g_assert_cmpstr (confab_message_get_text (message_at (later, 0)), ==, "Hello, I need help");
+  g_assert_cmpstr (confab_message_get_text (session_test_message_at (later, 0)), ==, "Hello, I need help");
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_WAITING, 10000);
   confab_session_stop (later);
   g_clear_object (&later);
@@ -1339,7 +1218,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add ("/core/session/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/core/session/" path, Fixture, NULL, session_fixture_setup, func, session_fixture_teardown)
   ADD ("states-and-first-message", test_states_and_first_message);
   ADD ("offline-delivery", test_offline_delivery);
   ADD ("receipts-both-ways", test_receipts_both_ways);

@@ -375,17 +375,13 @@ test_corrupt_version_1 (void)
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autofree char *aside = NULL;
   ConfabStore *store;
-  sqlite3 *db = NULL;
 
   /* back to the schema of version 1, every row as it was */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "DROP INDEX events_unaccepted; DROP INDEX events_agent; DROP INDEX events_by_local_id;"
-                                 "DROP TABLE dialogs; DROP TABLE identities;"
-                                 "CREATE INDEX events_by_conversation ON events (account, consumer, conversation);"
-                                 "PRAGMA user_version = 1; PRAGMA wal_checkpoint (TRUNCATE);",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store_test_exec (path,
+                   "DROP INDEX events_unaccepted; DROP INDEX events_agent; DROP INDEX events_by_local_id;"
+                   "DROP TABLE dialogs; DROP TABLE identities;"
+                   "CREATE INDEX events_by_conversation ON events (account, consumer, conversation);"
+                   "PRAGMA user_version = 1; PRAGMA wal_checkpoint (TRUNCATE);");
 
   history_leaves = leaf_pages (path, "events");
   outbox_leaves = leaf_pages (path, "outbox");
@@ -587,40 +583,6 @@ test_read_only (void)
   }
 }
 
-/* A full disk, played by SQLite's page limit: every connection opened while max_pages is set
- * may not grow past it. */
-static int max_pages;
-
-static int
-limit_pages (sqlite3                     *db,
-             const char                 **message,
-             const sqlite3_api_routines  *api)
-{
-  if (max_pages > 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %d", max_pages);
-
-      sqlite3_exec (db, sql, NULL, NULL, NULL);
-    }
-  return SQLITE_OK;
-}
-
-static int
-page_count (const char *path)
-{
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-  int count;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  count = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return count;
-}
-
 static void
 test_full_disk (void)
 {
@@ -637,7 +599,7 @@ test_full_disk (void)
   ConfabStore *store;
 
   g_array_unref (fill_history (path));
-  max_pages = page_count (path);
+  store_test_set_max_pages (store_test_page_count (path));
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
   g_signal_connect (store, "error", G_CALLBACK (signal_cb), &reported);
@@ -671,7 +633,7 @@ test_full_disk (void)
   g_object_unref (store);
 
   /* Space again: the same message goes in, next to the others. */
-  max_pages = 0;
+  store_test_set_max_pages (0);
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
   g_assert_true (confab_store_outbox_put (store, ACCOUNT, CONSUMER, message, &error));
@@ -693,7 +655,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  sqlite3_auto_extension ((void (*) (void)) limit_pages);
+  sqlite3_auto_extension ((void (*) (void)) store_test_limit_pages);
 
   g_test_add_func ("/core/store/faults/not-sqlite", test_not_sqlite);
   g_test_add_func ("/core/store/faults/corrupt-pages-at-open", test_corrupt_pages_at_open);

@@ -11,30 +11,6 @@
 #include "store-test-util.h"
 #include "confab-store-private.h"
 
-#define AGENT "agent-7"
-
-static ConfabMessage *
-message (const char *dialog,
-         gint64      sequence,
-         gboolean    own)
-{
-  g_autofree char *text = g_strdup_printf ("%s/%" G_GINT64_FORMAT, dialog, sequence);
-  ConfabMessageFields fields = {
-    .dialog_id = dialog, .conversation_id = dialog, .originator_id = own ? CONSUMER : AGENT,
-    .content_type = "text/plain", .text = text, .sequence = sequence,
-    .server_time = 1700000000000 + sequence, .own = own,
-    .role = own ? CONFAB_ROLE_CONSUMER : CONFAB_ROLE_ASSIGNED_AGENT,
-    .delivery_state = own ? CONFAB_DELIVERY_SENT : CONFAB_DELIVERY_QUEUED,
-  };
-
-  return confab_message_new (&fields);
-}
-
-static char *
-key_of (ConfabMessage *m)
-{
-  return g_strdup_printf ("%s/%" G_GINT64_FORMAT, confab_message_get_dialog_id (m), confab_message_get_sequence (m));
-}
 
 /* The whole history, page by page of limit, newest first, each page in list order: as
  * "dialog/sequence" keys, oldest first. */
@@ -50,7 +26,7 @@ walk_pages (ConfabStore *store,
 
   *n_pages = 1;
   for (guint i = 0; i < snapshot->messages->len; i++)
-    g_ptr_array_add (keys, key_of (g_ptr_array_index (snapshot->messages, i)));
+    g_ptr_array_add (keys, store_test_key_of (g_ptr_array_index (snapshot->messages, i)));
   g_assert_cmpuint (snapshot->messages->len, <=, CONFAB_STORE_PAGE_SIZE);
   if (snapshot->messages->len > 0)
     first = g_object_ref (g_ptr_array_index (snapshot->messages, 0));
@@ -69,7 +45,7 @@ walk_pages (ConfabStore *store,
       if (page->has_older)
         g_assert_cmpuint (page->messages->len, ==, limit);
       for (guint i = 0; i < page->messages->len; i++)
-        g_ptr_array_add (before, key_of (g_ptr_array_index (page->messages, i)));
+        g_ptr_array_add (before, store_test_key_of (g_ptr_array_index (page->messages, i)));
       g_ptr_array_extend_and_steal (before, g_steal_pointer (&keys));
       keys = g_steal_pointer (&before);
       g_set_object (&first, g_ptr_array_index (page->messages, 0));
@@ -102,7 +78,7 @@ test_page_sizes (void)
 
       g_assert_no_error (error);
       for (guint i = 0; i < sizes[s]; i++)
-        g_ptr_array_add (batch, message ("c1", i, i % 2));
+        g_ptr_array_add (batch, store_test_message ("c1", i, i % 2));
       save (store, batch);
       if (sizes[s] > 0)
         confab_store_save_conversation (store, ACCOUNT, CONSUMER, "c1");
@@ -140,7 +116,7 @@ test_page_sizes (void)
       if (sizes[s] >= 1)
         {
           /* before the very first message: an empty page, nothing older */
-          g_autoptr(ConfabMessage) oldest = message ("c1", 0, FALSE);
+          g_autoptr(ConfabMessage) oldest = store_test_message ("c1", 0, FALSE);
           g_autoptr(ConfabStorePage) page = store_test_load_older (store, CONSUMER, oldest, 10);
 
           g_assert_cmpuint (page->messages->len, ==, 0);
@@ -211,24 +187,24 @@ test_keyset_across_dialogs (void)
   for (guint d = 0; d < G_N_ELEMENTS (dialogs); d++)
     for (guint i = 0; i < dialogs[d].count; i++)
       {
-        g_autoptr(ConfabMessage) m = message (dialogs[d].dialog, 3 * i + 1, i % 3 == 0);
+        g_autoptr(ConfabMessage) m = store_test_message (dialogs[d].dialog, 3 * i + 1, i % 3 == 0);
 
-        g_ptr_array_add (expected, key_of (m));
+        g_ptr_array_add (expected, store_test_key_of (m));
       }
 
   /* zulu alone first; then everything but zulu's last rows, zulu again included; then
    * some of mike again: a dialog keeps the place of its first save */
   for (guint i = 0; i < 30; i++)
-    g_ptr_array_add (batch, message ("zulu", 3 * i + 1, i % 3 == 0));
+    g_ptr_array_add (batch, store_test_message ("zulu", 3 * i + 1, i % 3 == 0));
   save (store, batch);
   for (guint d = 0; d < G_N_ELEMENTS (dialogs); d++)
     for (guint i = 0; i < MIN (dialogs[d].count, 23); i++)
-      g_ptr_array_add (batch, message (dialogs[d].dialog, 3 * i + 1, i % 3 == 0));
+      g_ptr_array_add (batch, store_test_message (dialogs[d].dialog, 3 * i + 1, i % 3 == 0));
   for (guint i = 23; i < 40; i++)
-    g_ptr_array_add (batch, message ("mike", 3 * i + 1, i % 3 == 0));
+    g_ptr_array_add (batch, store_test_message ("mike", 3 * i + 1, i % 3 == 0));
   save (store, batch);
   for (guint i = 0; i < 5; i++)
-    g_ptr_array_add (batch, message ("mike", 3 * i + 1, i % 3 == 0));
+    g_ptr_array_add (batch, store_test_message ("mike", 3 * i + 1, i % 3 == 0));
   save (store, batch);
 
   for (guint l = 0; l < G_N_ELEMENTS (limits); l++)
@@ -264,15 +240,15 @@ test_unread_before (void)
    * conversation 4 unread agent messages before the newest page, which is all unread */
   for (guint i = 0; i < 3; i++)
     {
-      ConfabMessage *m = message ("a", seq++, FALSE);
+      ConfabMessage *m = store_test_message ("a", seq++, FALSE);
 
       confab_message_set_read_sent (m, TRUE);
       g_ptr_array_add (batch, m);
     }
   for (guint i = 0; i < 8; i++)
-    g_ptr_array_add (batch, message ("a", seq++, i % 3 == 1));
+    g_ptr_array_add (batch, store_test_message ("a", seq++, i % 3 == 1));
   for (guint i = 0; i < 4 + CONFAB_STORE_PAGE_SIZE; i++)
-    g_ptr_array_add (batch, message ("b", i, FALSE));
+    g_ptr_array_add (batch, store_test_message ("b", i, FALSE));
   save (store, batch);
 
   snapshot = store_test_load (store, CONSUMER);
@@ -293,7 +269,7 @@ test_unread_before (void)
 
   /* more than the limit */
   for (guint i = 0; i < CONFAB_STORE_UNREAD_MAX + 10 + CONFAB_STORE_PAGE_SIZE; i++)
-    g_ptr_array_add (batch, message ("c", i, FALSE));
+    g_ptr_array_add (batch, store_test_message ("c", i, FALSE));
   save (store, batch);
   snapshot = store_test_load (store, CONSUMER);
   g_assert_cmpuint (snapshot->n_unread_before, ==, CONFAB_STORE_UNREAD_MAX);
@@ -327,11 +303,11 @@ test_snapshot_beyond_the_page (void)
 
   g_assert_no_error (error);
   /* an old conversation with an agent message never acknowledged: not the current one */
-  g_ptr_array_add (batch, message ("old", 3, FALSE));
+  g_ptr_array_add (batch, store_test_message ("old", 3, FALSE));
   /* the current one: 200 messages, all acknowledged but 5, 17 and 150 (agent) */
   for (guint i = 0; i < 200; i++)
     {
-      ConfabMessage *m = message ("now", i, i % 2 == 1);
+      ConfabMessage *m = store_test_message ("now", i, i % 2 == 1);
 
       if (i % 2 == 0 && i != 4 && i != 16 && i != 150)
         confab_message_set_accept_sent (m, TRUE);
@@ -412,7 +388,7 @@ test_last_identity (void)
   g_assert_null (none->consumer_id);
   g_assert_cmpuint (none->messages->len, ==, 0);
 
-  g_ptr_array_add (batch, message ("c1", 0, FALSE));
+  g_ptr_array_add (batch, store_test_message ("c1", 0, FALSE));
   confab_store_save_messages (store, ACCOUNT, "earlier", batch);
   confab_store_save_messages (store, "another-account", "elsewhere", batch);
   confab_store_save_messages (store, ACCOUNT, CONSUMER, batch);
@@ -442,33 +418,18 @@ static void
 test_migrates_version_1 (void)
 {
   g_autofree char *path = store_test_temp_db ();
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autoptr(ConfabStoreSnapshot) last = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
   ConfabStore *store;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   guint n_pages = 0;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_string_append (sql,
                    "PRAGMA journal_mode = WAL;"
                    "BEGIN;"
-                   "CREATE TABLE events (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"
-                   " sequence INTEGER NOT NULL, conversation TEXT, originator TEXT, role INTEGER NOT NULL DEFAULT 0,"
-                   " own INTEGER NOT NULL DEFAULT 0, server_time INTEGER NOT NULL DEFAULT 0, content_type TEXT,"
-                   " text TEXT, placeholder INTEGER NOT NULL DEFAULT 0, delivery INTEGER NOT NULL DEFAULT 0,"
-                   " accept_sent INTEGER NOT NULL DEFAULT 0, read_sent INTEGER NOT NULL DEFAULT 0,"
-                   " local_id INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account, consumer, dialog, sequence));"
+                   STORE_TEST_V1_TABLES
                    "CREATE INDEX events_by_conversation ON events (account, consumer, conversation);"
-                   "CREATE TABLE outbox (local_id INTEGER PRIMARY KEY, account TEXT NOT NULL, consumer TEXT NOT NULL,"
-                   " text TEXT NOT NULL, created INTEGER NOT NULL, attempted INTEGER NOT NULL DEFAULT 0,"
-                   " failed INTEGER NOT NULL DEFAULT 0);"
-                   "CREATE TABLE conversations (account TEXT NOT NULL, consumer TEXT NOT NULL,"
-                   " conversation TEXT NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (account, consumer));"
                    "PRAGMA user_version = 1;");
   /* "zz" came first (70 rows), then "aa" (30), as a version 1 Confab wrote them; a row of
    * zz saved again later keeps its place; another identity has a conversation too */
@@ -499,8 +460,7 @@ test_migrates_version_1 (void)
                    "INSERT INTO conversations VALUES ('" ACCOUNT "', 'other', 'x', 100);"
                    "INSERT INTO conversations VALUES ('" ACCOUNT "', '" CONSUMER "', 'aa', 200);"
                    "COMMIT;");
-  g_assert_cmpint (sqlite3_exec (db, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store_test_exec (path, sql->str);
 
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
@@ -544,8 +504,8 @@ test_migrates_version_1 (void)
   {
     g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
 
-    g_ptr_array_add (batch, message ("bb", 0, FALSE));
-    g_ptr_array_add (batch, message ("zz", 70, FALSE));
+    g_ptr_array_add (batch, store_test_message ("bb", 0, FALSE));
+    g_ptr_array_add (batch, store_test_message ("zz", 70, FALSE));
     save (store, batch);
     snapshot = store_test_load (store, CONSUMER);
     g_assert_cmpstr (confab_message_get_text (g_ptr_array_index (snapshot->messages, 59)), ==, "bb/0");
@@ -554,18 +514,10 @@ test_migrates_version_1 (void)
   g_object_unref (store);
 
   /* the file says the current version and holds the index of the old version no more */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONFAB_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (store_test_query_int (path, "PRAGMA user_version"), ==, CONFAB_STORE_SCHEMA_VERSION);
   g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 3);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM sqlite_master WHERE name = 'events_by_conversation'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  g_assert_cmpint (store_test_query_int (path, "SELECT COUNT (*) FROM sqlite_master WHERE name = 'events_by_conversation'"),
+                   ==, 0);
 
   store_test_remove_db (path);
 }
@@ -586,7 +538,7 @@ test_query_plans (void)
 
   g_assert_no_error (error);
   for (guint i = 0; i < 500; i++)
-    g_ptr_array_add (batch, message (i < 250 ? "c1" : "c2", i, i % 2));
+    g_ptr_array_add (batch, store_test_message (i < 250 ? "c1" : "c2", i, i % 2));
   save (store, batch);
   confab_store_flush (store);
 

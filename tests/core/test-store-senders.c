@@ -10,22 +10,7 @@
 
 #include "store-test-util.h"
 
-#define AGENT "agent-7"
 #define OTHER_AGENT "agent-9"
-
-static ConfabMessage *
-message (const char *dialog,
-         gint64      sequence)
-{
-  g_autofree char *text = g_strdup_printf ("%s/%" G_GINT64_FORMAT, dialog, sequence);
-  ConfabMessageFields fields = {
-    .dialog_id = dialog, .conversation_id = dialog, .originator_id = AGENT,
-    .content_type = "text/plain", .text = text, .sequence = sequence,
-    .server_time = 1700000000000 + sequence, .role = CONFAB_ROLE_ASSIGNED_AGENT,
-  };
-
-  return confab_message_new (&fields);
-}
 
 static ConfabMessage *
 marker (ConfabMessageEvent event,
@@ -46,16 +31,6 @@ save (ConfabStore *store,
   g_ptr_array_set_size (batch, 0);
 }
 
-/* "dialog/sequence" for a message, "dialog+after:event" for an event */
-static char *
-key_of (ConfabMessage *m)
-{
-  if (confab_message_is_event (m))
-    return g_strdup_printf ("%s+%" G_GINT64_FORMAT ":%d", confab_message_get_dialog_id (m),
-                            confab_message_get_after_sequence (m), confab_message_get_event (m));
-  return g_strdup_printf ("%s/%" G_GINT64_FORMAT, confab_message_get_dialog_id (m), confab_message_get_sequence (m));
-}
-
 static char *
 keys_of (GPtrArray *messages,
          guint      from,
@@ -65,7 +40,7 @@ keys_of (GPtrArray *messages,
 
   for (guint i = from; i < to && i < messages->len; i++)
     {
-      g_autofree char *key = key_of (g_ptr_array_index (messages, i));
+      g_autofree char *key = store_test_key_of (g_ptr_array_index (messages, i));
 
       g_string_append_printf (keys, "%s%s", keys->len > 0 ? " " : "", key);
     }
@@ -99,7 +74,7 @@ test_events_in_pages (void)
 
   g_assert_no_error (error);
   for (gint64 i = 0; i < 150; i++)
-    g_ptr_array_add (batch, message ("c1", i));
+    g_ptr_array_add (batch, store_test_message ("c1", i, FALSE));
   g_ptr_array_add (batch, marker (CONFAB_MESSAGE_EVENT_AGENT_JOINED, "c1", -1));
   g_ptr_array_add (batch, marker (CONFAB_MESSAGE_EVENT_AGENT_JOINED, "c1", 10));
   g_ptr_array_add (batch, marker (CONFAB_MESSAGE_EVENT_AGENT_JOINED, "c1", 89));
@@ -109,7 +84,7 @@ test_events_in_pages (void)
   /* a second conversation: its first row is an event */
   g_ptr_array_add (batch, marker (CONFAB_MESSAGE_EVENT_NEW_CONVERSATION, "c2", -1));
   for (gint64 i = 0; i < 10; i++)
-    g_ptr_array_add (batch, message ("c2", i));
+    g_ptr_array_add (batch, store_test_message ("c2", i, FALSE));
   g_ptr_array_add (batch, marker (CONFAB_MESSAGE_EVENT_CLOSED, "c2", 9));
   /* saved twice: kept once */
   g_ptr_array_add (batch, marker (CONFAB_MESSAGE_EVENT_CLOSED, "c2", 9));
@@ -218,32 +193,17 @@ static void
 test_migrates_version_3 (void)
 {
   g_autofree char *path = store_test_temp_db ();
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GString) sql = g_string_new (NULL);
   ConfabStore *store;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   /* the schema of version 3, as that Confab made it */
   g_string_append (sql,
                    "PRAGMA journal_mode = WAL;"
                    "BEGIN;"
-                   "CREATE TABLE events (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"
-                   " sequence INTEGER NOT NULL, conversation TEXT, originator TEXT, role INTEGER NOT NULL DEFAULT 0,"
-                   " own INTEGER NOT NULL DEFAULT 0, server_time INTEGER NOT NULL DEFAULT 0, content_type TEXT,"
-                   " text TEXT, placeholder INTEGER NOT NULL DEFAULT 0, delivery INTEGER NOT NULL DEFAULT 0,"
-                   " accept_sent INTEGER NOT NULL DEFAULT 0, read_sent INTEGER NOT NULL DEFAULT 0,"
-                   " local_id INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account, consumer, dialog, sequence));"
-                   "CREATE TABLE outbox (local_id INTEGER PRIMARY KEY, account TEXT NOT NULL, consumer TEXT NOT NULL,"
-                   " text TEXT NOT NULL, created INTEGER NOT NULL, attempted INTEGER NOT NULL DEFAULT 0,"
-                   " failed INTEGER NOT NULL DEFAULT 0);"
-                   "CREATE TABLE conversations (account TEXT NOT NULL, consumer TEXT NOT NULL,"
-                   " conversation TEXT NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (account, consumer));"
+                   STORE_TEST_V1_TABLES
                    "CREATE TABLE dialogs (account TEXT NOT NULL, consumer TEXT NOT NULL, dialog TEXT NOT NULL,"
                    " position INTEGER NOT NULL, PRIMARY KEY (account, consumer, dialog));"
                    "CREATE UNIQUE INDEX dialogs_by_position ON dialogs (account, consumer, position);"
@@ -270,8 +230,7 @@ test_migrates_version_3 (void)
                    "INSERT INTO identities VALUES ('" ACCOUNT "', '" CONSUMER "', 1);"
                    "INSERT INTO conversations VALUES ('" ACCOUNT "', '" CONSUMER "', 'c1', 200);"
                    "COMMIT;");
-  g_assert_cmpint (sqlite3_exec (db, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store_test_exec (path, sql->str);
 
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
@@ -300,13 +259,8 @@ test_migrates_version_3 (void)
   g_assert_cmpstr (snapshot->agent_id, ==, AGENT);
   g_object_unref (store);
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONFAB_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (store_test_query_int (path, "PRAGMA user_version"), ==, CONFAB_STORE_SCHEMA_VERSION);
   g_assert_cmpint (CONFAB_STORE_SCHEMA_VERSION, >=, 4);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
 
   store_test_remove_db (path);
 }

@@ -160,7 +160,6 @@ test_store_rich (void)
   ConfabStore *store;
   const char *target_dialog = NULL;
   gint64 target_sequence = -1;
-  sqlite3 *db = NULL;
 
   {
     ConfabRichElement *root = confab_rich_element_new (CONFAB_RICH_VERTICAL);
@@ -239,10 +238,8 @@ test_store_rich (void)
   g_object_unref (store);
 
   /* not JSON, or not the shape written: the text is what is left */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE events SET payload = '{\"content\":' WHERE sequence = 4;"
-                                     "UPDATE events SET payload = '[1]' WHERE sequence = 6", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store_test_exec (path, "UPDATE events SET payload = '{\"content\":' WHERE sequence = 4;"
+                         "UPDATE events SET payload = '[1]' WHERE sequence = 6");
   store = confab_store_new (path, &error);
   g_assert_no_error (error);
   g_clear_pointer (&snapshot, confab_store_snapshot_free);
@@ -351,15 +348,12 @@ test_store_refuses_newer (void)
   g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   ConfabStore *store = confab_store_new (path, &error);
-  sqlite3 *db = NULL;
 
   g_assert_no_error (error);
   g_object_unref (store);
 
   /* a history from a newer Confab is left alone, with a clear error */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  store_test_exec (path, "PRAGMA user_version = 99");
   store = confab_store_new (path, &error);
   g_assert_null (store);
   g_assert_error (error, CONFAB_STORE_ERROR, CONFAB_STORE_ERROR_VERSION);

@@ -11,19 +11,8 @@
 static GPtrArray *
 parse_body (const char *body_text)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_strdup_printf ("{\"kind\":\"notification\",\"type\":\"cqm.ExConversationChangeNotification\","
-                                           "\"body\":%s}", body_text);
-  g_autoptr(ConfabFrame) frame = confab_frame_parse (text, -1, &error);
-  GPtrArray *changes;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (frame);
-  g_assert_cmpstr (frame->type, ==, CONFAB_NOTIFY_EX_CONVERSATION);
-  changes = confab_parse_conversation_notification (frame->body, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (changes);
-  return changes;
+  return confab_test_parse_notification (CONFAB_NOTIFY_EX_CONVERSATION, body_text,
+                                         confab_parse_conversation_notification);
 }
 
 static ConfabConversationChange *
@@ -243,26 +232,10 @@ test_wrong_types (void)
 static void
 test_bodies (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) string_body = json_from_string ("\"oops\"", NULL);
-  g_autoptr(GPtrArray) none = NULL;
-  const char *empty_bodies[] = { "{}", "{\"changes\":[]}", "{\"changes\":false}", "{\"subscriptionId\":\"s\"}" };
+  const char *empty_bodies[] = { "{}", "{\"changes\":[]}", "{\"changes\":false}", "{\"subscriptionId\":\"s\"}", NULL };
 
-  none = confab_parse_conversation_notification (NULL, &error);
-  g_assert_null (none);
-  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
-  g_clear_error (&error);
-
-  none = confab_parse_conversation_notification (string_body, &error);
-  g_assert_null (none);
-  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
-
-  for (guint i = 0; i < G_N_ELEMENTS (empty_bodies); i++)
-    {
-      g_autoptr(GPtrArray) changes = parse_body (empty_bodies[i]);
-
-      g_assert_cmpuint (changes->len, ==, 0);
-    }
+  confab_test_assert_no_changes (CONFAB_NOTIFY_EX_CONVERSATION, confab_parse_conversation_notification,
+                                 "\"oops\"", empty_bodies);
 }
 
 static void
@@ -300,20 +273,7 @@ test_close_reason_strings (void)
 static GPtrArray *
 round_trip (GPtrArray *changes)
 {
-  g_autoptr(JsonNode) body = confab_notification_body_to_json ("sub", changes);
-  g_autofree char *text = confab_frame_build_notification (CONFAB_NOTIFY_EX_CONVERSATION, body);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabFrame) frame = confab_frame_parse (text, -1, &error);
-  GPtrArray *parsed;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_NOTIFICATION);
-  g_assert_cmpstr (frame->type, ==, CONFAB_NOTIFY_EX_CONVERSATION);
-  g_assert_cmpstr (confab_json_get_string (confab_frame_get_body_object (frame), "subscriptionId"), ==, "sub");
-  parsed = confab_parse_conversation_notification (frame->body, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (parsed->len, ==, changes->len);
-  return parsed;
+  return confab_test_round_trip (CONFAB_NOTIFY_EX_CONVERSATION, "sub", changes, confab_parse_conversation_notification);
 }
 
 static void

@@ -12,26 +12,14 @@
 static GPtrArray *
 parse_changes (const char *frame_text)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabFrame) frame = confab_frame_parse (frame_text, -1, &error);
-  GPtrArray *changes;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (frame);
-  changes = confab_parse_messaging_notification (frame->body, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (changes);
-  return changes;
+  return confab_test_parse_changes (frame_text, confab_parse_messaging_notification);
 }
 
 /* The same for a body alone. */
 static GPtrArray *
 parse_body (const char *body_text)
 {
-  g_autofree char *text = g_strdup_printf ("{\"kind\":\"notification\",\"type\":\"ms.MessagingEventNotification\","
-                                           "\"body\":%s}", body_text);
-
-  return parse_changes (text);
+  return confab_test_parse_notification (CONFAB_NOTIFY_MESSAGING, body_text, confab_parse_messaging_notification);
 }
 
 static ConfabMessagingChange *
@@ -536,31 +524,16 @@ test_wrong_types (void)
 static void
 test_bodies (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) string_body = json_from_string ("\"Bad Request\"", NULL);
   g_autoptr(JsonNode) array_body = json_from_string ("[{\"changes\":[]}]", NULL);
   g_autoptr(GPtrArray) none = NULL;
-  const char *empty_bodies[] = { "{}", "{\"changes\":[]}", "{\"changes\":null}", "{\"changes\":\"lots\"}", "{\"changes\":7}" };
+  const char *empty_bodies[] = { "{}", "{\"changes\":[]}", "{\"changes\":null}", "{\"changes\":\"lots\"}", "{\"changes\":7}",
+                                 NULL };
 
-  none = confab_parse_messaging_notification (NULL, &error);
-  g_assert_null (none);
-  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
-  g_clear_error (&error);
-
-  none = confab_parse_messaging_notification (string_body, &error);
-  g_assert_null (none);
-  g_assert_error (error, CONFAB_PROTOCOL_ERROR, CONFAB_PROTOCOL_ERROR_MALFORMED);
-  g_clear_error (&error);
+  confab_test_assert_no_changes (CONFAB_NOTIFY_MESSAGING, confab_parse_messaging_notification,
+                                 "\"Bad Request\"", empty_bodies);
 
   none = confab_parse_messaging_notification (array_body, NULL);
   g_assert_null (none);
-
-  for (guint i = 0; i < G_N_ELEMENTS (empty_bodies); i++)
-    {
-      g_autoptr(GPtrArray) changes = parse_body (empty_bodies[i]);
-
-      g_assert_cmpuint (changes->len, ==, 0);
-    }
 }
 
 static void
@@ -634,19 +607,7 @@ typedef struct {
 static GPtrArray *
 round_trip (GPtrArray *changes)
 {
-  g_autoptr(JsonNode) body = confab_notification_body_to_json (NULL, changes);
-  g_autofree char *text = confab_frame_build_notification (CONFAB_NOTIFY_MESSAGING, body);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabFrame) frame = confab_frame_parse (text, -1, &error);
-  GPtrArray *parsed;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (frame->kind, ==, CONFAB_FRAME_KIND_NOTIFICATION);
-  g_assert_cmpstr (frame->type, ==, CONFAB_NOTIFY_MESSAGING);
-  parsed = confab_parse_messaging_notification (frame->body, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (parsed->len, ==, changes->len);
-  return parsed;
+  return confab_test_round_trip (CONFAB_NOTIFY_MESSAGING, NULL, changes, confab_parse_messaging_notification);
 }
 
 /* One change around event (taken), through round_trip(). */

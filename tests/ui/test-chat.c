@@ -8,7 +8,7 @@
 #include <string.h>
 #include <adwaita.h>
 
-#include "confab-test-util.h"
+#include "session-test-util.h"
 #include "ui-test-util.h"
 #include "confab-application.h"
 #include "confab-message-row.h"
@@ -33,21 +33,10 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *base = NULL;
-
-  f->server = confab_server_new ();
-  g_assert_true (confab_server_listen (f->server, 0, &error));
-  base = confab_server_dup_base_url (f->server);
-  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
-  confab_account_set_csds (f->account, base);
-  f->session = confab_session_new (f->account, NULL);
-  confab_session_set_timings (f->session, 30, 50, 400, 200);
-
-  f->window = confab_window_new (the_app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 500);
-  confab_window_set_session (f->window, f->session);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->server = session_test_server_new ();
+  f->account = session_test_account_new (f->server);
+  f->session = session_test_session_new (f->account, NULL);
+  f->window = confab_test_window_new (the_app, f->session, 500);
   confab_session_start (f->session);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
 }
@@ -57,41 +46,19 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  confab_session_stop (f->session);
-  g_clear_object (&f->session);
-  g_clear_object (&f->account);
-  confab_server_shutdown (f->server);
-  g_clear_object (&f->server);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  session_test_close (&f->server, &f->account, &f->session);
+  session_test_drain ();
 }
 
+/* The composer is empty again once the message went. */
 static void
 type_and_send (Fixture    *f,
                const char *text)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (_confab_window_get_composer (f->window)));
 
-  gtk_text_buffer_set_text (buffer, text, -1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  confab_test_type_and_send (f->window, text);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 0);
-}
-
-/* The messages of the list, not the rows for events of the conversation (an agent joined,
- * it closed): test-senders.c looks at those. */
-static guint
-n_rows (Fixture *f)
-{
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (f->session));
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(ConfabMessage) m = g_list_model_get_item (model, i);
-
-      n += !confab_message_is_event (m);
-    }
-  return n;
 }
 
 /* The i-th message (a new reference), events left out. */
@@ -99,30 +66,7 @@ static ConfabMessage *
 message_nth (Fixture *f,
              guint    i)
 {
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (f->session));
-
-  for (guint j = 0; j < g_list_model_get_n_items (model); j++)
-    {
-      ConfabMessage *m = g_list_model_get_item (model, j);
-
-      if (!confab_message_is_event (m) && i-- == 0)
-        return m;
-      g_object_unref (m);
-    }
-  g_assert_not_reached ();
-}
-
-static ConfabMessageRow *
-row_for (Fixture       *f,
-         ConfabMessage *message)
-{
-  GtkWidget *list = _confab_window_get_message_list (f->window);
-
-  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL; child = gtk_widget_get_next_sibling (child))
-      if (CONFAB_IS_MESSAGE_ROW (child) && confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == message)
-        return CONFAB_MESSAGE_ROW (child);
-  return NULL;
+  return g_object_ref (session_test_message_at (f->session, i));
 }
 
 static GtkWidget *
@@ -167,23 +111,23 @@ test_send_receive_read (Fixture       *f,
   ConfabMessageRow *row;
 
   type_and_send (f, "Where is my parcel?");
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
   mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
 
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "It left the depot today: https://example.com/track", &error), >, 0);
   g_assert_no_error (error);
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 2, 10000);
   answer = message_nth (f, 1);
 
   /* The row says who, when, what (and for own messages, how far it got). */
-  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, answer)) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = confab_test_message_row_for (f->window, answer)) != NULL, 5000);
   label = confab_message_row_dup_label (row);
   g_assert_true (g_str_has_suffix (label, ": It left the depot today: https://example.com/track."));
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
   g_clear_pointer (&label, g_free);
-  label = confab_message_row_dup_label (row_for (f, mine));
+  label = confab_message_row_dup_label (confab_test_message_row_for (f->window, mine));
   g_assert_true (g_str_has_suffix (label, ": Where is my parcel? Sent."));
 
   /* On screen in an active window: READ goes out once, for the agent's message only. */
@@ -198,13 +142,13 @@ test_send_receive_read (Fixture       *f,
                                     (gint64[]) { confab_message_get_sequence (mine) }, 1, &error);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_READ, 10000);
   g_clear_pointer (&label, g_free);
-  label = confab_message_row_dup_label (row_for (f, mine));
+  label = confab_message_row_dup_label (confab_test_message_row_for (f->window, mine));
   expected = g_strdup (": Where is my parcel? Read.");
   g_assert_true (g_str_has_suffix (label, expected));
 
   /* the state icon says it in words too: a label, a description and a tooltip */
   {
-    GtkWidget *icon = find_visible_image (GTK_WIDGET (row_for (f, mine)));
+    GtkWidget *icon = find_visible_image (GTK_WIDGET (confab_test_message_row_for (f->window, mine)));
 
     g_assert_nonnull (icon);
     gtk_test_accessible_assert_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "Read");
@@ -224,7 +168,7 @@ test_not_read_when_inactive (Fixture       *f,
   g_autoptr(ConfabMessage) mine = NULL;
 
   type_and_send (f, "Hi");
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
   mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
 
@@ -232,7 +176,7 @@ test_not_read_when_inactive (Fixture       *f,
   gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
   confab_server_agent_send_text (f->server, NULL, "Hello while you look away", &error);
   g_assert_no_error (error);
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 2, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 2, 10000);
   answer = message_nth (f, 1);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_accept_sent (answer), 10000);
   confab_test_spin (800);
@@ -247,39 +191,36 @@ test_not_read_when_inactive (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (answer), 10000);
   {
-    ConfabMessageRow *row = row_for (f, answer);
+    ConfabMessageRow *row = confab_test_message_row_for (f->window, answer);
     g_autofree char *label = NULL;
 
     g_assert_nonnull (row);
     g_assert_true (confab_message_row_get_first_unread (row));
     label = confab_message_row_dup_label (row);
     g_assert_true (g_str_has_prefix (label, "New messages. "));
-    g_assert_false (confab_message_row_get_first_unread (row_for (f, mine)));
+    g_assert_false (confab_message_row_get_first_unread (confab_test_message_row_for (f->window, mine)));
   }
 
   /* Writing back: the person has caught up, the divider goes. */
   type_and_send (f, "Thanks");
   g_assert_null (_confab_window_get_first_unread (f->window));
-  g_assert_false (confab_message_row_get_first_unread (row_for (f, answer)));
+  g_assert_false (confab_message_row_get_first_unread (confab_test_message_row_for (f->window, answer)));
 }
 
+/* The person writes in the active window, then 15 answers come, far more than fit: returns
+ * once the newest is read. */
 static void
-test_stays_at_bottom (Fixture       *f,
-                      gconstpointer  data)
+send_then_answers (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabMessage) mine = NULL;
   g_autoptr(ConfabMessage) newest = NULL;
-  GtkAdjustment *adj;
 
   type_and_send (f, "Tell me everything");
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
   mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
-
-  /* Far more than fits: the person never scrolls, so the newest is always in view and is
-   * the one that gets read. */
   for (guint i = 0; i < 15; i++)
     {
       g_autofree char *text = g_strdup_printf ("Answer %u, long enough to take a line or two of the window's height.", i);
@@ -288,11 +229,29 @@ test_stays_at_bottom (Fixture       *f,
       g_assert_no_error (error);
       confab_test_spin (40);
     }
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16, 10000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 16, 10000);
   newest = message_nth (f, 15);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (newest), 10000);
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (_confab_window_get_message_list (f->window),
-                                                                                           GTK_TYPE_SCROLLED_WINDOW)));
+}
+
+static GtkAdjustment *
+message_list_adjustment (Fixture *f)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (_confab_window_get_message_list (f->window), GTK_TYPE_SCROLLED_WINDOW);
+
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+}
+
+static void
+test_stays_at_bottom (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkAdjustment *adj;
+
+  /* Far more than fits: the person never scrolls, so the newest is always in view and is
+   * the one that gets read. */
+  send_then_answers (f);
+  adj = message_list_adjustment (f);
   g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), >=,
                      gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 2);
@@ -306,32 +265,14 @@ test_jump_button (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabMessage) newest = NULL;
   GtkWidget *jump = _confab_window_get_jump_button (f->window);
   GtkRevealer *revealer = GTK_REVEALER (gtk_widget_get_ancestor (jump, GTK_TYPE_REVEALER));
-  g_autoptr(ConfabMessage) mine = NULL;
   GtkAdjustment *adj;
 
-  type_and_send (f, "Tell me everything");
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
-  mine = message_nth (f, 0);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
-  CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
-  for (guint i = 0; i < 15; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("Answer %u, long enough to take a line or two of the window's height.", i);
-
-      confab_server_agent_send_text (f->server, NULL, text, &error);
-      g_assert_no_error (error);
-      confab_test_spin (40);
-    }
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16, 10000);
-  newest = message_nth (f, 15);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (newest), 10000);
+  send_then_answers (f);
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
 
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (_confab_window_get_message_list (f->window),
-                                                                                           GTK_TYPE_SCROLLED_WINDOW)));
+  adj = message_list_adjustment (f);
   gtk_adjustment_set_value (adj, 0);
   CONFAB_TEST_WAIT_UNTIL (gtk_revealer_get_reveal_child (revealer), 5000);
   g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
@@ -340,7 +281,7 @@ test_jump_button (Fixture       *f,
     {
       confab_server_agent_send_text (f->server, NULL, "One more thing", &error);
       g_assert_no_error (error);
-      CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 16 + i, 10000);
+      CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 16 + i, 10000);
       confab_test_spin (100);
       gtk_test_accessible_assert_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                            "Jump to latest messages");
@@ -390,7 +331,7 @@ test_status_and_close (Fixture       *f,
   g_autoptr(ConfabMessage) mine = NULL;
 
   type_and_send (f, "Hi");
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 1, 5000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
   mine = message_nth (f, 0);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
 

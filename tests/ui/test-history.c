@@ -90,19 +90,6 @@ make_token (void)
 }
 
 static GtkWidget *
-row_for (Fixture       *f,
-         ConfabMessage *message)
-{
-  GtkWidget *list = _confab_window_get_message_list (f->window);
-
-  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL; child = gtk_widget_get_next_sibling (child))
-      if (CONFAB_IS_MESSAGE_ROW (child) && confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == message)
-        return child;
-  return NULL;
-}
-
-static GtkWidget *
 scroller (Fixture *f)
 {
   return gtk_widget_get_ancestor (_confab_window_get_message_list (f->window), GTK_TYPE_SCROLLED_WINDOW);
@@ -119,7 +106,7 @@ static double
 row_top (Fixture       *f,
          ConfabMessage *message)
 {
-  GtkWidget *row = row_for (f, message);
+  GtkWidget *row = GTK_WIDGET (confab_test_message_row_for (f->window, message));
   graphene_rect_t bounds;
 
   if (row == NULL || !gtk_widget_get_mapped (row) || !gtk_widget_compute_bounds (row, scroller (f), &bounds))
@@ -142,7 +129,7 @@ after_paint_cb (GdkFrameClock *clock,
   if (frame.n_items > 0)
     {
       g_autoptr(ConfabMessage) newest = g_list_model_get_item (model, frame.n_items - 1);
-      GtkWidget *row = row_for (f, newest);
+      GtkWidget *row = GTK_WIDGET (confab_test_message_row_for (f->window, newest));
       graphene_rect_t bounds;
 
       frame.newest_visible = row != NULL && gtk_widget_get_mapped (row) &&

@@ -13,7 +13,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "confab-test-util.h"
+#include "session-test-util.h"
 #include "ui-test-util.h"
 #include "confab-agent-bot.h"
 #include "confab-agent-content.h"
@@ -105,16 +105,11 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *base = NULL;
   g_autoslist(GUri) uris = NULL;
 
-  f->server = confab_server_new ();
-  g_assert_true (confab_server_listen (f->server, 0, &error));
-  base = confab_server_dup_base_url (f->server);
-  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
-  confab_account_set_csds (f->account, base);
-  f->session = confab_session_new (f->account, NULL);
-  confab_session_set_timings (f->session, 30, 50, 400, 200);
+  f->server = session_test_server_new ();
+  f->account = session_test_account_new (f->server);
+  f->session = session_test_session_new (f->account, NULL);
 
   f->images = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->images, NULL, image_handler, f, NULL);
@@ -126,10 +121,7 @@ fixture_setup (Fixture       *f,
   f->opened = g_ptr_array_new_with_free_func (g_free);
   _confab_rich_set_open_hook (open_hook, f);
 
-  f->window = confab_window_new (the_app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 700);
-  confab_window_set_session (f->window, f->session);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = confab_test_window_new (the_app, f->session, 700);
   confab_session_start (f->session);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 10000);
 }
@@ -140,65 +132,22 @@ fixture_teardown (Fixture       *f,
 {
   _confab_rich_set_open_hook (NULL, NULL);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  confab_session_stop (f->session);
-  g_clear_object (&f->session);
-  g_clear_object (&f->account);
-  confab_server_shutdown (f->server);
-  g_clear_object (&f->server);
+  session_test_close (&f->server, &f->account, &f->session);
   soup_server_disconnect (f->images);
   g_clear_object (&f->images);
   g_free (f->images_base);
   g_ptr_array_unref (f->opened);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  session_test_drain ();
 }
 
-/* The messages of the list, not the rows for events of the conversation (an agent joined,
- * it closed): test-senders.c looks at those. */
-static guint
-n_rows (Fixture *f)
-{
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (f->session));
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(ConfabMessage) m = g_list_model_get_item (model, i);
-
-      n += !confab_message_is_event (m);
-    }
-  return n;
-}
-
-/* The newest message, events left out. */
-static ConfabMessage *
-newest (Fixture *f)
-{
-  GListModel *model = G_LIST_MODEL (confab_session_get_messages (f->session));
-
-  for (guint i = g_list_model_get_n_items (model); i > 0; i--)
-    {
-      ConfabMessage *m = g_list_model_get_item (model, i - 1);
-
-      g_object_unref (m);  /* the list keeps it */
-      if (!confab_message_is_event (m))
-        return m;
-    }
-  g_assert_not_reached ();
-}
-
-static ConfabMessageRow *
-row_for (Fixture       *f,
-         ConfabMessage *message)
-{
-  GtkWidget *list = _confab_window_get_message_list (f->window);
-
-  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL; child = gtk_widget_get_next_sibling (child))
-      if (CONFAB_IS_MESSAGE_ROW (child) && confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == message)
-        return CONFAB_MESSAGE_ROW (child);
-  return NULL;
-}
+/* The shared helpers, under the names the tests here use: the messages of the list, not
+ * the rows for events of the conversation (test-senders.c looks at those); the agent's
+ * structured content or text with quick replies, as the local service's agent sends them. */
+#define n_rows(f)                               session_test_n_messages ((f)->session)
+#define newest(f)                               session_test_newest ((f)->session)
+#define row_for(f, message)                     confab_test_message_row_for ((f)->window, message)
+#define agent_sends_rich(f, content, metadata)  session_test_agent_sends_rich ((f)->server, (f)->session, content, metadata)
+#define agent_sends_text(f, text, chips)        session_test_agent_sends_text ((f)->server, (f)->session, text, chips)
 
 /* The first widget under root, in order, that stands for an element whose title (or, for
  * an image, url) is what; visible ones only. */
@@ -258,46 +207,13 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
-/* The agent's structured content (with its metadata, may be NULL) or text with quick replies
- * (may be NULL), as the local service's agent sends them: its sequence. */
-static gint64
-agent_sends_rich (Fixture           *f,
-                  ConfabRichContent *content,
-                  JsonNode          *metadata)
-{
-  g_autoptr(JsonNode) metadata_owned = metadata;
-  g_autoptr(GError) error = NULL;
-  gint64 sequence;
-
-  sequence = confab_server_agent_send_rich (f->server, confab_session_get_conversation_id (f->session),
-                                            content, NULL, metadata_owned, &error);
-  g_assert_no_error (error);
-  return sequence;
-}
-
-static gint64
-agent_sends_text (Fixture            *f,
-                  const char         *text,
-                  ConfabQuickReplies *chips)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 sequence;
-
-  sequence = confab_server_agent_send_text_full (f->server, confab_session_get_conversation_id (f->session),
-                                                 text, chips, NULL, &error);
-  g_assert_no_error (error);
-  return sequence;
-}
-
 static void
 start_conversation (Fixture *f)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (_confab_window_get_composer (f->window)));
   guint before = n_rows (f);
   ConfabMessage *first;
 
-  gtk_text_buffer_set_text (buffer, "I need a new lamp", -1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  confab_test_type_and_send (f->window, "I need a new lamp");
   CONFAB_TEST_WAIT_UNTIL (n_rows (f) == before + 1, 5000);
   first = newest (f);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) >= CONFAB_DELIVERY_SENT, 10000);

@@ -15,7 +15,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "confab-test-util.h"
+#include "session-test-util.h"
+#include "store-test-util.h"
 #include "ui-test-util.h"
 #include "confab-event-row.h"
 #include "confab-message-row.h"
@@ -31,7 +32,6 @@ typedef struct
   ConfabServer *server;
   ConfabAccount *account;
   ConfabStore *store;
-  char *dir;
   char *path;
   ConfabSession *session;
   ConfabWindow *window;
@@ -40,13 +40,8 @@ typedef struct
 static void
 open_window (Fixture *f)
 {
-  f->session = confab_session_new (f->account, NULL);
-  confab_session_set_timings (f->session, 30, 50, 400, 200);
-  confab_session_set_store (f->session, f->store);
-  f->window = confab_window_new (the_app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 560);
-  confab_window_set_session (f->window, f->session);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->session = session_test_session_new (f->account, f->store);
+  f->window = confab_test_window_new (the_app, f->session, 560);
   confab_session_start (f->session);
 }
 
@@ -66,16 +61,10 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *base = NULL;
 
-  f->server = confab_server_new ();
-  g_assert_true (confab_server_listen (f->server, 0, &error));
-  base = confab_server_dup_base_url (f->server);
-  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
-  confab_account_set_csds (f->account, base);
-  f->dir = g_dir_make_tmp ("confab-senders-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "history.db", NULL);
+  f->server = session_test_server_new ();
+  f->account = session_test_account_new (f->server);
+  f->path = store_test_temp_db ();
   f->store = confab_store_new (f->path, &error);
   g_assert_no_error (error);
   open_window (f);
@@ -86,67 +75,12 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) listing = NULL;
-  const char *name;
-
   close_window (f);
   g_clear_object (&f->store);
-  g_clear_object (&f->account);
-  confab_server_shutdown (f->server);
-  g_clear_object (&f->server);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  listing = g_dir_open (f->dir, 0, NULL);
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
+  session_test_close (&f->server, &f->account, &f->session);
+  session_test_drain ();
+  store_test_remove_db (f->path);
   g_free (f->path);
-}
-
-static void
-type_and_send (Fixture    *f,
-               const char *text)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (_confab_window_get_composer (f->window)));
-
-  gtk_text_buffer_set_text (buffer, text, -1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-}
-
-static guint
-n_rows (Fixture *f)
-{
-  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (f->session)));
-}
-
-static ConfabMessage *
-row_message (Fixture *f,
-             guint    i)
-{
-  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (f->session)), i);
-
-  g_object_unref (m);  /* the list keeps it alive */
-  return m;
-}
-
-/* The row widget showing message, a ConfabMessageRow or a ConfabEventRow, once it is laid out. */
-static GtkWidget *
-row_for (Fixture       *f,
-         ConfabMessage *message)
-{
-  GtkWidget *list = _confab_window_get_message_list (f->window);
-
-  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *child = gtk_widget_get_first_child (item); child != NULL; child = gtk_widget_get_next_sibling (child))
-      if ((CONFAB_IS_MESSAGE_ROW (child) && confab_message_row_get_message (CONFAB_MESSAGE_ROW (child)) == message) ||
-          (CONFAB_IS_EVENT_ROW (child) && confab_event_row_get_message (CONFAB_EVENT_ROW (child)) == message))
-        return child;
-  return NULL;
 }
 
 /* What a screen reader hears for row i, from the list item that takes the focus. */
@@ -156,7 +90,7 @@ row_label (Fixture *f,
 {
   GtkWidget *row = NULL;
 
-  CONFAB_TEST_WAIT_UNTIL ((row = row_for (f, row_message (f, i))) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL ((row = confab_test_row_for (f->window, session_test_row_at (f->session, i))) != NULL, 5000);
   if (CONFAB_IS_EVENT_ROW (row))
     return confab_event_row_dup_label (CONFAB_EVENT_ROW (row));
   return confab_message_row_dup_label (CONFAB_MESSAGE_ROW (row));
@@ -168,7 +102,7 @@ labels (Fixture *f)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
-  for (guint i = 0; i < n_rows (f); i++)
+  for (guint i = 0; i < session_test_n_rows (f->session); i++)
     {
       g_autofree char *label = row_label (f, i);
       g_autoptr(GRegex) time = g_regex_new ("[0-9][0-9]:[0-9][0-9]", 0, 0, NULL);
@@ -209,9 +143,9 @@ test_names_and_hand_over (Fixture       *f,
   GtkWidget *row;
   GtkWidget *caption;
 
-  type_and_send (f, "Hello, I need help");
+  confab_test_type_and_send (f->window, "Hello, I need help");
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_OPEN, 10000);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (row_message (f, 0)) == CONFAB_DELIVERY_SENT, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (session_test_row_at (f->session, 0)) == CONFAB_DELIVERY_SENT, 10000);
   g_assert_cmpstr (subtitle (f), ==, "Waiting for an agent");
 
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Dana here", &error), >, 0);
@@ -225,7 +159,7 @@ test_names_and_hand_over (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (g_strcmp0 (subtitle (f), "Alex") == 0, 5000);
 
   /* a row for an event is a centred dim caption, named in words */
-  row = row_for (f, row_message (f, 3));
+  row = confab_test_row_for (f->window, session_test_row_at (f->session, 3));
   g_assert_true (CONFAB_IS_EVENT_ROW (row));
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "Alex joined the conversation");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -243,10 +177,10 @@ test_names_and_hand_over (Fixture       *f,
                   "Alex joined the conversation | Alex, T: Alex here. | Conversation closed by the agent at T");
   g_assert_cmpstr (closed_text (f), ==, "Alex closed the conversation.");
   {
-    g_autofree char *time = confab_ui_format_time (confab_message_get_server_time (row_message (f, 5)));
+    g_autofree char *time = confab_ui_format_time (confab_message_get_server_time (session_test_row_at (f->session, 5)));
     g_autofree char *expected = g_strdup_printf ("Conversation closed by the agent · %s", time);
 
-    row = row_for (f, row_message (f, 5));
+    row = confab_test_row_for (f->window, session_test_row_at (f->session, 5));
     g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (row))), ==, expected);
   }
 
@@ -254,7 +188,7 @@ test_names_and_hand_over (Fixture       *f,
    * the old rows keep their names. */
   confab_server_shutdown (f->server);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
-  type_and_send (f, "Are you still there?");
+  confab_test_type_and_send (f->window, "Are you still there?");
   WAIT_LABELS (f, "You, T: Hello, I need help. Sent. | Dana joined the conversation | Dana, T: Dana here. | "
                   "Alex joined the conversation | Alex, T: Alex here. | Conversation closed by the agent at T | "
                   "New conversation | You, T: Are you still there? Queued.");
@@ -277,26 +211,26 @@ test_unread_ignores_events (Fixture       *f,
   g_autoptr(GError) error = NULL;
   ConfabMessage *answer;
 
-  type_and_send (f, "Hi");
+  confab_test_type_and_send (f->window, "Hi");
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_OPEN, 10000);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (row_message (f, 0)) == CONFAB_DELIVERY_SENT, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (session_test_row_at (f->session, 0)) == CONFAB_DELIVERY_SENT, 10000);
 
   /* away: the agent takes the conversation and writes */
   gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Hello while you look away", &error), >, 0);
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 3, 10000);
-  g_assert_true (confab_message_is_event (row_message (f, 1)));
-  answer = row_message (f, 2);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_rows (f->session) == 3, 10000);
+  g_assert_true (confab_message_is_event (session_test_row_at (f->session, 1)));
+  answer = session_test_row_at (f->session, 2);
   confab_test_spin (300);
   g_assert_true (_confab_window_get_first_unread (f->window) == answer);
-  g_assert_false (confab_message_get_seen (row_message (f, 1)));
+  g_assert_false (confab_message_get_seen (session_test_row_at (f->session, 1)));
 
   /* back: the message is read, the event never is */
   gtk_window_present (GTK_WINDOW (f->window));
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_read_sent (answer), 10000);
-  g_assert_false (confab_message_get_seen (row_message (f, 1)));
-  g_assert_false (confab_message_get_read_sent (row_message (f, 1)));
+  g_assert_false (confab_message_get_seen (session_test_row_at (f->session, 1)));
+  g_assert_false (confab_message_get_read_sent (session_test_row_at (f->session, 1)));
 }
 
 /* The title, the typing line and the closed bar come from one name: while the agent's
@@ -307,9 +241,9 @@ test_status_from_one_name (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  type_and_send (f, "Hi");
+  confab_test_type_and_send (f->window, "Hi");
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_OPEN, 10000);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (row_message (f, 0)) == CONFAB_DELIVERY_SENT, 10000);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (session_test_row_at (f->session, 0)) == CONFAB_DELIVERY_SENT, 10000);
   g_assert_cmpstr (subtitle (f), ==, "Waiting for an agent");
 
   /* the profile is slow to come: the agent is there, not named yet */
@@ -370,23 +304,23 @@ test_first_message_stays (Fixture       *f,
   graphene_rect_t first_bounds, greeting_bounds;
 
   CONFAB_TEST_WAIT_UNTIL (gtk_widget_get_mapped (empty), 5000);
-  type_and_send (f, "Hello, I need help");
+  confab_test_type_and_send (f->window, "Hello, I need help");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "chat");
   g_assert_false (gtk_stack_get_transition_running (stack));
   g_assert_false (gtk_widget_get_mapped (empty));
 
-  first = row_message (f, 0);
-  CONFAB_TEST_WAIT_UNTIL ((first_row = row_for (f, first)) != NULL, 5000);
+  first = session_test_row_at (f->session, 0);
+  CONFAB_TEST_WAIT_UNTIL ((first_row = confab_test_row_for (f->window, first)) != NULL, 5000);
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (first) == CONFAB_DELIVERY_SENT, 10000);
   first_bounds = settled_bounds (f, first_row);
   g_assert_cmpfloat (first_bounds.origin.y, >, 0);
 
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Hi, I'm Dana. How can I help?", &error), >, 0);
-  CONFAB_TEST_WAIT_UNTIL (n_rows (f) == 3, 10000);
-  g_assert_true (row_message (f, 0) == first);
-  CONFAB_TEST_WAIT_UNTIL ((greeting_row = row_for (f, row_message (f, 2))) != NULL, 5000);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_rows (f->session) == 3, 10000);
+  g_assert_true (session_test_row_at (f->session, 0) == first);
+  CONFAB_TEST_WAIT_UNTIL ((greeting_row = confab_test_row_for (f->window, session_test_row_at (f->session, 2))) != NULL, 5000);
   {
-    graphene_rect_t now = settled_bounds (f, row_for (f, first));
+    graphene_rect_t now = settled_bounds (f, confab_test_row_for (f->window, first));
 
     /* where it was (give or take the pixel of a row's border): nothing came above it */
     g_assert_cmpfloat (fabs (now.origin.y - first_bounds.origin.y), <=, 2);
