@@ -240,12 +240,16 @@ _confab_window_update_page (ConfabWindow *self)
                                                                   : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
 }
 
-/* The older page on its way: a row at the top says so. */
+/* The older page on its way: a row at the top says so. Its spinner turns only then: one
+ * turning out of sight still moved (GTK 4.8), and its row was laid out again in every frame,
+ * so the window was never idle and a new message waited for the frame in progress. */
 void
 _confab_window_update_older (ConfabWindow *self)
 {
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->older_revealer),
-                                 confab_session_get_loading_older (self->session));
+  gboolean loading = confab_session_get_loading_older (self->session);
+
+  gtk_spinner_set_spinning (GTK_SPINNER (self->older_spinner), loading);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->older_revealer), loading);
 }
 static void
 notify_agent_messages (ConfabWindow *self,

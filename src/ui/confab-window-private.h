@@ -74,6 +74,7 @@ struct _ConfabWindow
   GtkWidget *preferences_button;
   GtkWidget *jump_revealer;
   GtkWidget *older_revealer;
+  GtkWidget *older_spinner;
   GtkWidget *jump_button;
   GtkWidget *jump_label;
   GtkWidget *closed_revealer;

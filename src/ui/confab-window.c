@@ -516,6 +516,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, preferences_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, older_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, older_spinner);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, jump_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, closed_revealer);

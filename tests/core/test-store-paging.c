@@ -147,7 +147,7 @@ test_first_page_size (void)
       g_assert_no_error (error);
       confab_store_set_first_page_size (store, sizes[s]);
       for (guint i = 0; i < n; i++)
-        g_ptr_array_add (batch, message ("c1", i, i % 2));
+        g_ptr_array_add (batch, store_test_message ("c1", i, i % 2));
       save (store, batch);
       confab_store_save_conversation (store, ACCOUNT, CONSUMER, "c1");
 

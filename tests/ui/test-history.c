@@ -57,6 +57,7 @@ typedef struct
   GtkWidget *blocker;      /* the active window, when Confab's is behind */
   GArray *frames;          /* of Frame */
   gboolean revealed_while_loading;
+  gboolean spinning_while_loading;
   guint loads;
 } Fixture;
 
@@ -149,6 +150,15 @@ realize_cb (GtkWidget *window,
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint_cb), f);
 }
 
+/* the spinner in the row that says a page is coming */
+static GtkSpinner *
+older_spinner (Fixture *f)
+{
+  GtkWidget *row = gtk_revealer_get_child (GTK_REVEALER (_confab_window_get_older_indicator (f->window)));
+
+  return GTK_SPINNER (gtk_widget_get_first_child (row));
+}
+
 static void
 loading_older_cb (ConfabSession *session,
                   GParamSpec    *pspec,
@@ -158,6 +168,7 @@ loading_older_cb (ConfabSession *session,
     return;
   f->loads++;
   f->revealed_while_loading = gtk_revealer_get_reveal_child (GTK_REVEALER (_confab_window_get_older_indicator (f->window)));
+  f->spinning_while_loading = gtk_spinner_get_spinning (older_spinner (f));
 }
 
 static void
@@ -316,6 +327,7 @@ test_first_frame_at_end (Fixture       *f,
   g_assert_cmpuint (first_chat, >, 0);
   /* no older page was asked for: the person is at the end */
   g_assert_cmpuint (f->loads, ==, 0);
+  g_assert_false (gtk_spinner_get_spinning (older_spinner (f)));
 }
 
 /* Scrolled near the top, the page before comes on top; what was on screen stays where it
@@ -364,6 +376,9 @@ test_older_pages_keep_view_still (Fixture       *f,
   confab_test_spin (300);
   g_assert_cmpuint (f->loads, ==, 1);
   g_assert_true (f->revealed_while_loading);
+  g_assert_true (f->spinning_while_loading);
+  /* and it stops with the page: out of sight, it would still lay its row out in every frame */
+  g_assert_false (gtk_spinner_get_spinning (older_spinner (f)));
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (_confab_window_get_older_indicator (f->window))));
 
   /* the rows that were in view are where they were, scrolled by what the person scrolled */
