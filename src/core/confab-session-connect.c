@@ -230,6 +230,7 @@ _confab_session_lost_socket (ConfabSession *self)
 {
   self->dialog_subscribed = FALSE;
   self->subscribing = FALSE;
+  self->metadata_heard = FALSE;
   _confab_session_survey_lost_socket (self);
   self->composing_sent = FALSE;
   self->resuming = FALSE;

@@ -224,6 +224,8 @@ handle_followed_conversation_change (ConfabSession            *self,
     _confab_session_survey_stage_closed (self, change->last_updated_ts);
   SET_PROP (stage, closed ? CONFAB_CONVERSATION_STATE_CLOSE : CONFAB_CONVERSATION_STATE_OPEN,
             PROP_CONVERSATION_STAGE);
+  if (change->has_csat)
+    _confab_session_survey_answered_elsewhere (self, self->conversation_id);
   _confab_session_update_survey_due (self);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -290,6 +292,8 @@ handle_conversations (ConfabSession *self,
   if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
     _confab_session_subscribe_dialog (self);
   _confab_session_flush_outbox (self);
+  self->metadata_heard = TRUE;
+  _confab_session_flush_surveys (self);
 }
 
 /* The connection's "notification" signal: one handler per kind of notification. */

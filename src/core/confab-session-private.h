@@ -158,6 +158,9 @@ struct _ConfabSession
   GHashTable *surveys_answered;   /* conversation ids, answered or skipped (also on disk) */
   GQueue surveys_pending;         /* answers not sent yet (also on disk), oldest first */
   char *survey_due;               /* the conversation whose survey is to be asked, or NULL */
+  gboolean metadata_heard;        /* this socket's first metadata notification came: answers
+                                   * go only after it, so one the service already holds is
+                                   * seen there and not sent twice */
   gint64 closed_at;               /* when the current conversation's main dialog closed, ms */
 
   /* The post-conversation survey of the current conversation (-post-survey.c) */
@@ -377,6 +380,10 @@ void         _confab_session_pending_survey_free   (gpointer                   d
 /* What the store kept (ConfabStoreSurvey, or NULL): answered, and what is still to go. */
 void         _confab_session_restore_surveys       (ConfabSession             *self,
                                                     GPtrArray                 *surveys);
+/* The service holds an answer to the conversation's survey (from this device or another):
+ * it is answered, and one of ours not sent yet is not sent. */
+void         _confab_session_survey_answered_elsewhere (ConfabSession         *self,
+                                                        const char            *conversation_id);
 /* Whether the current conversation's survey is to be asked now (property survey-due). */
 void         _confab_session_update_survey_due     (ConfabSession             *self);
 

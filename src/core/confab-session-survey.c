@@ -9,7 +9,10 @@
  * once per conversation; one answered while offline goes when the session is online again.
  *
  * Both facts are kept in the store: an answer not sent yet goes after a restart, and a
- * conversation answered is never asked again. Which conversation is to be asked (the
+ * conversation answered is never asked again. The metadata echoes a rating the service holds
+ * ("csat"): such a conversation is answered, whatever the store says, and answers waiting
+ * go only once the socket's first metadata has been read, so that one the service took just
+ * before Confab stopped hearing from it is not sent twice. Which conversation is to be asked (the
  * survey-due property) is decided here, the same way whether the close happened while
  * Confab ran or while it did not: the conversation Confab follows (the newest), over for good,
  * with no post-conversation survey, not answered, and closed less than a day ago. Older than
@@ -118,6 +121,9 @@ _confab_session_flush_surveys (ConfabSession *self)
 {
   PendingSurvey *pending;
 
+  /* not before the metadata has said which conversations the service holds an answer for */
+  if (!self->metadata_heard)
+    return;
   while (_confab_session_is_online (self) && (pending = g_queue_pop_head (&self->surveys_pending)) != NULL)
     publish_survey (self, pending);
 }
@@ -135,6 +141,37 @@ _confab_session_update_survey_due (ConfabSession *self)
       self->closed_at > g_get_real_time () / 1000 - SURVEY_DUE_MS)
     due = self->conversation_id;
   _confab_session_set_string_prop (self, &self->survey_due, due, PROP_SURVEY_DUE);
+}
+
+void
+_confab_session_survey_answered_elsewhere (ConfabSession *self,
+                                           const char    *conversation_id)
+{
+  gboolean known = g_hash_table_contains (self->surveys_answered, conversation_id);
+
+  for (GList *l = self->surveys_pending.head; l != NULL;)
+    {
+      GList *next = l->next;
+      PendingSurvey *pending = l->data;
+
+      if (g_strcmp0 (pending->conversation_id, conversation_id) == 0)
+        {
+          _confab_session_pending_survey_free (pending);
+          g_queue_delete_link (&self->surveys_pending, l);
+          mark_sent (self, conversation_id);
+        }
+      l = next;
+    }
+  if (known)
+    return;
+  g_hash_table_add (self->surveys_answered, g_strdup (conversation_id));
+  /* kept as answered, with nothing of ours to send */
+  if (self->store != NULL && self->consumer_id != NULL)
+    {
+      confab_store_save_survey (self->store, _confab_session_account_id (self), self->consumer_id,
+                                conversation_id, "null");
+      mark_sent (self, conversation_id);
+    }
 }
 
 void

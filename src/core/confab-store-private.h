@@ -14,6 +14,7 @@
  *                          up to this version (migrations)
  *   confab-store-read.c    the history read a page at a time: a load's snapshot, older pages
  *   confab-store-write.c   messages, the conversation, receipts and the outbox written
+ *   confab-store-surveys.c the satisfaction surveys answered: kept until sent, and after
  *   confab-store-repair.c  the check of every page; a damaged history's rows salvaged, the
  *                          file moved aside and a fresh one started with them
  */

@@ -300,6 +300,7 @@ parse_change (JsonNode *node)
   change->close_reason = confab_close_reason_from_string (confab_json_get_string (details, "closeReason"));
   if (confab_json_lookup_int_lenient (details, "metaDataLastUpdateTs", &ts) && ts >= 0)
     change->last_updated_ts = ts;
+  change->has_csat = confab_json_get_object (details, "csat") != NULL;
 
   parse_participants (change->participants, details);
   if (change->participants->len == 0)

@@ -51,6 +51,7 @@ typedef struct {
   ConfabConversationState stage;     /* whole conversation; UNKNOWN when not sent */
   ConfabCloseReason close_reason;
   gint64 last_updated_ts;            /* metaDataLastUpdateTs, 0 when missing */
+  gboolean has_csat;                 /* "csat": the satisfaction survey was answered (anywhere) */
   GPtrArray *participants;           /* of ConfabParticipant, from participants or participantsPId */
   GPtrArray *dialogs;                /* of ConfabDialog */
 } ConfabConversationChange;

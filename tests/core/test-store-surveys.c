@@ -41,6 +41,7 @@ test_kept_until_sent (void)
   confab_store_save_survey (store, ACCOUNT, CONSUMER, "c1", "{\"rate\":4}");
   confab_store_save_survey (store, ACCOUNT, CONSUMER, "c1", "{\"rate\":1}");
   confab_store_save_survey (store, ACCOUNT, "someone-else", "c9", "{}");
+  confab_store_flush (store);
   g_object_unref (store);
 
   store = confab_store_new (path, &error);
@@ -143,8 +144,6 @@ test_migrates_version_4 (void)
   g_clear_pointer (&snapshot, confab_store_snapshot_free);
 
   confab_store_save_survey (store, ACCOUNT, CONSUMER, "c1", "{}");
-  /* written before the next store reads: the load's task may still hold this one, as a
-   * session's stop flushes before it lets go */
   confab_store_flush (store);
   g_object_unref (store);
 

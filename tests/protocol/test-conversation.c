@@ -490,7 +490,10 @@ test_encoder_survey (void)
   /* the survey's signal: main dialog closed, survey open */
   g_assert_true (confab_conversation_change_main_closed (change));
   g_assert_true (confab_conversation_change_get_survey (change) == dialog (change, 1));
+  g_assert_false (change->has_csat);
   change = g_ptr_array_index (parsed, 1);
+  /* the rating echoed: the service holds an answer */
+  g_assert_true (change->has_csat);
   g_assert_true (confab_conversation_change_is_closed (change));
   g_assert_true (confab_conversation_change_main_closed (change));
   g_assert_cmpint (dialog (change, 1)->state, ==, CONFAB_CONVERSATION_STATE_CLOSE);
