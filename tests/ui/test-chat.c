@@ -398,6 +398,82 @@ test_row_labels (void)
     }
 }
 
+static GtkWidget *
+find_label_containing (GtkWidget  *widget,
+                       const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), part) != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_containing (child, part);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A megabyte without a space: the row shows its beginning in a label as wide as the
+ * conversation, a screen reader gets all of it, and a receipt does not lay the label out
+ * again (its text is not set again). */
+static void
+test_long_row (void)
+{
+  g_autoptr(GString) text = g_string_new ("Here is the log: ");
+  GtkWidget *row = g_object_ref_sink (confab_message_row_new ());
+  g_autoptr(ConfabMessage) message = NULL;
+  g_autofree char *label = NULL;
+  GtkWidget *text_label;
+  const char *markup;
+  ConfabMessagingChange change = {
+    .sequence = 1, .server_timestamp = 1700000000000, .originator_id = (char *) "agent-1",
+    .role = CONFAB_ROLE_ASSIGNED_AGENT, .type = CONFAB_EVENT_CONTENT,
+    .content_type = (char *) "text/plain",
+  };
+
+  while (text->len < 1024 * 1024)
+    g_string_append (text, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw");
+  change.text = text->str;
+  message = confab_message_new_from_change (&change, "consumer-1");
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), message);
+
+  text_label = find_label_containing (row, "QUJD");
+  g_assert_nonnull (text_label);
+  markup = gtk_label_get_label (GTK_LABEL (text_label));
+  g_assert_cmpuint (strlen (markup), <, 16 * 1024);
+  g_assert_true (g_str_has_suffix (markup, "\u2026"));
+  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (text_label)), >, 0);
+  g_assert_cmpint (gtk_widget_get_halign (gtk_widget_get_parent (text_label)), ==, GTK_ALIGN_FILL);
+
+  label = confab_message_row_dup_label (CONFAB_MESSAGE_ROW (row));
+  g_assert_nonnull (strstr (label, text->str));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+  confab_message_set_accept_sent (message, TRUE);
+  confab_message_set_seen (message, TRUE);
+  g_assert_true (gtk_label_get_label (GTK_LABEL (text_label)) == markup);
+
+  g_object_unref (row);
+}
+
+/* A short message keeps its natural width, on its side. */
+static void
+test_short_row (void)
+{
+  GtkWidget *row = g_object_ref_sink (confab_message_row_new ());
+  g_autoptr(ConfabMessage) message = confab_message_new_outgoing ("Hi there", 1700000000000);
+  GtkWidget *text_label;
+
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), message);
+  text_label = find_label_containing (row, "Hi there");
+  g_assert_nonnull (text_label);
+  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (text_label)), ==, -1);
+  g_assert_cmpint (gtk_widget_get_halign (gtk_widget_get_parent (text_label)), ==, GTK_ALIGN_END);
+  g_object_unref (row);
+}
+
 static ConfabPreferences *
 find_preferences (void)
 {
@@ -503,6 +579,8 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/ui/chat/token-refused", test_token_refused);
   g_test_add_func ("/ui/chat/row-labels", test_row_labels);
+  g_test_add_func ("/ui/chat/long-row", test_long_row);
+  g_test_add_func ("/ui/chat/short-row", test_short_row);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
