@@ -398,6 +398,9 @@ for round in $(seq 1 $((warmups + runs))); do
     run="$out/runs/$column/$round"
     for _ in 1 2; do
       cmd=$(prepare "$column" "$run")
+      # The copy of a history (hundreds of MB for 1M messages) on disk before the clock starts,
+      # not written back while the app starts
+      sync
       BS_BIN="$out/bin" BS_MAX="$max" BS_SETTLE="$settle" BS_VC_PCT="$vc_pct" BS_INTERVAL="$interval" \
         setsid timeout $((max + 40)) "${priority[@]}" xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
         dbus-run-session -- "$self" --inner "$run" "$cmd" > "$run/outer.log" 2>&1 &
