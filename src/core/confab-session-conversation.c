@@ -64,8 +64,8 @@ _confab_session_conversation_closed (ConfabSession     *self,
   /* the stage is the metadata's to tell: a post-conversation survey may follow */
   SET_PROP (conversation_status, CONFAB_CONVERSATION_CLOSED, PROP_CONVERSATION_STATUS);
   _confab_session_set_agent_typing (self, FALSE);
-  /* never into a closed conversation */
-  _confab_seq_batch_clear (self->read_batch);
+  /* never into a closed conversation; what waits to be marked READ is read here only */
+  _confab_session_read_batch_closed (self);
   _confab_seq_batch_clear (self->accept_batch);
   if (self->composing_sent)
     self->composing_sent = FALSE;

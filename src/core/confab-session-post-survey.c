@@ -25,7 +25,7 @@ static void
 clear_receipts (ConfabSession *self)
 {
   _confab_seq_batch_clear (self->accept_batch);
-  _confab_seq_batch_clear (self->read_batch);
+  _confab_session_read_batch_closed (self);
   _confab_seq_batch_clear (self->accept_in_flight);
   _confab_seq_batch_clear (self->read_in_flight);
 }

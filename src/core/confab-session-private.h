@@ -341,6 +341,9 @@ void         _confab_session_schedule_receipts     (ConfabSession             *s
 /* An ACCEPT for a message of the agent's, unless it went already. */
 void         _confab_session_queue_accept          (ConfabSession             *self,
                                                     ConfabMessage             *message);
+/* The READ receipts still waiting for their dialog, which closes: none goes, but the person
+ * has seen those messages, so they are read here (stored so). Empties the batch. */
+void         _confab_session_read_batch_closed     (ConfabSession             *self);
 /* An ACCEPT for an agent message of the conversation that is in the history on disk but not
  * in the list, unless it is on its way. */
 void         _confab_session_queue_accept_sequence (ConfabSession             *self,

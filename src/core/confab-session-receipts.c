@@ -112,6 +112,39 @@ mark_receipt_sent (ConfabSession       *self,
     _confab_session_unlisted_receipts (self, dialog_id, unlisted, status, FALSE);
 }
 
+/* Whether the dialog is known to be over: nothing will be published into it again. Until the
+ * metadata tells (after a restart) none is, and a READ may still go later. */
+static gboolean
+dialog_over (ConfabSession *self,
+             const char    *dialog_id)
+{
+  if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
+    return g_strcmp0 (dialog_id, self->conversation_id) != 0;
+  if (self->conversation_status == CONFAB_CONVERSATION_CLOSED)
+    return !self->survey_open || g_strcmp0 (dialog_id, self->survey_dialog_id) != 0;
+  return FALSE;
+}
+
+/* Seen, in a dialog no receipt may go to: read all the same, on this side only. The flag is
+ * what the history keeps of it, for the unread count and divider after a restart. */
+static void
+mark_read_locally (ConfabSession *self,
+                   const char    *dialog_id,
+                   GArray        *sequences)
+{
+  mark_receipt_sent (self, dialog_id, sequences, CONFAB_RECEIPT_READ, TRUE);
+}
+
+void
+_confab_session_read_batch_closed (ConfabSession *self)
+{
+  g_autoptr(GArray) sequences = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_array_append_vals (sequences, self->read_batch->order->data, self->read_batch->order->len);
+  _confab_seq_batch_clear (self->read_batch);
+  mark_read_locally (self, _confab_session_publish_dialog (self), sequences);
+}
+
 static void
 receipt_cb (GObject      *object,
             GAsyncResult *result,
@@ -151,6 +184,9 @@ receipt_cb (GObject      *object,
           for (guint i = 0; i < data->sequences->len; i++)
             _confab_seq_batch_add (batch, g_array_index (data->sequences, gint64, i));
         }
+      /* lost or refused, and its dialog closed meanwhile: it cannot go again */
+      else if (data->status == CONFAB_RECEIPT_READ && dialog_over (self, data->dialog_id))
+        mark_read_locally (self, data->dialog_id, data->sequences);
     }
   receipt_data_free (data);
 }
@@ -263,11 +299,18 @@ confab_session_mark_read (ConfabSession *self,
   g_return_if_fail (CONFAB_IS_SESSION (self));
   g_return_if_fail (messages != NULL);
 
-  /* rows for events of the conversation are neither read nor unread */
   for (guint i = 0; i < messages->len; i++)
-    if (!confab_message_get_own (g_ptr_array_index (messages, i)) &&
-        !confab_message_is_event (g_ptr_array_index (messages, i)))
-      confab_message_set_seen (g_ptr_array_index (messages, i), TRUE);
+    {
+      ConfabMessage *message = g_ptr_array_index (messages, i);
+
+      /* rows for events of the conversation are neither read nor unread */
+      if (confab_message_get_own (message) || confab_message_is_event (message))
+        continue;
+      confab_message_set_seen (message, TRUE);
+      /* a dialog that is over takes no receipt: what was seen there is read all the same */
+      if (dialog_over (self, confab_message_get_dialog_id (message)))
+        confab_message_set_read_sent (message, TRUE);
+    }
 
   if (!self->send_read_receipts ||
       (self->conversation_status != CONFAB_CONVERSATION_OPEN && !self->survey_open))

@@ -275,6 +275,151 @@ test_no_join_row_without_knowledge (Fixture       *f,
   confab_session_stop (later);
 }
 
+/* The agent's row with this text, or NULL. */
+static ConfabMessage *
+find_theirs (ConfabSession *session,
+             const char    *text)
+{
+  for (guint i = 0; i < session_test_n_rows (session); i++)
+    {
+      ConfabMessage *m = session_test_row_at (session, i);
+
+      if (!confab_message_get_own (m) && g_strcmp0 (confab_message_get_text (m), text) == 0)
+        return m;
+    }
+  return NULL;
+}
+
+/* A restart on the store read from disk again: the session Confab would start with. */
+static ConfabSession *
+restart (Fixture        *f,
+         ConfabSession **session)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabSession *later;
+
+  confab_session_stop (*session);
+  g_clear_object (session);
+  confab_store_flush (f->store);
+  g_clear_object (&f->store);
+  f->store = confab_store_new (f->store_path, &error);
+  g_assert_no_error (error);
+
+  later = session_fixture_new_session (f);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_ONLINE &&
+                          confab_session_get_conversation_status (later) == CONFAB_CONVERSATION_CLOSED &&
+                          find_theirs (later, "Goodbye!") != NULL, 10000);
+  confab_test_spin (300);
+  return later;
+}
+
+/* What a restart shows of the goodbye: read, so counted nowhere as unread, and no READ ever. */
+static void
+assert_read_after_restart (Fixture        *f,
+                           ConfabSession **session)
+{
+  g_autoptr(ConfabSession) later = restart (f, session);
+  ConfabMessage *goodbye = find_theirs (later, "Goodbye!");
+
+  g_assert_false (confab_message_get_seen (goodbye));
+  g_assert_true (confab_message_get_read_sent (goodbye));
+  g_assert_cmpuint (confab_message_list_get_n_unread_before (confab_session_get_messages (later)), ==, 0);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"READ\""), ==, 0);
+  confab_session_stop (later);
+}
+
+static void
+mark_seen (ConfabSession *session,
+           ConfabMessage *message)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+
+  g_ptr_array_add (seen, message);
+  confab_session_mark_read (session, seen);
+}
+
+/* The agent's last words, seen once the conversation closed: no receipt goes into it, but
+ * the message is read, also after a restart. */
+static void
+test_seen_after_close (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabMessage *goodbye;
+
+  session_test_start_conversation (f->session);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Goodbye!", &error), >, 0);
+  CONFAB_TEST_WAIT_UNTIL ((goodbye = find_theirs (f->session, "Goodbye!")) != NULL, 10000);
+  g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error));
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 10000);
+
+  mark_seen (f->session, goodbye);
+  g_assert_true (confab_message_get_seen (goodbye));
+  g_assert_true (confab_message_get_read_sent (goodbye));
+  confab_test_spin (300);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"READ\""), ==, 0);
+
+  assert_read_after_restart (f, &f->session);
+}
+
+/* Seen while the conversation was open, its READ still waiting for the batch when the close
+ * came: it does not go, and the message is read all the same. */
+static void
+test_seen_just_before_close (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabMessage *goodbye;
+
+  /* a batch that outlasts the close */
+  confab_session_set_timings (f->session, 60000, 50, 400, 200);
+  session_test_start_conversation (f->session);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Goodbye!", &error), >, 0);
+  CONFAB_TEST_WAIT_UNTIL ((goodbye = find_theirs (f->session, "Goodbye!")) != NULL, 10000);
+  mark_seen (f->session, goodbye);
+  /* open: the receipt waits to go, as ever */
+  g_assert_false (confab_message_get_read_sent (goodbye));
+
+  g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error));
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED, 10000);
+  g_assert_true (confab_message_get_read_sent (goodbye));
+
+  assert_read_after_restart (f, &f->session);
+}
+
+/* Written and closed while the socket was down: the replay after reconnecting brings the
+ * goodbye, before or after the metadata says the conversation closed; seen then, it is read
+ * without a receipt. */
+static void
+test_seen_in_replay_after_close (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabMessage *goodbye;
+
+  session_test_start_conversation (f->session);
+  confab_test_spin (200);
+  g_assert_cmpuint (confab_server_drop_consumers (f->server, NULL, 1001, "going away"), ==, 1);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) != CONFAB_SESSION_ONLINE, 10000);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Goodbye!", &error), >, 0);
+  g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error));
+  g_assert_no_error (error);
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE &&
+                          confab_session_get_conversation_status (f->session) == CONFAB_CONVERSATION_CLOSED &&
+                          (goodbye = find_theirs (f->session, "Goodbye!")) != NULL, 10000);
+  g_assert_false (confab_message_get_read_sent (goodbye));
+  mark_seen (f->session, goodbye);
+  g_assert_true (confab_message_get_read_sent (goodbye));
+  confab_test_spin (300);
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "\"READ\""), ==, 0);
+
+  assert_read_after_restart (f, &f->session);
+}
+
 #define ADD(path, func) \
   g_test_add ("/core/session/senders/" path, Fixture, "store", session_fixture_setup, func, \
               session_fixture_teardown)
@@ -290,6 +435,9 @@ main (int   argc,
   ADD ("history-without-names", test_history_without_names);
   ADD ("event-rows", test_event_rows);
   ADD ("no-join-row-without-knowledge", test_no_join_row_without_knowledge);
+  ADD ("seen-after-close", test_seen_after_close);
+  ADD ("seen-just-before-close", test_seen_just_before_close);
+  ADD ("seen-in-replay-after-close", test_seen_in_replay_after_close);
 
   return g_test_run ();
 }

@@ -643,6 +643,78 @@ test_agent_close (Fixture       *f,
   wait_question (f, survey, "How was it?");
 }
 
+/* The agent's row with this text, or NULL. */
+static ConfabMessage *
+find_theirs (ConfabSession *session,
+             const char    *text)
+{
+  for (guint i = 0; i < n_rows (session); i++)
+    {
+      ConfabMessage *m = row_at (session, i);
+
+      if (!confab_message_get_own (m) && g_strcmp0 (confab_message_get_text (m), text) == 0)
+        return m;
+    }
+  return NULL;
+}
+
+static void
+mark_seen (ConfabSession *session,
+           ConfabMessage *message)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+
+  g_ptr_array_add (seen, message);
+  confab_session_mark_read (session, seen);
+}
+
+/* Seen in a dialog that is over (the conversation's while the survey runs, the survey's
+ * once it ended): no receipt goes there, and the message is read, also after a restart. */
+static void
+test_seen_when_over (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *survey = NULL;
+  g_autofree char *conversation = NULL;
+  ConfabMessage *greeting, *question;
+  gint64 sequence;
+
+  start_conversation (f);
+  conversation = g_strdup (confab_session_get_conversation_id (f->session));
+  greeting = find_theirs (f->session, "How can I help?");
+  survey = close_into_survey (f);
+  mark_seen (f->session, greeting);
+  g_assert_true (confab_message_get_read_sent (greeting));
+
+  sequence = ask (f, "q1", "How was it?");
+  question = wait_question (f, survey, "How was it?");
+  g_assert_true (confab_server_agent_complete_survey (f->server, conversation, &error));
+  g_assert_no_error (error);
+  CONFAB_TEST_WAIT_UNTIL (!confab_session_get_survey_open (f->session), 5000);
+  mark_seen (f->session, question);
+  g_assert_true (confab_message_get_read_sent (question));
+  confab_test_spin (300);
+  g_assert_false (receipt_sent (f, survey, "READ", sequence));
+  g_assert_false (receipt_sent (f, conversation, "READ", confab_message_get_sequence (greeting)));
+
+  confab_session_stop (f->session);
+  g_clear_object (&f->session);
+  confab_store_flush (f->store);
+  g_clear_object (&f->store);
+  f->store = confab_store_new (f->store_path, &error);
+  g_assert_no_error (error);
+  f->session = new_session (f);
+  confab_session_start (f->session);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE &&
+                          find_theirs (f->session, "How was it?") != NULL, 10000);
+  confab_test_spin (300);
+  g_assert_true (confab_message_get_read_sent (find_theirs (f->session, "How was it?")));
+  g_assert_true (confab_message_get_read_sent (find_theirs (f->session, "How can I help?")));
+  g_assert_cmpuint (confab_message_list_get_n_unread_before (confab_session_get_messages (f->session)), ==, 0);
+  g_assert_false (receipt_sent (f, survey, "READ", sequence));
+}
+
 /* Without surveys the same close ends the conversation at once. */
 static void
 test_without_survey (Fixture       *f,
@@ -950,6 +1022,7 @@ main (int   argc,
   ADD ("agent-close", test_agent_close, NULL);
   ADD ("without-survey", test_without_survey, "off");
   ADD ("restart", test_restart, "store");
+  ADD ("seen-when-over", test_seen_when_over, "store");
   ADD ("skip-offline-restart", test_skip_offline_restart, "store");
   ADD ("csat-kept", test_csat_kept, "off-store");
   ADD ("csat-after-restart", test_csat_after_restart, "off-store");
