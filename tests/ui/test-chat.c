@@ -69,22 +69,17 @@ message_nth (Fixture *f,
   return g_object_ref (session_test_message_at (f->session, i));
 }
 
+static gboolean
+is_image (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_IMAGE (widget);
+}
+
 static GtkWidget *
 find_visible_image (GtkWidget *root)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (!gtk_widget_get_visible (child))
-        continue;
-      if (GTK_IS_IMAGE (child))
-        return child;
-      if ((found = find_visible_image (child)) != NULL)
-        return found;
-    }
-  return NULL;
+  return confab_test_find_widget (root, TRUE, is_image, NULL);
 }
 
 static guint
