@@ -40,6 +40,25 @@ confab_test_async_clear (ConfabTestAsync *async)
   g_clear_object (&async->result);
 }
 
+char *
+confab_test_spawn_line (const char * const *argv,
+                        GPid               *pid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  char *line = NULL;
+  int out;
+
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                 pid, NULL, &out, NULL, &error))
+    g_error ("%s", error->message);
+  channel = g_io_channel_unix_new (out);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  if (g_io_channel_read_line (channel, &line, NULL, NULL, &error) != G_IO_STATUS_NORMAL)
+    g_error ("%s did not start: %s", argv[0], error != NULL ? error->message : "it said nothing");
+  return line;
+}
+
 ConfabFrame *
 confab_test_parse_frame (const char *text)
 {

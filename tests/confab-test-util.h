@@ -41,6 +41,12 @@ void         confab_test_async_cb    (GObject      *object,
                                       gpointer      user_data);
 void         confab_test_async_clear (ConfabTestAsync *async);
 
+/* Starts argv, not reaped (the caller waits for *pid), and returns the first line it writes
+ * on its standard output, newline and all: a server saying where it listens. Fatal when it
+ * writes none. */
+char        *confab_test_spawn_line (const char * const *argv,
+                                     GPid               *pid);
+
 /* A frame that must parse: fails the test otherwise. */
 ConfabFrame *confab_test_parse_frame (const char *text);
 

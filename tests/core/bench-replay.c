@@ -408,19 +408,9 @@ start_replayer (const char *self_path,
                 guint      *port)
 {
   const char *argv[] = { self_path, "--serve", frames_path, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) channel = NULL;
-  g_autofree char *line = NULL;
   GPid pid;
-  int out;
+  g_autofree char *line = confab_test_spawn_line (argv, &pid);
 
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                 &pid, NULL, &out, NULL, &error))
-    g_error ("%s", error->message);
-  channel = g_io_channel_unix_new (out);
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  if (g_io_channel_read_line (channel, &line, NULL, NULL, &error) != G_IO_STATUS_NORMAL)
-    g_error ("the replayer did not start: %s", error ? error->message : "no port");
   *port = (guint) g_ascii_strtoull (line, NULL, 10);
   return pid;
 }

@@ -6,9 +6,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gstdio.h>
 
 #include "session-test-util.h"
+#include "store-test-util.h"
 
 typedef SessionFixture Fixture;
 
@@ -610,29 +610,6 @@ test_busy_service_retried (Fixture       *f,
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (message) == CONFAB_DELIVERY_SENT, 10000);
 }
 
-static char *
-temp_store_path (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("confab-session-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return g_build_filename (dir, "history.db", NULL);
-}
-
-static void
-remove_store (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
-}
-
 static guint
 count_in_state (Fixture    *f,
                 const char *needle)
@@ -650,7 +627,7 @@ static void
 test_restart_shows_history_then_catches_up (Fixture       *f,
                                             gconstpointer  data)
 {
-  g_autofree char *path = temp_store_path ();
+  g_autofree char *path = store_test_temp_db ();
   g_autofree char *conversation = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStore) store = confab_store_new (path, &error);
@@ -703,7 +680,7 @@ test_restart_shows_history_then_catches_up (Fixture       *f,
   confab_session_stop (later);
   g_clear_object (&later);
   g_clear_object (&store);
-  remove_store (path);
+  store_test_remove_db (path);
 }
 
 /* An ACCEPT the service did not take is not remembered as sent: the next run sends it. */
@@ -711,7 +688,7 @@ static void
 test_unanswered_accept_sent_after_restart (Fixture       *f,
                                            gconstpointer  data)
 {
-  g_autofree char *path = temp_store_path ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStore) store = confab_store_new (path, &error);
   g_autoptr(ConfabSession) later = NULL;
@@ -751,14 +728,14 @@ test_unanswered_accept_sent_after_restart (Fixture       *f,
   confab_session_stop (later);
   g_clear_object (&later);
   g_clear_object (&store);
-  remove_store (path);
+  store_test_remove_db (path);
 }
 
 static void
 test_outbox_survives_restart (Fixture       *f,
                               gconstpointer  data)
 {
-  g_autofree char *path = temp_store_path ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStore) store = confab_store_new (path, &error);
   g_autoptr(ConfabSession) later = NULL;
@@ -811,14 +788,14 @@ test_outbox_survives_restart (Fixture       *f,
     confab_session_stop (third);
   }
   g_clear_object (&store);
-  remove_store (path);
+  store_test_remove_db (path);
 }
 
 static void
 test_offline_start_keeps_everything (Fixture       *f,
                                      gconstpointer  data)
 {
-  g_autofree char *path = temp_store_path ();
+  g_autofree char *path = store_test_temp_db ();
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStore) store = confab_store_new (path, &error);
@@ -861,14 +838,14 @@ test_offline_start_keeps_everything (Fixture       *f,
   confab_session_stop (later);
   g_clear_object (&later);
   g_clear_object (&store);
-  remove_store (path);
+  store_test_remove_db (path);
 }
 
 static void
 test_new_identity_keeps_queue_once (Fixture       *f,
                                     gconstpointer  data)
 {
-  g_autofree char *path = temp_store_path ();
+  g_autofree char *path = store_test_temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStore) store = confab_store_new (path, &error);
   g_autofree char *first_consumer = NULL;
@@ -899,7 +876,7 @@ test_new_identity_keeps_queue_once (Fixture       *f,
   confab_session_stop (f->session);
   g_clear_object (&f->session);
   g_clear_object (&store);
-  remove_store (path);
+  store_test_remove_db (path);
 }
 
 #define LONG_HISTORY (2 * CONFAB_STORE_PAGE_SIZE + 15)
@@ -944,7 +921,7 @@ static void
 test_restart_pages_history (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autofree char *path = temp_store_path ();
+  g_autofree char *path = store_test_temp_db ();
   g_autofree char *conversation = NULL;
   g_autofree char *from = NULL;
   g_autoptr(GError) error = NULL;
@@ -1069,7 +1046,7 @@ test_restart_pages_history (Fixture       *f,
     confab_session_stop (third);
   }
   g_clear_object (&store);
-  remove_store (path);
+  store_test_remove_db (path);
 }
 
 /* An anonymous consumer gets its identity from the signup: until then the history of the
@@ -1079,7 +1056,7 @@ static void
 test_anonymous_restart_shows_last_identity (Fixture       *f,
                                             gconstpointer  data)
 {
-  g_autofree char *path = temp_store_path ();
+  g_autofree char *path = store_test_temp_db ();
   g_autofree char *first_consumer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabStore) store = confab_store_new (path, &error);
@@ -1127,7 +1104,7 @@ test_anonymous_restart_shows_last_identity (Fixture       *f,
   g_clear_object (&later);
 
   g_clear_object (&store);
-  remove_store (path);
+  store_test_remove_db (path);
 }
 
 /* Stands in for the operating system's network state, which a test cannot switch. */

@@ -307,6 +307,37 @@ assert_outbox_salvaged (GPtrArray  *outbox,
   g_assert_true (last != damage_at_end);
 }
 
+/* Garbage over the middle of the history (its leaf pages but the first and the last) and
+ * over one page in the middle of the outbox. */
+static void
+damage_middle (const char *path)
+{
+  g_autoptr(GArray) history_leaves = leaf_pages (path, "events");
+  g_autoptr(GArray) outbox_leaves = leaf_pages (path, "outbox");
+  g_autoptr(GArray) damaged = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_assert_cmpuint (history_leaves->len, >=, 3);
+  for (guint i = 1; i + 1 < history_leaves->len; i++)
+    g_array_append_val (damaged, g_array_index (history_leaves, guint32, i));
+  g_array_append_val (damaged, g_array_index (outbox_leaves, guint32, outbox_leaves->len / 2));
+  write_garbage (path, damaged);
+}
+
+/* The store on a damaged history: it opens, and says what it found in *problem. */
+static ConfabStore *
+open_damaged (const char  *path,
+              GError     **problem)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabStore *store = confab_store_new (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_signal_connect (store, "problem", G_CALLBACK (signal_cb), problem);
+  CONFAB_TEST_WAIT_UNTIL (*problem != NULL, 5000);
+  return store;
+}
+
 /* Corrupt pages found when the history is opened: what can be read is kept, the damaged file
  * is set aside as it was. */
 static void
@@ -314,10 +345,7 @@ test_corrupt_pages_at_open (void)
 {
   g_autofree char *path = store_test_temp_db ();
   g_autoptr(GArray) local_ids = fill_history (path);
-  g_autoptr(GArray) history_leaves = leaf_pages (path, "events");
   g_autoptr(GArray) outbox_leaves = leaf_pages (path, "outbox");
-  g_autoptr(GArray) damaged = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GError) error = NULL;
   g_autoptr(GError) problem = NULL;
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autofree char *before = NULL;
@@ -325,20 +353,11 @@ test_corrupt_pages_at_open (void)
   ConfabStore *store;
   gsize length = 0;
 
-  /* The middle of the history, and one page in the middle of the outbox */
-  g_assert_cmpuint (history_leaves->len, >=, 3);
   g_assert_cmpuint (outbox_leaves->len, >=, 3);
-  for (guint i = 1; i + 1 < history_leaves->len; i++)
-    g_array_append_val (damaged, g_array_index (history_leaves, guint32, i));
-  g_array_append_val (damaged, g_array_index (outbox_leaves, guint32, outbox_leaves->len / 2));
-  write_garbage (path, damaged);
+  damage_middle (path);
   before = read_file (path, &length);
 
-  store = confab_store_new (path, &error);
-  g_assert_no_error (error);
-  g_signal_connect (store, "problem", G_CALLBACK (signal_cb), &problem);
-  CONFAB_TEST_WAIT_UNTIL (problem != NULL, 5000);
-
+  store = open_damaged (path, &problem);
   aside = find_aside (path);
   assert_problem_names (problem, aside);
   assert_same_file (aside, before, length);
@@ -367,10 +386,6 @@ test_corrupt_version_1 (void)
 {
   g_autofree char *path = store_test_temp_db ();
   g_autoptr(GArray) local_ids = fill_history (path);
-  g_autoptr(GArray) history_leaves = NULL;
-  g_autoptr(GArray) outbox_leaves = NULL;
-  g_autoptr(GArray) damaged = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GError) error = NULL;
   g_autoptr(GError) problem = NULL;
   g_autoptr(ConfabStoreSnapshot) snapshot = NULL;
   g_autofree char *aside = NULL;
@@ -383,19 +398,9 @@ test_corrupt_version_1 (void)
                    "CREATE INDEX events_by_conversation ON events (account, consumer, conversation);"
                    "PRAGMA user_version = 1; PRAGMA wal_checkpoint (TRUNCATE);");
 
-  history_leaves = leaf_pages (path, "events");
-  outbox_leaves = leaf_pages (path, "outbox");
-  g_assert_cmpuint (history_leaves->len, >=, 3);
-  for (guint i = 1; i + 1 < history_leaves->len; i++)
-    g_array_append_val (damaged, g_array_index (history_leaves, guint32, i));
-  g_array_append_val (damaged, g_array_index (outbox_leaves, guint32, outbox_leaves->len / 2));
-  write_garbage (path, damaged);
+  damage_middle (path);
 
-  store = confab_store_new (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  g_signal_connect (store, "problem", G_CALLBACK (signal_cb), &problem);
-  CONFAB_TEST_WAIT_UNTIL (problem != NULL, 5000);
+  store = open_damaged (path, &problem);
   aside = find_aside (path);
   assert_problem_names (problem, aside);
 

@@ -291,19 +291,10 @@ start_service (const char *path,
                Service    *service)
 {
   const char *argv[] = { path, "--port", "0", "--agent", "none", NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) channel = NULL;
-  g_autofree char *line = NULL;
   GPid pid;
-  int out;
+  g_autofree char *line = confab_test_spawn_line (argv, &pid);
 
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                 &pid, NULL, &out, NULL, &error))
-    g_error ("%s", error->message);
-  channel = g_io_channel_unix_new (out);
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  if (g_io_channel_read_line (channel, &line, NULL, NULL, &error) != G_IO_STATUS_NORMAL ||
-      !g_str_has_prefix (line, "listening on "))
+  if (!g_str_has_prefix (line, "listening on "))
     g_error ("confab-server did not start");
   service->base = g_strstrip (g_strdup (line + strlen ("listening on ")));
   service->http = soup_session_new ();

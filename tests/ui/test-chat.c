@@ -69,22 +69,31 @@ message_nth (Fixture *f,
   return g_object_ref (session_test_message_at (f->session, i));
 }
 
+/* The person's first message, written and sent (a new reference). */
+static ConfabMessage *
+send_first (Fixture    *f,
+            const char *text)
+{
+  ConfabMessage *mine;
+
+  type_and_send (f, text);
+  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
+  mine = message_nth (f, 0);
+  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+  return mine;
+}
+
+static gboolean
+is_image (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_IMAGE (widget);
+}
+
 static GtkWidget *
 find_visible_image (GtkWidget *root)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (!gtk_widget_get_visible (child))
-        continue;
-      if (GTK_IS_IMAGE (child))
-        return child;
-      if ((found = find_visible_image (child)) != NULL)
-        return found;
-    }
-  return NULL;
+  return confab_test_find_widget (root, TRUE, is_image, NULL);
 }
 
 static guint
@@ -110,10 +119,7 @@ test_send_receive_read (Fixture       *f,
   g_autofree char *expected = NULL;
   ConfabMessageRow *row;
 
-  type_and_send (f, "Where is my parcel?");
-  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
-  mine = message_nth (f, 0);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+  mine = send_first (f, "Where is my parcel?");
 
   g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "It left the depot today: https://example.com/track", &error), >, 0);
   g_assert_no_error (error);
@@ -167,10 +173,7 @@ test_not_read_when_inactive (Fixture       *f,
 
   g_autoptr(ConfabMessage) mine = NULL;
 
-  type_and_send (f, "Hi");
-  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
-  mine = message_nth (f, 0);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+  mine = send_first (f, "Hi");
 
   /* Hidden (unmapped): the message arrives, gets ACCEPT, but no READ. */
   gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
@@ -216,10 +219,7 @@ send_then_answers (Fixture *f)
   g_autoptr(ConfabMessage) mine = NULL;
   g_autoptr(ConfabMessage) newest = NULL;
 
-  type_and_send (f, "Tell me everything");
-  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
-  mine = message_nth (f, 0);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+  mine = send_first (f, "Tell me everything");
   CONFAB_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (f->window)), 15000);
   for (guint i = 0; i < 15; i++)
     {
@@ -330,10 +330,7 @@ test_status_and_close (Fixture       *f,
 
   g_autoptr(ConfabMessage) mine = NULL;
 
-  type_and_send (f, "Hi");
-  CONFAB_TEST_WAIT_UNTIL (session_test_n_messages (f->session) == 1, 5000);
-  mine = message_nth (f, 0);
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_delivery_state (mine) == CONFAB_DELIVERY_SENT, 10000);
+  mine = send_first (f, "Hi");
 
   confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error);
   g_assert_no_error (error);

@@ -10,43 +10,63 @@
 #include <adwaita.h>
 
 #include "confab-test-util.h"
+#include "ui-test-util.h"
 #include "confab-account.h"
 #include "confab-preferences.h"
+
+typedef struct
+{
+  GType type;
+  const char *title;
+} RowTitle;
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  const RowTitle *row = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, row->type) && ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), row->title) == 0;
+}
 
 static GtkWidget *
 find_by_label (GtkWidget  *root,
                GType       type,
                const char *title)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
+  RowTitle row = { type, title };
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && ADW_IS_PREFERENCES_ROW (child) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
-        return child;
-      if ((found = find_by_label (child, type, title)) != NULL)
-        return found;
-    }
-  return NULL;
+  return confab_test_find_widget (root, FALSE, is_row_titled, &row);
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
 }
 
 static GtkWidget *
 find_type (GtkWidget *root,
            GType      type)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
+  return confab_test_find_widget (root, FALSE, is_of_type, &type);
+}
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_type (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+says (GtkWidget     *widget,
+      gconstpointer  word)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_label (GTK_LABEL (widget));
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  else if (ADW_IS_PREFERENCES_GROUP (widget))
+    text = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (widget));
+  return text != NULL && strstr (text, word) != NULL;
 }
 
 /* A widget whose visible words contain WORD (case-sensitive), or NULL. */
@@ -54,24 +74,7 @@ static GtkWidget *
 find_text (GtkWidget  *root,
            const char *word)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-      const char *text = NULL;
-
-      if (GTK_IS_LABEL (child))
-        text = gtk_label_get_label (GTK_LABEL (child));
-      else if (ADW_IS_PREFERENCES_ROW (child))
-        text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child));
-      else if (ADW_IS_PREFERENCES_GROUP (child))
-        text = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (child));
-      if (text != NULL && strstr (text, word) != NULL)
-        return child;
-      if ((found = find_text (child, word)) != NULL)
-        return found;
-    }
-  return NULL;
+  return confab_test_find_widget (root, FALSE, says, word);
 }
 
 static void

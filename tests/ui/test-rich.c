@@ -149,62 +149,52 @@ fixture_teardown (Fixture       *f,
 #define agent_sends_rich(f, content, metadata)  session_test_agent_sends_rich ((f)->server, (f)->session, content, metadata)
 #define agent_sends_text(f, text, chips)        session_test_agent_sends_text ((f)->server, (f)->session, text, chips)
 
+static gboolean
+stands_for (GtkWidget     *widget,
+            gconstpointer  what)
+{
+  const ConfabRichElement *element = confab_rich_view_widget_get_element (widget);
+
+  return element != NULL && (g_strcmp0 (element->title, what) == 0 || g_strcmp0 (element->url, what) == 0 ||
+                             g_strcmp0 (element->tooltip, what) == 0);
+}
+
 /* The first widget under root, in order, that stands for an element whose title (or, for
  * an image, url) is what; visible ones only. */
 static GtkWidget *
 find_element_widget (GtkWidget  *root,
                      const char *what)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      const ConfabRichElement *element = confab_rich_view_widget_get_element (child);
-      GtkWidget *found;
+  return confab_test_find_widget (root, TRUE, stands_for, what);
+}
 
-      if (!gtk_widget_get_visible (child))
-        continue;
-      if (element != NULL && (g_strcmp0 (element->title, what) == 0 || g_strcmp0 (element->url, what) == 0 ||
-                              g_strcmp0 (element->tooltip, what) == 0))
-        return child;
-      if ((found = find_element_widget (child, what)) != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+is_visible_of_type (GtkWidget     *widget,
+                    gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type) && gtk_widget_get_visible (widget);
 }
 
 static GtkWidget *
 find_type (GtkWidget *root,
            GType      type)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
+  return confab_test_find_widget (root, FALSE, is_visible_of_type, &type);
+}
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && gtk_widget_get_visible (child))
-        return child;
-      if ((found = find_type (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+is_visible_label (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
 static GtkWidget *
 find_label (GtkWidget  *root,
             const char *text)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child) &&
-          g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
-        return child;
-      if ((found = find_label (child, text)) != NULL)
-        return found;
-    }
-  return NULL;
+  return confab_test_find_widget (root, FALSE, is_visible_label, text);
 }
 
 static void

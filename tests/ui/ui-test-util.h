@@ -87,3 +87,30 @@ confab_test_message_row_for (ConfabWindow  *window,
 
   return CONFAB_IS_MESSAGE_ROW (row) ? CONFAB_MESSAGE_ROW (row) : NULL;
 }
+
+/* Whether widget is what confab_test_find_widget() looks for. */
+typedef gboolean (*ConfabTestWidgetMatch) (GtkWidget     *widget,
+                                           gconstpointer  data);
+
+/* The first widget under root, depth first and in order, that match takes, or NULL; with
+ * visible_only, a hidden widget and everything under it are passed over. */
+static inline GtkWidget *
+confab_test_find_widget (GtkWidget             *root,
+                         gboolean               visible_only,
+                         ConfabTestWidgetMatch  match,
+                         gconstpointer          data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (visible_only && !gtk_widget_get_visible (child))
+        continue;
+      if (match (child, data))
+        return child;
+      if ((found = confab_test_find_widget (child, visible_only, match, data)) != NULL)
+        return found;
+    }
+  return NULL;
+}
