@@ -47,22 +47,56 @@ _confab_session_start_resume_settle (ConfabSession *self)
 
 /* Subscriptions */
 
+typedef struct
+{
+  ConfabSession *self;
+  char *dialog_id;
+} SubscribeData;
+
+static void
+subscribe_data_free (SubscribeData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->dialog_id);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SubscribeData, subscribe_data_free)
+
 static void
 subscribe_dialog_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(ConfabSession) self = user_data;
+  g_autoptr(SubscribeData) data = user_data;
+  ConfabSession *self = data->self;
   g_autoptr(ConfabFrame) frame = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean open;
 
   self->subscribing = FALSE;
   frame = confab_connection_send_request_finish (CONFAB_CONNECTION (object), result, &error);
   if (CONFAB_CONNECTION (object) != self->conn)
     return;
+  /* The conversation changed meanwhile: this answer says nothing of the one followed now. */
+  if (g_strcmp0 (data->dialog_id, self->conversation_id) != 0)
+    {
+      if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
+        _confab_session_subscribe_dialog (self);
+      return;
+    }
+  open = self->conversation_status == CONFAB_CONVERSATION_OPEN;
   if (frame == NULL)
     {
       g_debug ("Subscribing to the dialog failed: %s", error->message);
+      /* Catching up on a closed conversation, refused: nothing can be done about it here,
+       * and what waits to be sent goes into a new conversation. */
+      if (!open && error->domain == CONFAB_RESPONSE_ERROR)
+        {
+          self->dialog_subscribed = TRUE;
+          _confab_session_flush_outbox (self);
+          return;
+        }
       /* Without it nothing moves: start over with back-off. */
       if (self->conn != NULL)
         confab_connection_drop (self->conn, "the dialog subscription failed");
@@ -74,15 +108,16 @@ subscribe_dialog_cb (GObject      *object,
   self->attempt = 0;
   self->signed_up_again = FALSE;
 
-  /* What the replay will not tell: messages accepted before the socket went. */
+  /* What the replay will not tell: messages accepted before the socket went (in a closed
+   * conversation they are accepted on this side only, see _confab_session_queue_accept()). */
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->messages)); i++)
     {
       g_autoptr(ConfabMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
 
       _confab_session_queue_accept (self, message);
     }
-  /* and those the history on disk holds beyond the list */
-  for (guint i = 0; i < self->unaccepted->len; i++)
+  /* and those the history on disk holds beyond the list: none may go into a closed one */
+  for (guint i = 0; open && i < self->unaccepted->len; i++)
     _confab_session_queue_accept_sequence (self, g_array_index (self->unaccepted, gint64, i));
 
   /* A conversation we just created has no history; any other may still be replaying. */
@@ -100,19 +135,28 @@ void
 _confab_session_subscribe_dialog (ConfabSession *self)
 {
   gint64 from_seq;
+  SubscribeData *data;
 
+  /* A closed conversation too: what was written into it before it closed, while Confab was
+   * not listening (not running, or its socket down), is only to be had from its dialog. */
   if (!_confab_session_is_online (self) || self->dialog_subscribed || self->subscribing ||
-      self->conversation_id == NULL)
+      self->conversation_id == NULL ||
+      (self->conversation_status != CONFAB_CONVERSATION_OPEN &&
+       self->conversation_status != CONFAB_CONVERSATION_CLOSED))
     return;
 
   /* Resume after the last event held: nothing twice. */
   from_seq = confab_message_list_get_last_sequence (self->messages, self->conversation_id) + 1;
   self->subscribing = TRUE;
-  g_debug ("Subscribing to the dialog from sequence %" G_GINT64_FORMAT, from_seq);
+  g_debug ("Subscribing to the %s dialog from sequence %" G_GINT64_FORMAT,
+           self->conversation_status == CONFAB_CONVERSATION_OPEN ? "open" : "closed", from_seq);
+  data = g_new0 (SubscribeData, 1);
+  data->self = g_object_ref (self);
+  data->dialog_id = g_strdup (self->conversation_id);
   confab_connection_send_request (self->conn, CONFAB_REQ_SUBSCRIBE_MESSAGING,
                                   confab_subscribe_messaging_body (self->conversation_id,
                                                                    self->conversation_id, from_seq),
-                                  NULL, subscribe_dialog_cb, g_object_ref (self));
+                                  NULL, subscribe_dialog_cb, data);
 }
 
 static gboolean

@@ -289,8 +289,9 @@ handle_conversations (ConfabSession *self,
 
   self->awaiting_metadata = FALSE;
   g_clear_handle_id (&self->metadata_wait_source, g_source_remove);
-  if (self->conversation_status == CONFAB_CONVERSATION_OPEN)
-    _confab_session_subscribe_dialog (self);
+  /* Open, or closed while Confab was not listening: either way, what its dialog holds
+   * beyond the history is fetched (once per socket). */
+  _confab_session_subscribe_dialog (self);
   _confab_session_flush_outbox (self);
   self->metadata_heard = TRUE;
   _confab_session_flush_surveys (self);

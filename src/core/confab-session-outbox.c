@@ -201,6 +201,10 @@ _confab_session_flush_outbox (ConfabSession *self)
       {
       case CONFAB_CONVERSATION_NONE:
       case CONFAB_CONVERSATION_CLOSED:
+        /* Not before the closed one's dialog has caught up: a new conversation is followed
+         * instead, and what the old one's replay brings would be dropped. */
+        if (self->subscribing || self->resuming)
+          return;
         _confab_session_request_conversation (self);
         return;
       case CONFAB_CONVERSATION_REQUESTED:

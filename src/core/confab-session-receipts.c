@@ -280,6 +280,13 @@ _confab_session_queue_accept (ConfabSession *self,
   if (!wants_receipt (self, message) || confab_message_get_accept_sent (message) ||
       _confab_seq_batch_contains (self->accept_batch, sequence) || in_flight (self, CONFAB_RECEIPT_ACCEPT, sequence))
     return;
+  /* Fetched from a dialog that is over (caught up after it closed): no ACCEPT may go into
+   * it, and the history must not keep it as waiting for one. */
+  if (dialog_over (self, confab_message_get_dialog_id (message)))
+    {
+      confab_message_set_accept_sent (message, TRUE);
+      return;
+    }
   _confab_seq_batch_add (self->accept_batch, sequence);
 }
 

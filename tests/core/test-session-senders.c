@@ -420,6 +420,90 @@ test_seen_in_replay_after_close (Fixture       *f,
   assert_read_after_restart (f, &f->session);
 }
 
+static guint
+count_theirs (ConfabSession *session,
+              const char    *text)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < session_test_n_rows (session); i++)
+    {
+      ConfabMessage *m = session_test_row_at (session, i);
+
+      n += !confab_message_get_own (m) && g_strcmp0 (confab_message_get_text (m), text) == 0;
+    }
+  return n;
+}
+
+/* Confab starts again on the history on disk; the conversation is closed, the goodbye there
+ * once, accepted on this side only, and no receipt went into the closed conversation. */
+static ConfabSession *
+start_on_closed (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabSession *later;
+  ConfabMessage *goodbye;
+
+  f->store = confab_store_new (f->store_path, &error);
+  g_assert_no_error (error);
+  later = session_fixture_new_session (f);
+  confab_session_start (later);
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (later) == CONFAB_SESSION_ONLINE &&
+                          confab_session_get_conversation_status (later) == CONFAB_CONVERSATION_CLOSED &&
+                          find_theirs (later, "Goodbye!") != NULL, 10000);
+  /* longer than the replay's settling and a receipt batch */
+  confab_test_spin (600);
+  goodbye = find_theirs (later, "Goodbye!");
+  g_assert_cmpuint (count_theirs (later, "Goodbye!"), ==, 1);
+  g_assert_cmpuint (count_theirs (later, "Hi there"), ==, 1);
+  g_assert_true (confab_message_get_accept_sent (goodbye));
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_PUBLISH_EVENT, "AcceptStatusEvent"), ==, 0);
+  /* nothing asked for a new conversation on its own */
+  g_assert_cmpuint (session_test_count_frames (f->server, CONFAB_REQ_REQUEST_CONVERSATION, NULL), ==, 0);
+  return later;
+}
+
+static void
+stop_and_flush (Fixture        *f,
+                ConfabSession **session)
+{
+  confab_session_stop (*session);
+  g_clear_object (session);
+  confab_store_flush (f->store);
+  g_clear_object (&f->store);
+}
+
+/* The agent's last words, written and the conversation closed while Confab was not running:
+ * the next start learns from the metadata that it is closed, and still fetches them from the
+ * closed conversation's dialog, once; a second restart does not bring them twice. */
+static void
+test_closed_while_not_running (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabSession) later = NULL;
+  g_autoptr(ConfabSession) again = NULL;
+
+  session_test_start_conversation (f->session);
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Hi there", &error), >, 0);
+  CONFAB_TEST_WAIT_UNTIL (find_theirs (f->session, "Hi there") != NULL &&
+                          confab_message_get_accept_sent (find_theirs (f->session, "Hi there")), 10000);
+  stop_and_flush (f, &f->session);
+
+  g_assert_cmpint (confab_server_agent_send_text (f->server, NULL, "Goodbye!", &error), >, 0);
+  g_assert_true (confab_server_agent_close (f->server, NULL, CONFAB_CLOSE_REASON_AGENT, &error));
+  g_assert_no_error (error);
+  confab_server_clear_frame_log (f->server);
+
+  later = start_on_closed (f);
+  stop_and_flush (f, &later);
+
+  confab_server_clear_frame_log (f->server);
+  again = start_on_closed (f);
+  g_assert_true (confab_message_get_accept_sent (find_theirs (again, "Goodbye!")));
+  confab_session_stop (again);
+}
+
 #define ADD(path, func) \
   g_test_add ("/core/session/senders/" path, Fixture, "store", session_fixture_setup, func, \
               session_fixture_teardown)
@@ -438,6 +522,7 @@ main (int   argc,
   ADD ("seen-after-close", test_seen_after_close);
   ADD ("seen-just-before-close", test_seen_just_before_close);
   ADD ("seen-in-replay-after-close", test_seen_in_replay_after_close);
+  ADD ("closed-while-not-running", test_closed_while_not_running);
 
   return g_test_run ();
 }
