@@ -40,6 +40,7 @@ struct _ConfabWindow
   ConfabMessage *first_unread;   /* where the "New Messages" divider stands, or NULL */
   GHashTable *notified;          /* ConfabMessage → notification id, while unread */
   GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
+  gboolean offline_shown;        /* the bar says Confab waits to try again: it stays through the try */
   gboolean status_settled;       /* the first try to connect has ended */
   guint status_duration;         /* the status bar's transition while that try has it at 0, or 0 */
   GCancellable *upload_cancellable; /* while a photo is being sent */

@@ -96,6 +96,10 @@ _confab_window_update_status (ConfabWindow *self)
     {
     case CONFAB_SESSION_CONNECTING:
       subtitle = g_strdup (_("Connecting…"));
+      /* Once offline, a new try keeps the bar: going and coming back at every try of the
+       * back-off would move the whole conversation twice each time. */
+      if (self->offline_shown)
+        status = g_strdup (_("Offline. Messages you write are kept and sent when Confab is back online. Trying again now."));
       break;
     case CONFAB_SESSION_ONLINE:
       if (confab_session_get_agent_typing (self->session))
@@ -130,9 +134,12 @@ _confab_window_update_status (ConfabWindow *self)
       break;
     }
 
+  /* waiting for the next try of the back-off, not merely not started yet */
+  self->offline_shown = state == CONFAB_SESSION_WAITING || (state == CONFAB_SESSION_CONNECTING && self->offline_shown);
   adw_window_title_set_subtitle (self->window_title, subtitle);
-  /* A bar that goes must not take the keyboard focus with it. */
-  if ((status == NULL && gtk_widget_has_focus (self->retry_now_button)) ||
+  /* A bar or button that goes must not take the keyboard focus with it (Retry Now cannot be
+   * pressed while a try runs). */
+  if (((status == NULL || state == CONFAB_SESSION_CONNECTING) && gtk_widget_has_focus (self->retry_now_button)) ||
       (!in_preferences && gtk_widget_has_focus (self->preferences_button)))
     gtk_widget_grab_focus (self->composer);
   gtk_widget_set_visible (self->preferences_button, in_preferences);

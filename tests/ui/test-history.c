@@ -499,6 +499,49 @@ test_offline_bar_at_once (Fixture       *f,
   g_assert_cmpuint (gtk_revealer_get_transition_duration (bar), >, 0);
 }
 
+typedef struct
+{
+  GtkRevealer *bar;
+  guint tries;             /* new tries seen after the first "offline" */
+  guint hidden;            /* of them, those that hid the bar */
+} Tries;
+
+static void
+state_cb (ConfabSession *session,
+          GParamSpec    *pspec,
+          Tries         *tries)
+{
+  if (confab_session_get_state (session) != CONFAB_SESSION_CONNECTING)
+    return;
+  tries->tries++;
+  if (!gtk_revealer_get_reveal_child (tries->bar))
+    tries->hidden++;
+}
+
+/* Offline, each new try of the back-off keeps the bar (saying it tries now): going and coming
+ * back would move the conversation twice a try. */
+static void
+test_offline_bar_stays_through_tries (Fixture       *f,
+                                      gconstpointer  data)
+{
+  Tries tries = { GTK_REVEALER (gtk_widget_get_ancestor (_confab_window_get_status_label (f->window),
+                                                         GTK_TYPE_REVEALER)), 0, 0 };
+  gulong handler;
+
+  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+  /* the window's handler runs first: it was connected before this one */
+  handler = g_signal_connect_after (f->session, "notify::state", G_CALLBACK (state_cb), &tries);
+  for (guint i = 0; i < 2; i++)
+    {
+      confab_session_retry_now (f->session);
+      CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
+    }
+  g_signal_handler_disconnect (f->session, handler);
+  g_assert_cmpuint (tries.tries, >=, 2);
+  g_assert_cmpuint (tries.hidden, ==, 0);
+  g_assert_true (gtk_revealer_get_reveal_child (tries.bar));
+}
+
 /* A history with nothing in it: "No conversation yet" once that is known, not before. */
 static void
 test_empty_once_known (Fixture       *f,
@@ -536,6 +579,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/history/offline-bar-at-once", Fixture, &read, fixture_setup, test_offline_bar_at_once,
               fixture_teardown);
+  g_test_add ("/ui/history/offline-bar-stays-through-tries", Fixture, &read, fixture_setup,
+              test_offline_bar_stays_through_tries, fixture_teardown);
   g_test_add ("/ui/history/empty-once-known", Fixture, &none, fixture_setup, test_empty_once_known,
               fixture_teardown);
 
