@@ -64,6 +64,8 @@ end_survey (ConfabSession *self,
   _confab_session_flush_outbox (self);
 }
 
+static void send_skip (ConfabSession *self);
+
 void
 _confab_session_survey_seen (ConfabSession      *self,
                              const ConfabDialog *survey,
@@ -93,10 +95,7 @@ _confab_session_survey_seen (ConfabSession      *self,
       if (!self->survey_skipped &&
           _confab_session_has_event_row (self, survey->dialog_id, CONFAB_MESSAGE_EVENT_SURVEY_SKIPPED))
         {
-          self->survey_skipped = TRUE;
-          g_free (self->survey_skip_pending);
-          self->survey_skip_pending = g_strdup (self->conversation_id);
-          _confab_session_flush_survey_skip (self);
+          send_skip (self);
           return;
         }
       /* skipped offline: the skip is on its way, the survey is not shown again */
@@ -250,6 +249,16 @@ _confab_session_flush_survey_skip (ConfabSession *self)
                                   NULL, skip_cb, data);
 }
 
+/* The current conversation's survey is skipped: said now, or when online again. */
+static void
+send_skip (ConfabSession *self)
+{
+  self->survey_skipped = TRUE;
+  g_free (self->survey_skip_pending);
+  self->survey_skip_pending = g_strdup (self->conversation_id);
+  _confab_session_flush_survey_skip (self);
+}
+
 void
 confab_session_skip_survey (ConfabSession *self)
 {
@@ -257,12 +266,9 @@ confab_session_skip_survey (ConfabSession *self)
 
   if (!self->survey_open)
     return;
-  /* The person is done with it at once, online or not: the close follows. */
-  /* the close goes first, before whatever ending the survey lets the outbox send */
-  self->survey_skipped = TRUE;
-  g_free (self->survey_skip_pending);
-  self->survey_skip_pending = g_strdup (self->conversation_id);
-  _confab_session_flush_survey_skip (self);
+  /* The person is done with it at once, online or not: the close follows. The close goes
+   * first, before whatever ending the survey lets the outbox send. */
+  send_skip (self);
   end_survey (self, FALSE, 0);
   /* its row is what remembers the skip across a restart, if it could not go yet */
   _confab_session_save_pending (self);
