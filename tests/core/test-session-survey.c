@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store-test-util.h"
+#include "session-test-util.h"
 #include "confab-session.h"
 #include "confab-server.h"
 #include "confab-agent-content.h"
@@ -31,12 +32,7 @@ typedef struct
 static ConfabSession *
 new_session (Fixture *f)
 {
-  ConfabSession *session = confab_session_new (f->account, NULL);
-
-  confab_session_set_timings (session, 30, 50, 400, 200);
-  if (f->store != NULL)
-    confab_session_set_store (session, f->store);
-  return session;
+  return session_test_session_new (f->account, f->store);
 }
 
 static void
@@ -137,27 +133,10 @@ fixture_teardown (Fixture       *f,
 
 /* Rows of the list */
 
-static guint
-n_rows (ConfabSession *session)
-{
-  return g_list_model_get_n_items (G_LIST_MODEL (confab_session_get_messages (session)));
-}
-
-/* The list keeps it alive. */
-static ConfabMessage *
-row_at (ConfabSession *session,
-        guint          i)
-{
-  ConfabMessage *m = g_list_model_get_item (G_LIST_MODEL (confab_session_get_messages (session)), i);
-
-  g_object_unref (m);
-  return m;
-}
-
 static ConfabMessage *
 last_row (ConfabSession *session)
 {
-  return row_at (session, n_rows (session) - 1);
+  return session_test_row_at (session, session_test_n_rows (session) - 1);
 }
 
 /* The newest message of the agent's in dialog_id, or NULL. */
@@ -165,9 +144,9 @@ static ConfabMessage *
 newest_question (ConfabSession *session,
                  const char    *dialog_id)
 {
-  for (guint i = n_rows (session); i > 0; i--)
+  for (guint i = session_test_n_rows (session); i > 0; i--)
     {
-      ConfabMessage *m = row_at (session, i - 1);
+      ConfabMessage *m = session_test_row_at (session, i - 1);
 
       if (!confab_message_is_event (m) && !confab_message_get_own (m) &&
           g_strcmp0 (confab_message_get_dialog_id (m), dialog_id) == 0)
@@ -182,8 +161,8 @@ count_event_rows (ConfabSession      *session,
 {
   guint n = 0;
 
-  for (guint i = 0; i < n_rows (session); i++)
-    n += confab_message_get_event (row_at (session, i)) == event;
+  for (guint i = 0; i < session_test_n_rows (session); i++)
+    n += confab_message_get_event (session_test_row_at (session, i)) == event;
   return n;
 }
 
@@ -438,7 +417,7 @@ test_answer_and_complete (Fixture       *f,
   g_assert_cmpint (confab_message_get_sequence (question), ==, sequence);
   g_assert_true (confab_message_get_replies_active (question));
   /* after the conversation's rows, its close among them */
-  g_assert_cmpint (confab_message_get_event (row_at (f->session, n_rows (f->session) - 2)), ==,
+  g_assert_cmpint (confab_message_get_event (session_test_row_at (f->session, session_test_n_rows (f->session) - 2)), ==,
                    CONFAB_MESSAGE_EVENT_CLOSED);
   CONFAB_TEST_WAIT_UNTIL (receipt_sent (f, survey, "ACCEPT", sequence), 5000);
   g_ptr_array_add (seen, question);
@@ -648,9 +627,9 @@ static ConfabMessage *
 find_theirs (ConfabSession *session,
              const char    *text)
 {
-  for (guint i = 0; i < n_rows (session); i++)
+  for (guint i = 0; i < session_test_n_rows (session); i++)
     {
-      ConfabMessage *m = row_at (session, i);
+      ConfabMessage *m = session_test_row_at (session, i);
 
       if (!confab_message_get_own (m) && g_strcmp0 (confab_message_get_text (m), text) == 0)
         return m;
@@ -748,7 +727,7 @@ test_restart (Fixture       *f,
   sequence = ask (f, "q1", "How was it?");
   question = wait_question (f, survey, "How was it?");
   CONFAB_TEST_WAIT_UNTIL (receipt_sent (f, survey, "ACCEPT", sequence), 5000);
-  rows = n_rows (f->session);
+  rows = session_test_n_rows (f->session);
   confab_session_stop (f->session);
   g_clear_object (&f->session);
   confab_store_flush (f->store);
@@ -759,7 +738,7 @@ test_restart (Fixture       *f,
   question = wait_question (f, survey, "How was it?");
   CONFAB_TEST_WAIT_UNTIL (confab_message_get_replies_active (question), 5000);
   /* nothing twice: the close row and the question once each */
-  g_assert_cmpuint (n_rows (f->session), ==, rows);
+  g_assert_cmpuint (session_test_n_rows (f->session), ==, rows);
   g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_CLOSED), ==, 1);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_ONLINE, 5000);
   answer (f, question, 1, sequence);
@@ -773,7 +752,7 @@ test_restart (Fixture       *f,
     g_assert_no_error (error);
   }
   CONFAB_TEST_WAIT_UNTIL (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED) == 1, 5000);
-  rows = n_rows (f->session);
+  rows = session_test_n_rows (f->session);
   confab_session_stop (f->session);
   g_clear_object (&f->session);
   confab_store_flush (f->store);
@@ -782,7 +761,7 @@ test_restart (Fixture       *f,
   confab_session_start (f->session);
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_conversation_stage (f->session) == CONFAB_CONVERSATION_STATE_CLOSE, 10000);
   confab_test_spin (300);
-  g_assert_cmpuint (n_rows (f->session), ==, rows);
+  g_assert_cmpuint (session_test_n_rows (f->session), ==, rows);
   g_assert_cmpuint (count_event_rows (f->session, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED), ==, 1);
   g_assert_cmpint (confab_message_get_event (last_row (f->session)), ==, CONFAB_MESSAGE_EVENT_SURVEY_COMPLETED);
   g_assert_false (confab_session_get_survey_open (f->session));
