@@ -289,6 +289,7 @@ confab_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (confab_application_parent_class)->startup (app);
 
@@ -298,6 +299,9 @@ confab_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  /* The window builds its shortcuts window when asked (confab-window.c), so GtkApplication
+   * does not give the shortcut itself. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", shortcuts_accels);
   /* Without the schema (a build folder run without GSETTINGS_SCHEMA_DIR) there is nothing to edit. */
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")),
                                CONFAB_APPLICATION (app)->settings != NULL);

