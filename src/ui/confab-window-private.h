@@ -42,7 +42,7 @@ struct _ConfabWindow
   GtkWidget *survey;             /* the survey dialog while it is open (weak), or NULL */
   gboolean offline_shown;        /* the bar says Confab waits to try again: it stays through the try */
   gboolean status_settled;       /* the first try to connect has ended */
-  guint status_duration;         /* the status bar's transition while that try has it at 0, or 0 */
+  guint status_duration;         /* the status bar's own transition, 0 until that try ended */
   GCancellable *upload_cancellable; /* while a photo is being sent */
   GtkWidget *upload_revealer;
   GtkWidget *upload_label;

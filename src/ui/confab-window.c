@@ -135,24 +135,20 @@ focus_widget_cb (ConfabWindow *self,
  * as the conversation is: a bar sliding in would push the whole conversation up in the first
  * moments the person sees it. What changes later slides in and out. The slide is made
  * instant by its duration, not by the transition type "none": GTK 4.8's revealer then keeps
- * (or lacks) its child's height for a frame after a change. */
+ * (or lacks) its child's height for a frame after a change. The duration is 0 from the
+ * window's start (confab_window_init()), not from the first try: before the session starts it
+ * is offline, and a slide begun then went on under the bar of the try's end, which grew over
+ * the next few frames. */
 static void
 settle_status_bar (ConfabWindow *self)
 {
-  GtkRevealer *bar = GTK_REVEALER (self->status_revealer);
   ConfabSessionState state = confab_session_get_state (self->session);
 
   if (self->status_settled)
     return;
-  if (state == CONFAB_SESSION_CONNECTING && gtk_revealer_get_transition_duration (bar) != 0)
+  if (state != CONFAB_SESSION_OFFLINE && state != CONFAB_SESSION_CONNECTING)
     {
-      self->status_duration = gtk_revealer_get_transition_duration (bar);
-      gtk_revealer_set_transition_duration (bar, 0);
-    }
-  else if (state != CONFAB_SESSION_OFFLINE && state != CONFAB_SESSION_CONNECTING)
-    {
-      if (self->status_duration != 0)
-        gtk_revealer_set_transition_duration (bar, self->status_duration);
+      gtk_revealer_set_transition_duration (GTK_REVEALER (self->status_revealer), self->status_duration);
       self->status_settled = TRUE;
     }
 }
@@ -574,6 +570,9 @@ confab_window_init (ConfabWindow *self)
 
   _confab_window_init_list (self);
   _confab_window_init_files (self);
+  /* instant until the first try to connect has ended: see settle_status_bar() */
+  self->status_duration = gtk_revealer_get_transition_duration (GTK_REVEALER (self->status_revealer));
+  gtk_revealer_set_transition_duration (GTK_REVEALER (self->status_revealer), 0);
   {
     g_autoptr(GSimpleAction) action = g_simple_action_new ("show-help-overlay", NULL);
 

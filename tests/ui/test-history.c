@@ -480,6 +480,21 @@ test_unread_beyond_the_page (Fixture       *f,
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (jump), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
 }
 
+typedef struct
+{
+  GtkWidget *bar;
+  GArray *heights;         /* of the bar, after each frame */
+} BarFrames;
+
+static void
+bar_height_cb (GdkFrameClock *clock,
+               BarFrames     *frames)
+{
+  int height = gtk_widget_get_height (frames->bar);
+
+  g_array_append_val (frames->heights, height);
+}
+
 /* Offline from the start: the bar that says so is there at once, with the conversation, not
  * sliding in over it; a later change of the bar slides. */
 static void
@@ -488,12 +503,26 @@ test_offline_bar_at_once (Fixture       *f,
 {
   GtkRevealer *bar = GTK_REVEALER (gtk_widget_get_ancestor (_confab_window_get_status_label (f->window),
                                                             GTK_TYPE_REVEALER));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  g_autoptr(GArray) heights = g_array_new (FALSE, FALSE, sizeof (int));
+  BarFrames frames = { GTK_WIDGET (bar), heights };
+  gulong handler;
 
   CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (f->session) == CONFAB_SESSION_WAITING, 10000);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bar)));
   g_assert_true (gtk_revealer_get_reveal_child (bar));
   /* whole, in the same turn of the main loop as the state that asked for it */
   g_assert_true (gtk_revealer_get_child_revealed (bar));
+  /* and in every frame from then on: no slide begun before the session started (offline
+   * then too) goes on under it */
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (bar_height_cb), &frames);
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  confab_test_spin (400);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_cmpuint (heights->len, >, 0);
+  for (guint i = 0; i < heights->len; i++)
+    g_assert_cmpint (g_array_index (heights, int, i), ==, g_array_index (heights, int, heights->len - 1));
+  g_assert_cmpint (g_array_index (heights, int, 0), >, 0);
   /* and it slides again from now on */
   g_assert_cmpint (gtk_revealer_get_transition_type (bar), ==, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
   g_assert_cmpuint (gtk_revealer_get_transition_duration (bar), >, 0);
