@@ -28,14 +28,17 @@ struct _ConfabMessageRow
 
   GtkWidget *box;
   GtkWidget *day_label;
-  GtkWidget *unread_divider;
   GtkWidget *sender_label;
   GtkWidget *bubble;
   GtkWidget *text_label;
+  GtkWidget *meta_box;
   GtkWidget *time_label;
   GtkWidget *state_icon;
-  GtkWidget *retry_button;
-  GtkWidget *show_all_button;
+  /* Built the first time a row needs them, after the template: most rows never do, and each
+   * of them is several widgets to build, style and measure for every row of a first page. */
+  GtkWidget *unread_divider;   /* in box, after day_label, or NULL */
+  GtkWidget *show_all_button;  /* in bubble, after text_label, or NULL */
+  GtkWidget *retry_button;     /* in meta_box, after state_icon, or NULL */
   GtkWidget *rich_box;
   GtkWidget *chips_box;
   GtkWidget *rich_view;        /* in rich_box, for the message's content, or NULL */
@@ -84,15 +87,94 @@ sender_name (ConfabMessageRow *self)
 
 static void update_label (ConfabMessageRow *self);
 
+static gboolean
+shown (GtkWidget *widget)
+{
+  return widget != NULL && gtk_widget_get_visible (widget);
+}
+
+/* "New Messages" between two lines, above the first unread message */
+static GtkWidget *
+unread_divider_new (void)
+{
+  GtkWidget *divider = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (_("New Messages"));
+
+  gtk_widget_set_margin_top (divider, 6);
+  gtk_widget_set_margin_bottom (divider, 6);
+  gtk_widget_add_css_class (divider, "unread-divider");
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_widget_add_css_class (label, "accent");
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *line = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+
+      gtk_widget_set_hexpand (line, TRUE);
+      gtk_widget_set_valign (line, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (divider), line);
+      if (i == 0)
+        gtk_box_append (GTK_BOX (divider), label);
+    }
+  return divider;
+}
+
+/* A small flat button of the bubble, for ACTION_NAME */
+static GtkWidget *
+row_button_new (const char *mnemonic,
+                const char *name,
+                const char *action_name,
+                const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "caption");
+  confab_ui_name_mnemonic_button (button, name);
+  return button;
+}
+
+/* Shows or hides a lazily built part (see the struct): built only to be shown. */
+static void
+show_part (ConfabMessageRow  *self,
+           GtkWidget        **part,
+           gboolean           visible)
+{
+  if (*part == NULL && !visible)
+    return;
+  if (*part == NULL)
+    {
+      if (part == &self->unread_divider)
+        {
+          *part = unread_divider_new ();
+          gtk_box_insert_child_after (GTK_BOX (self->box), *part, self->day_label);
+        }
+      else if (part == &self->show_all_button)
+        {
+          *part = row_button_new (_("Show _All"), _("Show All"), "row.show-all",
+                                  _("Read the whole message in a window of its own"));
+          gtk_widget_set_halign (*part, GTK_ALIGN_START);
+          gtk_box_insert_child_after (GTK_BOX (self->bubble), *part, self->text_label);
+        }
+      else
+        {
+          *part = row_button_new (_("_Retry"), _("Retry"), "row.retry", _("Send this message again"));
+          gtk_box_insert_child_after (GTK_BOX (self->meta_box), *part, self->state_icon);
+        }
+    }
+  gtk_widget_set_visible (*part, visible);
+}
+
 void
 confab_message_row_set_first_unread (ConfabMessageRow *self,
                                      gboolean          first_unread)
 {
   g_return_if_fail (CONFAB_IS_MESSAGE_ROW (self));
 
-  if (gtk_widget_get_visible (self->unread_divider) == !!first_unread)
+  if (shown (self->unread_divider) == !!first_unread)
     return;
-  gtk_widget_set_visible (self->unread_divider, first_unread);
+  show_part (self, &self->unread_divider, first_unread);
   update_label (self);
 }
 
@@ -101,7 +183,7 @@ confab_message_row_get_first_unread (ConfabMessageRow *self)
 {
   g_return_val_if_fail (CONFAB_IS_MESSAGE_ROW (self), FALSE);
 
-  return gtk_widget_get_visible (self->unread_divider);
+  return shown (self->unread_divider);
 }
 
 /* Whether TEXT ends a sentence of its own, maybe inside quotes or brackets: "Thanks!",
@@ -172,7 +254,7 @@ confab_message_row_dup_label (ConfabMessageRow *self)
     ? g_strdup_printf (_("%s, %s: %s"), sender_name (self), time, text)
     /* Translators: sender, time: message text. */
     : g_strdup_printf (_("%s, %s: %s."), sender_name (self), time, text);
-  if (gtk_widget_get_visible (self->unread_divider))
+  if (shown (self->unread_divider))
     /* Translators: said before the first unread message */
     return g_strdup_printf (_("New messages. %s"), label);
   return g_steal_pointer (&label);
@@ -215,7 +297,7 @@ update_state (ConfabMessageRow *self)
   if (self->message == NULL || !confab_message_get_own (self->message))
     {
       gtk_widget_set_visible (self->state_icon, FALSE);
-      gtk_widget_set_visible (self->retry_button, FALSE);
+      show_part (self, &self->retry_button, FALSE);
       return;
     }
 
@@ -252,7 +334,7 @@ update_state (ConfabMessageRow *self)
       gtk_widget_set_visible (self->state_icon, TRUE);
     }
 
-  gtk_widget_set_visible (self->retry_button, state == CONFAB_DELIVERY_FAILED);
+  show_part (self, &self->retry_button, state == CONFAB_DELIVERY_FAILED);
   if (state == CONFAB_DELIVERY_FAILED)
     gtk_widget_add_css_class (self->bubble, "failed");
   else
@@ -342,7 +424,7 @@ update_rich (ConfabMessageRow *self)
   /* The content is the message; its text is what a screen reader and a copy get. */
   gtk_widget_set_visible (self->text_label, rich == NULL);
   if (rich != NULL)
-    gtk_widget_set_visible (self->show_all_button, FALSE);
+    show_part (self, &self->show_all_button, FALSE);
 
 }
 
@@ -360,7 +442,7 @@ update_text (ConfabMessageRow *self)
   gtk_label_set_markup (GTK_LABEL (self->text_label), markup);
   self->long_text = cut || (text != NULL && g_utf8_strlen (text, -1) > LONG_TEXT_CHARS);
   gtk_label_set_width_chars (GTK_LABEL (self->text_label), self->long_text ? MIN_WIDTH_CHARS : -1);
-  gtk_widget_set_visible (self->show_all_button, cut);
+  show_part (self, &self->show_all_button, cut);
   /* A file's caption is the sender's words, though not a text message. */
   if (confab_message_get_is_placeholder (self->message) && confab_message_get_file (self->message) == NULL)
     gtk_widget_add_css_class (self->text_label, "placeholder");
@@ -540,14 +622,12 @@ confab_message_row_class_init (ConfabMessageRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, box);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, day_label);
-  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, unread_divider);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, sender_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, state_icon);
-  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, retry_button);
-  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, show_all_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, meta_box);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, rich_box);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, chips_box);
   gtk_widget_class_bind_template_callback (widget_class, activate_link_cb);
@@ -573,8 +653,6 @@ static void
 confab_message_row_init (ConfabMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  confab_ui_name_mnemonic_button (self->retry_button, _("Retry"));
-  confab_ui_name_mnemonic_button (self->show_all_button, _("Show All"));
 }
 
 GtkWidget *
