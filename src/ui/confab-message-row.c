@@ -57,10 +57,19 @@ struct _ConfabMessageRow
  *    line, and Pango shapes the rest of an unbroken run again at every line;
  *  - a bubble aligned to one side is measured for the width that fits its height, which the
  *    label answers with a binary search over widths, a layout at each step.
- * So a text longer than LONG_TEXT_CHARS gets a minimum width of MIN_WIDTH_CHARS and a bubble
- * as wide as the conversation: a handful of layouts, a few milliseconds. Shorter texts keep
- * their natural size and side. */
+ * So a text longer than LONG_TEXT_CHARS gets a bubble as wide as the conversation: a handful of
+ * layouts, a few milliseconds. Shorter texts keep their natural size and side.
+ *
+ * The first way costs an ordinary message too: a sentence laid out one character a line is
+ * about as many layouts' work as it has characters, twice per row at start (the window's
+ * minimum size, then the frame), about 20 ms for the 24 rows of a first page. So a text longer
+ * than SHORT_TEXT_CHARS gets a minimum width of MIN_WIDTH_CHARS, and GTK lays it out at that
+ * width instead of 0: a few lines. Its natural width is its own, as wide or wider than that,
+ * so its bubble looks the same; only a window too narrow for MIN_WIDTH_CHARS no longer breaks
+ * it into narrower lines. A shorter text is laid out at width 0 in little time, and keeps a
+ * bubble as small as itself. */
 #define LONG_TEXT_CHARS 600
+#define SHORT_TEXT_CHARS 40
 #define MIN_WIDTH_CHARS 20
 
 enum {
@@ -437,11 +446,13 @@ update_text (ConfabMessageRow *self)
   g_autofree char *markup = NULL;
   const char *text = confab_message_get_text (self->message);
   gboolean cut = FALSE;
+  glong n_chars = text != NULL ? g_utf8_strlen (text, -1) : 0;
 
   markup = confab_text_to_display_markup (text, ROW_MAX_CHARS, &cut);
   gtk_label_set_markup (GTK_LABEL (self->text_label), markup);
-  self->long_text = cut || (text != NULL && g_utf8_strlen (text, -1) > LONG_TEXT_CHARS);
-  gtk_label_set_width_chars (GTK_LABEL (self->text_label), self->long_text ? MIN_WIDTH_CHARS : -1);
+  self->long_text = cut || n_chars > LONG_TEXT_CHARS;
+  /* see SHORT_TEXT_CHARS */
+  gtk_label_set_width_chars (GTK_LABEL (self->text_label), n_chars > SHORT_TEXT_CHARS ? MIN_WIDTH_CHARS : -1);
   show_part (self, &self->show_all_button, cut);
   /* A file's caption is the sender's words, though not a text message. */
   if (confab_message_get_is_placeholder (self->message) && confab_message_get_file (self->message) == NULL)
