@@ -10,6 +10,7 @@
 #include "confab-test-util.h"
 #include "ui-test-util.h"
 #include "confab-a11y.h"
+#include "confab-message-row.h"
 
 static GtkApplication *the_app;
 
@@ -121,6 +122,101 @@ test_named_parts_kept (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The button of ROW for ACTION_NAME ("row.retry", "row.show-all"), or NULL when the row has
+ * none (it builds them only to show them). */
+static GtkWidget *
+row_button (GtkWidget  *widget,
+            const char *action_name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
+        return child;
+      if ((found = row_button (child, action_name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static ConfabMessage *
+row_message (const char          *text,
+             gboolean             own,
+             ConfabDeliveryState  state)
+{
+  ConfabMessageFields fields = { 0 };
+
+  fields.dialog_id = "dialog";
+  fields.conversation_id = "dialog";
+  fields.originator_id = own ? "me" : "agent";
+  fields.content_type = "text/plain";
+  fields.text = text;
+  fields.sequence = 1;
+  fields.server_time = 1700000000000;
+  fields.own = own;
+  fields.delivery_state = state;
+  return confab_message_new (&fields);
+}
+
+/* A row builds its Retry and Show All buttons and its unread divider the first time it shows
+ * them: named like the others, in their place, and gone again when the message changes. */
+static void
+test_row_parts (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *row = confab_message_row_new ();
+  g_autofree char *long_text = g_strnfill (3000, 'x');
+  g_autoptr(ConfabMessage) short_answer = row_message ("Hello there.", FALSE, CONFAB_DELIVERY_SENT);
+  g_autoptr(ConfabMessage) failed = row_message ("Did this go?", TRUE, CONFAB_DELIVERY_FAILED);
+  g_autoptr(ConfabMessage) long_answer = row_message (long_text, FALSE, CONFAB_DELIVERY_SENT);
+  g_autofree char *label = NULL;
+  GtkWidget *retry, *show_all;
+
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* a short answer: none of them built */
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), short_answer);
+  g_assert_null (row_button (row, "row.retry"));
+  g_assert_null (row_button (row, "row.show-all"));
+  g_assert_false (confab_message_row_get_first_unread (CONFAB_MESSAGE_ROW (row)));
+
+  /* failed: Retry, named without its underline, after the state icon */
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), failed);
+  retry = row_button (row, "row.retry");
+  g_assert_nonnull (retry);
+  g_assert_true (gtk_widget_get_visible (retry));
+  g_assert_true (GTK_IS_IMAGE (gtk_widget_get_prev_sibling (retry)));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (retry), GTK_ACCESSIBLE_PROPERTY_LABEL, "Retry");
+  g_assert_null (row_button (row, "row.show-all"));
+
+  /* a long answer in the same row: Show All after the text, and no Retry shown */
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), long_answer);
+  g_assert_false (gtk_widget_get_visible (retry));
+  show_all = row_button (row, "row.show-all");
+  g_assert_nonnull (show_all);
+  g_assert_true (gtk_widget_get_visible (show_all));
+  g_assert_true (GTK_IS_LABEL (gtk_widget_get_prev_sibling (show_all)));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (show_all), GTK_ACCESSIBLE_PROPERTY_LABEL, "Show All");
+
+  /* the first unread message: the divider, and the row's name says so */
+  confab_message_row_set_first_unread (CONFAB_MESSAGE_ROW (row), TRUE);
+  g_assert_true (confab_message_row_get_first_unread (CONFAB_MESSAGE_ROW (row)));
+  label = confab_message_row_dup_label (CONFAB_MESSAGE_ROW (row));
+  g_assert_true (g_str_has_prefix (label, "New messages. "));
+  confab_message_row_set_first_unread (CONFAB_MESSAGE_ROW (row), FALSE);
+  g_assert_false (confab_message_row_get_first_unread (CONFAB_MESSAGE_ROW (row)));
+
+  /* back to the short answer: both buttons hidden */
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), short_answer);
+  g_assert_false (gtk_widget_get_visible (retry));
+  g_assert_false (gtk_widget_get_visible (show_all));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -135,6 +231,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/a11y/about-window", test_about_window);
   g_test_add_func ("/ui/a11y/named-parts-kept", test_named_parts_kept);
+  g_test_add_func ("/ui/a11y/row-parts", test_row_parts);
 
   ret = g_test_run ();
   g_clear_object (&the_app);
