@@ -102,6 +102,16 @@ shown (GtkWidget *widget)
   return widget != NULL && gtk_widget_get_visible (widget);
 }
 
+static GtkWidget *
+divider_line_new (void)
+{
+  GtkWidget *line = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+
+  gtk_widget_set_hexpand (line, TRUE);
+  gtk_widget_set_valign (line, GTK_ALIGN_CENTER);
+  return line;
+}
+
 /* "New Messages" between two lines, above the first unread message */
 static GtkWidget *
 unread_divider_new (void)
@@ -114,16 +124,9 @@ unread_divider_new (void)
   gtk_widget_add_css_class (divider, "unread-divider");
   gtk_widget_add_css_class (label, "caption-heading");
   gtk_widget_add_css_class (label, "accent");
-  for (guint i = 0; i < 2; i++)
-    {
-      GtkWidget *line = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
-
-      gtk_widget_set_hexpand (line, TRUE);
-      gtk_widget_set_valign (line, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (divider), line);
-      if (i == 0)
-        gtk_box_append (GTK_BOX (divider), label);
-    }
+  gtk_box_append (GTK_BOX (divider), divider_line_new ());
+  gtk_box_append (GTK_BOX (divider), label);
+  gtk_box_append (GTK_BOX (divider), divider_line_new ());
   return divider;
 }
 
@@ -446,10 +449,12 @@ update_text (ConfabMessageRow *self)
   g_autofree char *markup = NULL;
   const char *text = confab_message_get_text (self->message);
   gboolean cut = FALSE;
-  glong n_chars = text != NULL ? g_utf8_strlen (text, -1) : 0;
+  glong n_chars;
 
   markup = confab_text_to_display_markup (text, ROW_MAX_CHARS, &cut);
   gtk_label_set_markup (GTK_LABEL (self->text_label), markup);
+  /* A cut text is over every limit below: its characters (up to a megabyte's) go uncounted. */
+  n_chars = cut ? G_MAXLONG : text != NULL ? g_utf8_strlen (text, -1) : 0;
   self->long_text = cut || n_chars > LONG_TEXT_CHARS;
   /* see SHORT_TEXT_CHARS */
   gtk_label_set_width_chars (GTK_LABEL (self->text_label), n_chars > SHORT_TEXT_CHARS ? MIN_WIDTH_CHARS : -1);

@@ -84,8 +84,7 @@ fixture_setup (Fixture       *f,
   g_assert_true (confab_server_listen (f->server, 0, &error));
   g_assert_no_error (error);
   f->base_url = confab_server_dup_base_url (f->server);
-  f->account = confab_account_new (CONFAB_ACCOUNT_SOURCE_LOCAL, confab_server_get_account_id (f->server));
-  confab_account_set_csds (f->account, f->base_url);
+  f->account = session_test_account_new (f->server);
   if (data != NULL && strstr (data, "store") != NULL)
     {
       f->store_path = store_test_temp_db ();
@@ -127,8 +126,7 @@ fixture_teardown (Fixture       *f,
       g_assert_cmpint (g_rmdir (dir), ==, 0);
       g_clear_pointer (&f->state_path, g_free);
     }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  session_test_drain ();
 }
 
 /* Rows of the list */

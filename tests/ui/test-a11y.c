@@ -122,23 +122,21 @@ test_named_parts_kept (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_button_for (GtkWidget     *widget,
+               gconstpointer  action_name)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
 /* The button of ROW for ACTION_NAME ("row.retry", "row.show-all"), or NULL when the row has
  * none (it builds them only to show them). */
 static GtkWidget *
-row_button (GtkWidget  *widget,
+row_button (GtkWidget  *row,
             const char *action_name)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
-        return child;
-      if ((found = row_button (child, action_name)) != NULL)
-        return found;
-    }
-  return NULL;
+  return confab_test_find_widget (row, FALSE, is_button_for, action_name);
 }
 
 static ConfabMessage *
