@@ -15,6 +15,7 @@
 
 #include "confab-session-private.h"
 #include "confab-core-enums.h"
+#include "confab-proxy-resolver.h"
 
 #define DEFAULT_RECEIPT_BATCH_MS   150
 #define DEFAULT_BACKOFF_BASE_MS    1000
@@ -289,7 +290,14 @@ confab_session_new (ConfabAccount *account,
 
   self = g_object_new (CONFAB_TYPE_SESSION, NULL);
   self->account = g_object_ref (account);
-  self->http = http != NULL ? g_object_ref (http) : soup_session_new ();
+  if (http != NULL)
+    self->http = g_object_ref (http);
+  else
+    {
+      g_autoptr(GProxyResolver) proxies = confab_proxy_resolver_new (NULL);
+
+      self->http = soup_session_new_with_options ("proxy-resolver", proxies, NULL);
+    }
   return self;
 }
 

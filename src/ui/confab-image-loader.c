@@ -24,6 +24,7 @@
 #include <utime.h>
 
 #include "confab-image-loader.h"
+#include "confab-proxy-resolver.h"
 
 /* Textures kept in memory; past this the oldest half goes. */
 #define MEMORY_MAX 64
@@ -551,7 +552,10 @@ cache_read_cb (GObject      *object,
     {
       /* Fetched without cookies or credentials: an image address says nothing of the person
        * beyond that the message was shown. */
-      http_session = soup_session_new_with_options ("max-conns-per-host", 4, "timeout", 30, NULL);
+      g_autoptr(GProxyResolver) proxies = confab_proxy_resolver_new (NULL);
+
+      http_session = soup_session_new_with_options ("max-conns-per-host", 4, "timeout", 30,
+                                                    "proxy-resolver", proxies, NULL);
     }
   load->msg = soup_message_new (SOUP_METHOD_GET, load->uri);
   if (load->msg == NULL)

@@ -10,6 +10,7 @@
 
 #include "confab-test-util.h"
 #include "confab-account.h"
+#include "confab-proxy-resolver.h"
 
 static char *
 write_env_file (const char *contents)
@@ -444,6 +445,77 @@ test_lookup_failures (HttpFixture   *f,
   }
 }
 
+/* The system's proxy (here one on a closed port) is asked for every host but this machine's
+ * own: no proxy can reach the local service. */
+static char *
+lookup_async (GProxyResolver *resolver,
+              const char     *uri)
+{
+  ConfabTestAsync async = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) proxies = NULL;
+
+  g_proxy_resolver_lookup_async (resolver, uri, NULL, confab_test_async_cb, &async);
+  CONFAB_TEST_WAIT_UNTIL (async.result != NULL, 5000);
+  proxies = g_proxy_resolver_lookup_finish (resolver, async.result, &error);
+  g_assert_no_error (error);
+  confab_test_async_clear (&async);
+  g_assert_cmpuint (g_strv_length (proxies), ==, 1);
+  return g_strdup (proxies[0]);
+}
+
+static void
+test_loopback_skips_proxy (HttpFixture   *f,
+                           gconstpointer  data)
+{
+  static const struct { const char *uri; gboolean direct; } cases[] = {
+    { "http://127.0.0.1:9", TRUE },
+    { "http://127.2.3.4/x", TRUE },
+    { "ws://[::1]:8080/ws_api", TRUE },
+    { "https://LocalHost:8443/", TRUE },
+    { "wss://va.v.liveperson.net/ws_api/account/1", FALSE },
+    { "http://128.0.0.1/", FALSE },
+    { "http://localhost.example/", FALSE },
+  };
+  g_autoptr(GProxyResolver) system = g_simple_proxy_resolver_new ("http://127.0.0.1:1", NULL);
+  g_autoptr(GProxyResolver) proxies = confab_proxy_resolver_new (system);
+  g_autoptr(ConfabAccount) account = confab_account_new (CONFAB_ACCOUNT_SOURCE_ENVIRONMENT, "acc-1");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_proxy_resolver_is_supported (proxies));
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *expected = cases[i].direct ? "direct://" : "http://127.0.0.1:1";
+      g_auto(GStrv) found = g_proxy_resolver_lookup (proxies, cases[i].uri, NULL, &error);
+      g_autofree char *found_async = lookup_async (proxies, cases[i].uri);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_strv_length (found), ==, 1);
+      g_assert_cmpstr (found[0], ==, expected);
+      g_assert_cmpstr (found_async, ==, expected);
+    }
+
+  /* Through libsoup: the system's proxy alone makes the local CSDS unreachable, and with
+   * Confab's resolver in front of it the lookup goes straight to it. */
+  {
+    g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", system, NULL);
+
+    confab_account_set_csds (account, f->base);
+    g_assert_false (resolve (account, session, &error));
+    g_assert_error (error, CONFAB_ACCOUNT_ERROR, CONFAB_ACCOUNT_ERROR_LOOKUP);
+    g_clear_error (&error);
+    g_assert_cmpuint (f->csds_requests, ==, 0);
+  }
+  {
+    g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", proxies, NULL);
+
+    g_assert_true (resolve (account, session, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (f->csds_requests, ==, 3);
+    g_assert_cmpstr (confab_account_get_jwt (account), ==, "new.anonymous.token");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +532,7 @@ main (int   argc,
   g_test_add ("/core/account/csds-and-signup", HttpFixture, NULL, http_setup, test_csds_and_signup, http_teardown);
   g_test_add ("/core/account/known-token-skips-idp", HttpFixture, NULL, http_setup, test_known_token_skips_idp, http_teardown);
   g_test_add ("/core/account/lookup-failures", HttpFixture, NULL, http_setup, test_lookup_failures, http_teardown);
+  g_test_add ("/core/account/loopback-skips-proxy", HttpFixture, NULL, http_setup, test_loopback_skips_proxy, http_teardown);
 
   return g_test_run ();
 }
