@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "confab-align-bin.h"
 #include "confab-markup.h"
 #include "confab-message-viewer.h"
 #include "confab-message-row.h"
@@ -29,6 +30,7 @@ struct _ConfabMessageRow
   GtkWidget *box;
   GtkWidget *day_label;
   GtkWidget *sender_label;
+  GtkWidget *bubble_bin;       /* places the bubble at its side: see confab-align-bin.c */
   GtkWidget *bubble;
   GtkWidget *text_label;
   GtkWidget *meta_box;
@@ -51,25 +53,21 @@ struct _ConfabMessageRow
  * stays within a frame or two. */
 #define ROW_MAX_CHARS 2000
 
-/* Two ways GTK 4.8 lays out a long label many times over, each layout taking longer the longer
- * the text (2,000 characters of base64: 30 layouts, 40 ms and more, in one frame):
- *  - a wrapping label's minimum width is found by laying it out at width 0, one character a
- *    line, and Pango shapes the rest of an unbroken run again at every line;
- *  - a bubble aligned to one side is measured for the width that fits its height, which the
- *    label answers with a binary search over widths, a layout at each step.
- * So a text longer than LONG_TEXT_CHARS gets a bubble as wide as the conversation: a handful of
- * layouts, a few milliseconds. Shorter texts keep their natural size and side.
- *
- * The first way costs an ordinary message too: a sentence laid out one character a line is
- * about as many layouts' work as it has characters, twice per row at start (the window's
- * minimum size, then the frame), about 20 ms for the 24 rows of a first page. So a text longer
- * than SHORT_TEXT_CHARS gets a minimum width of MIN_WIDTH_CHARS, and GTK lays it out at that
- * width instead of 0: a few lines. Its natural width is its own, as wide or wider than that,
- * so its bubble looks the same; only a window too narrow for MIN_WIDTH_CHARS no longer breaks
- * it into narrower lines. A shorter text is laid out at width 0 in little time, and keeps a
- * bubble as small as itself. */
+/* Two ways GTK 4.8 lays out a label many times over, each layout taking longer the longer the
+ * text (2,000 characters of base64: 30 layouts, 40 ms and more, in one frame):
+ *  - a wrapping label's minimum width is found by laying it out at its width-chars, by
+ *    default 0: one character a line, and Pango shapes the rest of the text again at every
+ *    line. A text gets a width-chars of half its characters, at most MIN_WIDTH_CHARS: its
+ *    minimum layout is two lines, or a few for a longer one. Its natural width stays its own
+ *    (half as many average characters are narrower than the text), so its bubble looks the
+ *    same; only a window too narrow for MIN_WIDTH_CHARS no longer breaks it into narrower
+ *    lines. For the 24 messages of a first page this was about 1,500 shapings of 4,000.
+ *  - a widget aligned to one side is asked for the width that fits its height, which the
+ *    label answers with a binary search over widths, a layout at each step. The bubble is
+ *    placed at its side by a ConfabAlignBin instead, which never asks.
+ * A text longer than LONG_TEXT_CHARS gets a bubble as wide as the conversation, so that a
+ * page of text is read across the window rather than in a column. */
 #define LONG_TEXT_CHARS 600
-#define SHORT_TEXT_CHARS 40
 #define MIN_WIDTH_CHARS 20
 
 enum {
@@ -456,8 +454,8 @@ update_text (ConfabMessageRow *self)
   /* A cut text is over every limit below: its characters (up to a megabyte's) go uncounted. */
   n_chars = cut ? G_MAXLONG : text != NULL ? g_utf8_strlen (text, -1) : 0;
   self->long_text = cut || n_chars > LONG_TEXT_CHARS;
-  /* see SHORT_TEXT_CHARS */
-  gtk_label_set_width_chars (GTK_LABEL (self->text_label), n_chars > SHORT_TEXT_CHARS ? MIN_WIDTH_CHARS : -1);
+  /* see MIN_WIDTH_CHARS */
+  gtk_label_set_width_chars (GTK_LABEL (self->text_label), (int) MIN (MIN_WIDTH_CHARS, n_chars / 2));
   show_part (self, &self->show_all_button, cut);
   /* A file's caption is the sender's words, though not a text message. */
   if (confab_message_get_is_placeholder (self->message) && confab_message_get_file (self->message) == NULL)
@@ -496,7 +494,8 @@ update (ConfabMessageRow *self,
   gtk_label_set_text (GTK_LABEL (self->sender_label), sender_name (self));
 
   /* A long text takes the conversation's width: see LONG_TEXT_CHARS */
-  gtk_widget_set_halign (self->bubble, self->long_text ? GTK_ALIGN_FILL : own ? GTK_ALIGN_END : GTK_ALIGN_START);
+  confab_align_bin_set_align (CONFAB_ALIGN_BIN (self->bubble_bin),
+                              self->long_text ? GTK_ALIGN_FILL : own ? GTK_ALIGN_END : GTK_ALIGN_START);
   gtk_widget_set_halign (self->sender_label, own ? GTK_ALIGN_END : GTK_ALIGN_START);
   if (own)
     {
@@ -635,10 +634,12 @@ confab_message_row_class_init (ConfabMessageRowClass *klass)
   object_class->dispose = confab_message_row_dispose;
 
   confab_ui_register_resources ();
+  g_type_ensure (CONFAB_TYPE_ALIGN_BIN);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/confab/Confab/confab-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, box);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, day_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, sender_label);
+  gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, bubble_bin);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabMessageRow, time_label);

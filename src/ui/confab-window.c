@@ -254,6 +254,7 @@ confab_window_set_session (ConfabWindow  *self,
                            ConfabSession *session)
 {
   GListModel *messages;
+  gboolean demo;
 
   g_return_if_fail (CONFAB_IS_WINDOW (self));
   g_return_if_fail (CONFAB_IS_SESSION (session));
@@ -267,10 +268,11 @@ confab_window_set_session (ConfabWindow  *self,
   _confab_window_set_list_model (self, messages);
   g_signal_connect_object (session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
 
-  /* The built-in service is the demo: the window says so, and how to leave it. */
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->demo_revealer),
-                                 confab_account_get_source (confab_session_get_account (session)) ==
-                                 CONFAB_ACCOUNT_SOURCE_LOCAL);
+  /* The built-in service is the demo: the window says so, and how to leave it. Hidden, not
+   * only folded away, when it is not the demo: a revealer measures its child all the same. */
+  demo = confab_account_get_source (confab_session_get_account (session)) == CONFAB_ACCOUNT_SOURCE_LOCAL;
+  gtk_widget_set_visible (self->demo_revealer, demo);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->demo_revealer), demo);
 
   _confab_window_update_page (self);
   _confab_window_update_older (self);

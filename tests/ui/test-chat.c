@@ -10,6 +10,7 @@
 
 #include "session-test-util.h"
 #include "ui-test-util.h"
+#include "confab-align-bin.h"
 #include "confab-application.h"
 #include "confab-message-row.h"
 #include "confab-preferences.h"
@@ -442,7 +443,8 @@ test_long_row (void)
   g_assert_cmpuint (strlen (markup), <, 16 * 1024);
   g_assert_true (g_str_has_suffix (markup, "\u2026"));
   g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (text_label)), >, 0);
-  g_assert_cmpint (gtk_widget_get_halign (gtk_widget_get_parent (text_label)), ==, GTK_ALIGN_FILL);
+  g_assert_cmpint (confab_align_bin_get_align (CONFAB_ALIGN_BIN (gtk_widget_get_ancestor (text_label, CONFAB_TYPE_ALIGN_BIN))),
+                   ==, GTK_ALIGN_FILL);
 
   label = confab_message_row_dup_label (CONFAB_MESSAGE_ROW (row));
   g_assert_nonnull (strstr (label, text->str));
@@ -455,19 +457,71 @@ test_long_row (void)
   g_object_unref (row);
 }
 
-/* A short message keeps its natural width, on its side. */
+/* Where a row of @width puts the bubble holding @text_label, within its row's width. */
+static graphene_rect_t
+bubble_bounds (GtkWidget  *row,
+               GtkWidget  *text_label,
+               int         width)
+{
+  GtkWidget *bin = gtk_widget_get_ancestor (text_label, CONFAB_TYPE_ALIGN_BIN);
+  graphene_rect_t bounds;
+  int height;
+
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
+  gtk_widget_size_allocate (row, &(GtkAllocation) { 0, 0, width, height }, -1);
+  g_assert_true (gtk_widget_compute_bounds (gtk_widget_get_parent (text_label), bin, &bounds));
+  g_assert_cmpfloat (gtk_widget_get_width (bin), >, width - 40);
+  return bounds;
+}
+
+/* A short message keeps its natural width, on its side (mirrored right to left), and its
+ * label a minimum width of half its characters, so that GTK does not lay it out one
+ * character a line to find it. */
 static void
 test_short_row (void)
 {
   GtkWidget *row = g_object_ref_sink (confab_message_row_new ());
-  g_autoptr(ConfabMessage) message = confab_message_new_outgoing ("Hi there", 1700000000000);
-  GtkWidget *text_label;
+  g_autoptr(ConfabMessage) own = confab_message_new_outgoing ("Hi there", 1700000000000);
+  g_autoptr(ConfabMessage) theirs = NULL;
+  ConfabMessagingChange change = {
+    .sequence = 1, .server_timestamp = 1700000000000, .originator_id = (char *) "agent-1",
+    .role = CONFAB_ROLE_ASSIGNED_AGENT, .type = CONFAB_EVENT_CONTENT,
+    .content_type = (char *) "text/plain", .text = (char *) "Hello, how can I help?",
+  };
+  GtkWidget *text_label, *bin;
+  graphene_rect_t bounds;
+  int natural;
 
-  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), message);
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), own);
   text_label = find_label_containing (row, "Hi there");
   g_assert_nonnull (text_label);
-  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (text_label)), ==, -1);
-  g_assert_cmpint (gtk_widget_get_halign (gtk_widget_get_parent (text_label)), ==, GTK_ALIGN_END);
+  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (text_label)), ==, 4);
+  bin = gtk_widget_get_ancestor (text_label, CONFAB_TYPE_ALIGN_BIN);
+  g_assert_cmpint (gtk_widget_get_halign (gtk_widget_get_parent (text_label)), ==, GTK_ALIGN_FILL);
+
+  gtk_widget_measure (gtk_widget_get_parent (text_label), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_assert_cmpint (natural, <, 200);
+  bounds = bubble_bounds (row, text_label, 600);
+  g_assert_cmpfloat (bounds.size.width, ==, natural);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, ==, gtk_widget_get_width (bin));
+
+  gtk_widget_set_direction (bin, GTK_TEXT_DIR_RTL);
+  bounds = bubble_bounds (row, text_label, 600);
+  g_assert_cmpfloat (bounds.origin.x, ==, 0);
+  g_assert_cmpfloat (bounds.size.width, ==, natural);
+  gtk_widget_set_direction (bin, GTK_TEXT_DIR_NONE);
+
+  /* An agent's, on the other side; in a row too narrow for it, as wide as the row. */
+  theirs = confab_message_new_from_change (&change, "consumer-1");
+  confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), theirs);
+  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (text_label)), ==, 11);
+  bounds = bubble_bounds (row, text_label, 600);
+  g_assert_cmpfloat (bounds.origin.x, ==, 0);
+  g_assert_cmpfloat (bounds.size.width, <, 300);
+  bounds = bubble_bounds (row, text_label, 160);
+  g_assert_cmpfloat (bounds.origin.x, ==, 0);
+  g_assert_cmpfloat (bounds.size.width, ==, gtk_widget_get_width (bin));
+
   g_object_unref (row);
 }
 
