@@ -17,6 +17,9 @@
 #   -t SEC    give up on a run after SEC seconds (default 120)
 #   -v PCT    visually complete: the first frame within PCT % of the final picture (default 1)
 #   -c LIST   only these columns (comma-separated names from the list below)
+#   -B DIR    also a column "before-100k-online": the Confab of another build folder (built
+#             there already, e.g. a git worktree of the last commit), run as confab-100k-online,
+#             in the same batch. A change's gain is then read beside the noise between batches
 #   -P        run each app, its X server and the frame watcher at nice -10 (root only): on a
 #             machine busy with other work, less of that work lands inside the timings
 #   -C        a cold shader cache in every run, as on an app's very first start (by default each
@@ -35,6 +38,7 @@
 #                        up: what is timed is Confab's own way from its cache to the screen
 #   confab-100k-offline  the same, the service's port closed
 #   confab-1m-online     a history ten times as long, online
+#   before-100k-online   with -B: the other build's Confab, as confab-100k-online
 #   dino-100k            Dino 0.4.2 (Debian 12's dino-im) with the same conversation in its own
 #                        database, its server unreachable; left out when dino-im is missing
 # Runs are interleaved (one of each column, then the next round), so a busy moment of the
@@ -155,10 +159,11 @@ settle=4
 max=120
 vc_pct=1
 only=""
+before=""
 priority=()
 interval=15
 shader_cache=warm
-while getopts "k:w:n:N:Mb:o:s:t:v:c:PCh" opt; do
+while getopts "k:w:n:N:Mb:B:o:s:t:v:c:PCh" opt; do
   case $opt in
     k) runs=$OPTARG ;;
     w) warmups=$OPTARG ;;
@@ -166,6 +171,7 @@ while getopts "k:w:n:N:Mb:o:s:t:v:c:PCh" opt; do
     N) n_large=$OPTARG ;;
     M) with_large=0 ;;
     b) build=$OPTARG ;;
+    B) before=$OPTARG ;;
     o) out=$OPTARG ;;
     s) settle=$OPTARG ;;
     t) max=$OPTARG ;;
@@ -204,6 +210,11 @@ history_gen=$build/tests/bench/confab-history-gen
 for f in "$confab" "$server" "$history_gen"; do
   [ -x "$f" ] || fail "$f was not built"
 done
+before_confab=""
+if [ -n "$before" ]; then
+  before_confab=$(cd "$before" 2> /dev/null && pwd)/src/confab
+  [ -x "$before_confab" ] || fail "-B $before: no src/confab built there"
+fi
 
 # The frame watcher and the floor.
 compile() {
@@ -263,6 +274,7 @@ large=$(label "$n_large")
 
 columns=(bare "confab-$small-online" "confab-$small-offline")
 [ "$with_large" = 1 ] && columns+=("confab-$large-online")
+[ -n "$before" ] && columns+=("before-$small-online")
 [ "$have_dino" = 1 ] && columns+=("dino-$small")
 if [ -n "$only" ]; then
   wanted=()
@@ -354,7 +366,7 @@ prepare() {
     bare)
       echo "$out/bin/bare-window"
       ;;
-    confab-*)
+    confab-* | before-*)
       n=$n_small
       [ "$column" = "confab-$large-online" ] && n=$n_large
       mkdir -p "$run/data/confab"
@@ -375,7 +387,7 @@ prepare() {
         done
         echo "GSETTINGS_SCHEMA_DIR=$build/data"
       } > "$run/env"
-      echo "$confab"
+      if [ "${column%%-*}" = before ]; then echo "$before_confab"; else echo "$confab"; fi
       ;;
     dino-*)
       cp -r "$out/data/dino-$n_small/data/." "$run/data/"
