@@ -27,17 +27,21 @@
 #
 # Columns, each run in a fresh Xvfb 1280×800×24 and D-Bus session, with GSETTINGS_BACKEND=memory,
 # fresh XDG folders holding a copy of the history, and a still cursor (gtk-cursor-blink=false).
-# Every column draws with GTK's default renderer (GL; on Xvfb that is Mesa's llvmpipe), and keeps
-# Mesa's shader cache (MESA_SHADER_CACHE_DIR) of its own across its runs, as a person's
-# ~/.cache keeps it from one start to the next: without it, compiling the GL shaders a first
-# frame needs takes most of that frame on llvmpipe, and that cost grows with the kinds of
-# drawing in the picture, not with anything the app does (-C measures it):
+# The bare window and Dino draw with GTK's default renderer, GL: on Xvfb, with no GPU, that is
+# Mesa's llvmpipe. Confab draws as it would for a person on this machine: with no GPU render
+# node it chooses GTK's cairo renderer (confab_ui_choose_renderer(), docs/architecture.md,
+# "Drawing without a GPU"); gl-100k-online is Confab made to draw with GL, beside the others on
+# their terms. A GL column keeps Mesa's shader cache (MESA_SHADER_CACHE_DIR) of its own across
+# its runs, as a person's ~/.cache keeps it from one start to the next: without it, compiling
+# the GL shaders a first frame needs takes most of that frame on llvmpipe, and that cost grows
+# with the kinds of drawing in the picture, not with anything the app does (-C measures it):
 #   bare                 build-aux/bench-startup/bare-window.c: header bar and label, the floor
 #   confab-100k-online   Confab, its history cached, confab-server reachable on loopback. The
 #                        service holds no copy of the conversation, so there is nothing to catch
 #                        up: what is timed is Confab's own way from its cache to the screen
 #   confab-100k-offline  the same, the service's port closed
 #   confab-1m-online     a history ten times as long, online
+#   gl-100k-online       confab-100k-online drawn with GL (GSK_RENDERER=gl), as the bare window is
 #   before-100k-online   with -B: the other build's Confab, as confab-100k-online
 #   dino-100k            Dino 0.4.2 (Debian 12's dino-im) with the same conversation in its own
 #                        database, its server unreachable; left out when dino-im is missing
@@ -274,6 +278,7 @@ large=$(label "$n_large")
 
 columns=(bare "confab-$small-online" "confab-$small-offline")
 [ "$with_large" = 1 ] && columns+=("confab-$large-online")
+columns+=("gl-$small-online")
 [ -n "$before" ] && columns+=("before-$small-online")
 [ "$have_dino" = 1 ] && columns+=("dino-$small")
 if [ -n "$only" ]; then
@@ -366,7 +371,7 @@ prepare() {
     bare)
       echo "$out/bin/bare-window"
       ;;
-    confab-* | before-*)
+    confab-* | before-* | gl-*)
       n=$n_small
       [ "$column" = "confab-$large-online" ] && n=$n_large
       mkdir -p "$run/data/confab"
@@ -386,6 +391,7 @@ prepare() {
           echo "$name=$endpoint"
         done
         echo "GSETTINGS_SCHEMA_DIR=$build/data"
+        [ "${column%%-*}" = gl ] && echo "GSK_RENDERER=gl"
       } > "$run/env"
       if [ "${column%%-*}" = before ]; then echo "$before_confab"; else echo "$confab"; fi
       ;;

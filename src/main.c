@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "ui/confab-application.h"
+#include "ui/confab-ui.h"
 
 int
 main (int   argc,
@@ -18,6 +19,7 @@ main (int   argc,
   const char *localedir;
 
   setlocale (LC_ALL, "");
+  confab_ui_choose_renderer ();
   /* An uninstalled Confab has no catalogues under LOCALEDIR; the build
    * compiles them into <builddir>/po, and tests and `meson devenv` point
    * CONFAB_LOCALEDIR there. */

@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <unistd.h>
 
 #include "confab-ui.h"
 #include "confab-resources.h"
@@ -23,6 +25,53 @@ confab_ui_register_resources (void)
       confab_register_resource ();
       g_once_init_leave (&registered, 1);
     }
+}
+
+/* GTK 4.8 draws with GL wherever GL works, and Mesa's software GL (llvmpipe) works everywhere.
+ * But it has no buffer age: every frame, a scroll indicator's fade too, is drawn whole, its
+ * shaders compiled by LLVM first. GTK's cairo renderer draws only what changed. Without a GPU
+ * (a VM, a remote desktop, a Flatpak without the dri device) GL gains nothing; what it costs
+ * is measured in docs/architecture.md, "Drawing without a GPU". */
+gboolean
+confab_ui_gl_is_software (const char *dri_dir)
+{
+  const char *software = g_getenv ("LIBGL_ALWAYS_SOFTWARE");
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (software != NULL && *software != '\0' && g_strcmp0 (software, "0") != 0 &&
+      g_ascii_strcasecmp (software, "false") != 0 && g_ascii_strcasecmp (software, "no") != 0)
+    return TRUE;
+
+  if (dri_dir == NULL)
+    dri_dir = "/dev/dri";
+  dir = g_dir_open (dri_dir, 0, NULL);
+  if (dir == NULL)
+    return TRUE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_prefix (name, "renderD"))
+        continue;
+      path = g_build_filename (dri_dir, name, NULL);
+      if (g_access (path, R_OK | W_OK) == 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+confab_ui_choose_renderer (void)
+{
+  const char *chosen = g_getenv ("GSK_RENDERER");
+
+  if (chosen != NULL && *chosen != '\0')
+    return NULL;
+  if (!confab_ui_gl_is_software (NULL))
+    return NULL;
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  return "cairo";
 }
 
 void

@@ -193,6 +193,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  confab_ui_choose_renderer ();
   if (!gtk_init_check ())
     {
       g_printerr ("no display: skipping the preferences tests\n");

@@ -10,18 +10,21 @@
 #include "confab-application.h"
 #include "confab-event-row.h"
 #include "confab-message-row.h"
+#include "confab-ui.h"
 #include "confab-window.h"
 #include "confab-window-private.h"
 
-/* GTK and libadwaita on the test display, and one registered application for the whole
- * program (GApplication registers once per process). NULL when there is no display: the
- * caller returns 77, meson's "skipped". */
+/* GTK and libadwaita on the test display, drawing as the app does (confab_ui_choose_renderer()),
+ * and one registered application for the whole program (GApplication registers once per
+ * process). NULL when there is no display: the caller returns 77, meson's "skipped". Called
+ * first in main(), before any thread. */
 static inline GtkApplication *
 confab_test_display_app (const char *what)
 {
   g_autoptr(GError) error = NULL;
   GtkApplication *app;
 
+  confab_ui_choose_renderer ();
   if (!gtk_init_check ())
     {
       g_printerr ("no display: skipping the %s tests\n", what);
