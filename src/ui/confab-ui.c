@@ -70,6 +70,7 @@ confab_ui_choose_renderer (void)
     return NULL;
   if (!confab_ui_gl_is_software (NULL))
     return NULL;
+  g_debug ("No GPU: GTK's cairo renderer draws the windows");
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   return "cairo";
 }
