@@ -276,9 +276,8 @@ label() {  # 100000 → 100k, 1000000 → 1m
 small=$(label "$n_small")
 large=$(label "$n_large")
 
-columns=(bare "confab-$small-online" "confab-$small-offline")
+columns=(bare "confab-$small-online" "confab-$small-offline" "gl-$small-online")
 [ "$with_large" = 1 ] && columns+=("confab-$large-online")
-columns+=("gl-$small-online")
 [ -n "$before" ] && columns+=("before-$small-online")
 [ "$have_dino" = 1 ] && columns+=("dino-$small")
 if [ -n "$only" ]; then
