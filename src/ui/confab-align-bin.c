@@ -24,14 +24,6 @@ struct _ConfabAlignBin
 
 G_DEFINE_FINAL_TYPE (ConfabAlignBin, confab_align_bin, GTK_TYPE_WIDGET)
 
-enum {
-  PROP_0,
-  PROP_ALIGN,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* The child's width in @width: all of it for FILL, else its natural width, never less
  * than its minimum. */
 static int
@@ -113,42 +105,6 @@ confab_align_bin_size_allocate (GtkWidget *widget,
 }
 
 static void
-confab_align_bin_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  ConfabAlignBin *self = CONFAB_ALIGN_BIN (object);
-
-  switch (prop_id)
-    {
-    case PROP_ALIGN:
-      g_value_set_enum (value, self->align);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-confab_align_bin_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  ConfabAlignBin *self = CONFAB_ALIGN_BIN (object);
-
-  switch (prop_id)
-    {
-    case PROP_ALIGN:
-      confab_align_bin_set_align (self, g_value_get_enum (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 confab_align_bin_dispose (GObject *object)
 {
   GtkWidget *child;
@@ -165,17 +121,10 @@ confab_align_bin_class_init (ConfabAlignBinClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = confab_align_bin_dispose;
-  object_class->get_property = confab_align_bin_get_property;
-  object_class->set_property = confab_align_bin_set_property;
   widget_class->measure = confab_align_bin_measure;
   widget_class->get_request_mode = confab_align_bin_get_request_mode;
   widget_class->size_allocate = confab_align_bin_size_allocate;
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
-
-  properties[PROP_ALIGN] =
-    g_param_spec_enum ("align", NULL, NULL, GTK_TYPE_ALIGN, GTK_ALIGN_FILL,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -195,7 +144,6 @@ confab_align_bin_set_align (ConfabAlignBin *self,
   self->align = align;
   /* the child's width, and with it its height, may change */
   gtk_widget_queue_resize (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALIGN]);
 }
 
 GtkAlign
