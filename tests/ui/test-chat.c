@@ -416,6 +416,13 @@ find_label_containing (GtkWidget  *widget,
 /* A megabyte without a space: the row shows its beginning in a label as wide as the
  * conversation, a screen reader gets all of it, and a receipt does not lay the label out
  * again (its text is not set again). */
+static gboolean
+is_insert_hyphens (PangoAttribute *attribute,
+                   gpointer        user_data)
+{
+  return attribute->klass->type == PANGO_ATTR_INSERT_HYPHENS && !((PangoAttrInt *) attribute)->value;
+}
+
 static void
 test_long_row (void)
 {
@@ -445,6 +452,28 @@ test_long_row (void)
   g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (text_label)), >, 0);
   g_assert_cmpint (confab_align_bin_get_align (CONFAB_ALIGN_BIN (gtk_widget_get_ancestor (text_label, CONFAB_TYPE_ALIGN_BIN))),
                    ==, GTK_ALIGN_FILL);
+
+  /* Laid out in a row, its lines fill the width (with a break opportunity every few
+   * characters, not one stretch a line) and show no hyphen that is not in the text. */
+  {
+    PangoLayout *layout, *one_line;
+    PangoAttrList *attrs = gtk_label_get_attributes (GTK_LABEL (text_label));
+    g_autoptr(PangoAttrList) hyphens = NULL;
+    int height, one_line_width;
+
+    gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, 700, NULL, &height, NULL, NULL);
+    gtk_widget_size_allocate (row, &(GtkAllocation) { 0, 0, 700, height }, -1);
+    layout = gtk_label_get_layout (GTK_LABEL (text_label));
+    one_line = pango_layout_copy (layout);
+    pango_layout_set_width (one_line, -1);
+    pango_layout_get_pixel_size (one_line, &one_line_width, NULL);
+    g_object_unref (one_line);
+    g_assert_cmpint (pango_layout_get_line_count (layout), <=,
+                     one_line_width / gtk_widget_get_width (text_label) * 5 / 4 + 2);
+    g_assert_nonnull (attrs);
+    hyphens = pango_attr_list_filter (attrs, is_insert_hyphens, NULL);
+    g_assert_nonnull (hyphens);
+  }
 
   label = confab_message_row_dup_label (CONFAB_MESSAGE_ROW (row));
   g_assert_nonnull (strstr (label, text->str));
