@@ -394,6 +394,25 @@ test_row_labels (void)
       gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
       g_object_unref (row);
     }
+
+  /* The text goes into the sentence where its %s is, whatever the sender's name holds */
+  {
+    GtkWidget *row = g_object_ref_sink (confab_message_row_new ());
+    ConfabMessagingChange change = {
+      .sequence = 1, .server_timestamp = 1700000000000, .originator_id = (char *) "agent-1",
+      .role = CONFAB_ROLE_ASSIGNED_AGENT, .type = CONFAB_EVENT_CONTENT,
+      .content_type = (char *) "text/plain", .text = (char *) "Hello %s",
+    };
+    g_autoptr(ConfabMessage) message = confab_message_new_from_change (&change, "consumer-1");
+    g_autofree char *label = NULL;
+
+    confab_message_set_sender_name (message, "Dana \001\001 %s");
+    confab_message_row_set_message (CONFAB_MESSAGE_ROW (row), message);
+    label = confab_message_row_dup_label (CONFAB_MESSAGE_ROW (row));
+    g_assert_true (g_str_has_prefix (label, "Dana \001\001 %s, "));
+    g_assert_true (g_str_has_suffix (label, ": Hello %s."));
+    g_object_unref (row);
+  }
 }
 
 static GtkWidget *
