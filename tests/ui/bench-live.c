@@ -4,13 +4,21 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * confab-server runs as a process of its own (argv[1]), so this process's main loop holds
- * only the client. Measured:
+ * only the client, and it waits as the application's does, blocking in poll(): a test's
+ * wait-and-sleep loop would add up to half a millisecond to each step. Measured:
  *  - live: the agent's message posted to the service's control API → the first frame whose
- *    paint included its row (the frame clock's after-paint), 40 messages, p50 and p99, and
- *    its parts: to the list, then until a frame began (before-paint), then that frame. The
- *    composer has the focus, as after writing: GTK 4.8 fades its caret in and out with a
- *    tick callback, so frames run at 60 Hz and a message waits for the next. The anchor, in
- *    the same run, is a plain label in its own window given a new text → painted;
+ *    paint included its row (the frame clock's after-paint), and its parts: to the list,
+ *    then until a frame began (before-paint), then that frame. 40 messages, p50 and p99,
+ *    twice:
+ *     - while the person waits for an answer: nothing on screen moves. The composer has the
+ *       focus, but its caret has stopped blinking (GNOME stops it 10 s after the last key),
+ *       and the frame clock is idle when the message comes. This is the goal's case;
+ *     - while something moves: just after a key, GTK 4.8 fades the caret in and out with a
+ *       tick callback for 10 s, so frames run at 60 Hz and a message waits for the next one,
+ *       up to a frame period. Printed too: how many frames began between the message's
+ *       arrival and the one that painted it (none: it is in the first).
+ *    The anchor, in the same run, is a plain label in its own window given a new text →
+ *    painted;
  *  - long: one message of 1 MiB without a space → ACCEPT answered, its row painted, and the
  *    longest frame meanwhile (the window is kept drawing by a tick callback).
  */
@@ -141,6 +149,45 @@ prepare_agent_says (Service    *service,
   return post;
 }
 
+/* ---- waiting as the application does ----------------------------------------------------- */
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop, blocking in poll() as the application's does, until cond holds. A
+ * timer wakes it every 50 ms to look at the clock. */
+#define RUN_UNTIL(cond, timeout_ms)                                                        \
+  G_STMT_START {                                                                           \
+    gint64 _deadline = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000;             \
+    guint _wake = g_timeout_add (50, wake_cb, NULL);                                       \
+    while (!(cond)) {                                                                      \
+      if (g_get_monotonic_time () > _deadline)                                             \
+        g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);            \
+      g_main_context_iteration (NULL, TRUE);                                               \
+    }                                                                                      \
+    g_source_remove (_wake);                                                               \
+  } G_STMT_END
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends ms from now, woken by a timer of its own, not by the next frame after then */
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &done);
+  RUN_UNTIL (done, ms + 1000);
+}
+
 /* ---- watching the screen ------------------------------------------------------------------ */
 
 typedef struct
@@ -150,6 +197,7 @@ typedef struct
   gint64 painted;         /* when a frame with it was painted, 0 until then */
   gint64 arrived;         /* when it entered the model */
   gint64 frame_began;     /* when the first frame after that began, 0 until then */
+  guint frames_began;     /* frames begun since it arrived */
   gint64 last_paint;
   gint64 longest_frame;
   gboolean measuring_frames;
@@ -207,6 +255,8 @@ static void
 before_paint_cb (GdkFrameClock *clock,
                  Watch         *watch)
 {
+  if (watch->arrived != 0 && watch->painted == 0)
+    watch->frames_began++;
   if (watch->arrived != 0 && watch->frame_began == 0)
     watch->frame_began = g_get_monotonic_time ();
 }
@@ -276,7 +326,7 @@ measure_label_anchor (GtkApplication *app)
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), watch.label);
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
   gtk_window_present (GTK_WINDOW (window));
-  confab_test_spin (500);
+  run_for (500);
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (label_after_paint_cb), &watch);
   for (guint i = 0; i < N_LIVE; i++)
     {
@@ -287,14 +337,108 @@ measure_label_anchor (GtkApplication *app)
       watch.painted = 0;
       t0 = g_get_monotonic_time ();
       gtk_label_set_text (GTK_LABEL (watch.label), text);
-      CONFAB_TEST_WAIT_UNTIL (watch.painted != 0, 5000);
+      RUN_UNTIL (watch.painted != 0, 5000);
       g_array_append_vals (times, (gint64[]) { watch.painted - t0 }, 1);
       watch.wanted = NULL;
-      confab_test_spin (30);
+      run_for (30);
     }
   g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &watch);
   gtk_window_destroy (GTK_WINDOW (window));
   return times;
+}
+
+/* ---- live messages ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GArray *total;     /* posted → painted */
+  GArray *arrival;   /* posted → in the list */
+  GArray *wait;      /* in the list → a frame began */
+  GArray *frame;     /* that frame began → painted */
+  guint most_frames; /* the most frames begun between arrival and paint */
+} Live;
+
+/* With nothing animating, the frame clock stops: no frame for this long means it has. */
+#define STILL_MS 150
+
+static gboolean
+still (Watch *watch)
+{
+  return g_get_monotonic_time () - watch->last_paint > STILL_MS * 1000;
+}
+
+static void
+live_init (Live *live)
+{
+  live->total = g_array_new (FALSE, FALSE, sizeof (gint64));
+  live->arrival = g_array_new (FALSE, FALSE, sizeof (gint64));
+  live->wait = g_array_new (FALSE, FALSE, sizeof (gint64));
+  live->frame = g_array_new (FALSE, FALSE, sizeof (gint64));
+  live->most_frames = 0;
+}
+
+static void
+live_clear (Live *live)
+{
+  g_array_unref (live->total);
+  g_array_unref (live->arrival);
+  g_array_unref (live->wait);
+  g_array_unref (live->frame);
+}
+
+/* N_LIVE agent messages, each posted when the window is still (when_still) or 60 to 77 ms
+ * after the previous one was painted: a pause of whole frame periods would post each at the
+ * same point between two frames, and the wait for the next frame would be the same every
+ * time rather than anything from none to a period. */
+static void
+measure_live (Service    *service,
+              Watch      *watch,
+              Live       *live,
+              gboolean    when_still,
+              const char *tag)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+
+  for (guint i = 0; i < N_LIVE; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Live answer number %u %s: your order has shipped.", i, tag);
+      gint64 t0;
+
+      if (when_still)
+        RUN_UNTIL (still (watch), 5000);
+      watch->wanted = text;
+      watch->painted = 0;
+      watch->arrived = 0;
+      watch->frame_began = 0;
+      watch->frames_began = 0;
+      t0 = g_get_monotonic_time ();
+      agent_says (service, text);
+      RUN_UNTIL (watch->painted != 0, 10000);
+      g_array_append_vals (live->total, (gint64[]) { watch->painted - t0 }, 1);
+      g_array_append_vals (live->arrival, (gint64[]) { watch->arrived - t0 }, 1);
+      g_array_append_vals (live->wait, (gint64[]) { watch->frame_began - watch->arrived }, 1);
+      g_array_append_vals (live->frame, (gint64[]) { watch->painted - watch->frame_began }, 1);
+      live->most_frames = MAX (live->most_frames, watch->frames_began);
+      watch->wanted = NULL;
+      if (!when_still)
+        run_for ((guint) g_rand_int_range (rand, 60, 78));
+    }
+}
+
+static void
+print_live (Live       *live,
+            const char *goal)
+{
+  g_print ("  Confab:                  p50 %6.1f ms   p99 %6.1f ms%s\n",
+           percentile_ms (live->total, 0.5), percentile_ms (live->total, 0.99), goal);
+  g_print ("    of which to the list:  p50 %6.1f ms   p99 %6.1f ms\n",
+           percentile_ms (live->arrival, 0.5), percentile_ms (live->arrival, 0.99));
+  g_print ("    then until a frame:    p50 %6.1f ms   p99 %6.1f ms\n",
+           percentile_ms (live->wait, 0.5), percentile_ms (live->wait, 0.99));
+  g_print ("    and that frame:        p50 %6.1f ms   p99 %6.1f ms\n",
+           percentile_ms (live->frame, 0.5), percentile_ms (live->frame, 0.99));
+  g_print ("    painted in the first frame that began after it came: %s (at most %u began)\n",
+           live->most_frames <= 1 ? "every one" : "not every one", live->most_frames);
 }
 
 /* ---- the service ---------------------------------------------------------------------------- */
@@ -322,20 +466,17 @@ main (int   argc,
   g_autoptr(ConfabAccount) account = NULL;
   g_autoptr(ConfabSession) session = NULL;
   g_autoptr(JsonNode) token = NULL;
-  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) live_arrival = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) live_wait = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) live_frame = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) anchor = NULL;
   g_autoptr(GString) long_text = g_string_new ("Here is the log: ");
   Service service = { NULL, NULL };
   Watch watch = { NULL };
+  Live moving, waiting;
   ConfabWindow *window;
   ConfabMessage *hello, *big;
   Post *post;
   GThread *poster;
   GListModel *messages;
-  gint64 t0, accepted = 0, idle_longest;
+  gint64 t0, accepted = 0, idle_longest, still_after;
   guint tick;
   GPid pid;
   int status = 0;
@@ -361,9 +502,9 @@ main (int   argc,
   confab_window_set_session (window, session);
   gtk_window_present (GTK_WINDOW (window));
   confab_session_start (session);
-  CONFAB_TEST_WAIT_UNTIL (confab_session_get_state (session) == CONFAB_SESSION_ONLINE, 10000);
+  RUN_UNTIL (confab_session_get_state (session) == CONFAB_SESSION_ONLINE, 10000);
   hello = confab_session_send_text (session, "Hello, I have a question.");
-  CONFAB_TEST_WAIT_UNTIL (confab_message_get_sequence (hello) >= 0, 10000);
+  RUN_UNTIL (confab_message_get_sequence (hello) >= 0, 10000);
 
   messages = G_LIST_MODEL (confab_session_get_messages (session));
   watch.list = _confab_window_get_message_list (window);
@@ -371,39 +512,36 @@ main (int   argc,
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint", G_CALLBACK (before_paint_cb), &watch);
   g_signal_connect (messages, "items-changed", G_CALLBACK (items_changed_cb), &watch);
   agent_says (&service, "Hello, I am here to help.");
-  CONFAB_TEST_WAIT_UNTIL (find_message (messages, "Hello, I am here to help.") != NULL, 10000);
-  confab_test_spin (500);
+  RUN_UNTIL (find_message (messages, "Hello, I am here to help.") != NULL, 10000);
+  run_for (500);
 
-  for (guint i = 0; i < N_LIVE; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("Live answer number %u: your order has shipped.", i);
+  /* The composer has had the focus for a second: its caret blinks */
+  live_init (&moving);
+  measure_live (&service, &watch, &moving, FALSE, "while the caret blinks");
 
-      watch.wanted = text;
-      watch.painted = 0;
-      watch.arrived = 0;
-      watch.frame_began = 0;
-      t0 = g_get_monotonic_time ();
-      agent_says (&service, text);
-      CONFAB_TEST_WAIT_UNTIL (watch.painted != 0, 10000);
-      g_array_append_vals (live, (gint64[]) { watch.painted - t0 }, 1);
-      g_array_append_vals (live_arrival, (gint64[]) { watch.arrived - t0 }, 1);
-      g_array_append_vals (live_wait, (gint64[]) { watch.frame_began - watch.arrived }, 1);
-      g_array_append_vals (live_frame, (gint64[]) { watch.painted - watch.frame_began }, 1);
-      watch.wanted = NULL;
-      confab_test_spin (60);
-    }
+  /* Until it stops, 10 s after the window came, then messages to a still window. The
+   * composer keeps the focus all along, as after a person's last message. */
+  if (!gtk_widget_has_focus (_confab_window_get_composer (window)))
+    g_error ("the composer does not have the focus: the caret would not blink");
+  t0 = g_get_monotonic_time ();
+  RUN_UNTIL (still (&watch), 20000);
+  still_after = g_get_monotonic_time () - t0;
+  live_init (&waiting);
+  measure_live (&service, &watch, &waiting, TRUE, "to a still window");
+  if (!gtk_widget_has_focus (_confab_window_get_composer (window)))
+    g_error ("the composer lost the focus");
 
   /* One megabyte with no space in it */
   while (long_text->len < 1024 * 1024)
     g_string_append (long_text, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw");
   post = prepare_agent_says (&service, long_text->str);
   tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, NULL, NULL);
-  confab_test_spin (300);
+  run_for (300);
   /* The anchor for frames: the longest while the window only redraws, for as long */
   watch.last_paint = 0;
   watch.longest_frame = 0;
   watch.measuring_frames = TRUE;
-  confab_test_spin (1000);
+  run_for (1000);
   idle_longest = watch.longest_frame;
   watch.wanted = long_text->str;
   watch.painted = 0;
@@ -412,7 +550,8 @@ main (int   argc,
   watch.measuring_frames = TRUE;
   t0 = g_get_monotonic_time ();
   poster = g_thread_new ("post", post_thread, g_steal_pointer (&post));
-  CONFAB_TEST_WAIT_UNTIL ((big = find_message (messages, long_text->str)) != NULL, 30000);
+  RUN_UNTIL ((big = find_message (messages, long_text->str)) != NULL, 30000);
+  /* Blocking: the tick callback wakes the loop every frame */
   while (accepted == 0 || watch.painted == 0)
     {
       if (g_get_monotonic_time () - t0 > 60 * G_USEC_PER_SEC)
@@ -421,25 +560,23 @@ main (int   argc,
       if (accepted == 0 && confab_message_get_accept_sent (big))
         accepted = g_get_monotonic_time ();
     }
-  confab_test_spin (200);
+  run_for (200);
   watch.measuring_frames = FALSE;
   g_thread_join (poster);
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
 
   anchor = measure_label_anchor (app);
 
-  g_print ("live agent message → its row painted (%u messages, the service in its own process):\n", N_LIVE);
-  g_print ("  Confab:                  p50 %6.1f ms   p99 %6.1f ms   (goal p99 ≤ 16.7 ms)\n",
-           percentile_ms (live, 0.5), percentile_ms (live, 0.99));
-  g_print ("    of which to the list:  p50 %6.1f ms   p99 %6.1f ms\n",
-           percentile_ms (live_arrival, 0.5), percentile_ms (live_arrival, 0.99));
-  g_print ("    then until a frame:    p50 %6.1f ms   p99 %6.1f ms   (a frame is under way: the caret blinks)\n",
-           percentile_ms (live_wait, 0.5), percentile_ms (live_wait, 0.99));
-  g_print ("    and that frame:        p50 %6.1f ms   p99 %6.1f ms\n",
-           percentile_ms (live_frame, 0.5), percentile_ms (live_frame, 0.99));
+  g_print ("live agent message → its row painted (%u messages each, the service in its own process):\n", N_LIVE);
+  g_print (" while the person waits, nothing moving (the window was still %.1f s after those below):\n",
+           still_after / 1e6);
+  print_live (&waiting, "   (goal p99 ≤ 16.7 ms)");
+  g_print (" while the caret blinks, frames at 60 Hz:\n");
+  print_live (&moving, "");
   g_print ("  anchor, a label's text:  p50 %6.1f ms   p99 %6.1f ms\n",
            percentile_ms (anchor, 0.5), percentile_ms (anchor, 0.99));
-  g_print ("  ratio p50:               %6.2f x\n", percentile_ms (live, 0.5) / MAX (percentile_ms (anchor, 0.5), 0.001));
+  g_print ("  ratio p50, still window: %6.2f x\n",
+           percentile_ms (waiting.total, 0.5) / MAX (percentile_ms (anchor, 0.5), 0.001));
   g_print ("one agent message of %.1f MiB without a space:\n", long_text->len / (1024.0 * 1024.0));
   g_print ("  in the list after:       %6.1f ms\n", (watch.arrived - t0) / 1000.0);
   g_print ("  ACCEPT answered after:   %6.1f ms   (goal ≤ 1000 ms)\n", (accepted - t0) / 1000.0);
@@ -449,6 +586,8 @@ main (int   argc,
   g_print ("  anchor, longest frame with nothing arriving (1 s, same window): %6.1f ms\n", idle_longest / 1000.0);
   g_print ("  ratio, longest frame:    %6.2f x\n", (double) watch.longest_frame / MAX (idle_longest, 1));
 
+  live_clear (&moving);
+  live_clear (&waiting);
   g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (GTK_WIDGET (window)), &watch);
   g_signal_handlers_disconnect_by_data (messages, &watch);
   gtk_window_destroy (GTK_WINDOW (window));
