@@ -408,9 +408,15 @@ update_label (ConfabMessageRow *self)
   GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (self));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  /* The list item around the row is what takes the focus: a screen reader reads its name. */
+  /* The list item around the row is what takes the focus: a screen reader reads its name,
+   * which is the row's. Labelled by the row, it holds no copy of its own, which for a long
+   * text would be another megabyte to copy each time the row is bound. The same item may
+   * have held an event row, named by a label of its own. */
   if (item != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_RELATION_LABELLED_BY, self, NULL, -1);
+    }
 }
 
 static void

@@ -164,6 +164,18 @@ test_names_and_hand_over (Fixture       *f,
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "Alex joined the conversation");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Alex joined the conversation");
+  g_assert_false (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+  /* a message's list item is named by its row, without a copy of the text */
+  {
+    GtkWidget *message_row = confab_test_row_for (f->window, session_test_row_at (f->session, 4));
+
+    g_assert_true (CONFAB_IS_MESSAGE_ROW (message_row));
+    g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (gtk_widget_get_parent (message_row)),
+                                                      GTK_ACCESSIBLE_PROPERTY_LABEL));
+    gtk_test_accessible_assert_relation (GTK_ACCESSIBLE (gtk_widget_get_parent (message_row)),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY, message_row, NULL);
+  }
   caption = gtk_widget_get_last_child (row);
   g_assert_true (GTK_IS_LABEL (caption));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (caption)), ==, "Alex joined the conversation");
