@@ -21,6 +21,17 @@
 #define CLOSE_TOKEN_EXPIRED    4401
 #define CLOSE_IDENTITY_EXPIRED 4407
 
+/* A frame this large is handed on from an idle rather than at once. Its parse has just taken
+ * the main loop for milliseconds (a megabyte: ~3 ms), and what it brings takes more (the row
+ * of a megabyte's message: its build and the measure of its text, ~10 ms); in between, a
+ * frame of the window that is due is drawn, so the two do not add up to one long frame. The
+ * frames after it wait their turn behind it: the order is kept. */
+#define DEFER_FRAME_SIZE (64 * 1024)
+
+/* Just below GTK's redraw (GDK_PRIORITY_REDRAW, G_PRIORITY_HIGH_IDLE + 20; core does not use
+ * GDK), above everything at G_PRIORITY_DEFAULT_IDLE. */
+#define PRIORITY_AFTER_REDRAW (G_PRIORITY_HIGH_IDLE + 21)
+
 struct _ConfabConnection
 {
   GObject parent_instance;
@@ -42,6 +53,9 @@ struct _ConfabConnection
   guint keepalive_source;
   gint64 last_received;  /* monotonic µs */
   gint64 clock_offset;   /* ms */
+
+  GQueue deferred;       /* ConfabFrame, parsed and not handed on yet (DEFER_FRAME_SIZE) */
+  guint deferred_source;
 };
 
 typedef struct
@@ -123,6 +137,13 @@ static void ws_pong_cb (ConfabConnection *self, GBytes *message, SoupWebsocketCo
 
 /* Everything that ends a connection comes through here once. */
 static void
+drop_deferred (ConfabConnection *self)
+{
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) confab_frame_free);
+  g_clear_handle_id (&self->deferred_source, g_source_remove);
+}
+
+static void
 teardown (ConfabConnection       *self,
           ConfabDisconnectReason  reason,
           const char             *message)
@@ -134,6 +155,9 @@ teardown (ConfabConnection       *self,
 
   keep = g_object_ref (G_OBJECT (self));
 
+  /* Frames not handed on yet go as those still in the socket do: the owner asked to close,
+   * or they were delivered before (flush_deferred()). */
+  drop_deferred (self);
   g_clear_handle_id (&self->keepalive_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -218,6 +242,48 @@ handle_response (ConfabConnection *self,
   pending_free (pending);
 }
 
+/* Takes frame */
+static void
+deliver (ConfabConnection *self,
+         ConfabFrame      *frame)
+{
+  switch (frame->kind)
+    {
+    case CONFAB_FRAME_KIND_RESPONSE:
+      handle_response (self, frame);
+      break;
+
+    case CONFAB_FRAME_KIND_NOTIFICATION:
+      g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, frame);
+      confab_frame_free (frame);
+      break;
+
+    case CONFAB_FRAME_KIND_REQUEST:
+    case CONFAB_FRAME_KIND_UNKNOWN:
+    default:
+      g_debug ("Ignoring a frame of kind %d (%s)", frame->kind, frame->type ? frame->type : "no type");
+      confab_frame_free (frame);
+      break;
+    }
+}
+
+/* One frame a dispatch: a window's frame may come between two large ones. */
+static gboolean
+deliver_deferred_cb (gpointer data)
+{
+  ConfabConnection *self = data;
+  g_autoptr(GObject) keep = g_object_ref (G_OBJECT (self));
+  ConfabFrame *frame = g_queue_pop_head (&self->deferred);
+
+  if (frame != NULL)
+    deliver (self, frame);
+  /* a handler that closed the connection removed this source and emptied the queue */
+  if (self->deferred_source != 0 && !g_queue_is_empty (&self->deferred))
+    return G_SOURCE_CONTINUE;
+  self->deferred_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 ws_message_cb (ConfabConnection        *self,
                int                      type,
@@ -246,24 +312,30 @@ ws_message_cb (ConfabConnection        *self,
       return;
     }
 
-  switch (frame->kind)
+  if (len >= DEFER_FRAME_SIZE || !g_queue_is_empty (&self->deferred))
     {
-    case CONFAB_FRAME_KIND_RESPONSE:
-      handle_response (self, frame);
-      break;
-
-    case CONFAB_FRAME_KIND_NOTIFICATION:
-      g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, frame);
-      confab_frame_free (frame);
-      break;
-
-    case CONFAB_FRAME_KIND_REQUEST:
-    case CONFAB_FRAME_KIND_UNKNOWN:
-    default:
-      g_debug ("Ignoring a frame of kind %d (%s)", frame->kind, frame->type ? frame->type : "no type");
-      confab_frame_free (frame);
-      break;
+      g_queue_push_tail (&self->deferred, frame);
+      if (self->deferred_source == 0)
+        {
+          self->deferred_source = g_idle_add_full (PRIORITY_AFTER_REDRAW, deliver_deferred_cb, self, NULL);
+          g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->deferred_source),
+                                    "[confab] deferred frames");
+        }
+      return;
     }
+  deliver (self, frame);
+}
+
+/* Delivers what came before the socket closed, in order, before the close is told. */
+static void
+flush_deferred (ConfabConnection *self)
+{
+  ConfabFrame *frame;
+
+  g_clear_handle_id (&self->deferred_source, g_source_remove);
+  /* a handler may close the connection, which drops the rest */
+  while ((frame = g_queue_pop_head (&self->deferred)) != NULL)
+    deliver (self, frame);
 }
 
 static void
@@ -294,7 +366,9 @@ ws_closed_cb (ConfabConnection        *self,
 {
   gushort code = soup_websocket_connection_get_close_code (ws);
   g_autofree char *message = g_strdup_printf ("closed by the service with code %u", code);
+  g_autoptr(GObject) keep = g_object_ref (G_OBJECT (self));
 
+  flush_deferred (self);
   teardown (self, reason_for_close_code (code), message);
 }
 
@@ -330,7 +404,10 @@ keepalive_cb (gpointer data)
     {
       g_autofree char *message = g_strdup_printf ("silent for %" G_GINT64_FORMAT " ms", silent_ms);
 
+      g_autoptr(GObject) keep = g_object_ref (G_OBJECT (self));
+
       self->keepalive_source = 0;
+      flush_deferred (self);
       teardown (self, CONFAB_DISCONNECT_NETWORK, message);
       return G_SOURCE_REMOVE;
     }
@@ -637,6 +714,7 @@ confab_connection_dispose (GObject *object)
   ConfabConnection *self = CONFAB_CONNECTION (object);
 
   g_clear_handle_id (&self->keepalive_source, g_source_remove);
+  drop_deferred (self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -28,6 +28,9 @@ typedef struct
   int disconnects;
   ConfabDisconnectReason reason;
   GPtrArray *notifications; /* types */
+  GArray *priorities;       /* of the main loop source each notification came from */
+  guint notified_at_disconnect;
+  const char *close_on;     /* a notification type: close the connection when it comes */
 } Fixture;
 
 static void
@@ -119,6 +122,7 @@ disconnected_cb (ConfabConnection       *conn,
 {
   f->disconnects++;
   f->reason = reason;
+  f->notified_at_disconnect = f->notifications->len;
 }
 
 static void
@@ -126,7 +130,13 @@ notification_cb (ConfabConnection *conn,
                  ConfabFrame      *frame,
                  Fixture          *f)
 {
+  GSource *source = g_main_current_source ();
+  int priority = source != NULL ? g_source_get_priority (source) : G_PRIORITY_DEFAULT;
+
   g_ptr_array_add (f->notifications, g_strdup (frame->type));
+  g_array_append_val (f->priorities, priority);
+  if (f->close_on != NULL && g_strcmp0 (frame->type, f->close_on) == 0)
+    confab_connection_close (conn);
 }
 
 static void
@@ -141,6 +151,7 @@ fixture_setup (Fixture       *f,
   f->received = g_ptr_array_new_with_free_func (g_free);
   f->held = g_ptr_array_new_with_free_func (g_free);
   f->notifications = g_ptr_array_new_with_free_func (g_free);
+  f->priorities = g_array_new (FALSE, FALSE, sizeof (int));
   f->answer = TRUE;
 
   soup_server_add_early_handler (f->server, WS_PATH, early_cb, f, NULL);
@@ -170,6 +181,7 @@ fixture_teardown (Fixture       *f,
   g_ptr_array_unref (f->received);
   g_ptr_array_unref (f->held);
   g_ptr_array_unref (f->notifications);
+  g_array_unref (f->priorities);
   g_free (f->url);
   g_free (f->auth_seen);
   g_free (f->props_seen);
@@ -504,6 +516,95 @@ test_large_frame (Fixture       *f,
   g_assert_cmpint (f->disconnects, ==, 0);
 }
 
+/* A notification of type with a text member padding it to at least size bytes */
+static char *
+notification_of_size (const char *type,
+                      gsize       size)
+{
+  GString *frame = g_string_new (NULL);
+
+  g_string_append_printf (frame, "{\"kind\":\"notification\",\"type\":\"%s\",\"body\":{\"text\":\"", type);
+  while (frame->len < size)
+    g_string_append (frame, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw");
+  g_string_append (frame, "\"}}");
+  return g_string_free (frame, FALSE);
+}
+
+/* A large frame is handed on after anything as urgent as GTK's redraw (a window frame that is
+ * due is drawn between its parse and what it brings), and the frames after it keep their
+ * order; a small one alone is handed on at once, from the socket's own dispatch. */
+static void
+test_large_frame_after_redraw (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *big = notification_of_size ("test.Big", 200 * 1024);
+  g_autofree char *small = notification_of_size ("test.Small", 0);
+  g_autofree char *after = notification_of_size ("test.After", 0);
+  g_autofree char *alone = notification_of_size ("test.Alone", 0);
+  SoupWebsocketConnection *ws;
+
+  connect_and_wait (f);
+  ws = g_ptr_array_index (f->sockets, 0);
+  soup_websocket_connection_send_text (ws, big);
+  soup_websocket_connection_send_text (ws, small);
+  soup_websocket_connection_send_text (ws, after);
+  CONFAB_TEST_WAIT_UNTIL (f->notifications->len == 3, 10000);
+  g_assert_cmpstr (g_ptr_array_index (f->notifications, 0), ==, "test.Big");
+  g_assert_cmpstr (g_ptr_array_index (f->notifications, 1), ==, "test.Small");
+  g_assert_cmpstr (g_ptr_array_index (f->notifications, 2), ==, "test.After");
+  g_assert_cmpint (g_array_index (f->priorities, int, 0), >, G_PRIORITY_HIGH_IDLE + 20);
+  g_assert_cmpint (g_array_index (f->priorities, int, 0), <, G_PRIORITY_DEFAULT_IDLE);
+
+  soup_websocket_connection_send_text (ws, alone);
+  CONFAB_TEST_WAIT_UNTIL (f->notifications->len == 4, 10000);
+  g_assert_cmpint (g_array_index (f->priorities, int, 3), ==, G_PRIORITY_DEFAULT);
+  g_assert_cmpint (f->disconnects, ==, 0);
+}
+
+/* What came before the service closed the socket is handed on before the close is told,
+ * a large frame too. */
+static void
+test_large_frame_before_close (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *big = notification_of_size ("test.Big", 200 * 1024);
+  g_autofree char *small = notification_of_size ("test.Small", 0);
+  SoupWebsocketConnection *ws;
+
+  connect_and_wait (f);
+  ws = g_ptr_array_index (f->sockets, 0);
+  soup_websocket_connection_send_text (ws, big);
+  soup_websocket_connection_send_text (ws, small);
+  soup_websocket_connection_close (ws, 1000, NULL);
+  CONFAB_TEST_WAIT_UNTIL (f->disconnects == 1, 10000);
+  g_assert_cmpuint (f->notified_at_disconnect, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (f->notifications, 0), ==, "test.Big");
+  g_assert_cmpstr (g_ptr_array_index (f->notifications, 1), ==, "test.Small");
+  g_assert_cmpint (f->reason, ==, CONFAB_DISCONNECT_NETWORK);
+}
+
+/* Closed by its owner while large frames wait: nothing is handed on after the close. */
+static void
+test_close_drops_waiting_frames (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *first = notification_of_size ("test.First", 200 * 1024);
+  g_autofree char *second = notification_of_size ("test.Second", 200 * 1024);
+  SoupWebsocketConnection *ws;
+
+  f->close_on = "test.First";
+  connect_and_wait (f);
+  ws = g_ptr_array_index (f->sockets, 0);
+  soup_websocket_connection_send_text (ws, first);
+  soup_websocket_connection_send_text (ws, second);
+  CONFAB_TEST_WAIT_UNTIL (f->disconnects == 1, 10000);
+  confab_test_spin (300);
+  g_assert_cmpuint (f->notifications->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->notifications, 0), ==, "test.First");
+  g_assert_cmpint (f->disconnects, ==, 1);
+  g_assert_cmpint (f->reason, ==, CONFAB_DISCONNECT_REQUESTED);
+}
+
 static void
 test_close_by_client (Fixture       *f,
                       gconstpointer  data)
@@ -538,6 +639,9 @@ main (int   argc,
   ADD ("bad-frames", test_bad_frames);
   ADD ("large-frame", test_large_frame);
   ADD ("close-by-client", test_close_by_client);
+  ADD ("large-frame-after-redraw", test_large_frame_after_redraw);
+  ADD ("large-frame-before-close", test_large_frame_before_close);
+  ADD ("close-drops-waiting-frames", test_close_drops_waiting_frames);
 #undef ADD
 
   return g_test_run ();
