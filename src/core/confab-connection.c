@@ -272,9 +272,11 @@ static gboolean
 deliver_deferred_cb (gpointer data)
 {
   ConfabConnection *self = data;
-  g_autoptr(GObject) keep = g_object_ref (G_OBJECT (self));
+  g_autoptr(GObject) keep = NULL;
   ConfabFrame *frame = g_queue_pop_head (&self->deferred);
 
+  /* a handler may drop the last reference */
+  keep = g_object_ref (G_OBJECT (self));
   if (frame != NULL)
     deliver (self, frame);
   /* a handler that closed the connection removed this source and emptied the queue */
@@ -366,8 +368,9 @@ ws_closed_cb (ConfabConnection        *self,
 {
   gushort code = soup_websocket_connection_get_close_code (ws);
   g_autofree char *message = g_strdup_printf ("closed by the service with code %u", code);
-  g_autoptr(GObject) keep = g_object_ref (G_OBJECT (self));
+  g_autoptr(GObject) keep = NULL;
 
+  keep = g_object_ref (G_OBJECT (self));
   flush_deferred (self);
   teardown (self, reason_for_close_code (code), message);
 }
@@ -404,8 +407,9 @@ keepalive_cb (gpointer data)
     {
       g_autofree char *message = g_strdup_printf ("silent for %" G_GINT64_FORMAT " ms", silent_ms);
 
-      g_autoptr(GObject) keep = g_object_ref (G_OBJECT (self));
+      g_autoptr(GObject) keep = NULL;
 
+      keep = g_object_ref (G_OBJECT (self));
       self->keepalive_source = 0;
       flush_deferred (self);
       teardown (self, CONFAB_DISCONNECT_NETWORK, message);
