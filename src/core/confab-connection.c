@@ -54,7 +54,7 @@ struct _ConfabConnection
   gint64 last_received;  /* monotonic µs */
   gint64 clock_offset;   /* ms */
 
-  GQueue deferred;       /* ConfabFrame, parsed and not handed on yet (DEFER_FRAME_SIZE) */
+  GQueue deferred;       /* Deferred: frames not handed on yet (DEFER_FRAME_SIZE) */
   guint deferred_source;
 };
 
@@ -136,10 +136,26 @@ static void ws_closed_cb (ConfabConnection *self, SoupWebsocketConnection *ws);
 static void ws_pong_cb (ConfabConnection *self, GBytes *message, SoupWebsocketConnection *ws);
 
 /* Everything that ends a connection comes through here once. */
+/* A frame waiting its turn: the large one parsed, those behind it as they came, parsed when
+ * their turn comes, so that a burst behind it is not held in memory parsed. */
+typedef struct
+{
+  ConfabFrame *frame;
+  GBytes *text;
+} Deferred;
+
+static void
+deferred_free (Deferred *deferred)
+{
+  g_clear_pointer (&deferred->frame, confab_frame_free);
+  g_clear_pointer (&deferred->text, g_bytes_unref);
+  g_free (deferred);
+}
+
 static void
 drop_deferred (ConfabConnection *self)
 {
-  g_queue_clear_full (&self->deferred, (GDestroyNotify) confab_frame_free);
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) deferred_free);
   g_clear_handle_id (&self->deferred_source, g_source_remove);
 }
 
@@ -267,18 +283,60 @@ deliver (ConfabConnection *self,
     }
 }
 
+/* The frame in a text frame's bytes, or NULL (logged) */
+static ConfabFrame *
+parse_text (const char *data,
+            gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  ConfabFrame *frame = confab_frame_parse_text_frame (data, len, &error);
+
+  if (frame == NULL)
+    /* Never the frame itself: it may carry message text. */
+    g_message ("Ignoring a malformed frame of %" G_GSIZE_FORMAT " bytes from the service: %s",
+               len, error->message);
+  return frame;
+}
+
+/* Hands on the first waiting frame, parsing it first if it waited as it came. A large one
+ * parsed here is handed on at the next call instead when may_wait. */
+static void
+deliver_first_deferred (ConfabConnection *self,
+                        gboolean          may_wait)
+{
+  Deferred *deferred = g_queue_pop_head (&self->deferred);
+  ConfabFrame *frame;
+
+  if (deferred == NULL)
+    return;
+  if (deferred->frame == NULL)
+    {
+      gsize len = g_bytes_get_size (deferred->text);
+
+      deferred->frame = parse_text (g_bytes_get_data (deferred->text, NULL), len);
+      g_clear_pointer (&deferred->text, g_bytes_unref);
+      if (deferred->frame != NULL && len >= DEFER_FRAME_SIZE && may_wait)
+        {
+          g_queue_push_head (&self->deferred, deferred);
+          return;
+        }
+    }
+  frame = g_steal_pointer (&deferred->frame);
+  deferred_free (deferred);
+  if (frame != NULL)
+    deliver (self, frame);
+}
+
 /* One frame a dispatch: a window's frame may come between two large ones. */
 static gboolean
 deliver_deferred_cb (gpointer data)
 {
   ConfabConnection *self = data;
   g_autoptr(GObject) keep = NULL;
-  ConfabFrame *frame = g_queue_pop_head (&self->deferred);
 
   /* a handler may drop the last reference */
   keep = g_object_ref (G_OBJECT (self));
-  if (frame != NULL)
-    deliver (self, frame);
+  deliver_first_deferred (self, TRUE);
   /* a handler that closed the connection removed this source and emptied the queue */
   if (self->deferred_source != 0 && !g_queue_is_empty (&self->deferred))
     return G_SOURCE_CONTINUE;
@@ -292,8 +350,8 @@ ws_message_cb (ConfabConnection        *self,
                GBytes                  *message,
                SoupWebsocketConnection *ws)
 {
-  g_autoptr(GError) error = NULL;
-  ConfabFrame *frame;
+  Deferred *deferred;
+  ConfabFrame *frame = NULL;
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
 
@@ -305,39 +363,39 @@ ws_message_cb (ConfabConnection        *self,
       return;
     }
 
-  frame = confab_frame_parse_text_frame (data, len, &error);
-  if (frame == NULL)
+  if (g_queue_is_empty (&self->deferred))
     {
-      /* Never the frame itself: it may carry message text. */
-      g_message ("Ignoring a malformed frame of %" G_GSIZE_FORMAT " bytes from the service: %s",
-                 len, error->message);
-      return;
+      frame = parse_text (data, len);
+      if (frame == NULL)
+        return;
+      if (len < DEFER_FRAME_SIZE)
+        {
+          deliver (self, frame);
+          return;
+        }
     }
 
-  if (len >= DEFER_FRAME_SIZE || !g_queue_is_empty (&self->deferred))
+  /* a large frame, or one behind it */
+  deferred = g_new0 (Deferred, 1);
+  deferred->frame = frame;
+  deferred->text = frame == NULL ? g_bytes_ref (message) : NULL;
+  g_queue_push_tail (&self->deferred, deferred);
+  if (self->deferred_source == 0)
     {
-      g_queue_push_tail (&self->deferred, frame);
-      if (self->deferred_source == 0)
-        {
-          self->deferred_source = g_idle_add_full (PRIORITY_AFTER_REDRAW, deliver_deferred_cb, self, NULL);
-          g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->deferred_source),
-                                    "[confab] deferred frames");
-        }
-      return;
+      self->deferred_source = g_idle_add_full (PRIORITY_AFTER_REDRAW, deliver_deferred_cb, self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->deferred_source),
+                                "[confab] deferred frames");
     }
-  deliver (self, frame);
 }
 
 /* Delivers what came before the socket closed, in order, before the close is told. */
 static void
 flush_deferred (ConfabConnection *self)
 {
-  ConfabFrame *frame;
-
   g_clear_handle_id (&self->deferred_source, g_source_remove);
   /* a handler may close the connection, which drops the rest */
-  while ((frame = g_queue_pop_head (&self->deferred)) != NULL)
-    deliver (self, frame);
+  while (!g_queue_is_empty (&self->deferred))
+    deliver_first_deferred (self, FALSE);
 }
 
 static void
