@@ -25,7 +25,8 @@
  * the main loop for milliseconds (a megabyte: ~3 ms), and what it brings takes more (the row
  * of a megabyte's message: its build and the measure of its text, ~10 ms); in between, a
  * frame of the window that is due is drawn, so the two do not add up to one long frame. The
- * frames after it wait their turn behind it: the order is kept. */
+ * frames after it wait their turn behind it (as they came, parsed in their turn): the order
+ * is kept. */
 #define DEFER_FRAME_SIZE (64 * 1024)
 
 /* Just below GTK's redraw (GDK_PRIORITY_REDRAW, G_PRIORITY_HIGH_IDLE + 20; core does not use
@@ -135,7 +136,6 @@ static void ws_message_cb (ConfabConnection *self, int type, GBytes *message, So
 static void ws_closed_cb (ConfabConnection *self, SoupWebsocketConnection *ws);
 static void ws_pong_cb (ConfabConnection *self, GBytes *message, SoupWebsocketConnection *ws);
 
-/* Everything that ends a connection comes through here once. */
 /* A frame waiting its turn: the large one parsed, those behind it as they came, parsed when
  * their turn comes, so that a burst behind it is not held in memory parsed. */
 typedef struct
@@ -159,6 +159,7 @@ drop_deferred (ConfabConnection *self)
   g_clear_handle_id (&self->deferred_source, g_source_remove);
 }
 
+/* Everything that ends a connection comes through here once. */
 static void
 teardown (ConfabConnection       *self,
           ConfabDisconnectReason  reason,
