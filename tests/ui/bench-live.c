@@ -190,6 +190,15 @@ run_for (guint ms)
   RUN_UNTIL (done, ms + 1000);
 }
 
+/* A pause of 60 to 77 ms, from a seeded generator: a pause of whole frame periods would
+ * end at the same point between two frames every time, and what follows it would wait the
+ * same for the next frame rather than anything from none to a period. */
+static void
+pause_between_frames (GRand *rand)
+{
+  run_for ((guint) g_rand_int_range (rand, 60, 78));
+}
+
 /* ---- watching the screen ------------------------------------------------------------------ */
 
 typedef struct
@@ -356,8 +365,10 @@ measure_label_anchor (GtkApplication *app,
       RUN_UNTIL (watch.painted != 0, 5000);
       g_array_append_vals (times, (gint64[]) { watch.painted - t0 }, 1);
       watch.wanted = NULL;
-      /* at any point between two frames, as in measure_live() */
-      run_for (animating ? (guint) g_rand_int_range (rand, 60, 78) : 30);
+      if (animating)
+        pause_between_frames (rand);
+      else
+        run_for (30);
     }
   if (tick != 0)
     gtk_widget_remove_tick_callback (window, tick);
@@ -405,10 +416,8 @@ live_clear (Live *live)
   g_array_unref (live->frame);
 }
 
-/* N_LIVE agent messages, each posted when the window is still (when_still) or 60 to 77 ms
- * after the previous one was painted: a pause of whole frame periods would post each at the
- * same point between two frames, and the wait for the next frame would be the same every
- * time rather than anything from none to a period. */
+/* N_LIVE agent messages, each posted when the window is still (when_still) or a
+ * pause_between_frames() after the previous one was painted. */
 static void
 measure_live (Service    *service,
               Watch      *watch,
@@ -440,7 +449,7 @@ measure_live (Service    *service,
       live->most_frames = MAX (live->most_frames, watch->frames_began);
       watch->wanted = NULL;
       if (!when_still)
-        run_for ((guint) g_rand_int_range (rand, 60, 78));
+        pause_between_frames (rand);
     }
 }
 
